@@ -1,0 +1,64 @@
+//! Argument parsing helpers that produce Redis's exact error texts.
+
+use crate::error::{Error, Result};
+use crate::util::num;
+
+/// True when `arg` equals the ASCII keyword `kw` (given in lowercase),
+/// ignoring case.
+pub(crate) fn is_kw(arg: &[u8], kw: &str) -> bool {
+    arg.eq_ignore_ascii_case(kw.as_bytes())
+}
+
+/// Parses an integer argument (`ERR value is not an integer or out of range`).
+pub(crate) fn int(arg: &[u8]) -> Result<i64> {
+    num::parse_i64(arg).ok_or(Error::NotInteger)
+}
+
+/// Parses a database index as SELECT/MOVE/COPY do: an integer, then range-checked
+/// by the keyspace.
+pub(crate) fn db_index(arg: &[u8]) -> Result<i64> {
+    int(arg)
+}
+
+/// A cursor over the option arguments of a command.
+#[derive(Debug)]
+pub(crate) struct Args<'a, 'b> {
+    argv: &'a [&'b [u8]],
+    pos: usize,
+}
+
+impl<'a, 'b> Args<'a, 'b> {
+    /// A cursor starting at `argv[start]`.
+    pub(crate) fn new(argv: &'a [&'b [u8]], start: usize) -> Self {
+        Args { argv, pos: start }
+    }
+
+    /// The next argument, if any.
+    pub(crate) fn next(&mut self) -> Option<&'b [u8]> {
+        let arg = self.argv.get(self.pos).copied();
+        if arg.is_some() {
+            self.pos += 1;
+        }
+        arg
+    }
+
+    /// The next argument, or `ERR syntax error` when there is none.
+    pub(crate) fn value(&mut self) -> Result<&'b [u8]> {
+        self.next().ok_or(Error::Syntax)
+    }
+
+    /// The next argument as an integer (syntax error when absent).
+    pub(crate) fn int_value(&mut self) -> Result<i64> {
+        int(self.value()?)
+    }
+
+    /// Number of arguments left.
+    pub(crate) fn remaining(&self) -> usize {
+        self.argv.len().saturating_sub(self.pos)
+    }
+
+    /// True when every argument was consumed.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.remaining() == 0
+    }
+}

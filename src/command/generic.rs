@@ -1,0 +1,5 @@
+//! Commands of the `generic` group.
+
+use super::CommandSpec;
+
+pub(super) const COMMANDS: &[CommandSpec] = &[];

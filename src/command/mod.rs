@@ -1,0 +1,335 @@
+//! The Redis command layer: argv in, the exact reply redis-server 7.0.15
+//! would send out.
+//!
+//! ```
+//! let mut ks = embedis::Keyspace::new(embedis::Config::default());
+//! let mut session = embedis::command::Session::new();
+//! let reply = session.execute(&mut ks, &[b"SET".as_slice(), b"k", b"v"]);
+//! assert_eq!(reply.to_resp2(), b"+OK\r\n");
+//! let reply = session.execute(&mut ks, &[b"GET".as_slice(), b"k"]);
+//! assert_eq!(reply.to_resp2(), b"$1\r\nv\r\n");
+//! ```
+//!
+//! # Layout
+//!
+//! A table of [`CommandSpec`]s (one slice per Redis command group, in the
+//! file named after the group) gives each command's name, arity, flags and
+//! key positions. [`Session::execute`] looks the command up, checks arity
+//! and (with `cluster-enabled`) that all keys share a slot, then calls the
+//! handler. Handlers only parse arguments and call the typed
+//! [`Keyspace`](crate::Keyspace) methods, so the typed API and the wire
+//! behaviour cannot drift apart.
+
+mod args;
+mod cluster;
+mod config;
+mod generic;
+mod reply;
+mod resp;
+mod server;
+mod session;
+mod string;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::error::{Error, Result};
+use crate::keyspace::Keyspace;
+
+pub use reply::Reply;
+pub use resp::{Parsed, ProtocolError, parse_request, split_args};
+pub use session::Session;
+
+/// Command flags (a subset of Redis's, as bits).
+pub mod flags {
+    /// May modify the keyspace.
+    pub const WRITE: u32 = 1;
+    /// Never modifies the keyspace.
+    pub const READONLY: u32 = 1 << 1;
+    /// May grow memory: refused with OOM when over `maxmemory`.
+    pub const DENYOOM: u32 = 1 << 2;
+    /// O(1) or O(log n).
+    pub const FAST: u32 = 1 << 3;
+    /// Administrative command.
+    pub const ADMIN: u32 = 1 << 4;
+    /// Does not touch keys' access times (OBJECT, TYPE, TTL ...).
+    pub const NO_TOUCH: u32 = 1 << 5;
+}
+
+/// Where a command's keys are in its argv.
+#[derive(Clone, Copy)]
+pub enum KeySpec {
+    /// No keys.
+    None,
+    /// Keys at `first`, `first + step`, ... up to `last` (negative counts
+    /// from the end: -1 is the last argument), as Redis's legacy key specs.
+    Range {
+        /// Index of the first key.
+        first: i32,
+        /// Index of the last key (negative: from the end).
+        last: i32,
+        /// Distance between keys.
+        step: i32,
+    },
+    /// Computed from the arguments (e.g. a `numkeys` argument).
+    Custom(fn(&[&[u8]]) -> Vec<usize>),
+}
+
+impl std::fmt::Debug for KeySpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            KeySpec::None => f.write_str("None"),
+            KeySpec::Range { first, last, step } => write!(f, "Range({first}, {last}, {step})"),
+            KeySpec::Custom(_) => f.write_str("Custom"),
+        }
+    }
+}
+
+impl KeySpec {
+    /// Indexes of the keys in `argv`.
+    pub fn key_indexes(&self, argv: &[&[u8]]) -> Vec<usize> {
+        match *self {
+            KeySpec::None => Vec::new(),
+            KeySpec::Custom(f) => f(argv),
+            KeySpec::Range { first, last, step } => {
+                let argc = argv.len() as i32;
+                let last = if last < 0 { argc + last } else { last };
+                let mut out = Vec::new();
+                let mut i = first;
+                while i <= last && i < argc {
+                    out.push(i as usize);
+                    i += step.max(1);
+                }
+                out
+            }
+        }
+    }
+}
+
+/// The execution context a handler gets.
+pub(crate) struct Ctx<'a> {
+    pub(crate) ks: &'a mut Keyspace,
+    pub(crate) session: &'a mut Session,
+}
+
+/// A command handler: parses argv (argv[0] is the command name) and runs it.
+pub(crate) type Handler = fn(&mut Ctx<'_>, &[&[u8]]) -> Result<Reply>;
+
+/// One entry of the command table.
+pub struct CommandSpec {
+    /// Lowercase name (for subcommands, the subcommand alone).
+    pub name: &'static str,
+    /// Redis arity: positive = exact argc, negative = at least |arity|.
+    pub arity: i32,
+    /// Bits from [`flags`].
+    pub flags: u32,
+    /// Key positions.
+    pub keys: KeySpec,
+    pub(crate) handler: Handler,
+    /// Subcommands (CONFIG GET, OBJECT ENCODING, ...); empty for plain commands.
+    pub subcommands: &'static [CommandSpec],
+}
+
+impl std::fmt::Debug for CommandSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CommandSpec")
+            .field("name", &self.name)
+            .field("arity", &self.arity)
+            .field("keys", &self.keys)
+            .finish_non_exhaustive()
+    }
+}
+
+impl CommandSpec {
+    /// True when `argc` arguments satisfy the arity.
+    pub fn arity_ok(&self, argc: usize) -> bool {
+        let argc = argc as i64;
+        let arity = i64::from(self.arity);
+        if arity >= 0 { argc == arity } else { argc >= -arity }
+    }
+}
+
+/// A handler for container commands, never called (subcommands run instead).
+pub(crate) fn container(_: &mut Ctx<'_>, _: &[&[u8]]) -> Result<Reply> {
+    Err(Error::Syntax)
+}
+
+/// Every command group's table.
+const GROUPS: &[&[CommandSpec]] = &[
+    server::COMMANDS,
+    config::COMMANDS,
+    string::COMMANDS,
+    generic::COMMANDS,
+    cluster::COMMANDS,
+];
+
+fn table() -> &'static HashMap<&'static str, &'static CommandSpec> {
+    static TABLE: OnceLock<HashMap<&'static str, &'static CommandSpec>> = OnceLock::new();
+    TABLE.get_or_init(|| GROUPS.iter().flat_map(|g| g.iter()).map(|c| (c.name, c)).collect())
+}
+
+/// Looks a command up by name, ignoring case.
+pub fn lookup(name: &[u8]) -> Option<&'static CommandSpec> {
+    let mut buf = [0u8; 32];
+    if name.len() > buf.len() {
+        return None;
+    }
+    let lower = &mut buf[..name.len()];
+    lower.copy_from_slice(name);
+    lower.make_ascii_lowercase();
+    table().get(std::str::from_utf8(lower).ok()?).copied()
+}
+
+/// Every top-level command in the table.
+pub fn commands() -> impl Iterator<Item = &'static CommandSpec> {
+    GROUPS.iter().flat_map(|g| g.iter())
+}
+
+/// Resolves argv to the spec that will run it, checking arity, or returns
+/// the exact error reply.
+fn resolve(argv: &[&[u8]]) -> std::result::Result<(&'static CommandSpec, Cow<'static, str>), Reply> {
+    let Some(spec) = lookup(argv[0]) else {
+        return Err(unknown_command(argv));
+    };
+    if !spec.arity_ok(argv.len()) {
+        return Err(Error::WrongArity(spec.name.to_owned()).into());
+    }
+    if spec.subcommands.is_empty() {
+        return Ok((spec, Cow::Borrowed(spec.name)));
+    }
+    let sub = argv[1];
+    let found = spec.subcommands.iter().find(|s| sub.eq_ignore_ascii_case(s.name.as_bytes()));
+    let Some(sub_spec) = found else {
+        return Err(unknown_subcommand(spec.name, sub));
+    };
+    let full = format!("{}|{}", spec.name, sub_spec.name);
+    if !sub_spec.arity_ok(argv.len()) {
+        return Err(Error::WrongArity(full).into());
+    }
+    Ok((sub_spec, Cow::Owned(full)))
+}
+
+/// Redis prints client bytes in some errors with `%.Ns`: cut at NUL and at
+/// `max` bytes.
+fn c_str(bytes: &[u8], max: usize) -> &[u8] {
+    let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+    &bytes[..end.min(max)]
+}
+
+/// Error replies never carry CR or LF (Redis turns them into spaces).
+fn error_bytes(mut text: Vec<u8>) -> Reply {
+    for b in &mut text {
+        if *b == b'\r' || *b == b'\n' {
+            *b = b' ';
+        }
+    }
+    Reply::Error(Cow::Owned(text))
+}
+
+fn unknown_command(argv: &[&[u8]]) -> Reply {
+    let mut args: Vec<u8> = Vec::new();
+    for arg in &argv[1..] {
+        if args.len() >= 128 {
+            break;
+        }
+        let room = 128 - args.len();
+        args.push(b'\'');
+        args.extend_from_slice(c_str(arg, room));
+        args.extend_from_slice(b"' ");
+    }
+    let mut text = b"ERR unknown command '".to_vec();
+    text.extend_from_slice(c_str(argv[0], 128));
+    text.extend_from_slice(b"', with args beginning with: ");
+    text.extend_from_slice(&args);
+    error_bytes(text)
+}
+
+fn unknown_subcommand(container: &str, sub: &[u8]) -> Reply {
+    let mut text = b"ERR unknown subcommand '".to_vec();
+    text.extend_from_slice(c_str(sub, 128));
+    text.extend_from_slice(format!("'. Try {} HELP.", container.to_ascii_uppercase()).as_bytes());
+    error_bytes(text)
+}
+
+/// Runs one command for `session` against `ks`.
+pub(crate) fn dispatch(session: &mut Session, ks: &mut Keyspace, argv: &[&[u8]]) -> Reply {
+    if argv.is_empty() {
+        return Reply::Error(Cow::Borrowed(b"ERR empty command"));
+    }
+    let (spec, _full_name) = match resolve(argv) {
+        Ok(found) => found,
+        Err(reply) => return reply,
+    };
+    ks.stats.total_commands_processed += 1;
+    if ks.config.cluster_enabled {
+        if let Err(e) = check_slots(spec, argv) {
+            return e.into();
+        }
+    }
+    if ks.select(session.db).is_err() {
+        session.db = 0;
+        let _ = ks.select(0);
+    }
+    let mut ctx = Ctx { ks, session };
+    match (spec.handler)(&mut ctx, argv) {
+        Ok(reply) => reply,
+        Err(e) => e.into(),
+    }
+}
+
+/// Fails with CROSSSLOT when the command's keys span more than one slot.
+fn check_slots(spec: &CommandSpec, argv: &[&[u8]]) -> Result<()> {
+    let mut slot = None;
+    for i in spec.keys.key_indexes(argv) {
+        let s = crate::cluster::key_hash_slot(argv[i]);
+        match slot {
+            None => slot = Some(s),
+            Some(prev) if prev != s => return Err(Error::CrossSlot),
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn run(ks: &mut Keyspace, s: &mut Session, argv: &[&str]) -> Vec<u8> {
+        let argv: Vec<&[u8]> = argv.iter().map(|a| a.as_bytes()).collect();
+        s.execute(ks, &argv).to_resp2()
+    }
+
+    #[test]
+    fn table_names_are_unique_and_lowercase() {
+        let mut seen = std::collections::HashSet::new();
+        for c in commands() {
+            assert_eq!(c.name, c.name.to_ascii_lowercase());
+            assert!(seen.insert(c.name), "duplicate {}", c.name);
+        }
+    }
+
+    #[test]
+    fn unknown_and_arity_errors() {
+        let mut ks = Keyspace::new(Config::default());
+        let mut s = Session::new();
+        assert_eq!(
+            run(&mut ks, &mut s, &["foo", "a", "b"]),
+            b"-ERR unknown command 'foo', with args beginning with: 'a' 'b' \r\n"
+        );
+        assert_eq!(
+            run(&mut ks, &mut s, &["GET"]),
+            b"-ERR wrong number of arguments for 'get' command\r\n"
+        );
+        assert_eq!(
+            run(&mut ks, &mut s, &["config", "get"]),
+            b"-ERR wrong number of arguments for 'config|get' command\r\n"
+        );
+        assert_eq!(
+            run(&mut ks, &mut s, &["config", "foo"]),
+            b"-ERR unknown subcommand 'foo'. Try CONFIG HELP.\r\n"
+        );
+    }
+}

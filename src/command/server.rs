@@ -1,0 +1,79 @@
+//! Connection and server commands: PING, ECHO, SELECT, DBSIZE, FLUSHDB,
+//! FLUSHALL, SWAPDB.
+
+use super::args::{self, is_kw};
+use super::flags::{FAST, READONLY, WRITE};
+use super::{CommandSpec, Ctx, KeySpec, Reply};
+use crate::error::{Error, Result};
+
+pub(super) const COMMANDS: &[CommandSpec] = &[
+    spec("ping", -1, FAST, ping),
+    spec("echo", 2, FAST, echo),
+    spec("select", 2, FAST, select),
+    spec("dbsize", 1, READONLY | FAST, dbsize),
+    spec("flushdb", -1, WRITE, flushdb),
+    spec("flushall", -1, WRITE, flushall),
+    spec("swapdb", 3, WRITE | FAST, swapdb),
+];
+
+const fn spec(name: &'static str, arity: i32, flags: u32, handler: super::Handler) -> CommandSpec {
+    CommandSpec { name, arity, flags, keys: KeySpec::None, handler, subcommands: &[] }
+}
+
+fn ping(_: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
+    match argv.len() {
+        1 => Ok(Reply::status("PONG")),
+        2 => Ok(Reply::bulk(argv[1])),
+        _ => Err(Error::WrongArity("ping".into())),
+    }
+}
+
+fn echo(_: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
+    Ok(Reply::bulk(argv[1]))
+}
+
+fn select(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
+    let db = args::db_index(argv[1])?;
+    if ctx.ks.config().cluster_enabled && db != 0 {
+        return Err(Error::other("ERR SELECT is not allowed in cluster mode"));
+    }
+    let db = usize::try_from(db).map_err(|_| Error::DbIndexOutOfRange)?;
+    ctx.ks.select(db)?;
+    ctx.session.db = db;
+    Ok(Reply::OK)
+}
+
+fn dbsize(ctx: &mut Ctx<'_>, _: &[&[u8]]) -> Result<Reply> {
+    Ok(ctx.ks.dbsize().into())
+}
+
+/// Parses the optional `ASYNC|SYNC` of FLUSHDB/FLUSHALL.
+fn flush_mode(argv: &[&[u8]]) -> Result<()> {
+    match argv.len() {
+        1 => Ok(()),
+        2 if is_kw(argv[1], "async") || is_kw(argv[1], "sync") => Ok(()),
+        _ => Err(Error::Syntax),
+    }
+}
+
+fn flushdb(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
+    flush_mode(argv)?;
+    ctx.ks.flushdb();
+    Ok(Reply::OK)
+}
+
+fn flushall(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
+    flush_mode(argv)?;
+    ctx.ks.flushall();
+    Ok(Reply::OK)
+}
+
+fn swapdb(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
+    let parse = |a: &[u8]| {
+        args::int(a).map_err(|_| Error::other("ERR invalid first DB index"))
+    };
+    let a = parse(argv[1])?;
+    let b = args::int(argv[2]).map_err(|_| Error::other("ERR invalid second DB index"))?;
+    ctx.ks.swapdb(a, b)?;
+    Ok(Reply::OK)
+}

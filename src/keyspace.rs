@@ -1,0 +1,419 @@
+//! The keyspace: logical databases of keys, lookup with lazy expiry, and the
+//! bookkeeping every write goes through.
+//!
+//! # Shape
+//!
+//! A [`Keyspace`] owns `databases` [`Db`]s and one selected index (SELECT);
+//! typed methods act on the selected database. Each `Db` is an insertion-
+//! ordered hash map (`indexmap`) from key bytes to an [`Entry`] holding the
+//! value, its absolute expiry in Unix milliseconds (0 = none) and the 24-bit
+//! LRU/LFU field. Keys with a TTL are also listed in a second index so the
+//! active expire cycle samples only volatile keys, as Redis's `expires` dict.
+//!
+//! # Invariants
+//!
+//! 1. `entry.expire_at != 0` exactly when the key is in `db.expires`.
+//! 2. With `cluster-enabled`, every key is in the slot index under
+//!    [`crate::key_hash_slot`] of its name, and nowhere else.
+//! 3. Every key insertion and removal goes through [`Db::insert`] /
+//!    [`Db::remove`], so 1 and 2 cannot drift.
+//!
+//! # Time
+//!
+//! A command reads the clock once ([`Keyspace::now_ms`]); a key is logically
+//! expired when `now > expire_at` (strictly). The host may freeze time for a
+//! group of commands (MULTI/EXEC, scripts) with [`Keyspace::freeze_time`].
+
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+use indexmap::IndexSet;
+use rand::SeedableRng;
+use rand::rngs::SmallRng;
+
+use crate::clock::{Clock, SystemClock};
+use crate::cluster::SlotIndex;
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::value::Value;
+
+/// Key bytes as stored in the tables.
+pub(crate) type Key = Box<[u8]>;
+
+/// The hasher for every key table: keyed per table with random seeds, so
+/// clients cannot aim collisions at it.
+pub(crate) type Hasher = ahash::RandomState;
+
+/// A stored key's value and metadata.
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    /// The value.
+    pub(crate) value: Value,
+    /// Absolute expiry in Unix ms; 0 means no TTL.
+    pub(crate) expire_at: u64,
+    /// Redis's 24-bit LRU clock or LFU (minutes << 8 | counter) field.
+    pub(crate) lru: u32,
+}
+
+impl Entry {
+    pub(crate) fn new(value: Value) -> Self {
+        Entry { value, expire_at: 0, lru: 0 }
+    }
+}
+
+/// One logical database.
+#[derive(Debug, Default)]
+pub(crate) struct Db {
+    pub(crate) map: IndexMap<Key, Entry, Hasher>,
+    /// Keys with a TTL (Redis's `expires` dict), for sampling and counting.
+    pub(crate) expires: IndexSet<Key, Hasher>,
+    /// Per-slot key index, kept only with `cluster-enabled`.
+    pub(crate) slots: Option<Box<SlotIndex>>,
+}
+
+impl Db {
+    fn new(cluster: bool) -> Self {
+        Db {
+            map: IndexMap::default(),
+            expires: IndexSet::default(),
+            slots: cluster.then(|| Box::new(SlotIndex::new())),
+        }
+    }
+
+    /// Inserts or replaces `key`, keeping the expiry and slot indexes right.
+    /// Returns the previous entry.
+    pub(crate) fn insert(&mut self, key: &[u8], entry: Entry) -> Option<Entry> {
+        let has_ttl = entry.expire_at != 0;
+        let old = match self.map.get_mut(key) {
+            Some(slot) => Some(std::mem::replace(slot, entry)),
+            None => {
+                self.map.insert(key.into(), entry);
+                if let Some(slots) = &mut self.slots {
+                    slots.add(key);
+                }
+                None
+            }
+        };
+        let had_ttl = old.as_ref().is_some_and(|e| e.expire_at != 0);
+        if has_ttl && !had_ttl {
+            self.expires.insert(key.into());
+        } else if had_ttl && !has_ttl {
+            self.expires.swap_remove(key);
+        }
+        old
+    }
+
+    /// Removes `key` and returns its entry.
+    pub(crate) fn remove(&mut self, key: &[u8]) -> Option<Entry> {
+        let entry = self.map.swap_remove(key)?;
+        if entry.expire_at != 0 {
+            self.expires.swap_remove(key);
+        }
+        if let Some(slots) = &mut self.slots {
+            slots.remove(key);
+        }
+        Some(entry)
+    }
+
+    /// Sets (`when != 0`) or clears (`when == 0`) the TTL of an existing key.
+    /// Returns false when the key is absent.
+    pub(crate) fn set_expire(&mut self, key: &[u8], when: u64) -> bool {
+        let Some(entry) = self.map.get_mut(key) else { return false };
+        let had = entry.expire_at != 0;
+        entry.expire_at = when;
+        if when != 0 && !had {
+            self.expires.insert(key.into());
+        } else if when == 0 && had {
+            self.expires.swap_remove(key);
+        }
+        true
+    }
+
+    /// Removes every key.
+    pub(crate) fn clear(&mut self) {
+        self.map = IndexMap::default();
+        self.expires = IndexSet::default();
+        if let Some(slots) = &mut self.slots {
+            **slots = SlotIndex::new();
+        }
+    }
+
+    /// Number of keys, counting keys expired but not yet reclaimed (as DBSIZE does).
+    pub(crate) fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// Checks the invariants in the module docs.
+    pub(crate) fn validate(&self) -> std::result::Result<(), String> {
+        let volatile = self.map.values().filter(|e| e.expire_at != 0).count();
+        if volatile != self.expires.len() {
+            return Err(format!("{volatile} volatile keys but {} in expires", self.expires.len()));
+        }
+        for key in &self.expires {
+            match self.map.get(key) {
+                Some(e) if e.expire_at != 0 => {}
+                _ => return Err(format!("expires lists {key:?} without a TTL")),
+            }
+        }
+        if let Some(slots) = &self.slots {
+            slots.validate(self.map.keys().map(|k| &k[..]), self.map.len())?;
+        }
+        Ok(())
+    }
+}
+
+/// Counters INFO reports.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Stats {
+    /// Read lookups that found a key.
+    pub keyspace_hits: u64,
+    /// Read lookups that found nothing.
+    pub keyspace_misses: u64,
+    /// Keys deleted because their TTL passed (lazily or actively).
+    pub expired_keys: u64,
+    /// Keys evicted by maxmemory.
+    pub evicted_keys: u64,
+    /// Commands run through the command layer.
+    pub total_commands_processed: u64,
+    /// Writes since the keyspace was created (Redis's `dirty`).
+    pub dirty: u64,
+}
+
+/// Redis's data, in process: logical databases of keys with TTLs.
+///
+/// ```
+/// use embedis::{Config, Keyspace};
+/// let mut ks = Keyspace::new(Config::default());
+/// ks.set(b"greeting", b"hello", &Default::default()).unwrap();
+/// assert_eq!(ks.get(b"greeting").unwrap().as_deref(), Some(&b"hello"[..]));
+/// ```
+#[derive(Debug)]
+pub struct Keyspace {
+    pub(crate) config: Config,
+    pub(crate) dbs: Vec<Db>,
+    pub(crate) selected: usize,
+    pub(crate) clock: Arc<dyn Clock>,
+    frozen_ms: Option<u64>,
+    pub(crate) stats: Stats,
+    pub(crate) rng: SmallRng,
+    /// Persistent position of the active expire cycle per database.
+    pub(crate) expire_cursor: Vec<usize>,
+}
+
+impl Keyspace {
+    /// A keyspace with `config.databases` empty databases and the system clock.
+    pub fn new(config: Config) -> Self {
+        Self::with_clock(config, Arc::new(SystemClock))
+    }
+
+    /// A keyspace reading time from `clock` (e.g. a [`crate::ManualClock`]).
+    pub fn with_clock(config: Config, clock: Arc<dyn Clock>) -> Self {
+        let n = config.databases.max(1);
+        let dbs = (0..n).map(|_| Db::new(config.cluster_enabled)).collect();
+        Keyspace {
+            config,
+            dbs,
+            selected: 0,
+            clock,
+            frozen_ms: None,
+            stats: Stats::default(),
+            rng: SmallRng::from_os_rng(),
+            expire_cursor: vec![0; n],
+        }
+    }
+
+    /// Reseeds the random source (RANDOMKEY, sampling) for reproducible runs.
+    pub fn seed_rng(&mut self, seed: u64) {
+        self.rng = SmallRng::seed_from_u64(seed);
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Mutable configuration. `databases` and `cluster_enabled` are fixed at
+    /// construction; changing them here has no effect.
+    pub fn config_mut(&mut self) -> &mut Config {
+        &mut self.config
+    }
+
+    /// Counters for INFO.
+    pub fn stats(&self) -> Stats {
+        self.stats
+    }
+
+    /// Selects the database typed methods act on.
+    ///
+    /// # Errors
+    /// [`Error::DbIndexOutOfRange`] when `db >= databases`.
+    pub fn select(&mut self, db: usize) -> Result<()> {
+        if db >= self.dbs.len() {
+            return Err(Error::DbIndexOutOfRange);
+        }
+        self.selected = db;
+        Ok(())
+    }
+
+    /// The selected database index.
+    pub fn selected_db(&self) -> usize {
+        self.selected
+    }
+
+    /// Number of logical databases.
+    pub fn databases(&self) -> usize {
+        self.dbs.len()
+    }
+
+    /// The time commands see, in Unix ms: the frozen time if set, else the clock.
+    pub fn now_ms(&self) -> u64 {
+        self.frozen_ms.unwrap_or_else(|| self.clock.now_ms())
+    }
+
+    /// Freezes time at the current clock reading until [`Keyspace::unfreeze_time`],
+    /// so a group of commands sees one instant (as MULTI/EXEC does).
+    pub fn freeze_time(&mut self) {
+        self.frozen_ms = Some(self.clock.now_ms());
+    }
+
+    /// Lets time follow the clock again.
+    pub fn unfreeze_time(&mut self) {
+        self.frozen_ms = None;
+    }
+
+    pub(crate) fn db(&self) -> &Db {
+        &self.dbs[self.selected]
+    }
+
+    pub(crate) fn db_mut(&mut self) -> &mut Db {
+        &mut self.dbs[self.selected]
+    }
+
+    /// Deletes `key` from the selected database if its TTL has passed.
+    /// Returns true when the key is (now) absent or was expired.
+    pub(crate) fn expire_if_needed(&mut self, key: &[u8], now: u64) -> bool {
+        let db = &mut self.dbs[self.selected];
+        match db.map.get(key) {
+            Some(e) if e.expire_at != 0 && now > e.expire_at => {
+                db.remove(key);
+                self.stats.expired_keys += 1;
+                self.signal_modified(key);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Looks a key up for reading: lazy expiry, hit/miss counters.
+    pub(crate) fn lookup_read(&mut self, key: &[u8]) -> Option<&mut Entry> {
+        let now = self.now_ms();
+        self.expire_if_needed(key, now);
+        let found = self.dbs[self.selected].map.get_mut(key);
+        if found.is_some() {
+            self.stats.keyspace_hits += 1;
+        } else {
+            self.stats.keyspace_misses += 1;
+        }
+        found
+    }
+
+    /// Looks a key up for writing: lazy expiry only.
+    pub(crate) fn lookup_write(&mut self, key: &[u8]) -> Option<&mut Entry> {
+        let now = self.now_ms();
+        self.expire_if_needed(key, now);
+        self.dbs[self.selected].map.get_mut(key)
+    }
+
+    /// Looks a key up without touching statistics or access times, as OBJECT,
+    /// TYPE and the TTL family do (lazy expiry still applies).
+    pub(crate) fn lookup_quiet(&mut self, key: &[u8]) -> Option<&Entry> {
+        let now = self.now_ms();
+        self.expire_if_needed(key, now);
+        self.dbs[self.selected].map.get(key)
+    }
+
+    /// Whether a live (unexpired) key exists, without side effects beyond
+    /// lazy expiry.
+    pub(crate) fn key_exists(&mut self, key: &[u8]) -> bool {
+        self.lookup_quiet(key).is_some()
+    }
+
+    /// Stores `value` under `key` as SET does: replaces any value, and drops
+    /// the TTL unless `keep_ttl`.
+    pub(crate) fn set_key(&mut self, key: &[u8], value: Value, keep_ttl: bool) {
+        let db = &mut self.dbs[self.selected];
+        let expire_at = if keep_ttl { db.map.get(key).map_or(0, |e| e.expire_at) } else { 0 };
+        db.insert(key, Entry { value, expire_at, lru: 0 });
+        self.signal_modified(key);
+    }
+
+    /// Adds a key known to be absent.
+    pub(crate) fn add_key(&mut self, key: &[u8], value: Value) {
+        self.dbs[self.selected].insert(key, Entry::new(value));
+        self.signal_modified(key);
+    }
+
+    /// Deletes a key; true if it existed (expired keys count as absent).
+    pub(crate) fn delete_key(&mut self, key: &[u8]) -> bool {
+        let now = self.now_ms();
+        if self.expire_if_needed(key, now) {
+            return false;
+        }
+        let removed = self.dbs[self.selected].remove(key).is_some();
+        if removed {
+            self.signal_modified(key);
+        }
+        removed
+    }
+
+    /// Records that `key` in the selected database changed. This is the one
+    /// hook WATCH, client-side caching and notifications will hang off.
+    pub(crate) fn signal_modified(&mut self, _key: &[u8]) {
+        self.stats.dirty += 1;
+    }
+
+    /// Checks every structural invariant of every database.
+    ///
+    /// # Errors
+    /// A description of the first broken invariant.
+    pub fn validate(&self) -> std::result::Result<(), String> {
+        for (i, db) in self.dbs.iter().enumerate() {
+            db.validate().map_err(|e| format!("db {i}: {e}"))?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::ManualClock;
+    use crate::types::string::StringValue;
+
+    fn ks_at(ms: u64) -> (Keyspace, ManualClock) {
+        let clock = ManualClock::new(ms);
+        (Keyspace::with_clock(Config::default(), Arc::new(clock.clone())), clock)
+    }
+
+    #[test]
+    fn expiry_is_strictly_after_the_deadline() {
+        let (mut ks, clock) = ks_at(1_000);
+        ks.add_key(b"k", Value::String(StringValue::from_bytes(b"v")));
+        assert!(ks.db_mut().set_expire(b"k", 1_500));
+        clock.set(1_500);
+        assert!(ks.lookup_read(b"k").is_some());
+        clock.set(1_501);
+        assert!(ks.lookup_read(b"k").is_none());
+        assert_eq!(ks.stats().expired_keys, 1);
+        ks.validate().unwrap();
+    }
+
+    #[test]
+    fn select_checks_range() {
+        let (mut ks, _) = ks_at(0);
+        assert_eq!(ks.select(16), Err(Error::DbIndexOutOfRange));
+        ks.select(15).unwrap();
+        assert_eq!(ks.selected_db(), 15);
+    }
+}

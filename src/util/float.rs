@@ -1,0 +1,1 @@
+//! Floating-point parsing and printing exactly as Redis 7.0 does.

@@ -1,0 +1,1 @@
+//! Redis glob matching (KEYS, SCAN MATCH, CONFIG GET patterns).

@@ -1,0 +1,118 @@
+//! The value stored under a key, its Redis type and its encoding.
+//!
+//! One variant per Redis type; each type's own enum (in `types/`) carries its
+//! encodings and decides its conversions. [`Encoding::as_str`] is the exact
+//! OBJECT ENCODING reply.
+
+use crate::types::string::StringValue;
+
+/// A value held by a key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Value {
+    /// A string (also bitmaps and HyperLogLogs).
+    String(StringValue),
+}
+
+impl Value {
+    /// The Redis type of this value.
+    pub fn value_type(&self) -> ValueType {
+        match self {
+            Value::String(_) => ValueType::String,
+        }
+    }
+
+    /// The encoding OBJECT ENCODING reports.
+    pub fn encoding(&self) -> Encoding {
+        match self {
+            Value::String(s) => s.encoding(),
+        }
+    }
+}
+
+/// The Redis type of a value, as TYPE names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ValueType {
+    /// `string`
+    String,
+    /// `list`
+    List,
+    /// `set`
+    Set,
+    /// `zset`
+    ZSet,
+    /// `hash`
+    Hash,
+    /// `stream`
+    Stream,
+}
+
+impl ValueType {
+    /// The TYPE reply: `string`, `list`, `set`, `zset`, `hash` or `stream`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ValueType::String => "string",
+            ValueType::List => "list",
+            ValueType::Set => "set",
+            ValueType::ZSet => "zset",
+            ValueType::Hash => "hash",
+            ValueType::Stream => "stream",
+        }
+    }
+
+    /// Parses a type name as SCAN's TYPE option takes it (case-insensitive).
+    pub fn parse(name: &[u8]) -> Option<Self> {
+        [
+            ValueType::String,
+            ValueType::List,
+            ValueType::Set,
+            ValueType::ZSet,
+            ValueType::Hash,
+            ValueType::Stream,
+        ]
+        .into_iter()
+        .find(|t| t.as_str().as_bytes().eq_ignore_ascii_case(name))
+    }
+}
+
+/// A value's internal representation, as OBJECT ENCODING names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Encoding {
+    /// A string holding a canonical 64-bit integer.
+    Int,
+    /// A short string (at most 44 bytes) created whole and never modified in place.
+    Embstr,
+    /// Any other string.
+    Raw,
+    /// Listpack (small hashes and sorted sets).
+    Listpack,
+    /// Quicklist (lists).
+    Quicklist,
+    /// Intset (small integer sets).
+    Intset,
+    /// Hash table (large hashes and sets).
+    Hashtable,
+    /// Skiplist (large sorted sets).
+    Skiplist,
+    /// Stream.
+    Stream,
+}
+
+impl Encoding {
+    /// The exact OBJECT ENCODING reply.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Encoding::Int => "int",
+            Encoding::Embstr => "embstr",
+            Encoding::Raw => "raw",
+            Encoding::Listpack => "listpack",
+            Encoding::Quicklist => "quicklist",
+            Encoding::Intset => "intset",
+            Encoding::Hashtable => "hashtable",
+            Encoding::Skiplist => "skiplist",
+            Encoding::Stream => "stream",
+        }
+    }
+}

@@ -1,0 +1,226 @@
+//! The differential harness: a real redis-server 7.0.15 (the oracle) on a
+//! free loopback port, and an embedis keyspace, fed the same commands.
+//!
+//! If `redis-server` is not on PATH the tests fail with a clear message,
+//! unless `EMBEDIS_SKIP_ORACLE=1` is set (for people without apt); CI never
+//! sets it.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use embedis::command::{Session, split_args};
+use embedis::{Config, Keyspace};
+
+/// A running redis-server, killed on drop.
+pub struct Oracle {
+    child: Child,
+    stream: BufReader<TcpStream>,
+    pub port: u16,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+impl Oracle {
+    /// Starts a server with `--save '' --appendonly no` plus `extra` arguments.
+    /// Returns None (after printing why) only when the oracle is missing and
+    /// `EMBEDIS_SKIP_ORACLE=1`.
+    pub fn start(extra: &[&str]) -> Option<Oracle> {
+        let found = Command::new("redis-server").arg("--version").output();
+        if found.is_err() {
+            if std::env::var("EMBEDIS_SKIP_ORACLE").as_deref() == Ok("1") {
+                eprintln!("redis-server not found: differential test skipped (EMBEDIS_SKIP_ORACLE=1)");
+                return None;
+            }
+            panic!(
+                "redis-server (Debian 12: 7.0.15) is not on PATH; install it with \
+                 `apt-get install -y redis-server` or set EMBEDIS_SKIP_ORACLE=1 to skip"
+            );
+        }
+        for _ in 0..5 {
+            if let Some(o) = Self::try_start(extra) {
+                return Some(o);
+            }
+        }
+        panic!("could not start redis-server");
+    }
+
+    fn try_start(extra: &[&str]) -> Option<Oracle> {
+        let port = free_port();
+        let dir = std::env::temp_dir().join(format!("embedis-oracle-{port}"));
+        std::fs::create_dir_all(&dir).ok()?;
+        let mut child = Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
+            .arg("--dir")
+            .arg(&dir)
+            .args(extra)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .ok()?;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(stream) = TcpStream::connect(("127.0.0.1", port)) {
+                stream.set_read_timeout(Some(Duration::from_secs(30))).ok();
+                let mut o = Oracle { child, stream: BufReader::new(stream), port };
+                if o.send(&[b"PING"]) == b"+PONG\r\n" {
+                    return Some(o);
+                }
+                return None;
+            }
+            if let Ok(Some(_)) = child.try_wait() {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        child.kill().ok();
+        None
+    }
+
+    /// Sends one command and returns the raw RESP bytes of its reply.
+    pub fn send(&mut self, argv: &[&[u8]]) -> Vec<u8> {
+        let mut req = format!("*{}\r\n", argv.len()).into_bytes();
+        for a in argv {
+            req.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+            req.extend_from_slice(a);
+            req.extend_from_slice(b"\r\n");
+        }
+        self.stream.get_mut().write_all(&req).unwrap();
+        let mut out = Vec::new();
+        read_reply(&mut self.stream, &mut out);
+        out
+    }
+}
+
+impl Drop for Oracle {
+    fn drop(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
+
+/// Reads one complete RESP2 reply, appending its raw bytes to `out`.
+fn read_reply(r: &mut BufReader<TcpStream>, out: &mut Vec<u8>) {
+    let start = out.len();
+    r.read_until(b'\n', out).unwrap();
+    let line = out[start..].to_vec();
+    assert!(line.ends_with(b"\r\n"), "bad reply line {:?}", String::from_utf8_lossy(&line));
+    let n: i64 = std::str::from_utf8(&line[1..line.len() - 2]).unwrap_or("0").parse().unwrap_or(0);
+    match line[0] {
+        b'$' if n >= 0 => {
+            let mut buf = vec![0; n as usize + 2];
+            r.read_exact(&mut buf).unwrap();
+            out.extend_from_slice(&buf);
+        }
+        b'*' if n > 0 => {
+            for _ in 0..n {
+                read_reply(r, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The oracle and an embedis keyspace side by side.
+pub struct Pair {
+    pub oracle: Oracle,
+    pub ks: Keyspace,
+    pub session: Session,
+}
+
+impl Pair {
+    /// A fresh pair with default configuration (None when skipping).
+    pub fn new() -> Option<Pair> {
+        Self::with(&[], Config::default())
+    }
+
+    /// A pair whose oracle gets `extra` server arguments and whose keyspace gets `config`.
+    pub fn with(extra: &[&str], config: Config) -> Option<Pair> {
+        let mut oracle = Oracle::start(extra)?;
+        oracle.send(&[b"FLUSHALL"]);
+        Some(Pair { oracle, ks: Keyspace::new(config), session: Session::new() })
+    }
+
+    /// Runs argv on both sides; returns (oracle bytes, embedis bytes).
+    pub fn both(&mut self, argv: &[&[u8]]) -> (Vec<u8>, Vec<u8>) {
+        let want = self.oracle.send(argv);
+        let got = self.session.execute(&mut self.ks, argv).to_resp2();
+        (want, got)
+    }
+
+    /// Runs an inline-syntax command (quotes allowed) on both sides and
+    /// asserts byte-identical replies.
+    pub fn check(&mut self, line: &str) -> Vec<u8> {
+        let argv = split_args(line.as_bytes()).expect("balanced quotes");
+        self.check_argv(&argv.iter().map(Vec::as_slice).collect::<Vec<_>>(), line)
+    }
+
+    /// Asserts byte-identical replies for argv; `what` names it in failures.
+    pub fn check_argv(&mut self, argv: &[&[u8]], what: &str) -> Vec<u8> {
+        let (want, got) = self.both(argv);
+        assert_eq!(
+            String::from_utf8_lossy(&got),
+            String::from_utf8_lossy(&want),
+            "reply differs for `{what}` (left: embedis, right: redis)"
+        );
+        want
+    }
+
+    /// Runs each line with [`Pair::check`].
+    pub fn check_all(&mut self, lines: &[&str]) {
+        for line in lines {
+            self.check(line);
+        }
+    }
+
+    /// Like [`Pair::check`] for replies whose array order is unspecified
+    /// (KEYS, SCAN, SMEMBERS...): arrays are compared as sorted multisets
+    /// of their top-level elements.
+    pub fn check_unordered(&mut self, line: &str) -> Vec<u8> {
+        let argv = split_args(line.as_bytes()).expect("balanced quotes");
+        let argv: Vec<&[u8]> = argv.iter().map(Vec::as_slice).collect();
+        let (want, got) = self.both(&argv);
+        assert_eq!(
+            sorted_elements(&got),
+            sorted_elements(&want),
+            "unordered reply differs for `{line}`:\n embedis: {}\n redis:   {}",
+            String::from_utf8_lossy(&got),
+            String::from_utf8_lossy(&want)
+        );
+        want
+    }
+}
+
+/// Splits a RESP2 reply into its top-level array elements (raw bytes), sorted.
+/// A non-array reply becomes a one-element list.
+pub fn sorted_elements(reply: &[u8]) -> Vec<Vec<u8>> {
+    if reply.first() != Some(&b'*') {
+        return vec![reply.to_vec()];
+    }
+    let mut pos = reply.iter().position(|&b| b == b'\n').unwrap() + 1;
+    let mut items = Vec::new();
+    while pos < reply.len() {
+        let end = element_end(reply, pos);
+        items.push(reply[pos..end].to_vec());
+        pos = end;
+    }
+    items.sort();
+    items
+}
+
+/// The end offset of the RESP2 element starting at `pos`.
+pub fn element_end(buf: &[u8], pos: usize) -> usize {
+    let nl = pos + buf[pos..].iter().position(|&b| b == b'\n').unwrap() + 1;
+    let n: i64 = std::str::from_utf8(&buf[pos + 1..nl - 2]).unwrap_or("0").parse().unwrap_or(0);
+    match buf[pos] {
+        b'$' if n >= 0 => nl + n as usize + 2,
+        b'*' if n > 0 => (0..n).fold(nl, |p, _| element_end(buf, p)),
+        _ => nl,
+    }
+}
