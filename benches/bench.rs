@@ -1,1 +1,15 @@
-fn main(){}
+//! Criterion benches, one hub (hashbrown style): each topic file exposes
+//! `register_benches`. Group names read `structure/op/encoding/size`.
+//!
+//! Run: `cargo bench --bench bench` (add a filter such as `keyspace/` to
+//! run one group).
+
+// criterion_group!/criterion_main! generate undocumented items.
+#![allow(missing_docs)]
+
+use criterion::{criterion_group, criterion_main};
+
+mod keyspace;
+
+criterion_group!(benches, keyspace::register_benches);
+criterion_main!(benches);

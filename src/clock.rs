@@ -54,7 +54,9 @@ pub struct ManualClock {
 impl ManualClock {
     /// A clock standing at `ms` milliseconds since the epoch.
     pub fn new(ms: u64) -> Self {
-        ManualClock { ms: Arc::new(AtomicU64::new(ms)) }
+        ManualClock {
+            ms: Arc::new(AtomicU64::new(ms)),
+        }
     }
 
     /// Moves the clock forward by `ms` milliseconds.

@@ -39,7 +39,9 @@ pub fn key_hash_slot(key: &[u8]) -> u16 {
 
 /// The part of `key` that is hashed: the non-empty `{tag}` if any, else the key.
 fn hash_tag(key: &[u8]) -> &[u8] {
-    let Some(open) = key.iter().position(|&b| b == b'{') else { return key };
+    let Some(open) = key.iter().position(|&b| b == b'{') else {
+        return key;
+    };
     let rest = &key[open + 1..];
     match rest.iter().position(|&b| b == b'}') {
         Some(close) if close > 0 => &rest[..close],
@@ -56,7 +58,10 @@ pub(crate) struct SlotIndex {
 
 impl SlotIndex {
     pub(crate) fn new() -> Self {
-        SlotIndex { counts: vec![0; usize::from(CLUSTER_SLOTS)], keys: BTreeSet::new() }
+        SlotIndex {
+            counts: vec![0; usize::from(CLUSTER_SLOTS)],
+            keys: BTreeSet::new(),
+        }
     }
 
     pub(crate) fn add(&mut self, key: &[u8]) {
@@ -95,7 +100,10 @@ impl SlotIndex {
         len: usize,
     ) -> Result<(), String> {
         if self.keys.len() != len {
-            return Err(format!("slot index has {} keys, db has {len}", self.keys.len()));
+            return Err(format!(
+                "slot index has {} keys, db has {len}",
+                self.keys.len()
+            ));
         }
         for key in keys {
             if !self.keys.contains(&(key_hash_slot(key), Box::from(key))) {
@@ -139,7 +147,12 @@ mod tests {
             (b"", 0),
         ];
         for (key, slot) in cases {
-            assert_eq!(key_hash_slot(key), *slot, "{}", String::from_utf8_lossy(key));
+            assert_eq!(
+                key_hash_slot(key),
+                *slot,
+                "{}",
+                String::from_utf8_lossy(key)
+            );
         }
     }
 
@@ -152,7 +165,10 @@ mod tests {
         idx.add(b"b");
         let slot = key_hash_slot(b"a");
         assert_eq!(idx.count(slot), 2);
-        assert_eq!(idx.keys_in(slot, 10), vec![b"{a}1".to_vec(), b"{a}2".to_vec()]);
+        assert_eq!(
+            idx.keys_in(slot, 10),
+            vec![b"{a}1".to_vec(), b"{a}2".to_vec()]
+        );
         assert_eq!(idx.keys_in(slot, 1).len(), 1);
         idx.remove(b"{a}1");
         assert_eq!(idx.count(slot), 1);

@@ -63,7 +63,10 @@ impl MaxmemoryPolicy {
 
     /// True for the two LFU policies (OBJECT FREQ works, IDLETIME does not).
     pub fn is_lfu(self) -> bool {
-        matches!(self, MaxmemoryPolicy::AllkeysLfu | MaxmemoryPolicy::VolatileLfu)
+        matches!(
+            self,
+            MaxmemoryPolicy::AllkeysLfu | MaxmemoryPolicy::VolatileLfu
+        )
     }
 
     /// True for the policies that track access time or frequency per key,

@@ -85,14 +85,18 @@ impl fmt::Display for Error {
                 f.write_str("ERR string exceeds maximum allowed size (proto-max-bulk-len)")
             }
             Error::OffsetOutOfRange => f.write_str("ERR offset is out of range"),
-            Error::InvalidExpireTime(cmd) => write!(f, "ERR invalid expire time in '{cmd}' command"),
+            Error::InvalidExpireTime(cmd) => {
+                write!(f, "ERR invalid expire time in '{cmd}' command")
+            }
             Error::WrongArity(cmd) => {
                 write!(f, "ERR wrong number of arguments for '{cmd}' command")
             }
             Error::OutOfMemory => {
                 f.write_str("OOM command not allowed when used memory > 'maxmemory'.")
             }
-            Error::CrossSlot => f.write_str("CROSSSLOT Keys in request don't hash to the same slot"),
+            Error::CrossSlot => {
+                f.write_str("CROSSSLOT Keys in request don't hash to the same slot")
+            }
             Error::BusyKey => f.write_str("BUSYKEY Target key name already exists."),
             Error::InvalidObject(what) => write!(f, "INVALIDOBJ {what}"),
             Error::Other(text) => f.write_str(text),

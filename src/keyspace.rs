@@ -57,7 +57,11 @@ pub(crate) struct Entry {
 
 impl Entry {
     pub(crate) fn new(value: Value) -> Self {
-        Entry { value, expire_at: 0, lru: 0 }
+        Entry {
+            value,
+            expire_at: 0,
+            lru: 0,
+        }
     }
 }
 
@@ -118,7 +122,9 @@ impl Db {
     /// Sets (`when != 0`) or clears (`when == 0`) the TTL of an existing key.
     /// Returns false when the key is absent.
     pub(crate) fn set_expire(&mut self, key: &[u8], when: u64) -> bool {
-        let Some(entry) = self.map.get_mut(key) else { return false };
+        let Some(entry) = self.map.get_mut(key) else {
+            return false;
+        };
         let had = entry.expire_at != 0;
         entry.expire_at = when;
         if when != 0 && !had {
@@ -147,7 +153,10 @@ impl Db {
     pub(crate) fn validate(&self) -> std::result::Result<(), String> {
         let volatile = self.map.values().filter(|e| e.expire_at != 0).count();
         if volatile != self.expires.len() {
-            return Err(format!("{volatile} volatile keys but {} in expires", self.expires.len()));
+            return Err(format!(
+                "{volatile} volatile keys but {} in expires",
+                self.expires.len()
+            ));
         }
         for key in &self.expires {
             match self.map.get(key) {
@@ -343,8 +352,19 @@ impl Keyspace {
     /// the TTL unless `keep_ttl`.
     pub(crate) fn set_key(&mut self, key: &[u8], value: Value, keep_ttl: bool) {
         let db = &mut self.dbs[self.selected];
-        let expire_at = if keep_ttl { db.map.get(key).map_or(0, |e| e.expire_at) } else { 0 };
-        db.insert(key, Entry { value, expire_at, lru: 0 });
+        let expire_at = if keep_ttl {
+            db.map.get(key).map_or(0, |e| e.expire_at)
+        } else {
+            0
+        };
+        db.insert(
+            key,
+            Entry {
+                value,
+                expire_at,
+                lru: 0,
+            },
+        );
         self.signal_modified(key);
     }
 
@@ -393,7 +413,10 @@ mod tests {
 
     fn ks_at(ms: u64) -> (Keyspace, ManualClock) {
         let clock = ManualClock::new(ms);
-        (Keyspace::with_clock(Config::default(), Arc::new(clock.clone())), clock)
+        (
+            Keyspace::with_clock(Config::default(), Arc::new(clock.clone())),
+            clock,
+        )
     }
 
     #[test]

@@ -125,7 +125,10 @@ mod tests {
     #[test]
     fn resp2_bytes() {
         assert_eq!(Reply::OK.to_resp2(), b"+OK\r\n");
-        assert_eq!(Reply::from(Error::Syntax).to_resp2(), b"-ERR syntax error\r\n");
+        assert_eq!(
+            Reply::from(Error::Syntax).to_resp2(),
+            b"-ERR syntax error\r\n"
+        );
         assert_eq!(Reply::Integer(-3).to_resp2(), b":-3\r\n");
         assert_eq!(Reply::bulk(&b"ab"[..]).to_resp2(), b"$2\r\nab\r\n");
         assert_eq!(Reply::Nil.to_resp2(), b"$-1\r\n");

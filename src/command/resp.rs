@@ -78,7 +78,10 @@ pub fn parse_request(buf: &[u8]) -> Result<Option<Parsed>, ProtocolError> {
 
 /// Finds `\r\n` starting at `from`; returns the index of `\r`.
 fn find_crlf(buf: &[u8], from: usize) -> Option<usize> {
-    buf.get(from..)?.windows(2).position(|w| w == b"\r\n").map(|i| i + from)
+    buf.get(from..)?
+        .windows(2)
+        .position(|w| w == b"\r\n")
+        .map(|i| i + from)
 }
 
 fn parse_multibulk(buf: &[u8]) -> Result<Option<Parsed>, ProtocolError> {
@@ -99,7 +102,9 @@ fn parse_multibulk(buf: &[u8]) -> Result<Option<Parsed>, ProtocolError> {
     }
     let mut argv = Vec::with_capacity(usize::try_from(count.min(1024)).unwrap_or(0));
     for _ in 0..count {
-        let Some(&tag) = buf.get(pos) else { return Ok(None) };
+        let Some(&tag) = buf.get(pos) else {
+            return Ok(None);
+        };
         let Some(end) = find_crlf(buf, pos) else {
             return if buf.len() - pos > INLINE_MAX {
                 Err(err("too big bulk count string"))
@@ -163,8 +168,7 @@ pub fn split_args(line: &[u8]) -> Option<Vec<Vec<u8>>> {
             return Some(out);
         }
         let mut word = Vec::new();
-        loop {
-            let Some(&c) = line.get(i) else { break };
+        while let Some(&c) = line.get(i) {
             if is_space(c) {
                 break;
             }
@@ -198,12 +202,14 @@ fn double_quoted(line: &[u8], mut i: usize, word: &mut Vec<u8>) -> Option<usize>
         if c == b'"' {
             return after_quote(line, i + 1);
         }
-        if c == b'\\' && line.len() > i + 3 && line[i + 1] == b'x' {
-            if let (Some(h), Some(l)) = (hex(line[i + 2]), hex(line[i + 3])) {
-                word.push(h * 16 + l);
-                i += 4;
-                continue;
-            }
+        if c == b'\\'
+            && line.len() > i + 3
+            && line[i + 1] == b'x'
+            && let (Some(h), Some(l)) = (hex(line[i + 2]), hex(line[i + 3]))
+        {
+            word.push(h * 16 + l);
+            i += 4;
+            continue;
         }
         if c == b'\\' && i + 1 < line.len() {
             word.push(match line[i + 1] {
@@ -265,8 +271,14 @@ mod tests {
     fn multibulk_errors() {
         let e = |b: &[u8]| parse_request(b).unwrap_err().0;
         assert_eq!(e(b"*x\r\n"), "ERR Protocol error: invalid multibulk length");
-        assert_eq!(e(b"*1\r\n:1\r\n"), "ERR Protocol error: expected '$', got ':'");
-        assert_eq!(e(b"*1\r\n$-1\r\n"), "ERR Protocol error: invalid bulk length");
+        assert_eq!(
+            e(b"*1\r\n:1\r\n"),
+            "ERR Protocol error: expected '$', got ':'"
+        );
+        assert_eq!(
+            e(b"*1\r\n$-1\r\n"),
+            "ERR Protocol error: invalid bulk length"
+        );
         assert_eq!(parse_request(b"*0\r\n").unwrap(), Some((vec![], 4)));
         assert_eq!(parse_request(b"*-1\r\n").unwrap(), Some((vec![], 5)));
     }
@@ -274,8 +286,14 @@ mod tests {
     #[test]
     fn inline_quotes() {
         let p = |s: &str| parse_request(s.as_bytes()).map(|r| r.map(|(a, _)| a));
-        assert_eq!(p("a \"b c\" 'd\\'e'\n"), Ok(Some(words(&["a", "b c", "d'e"]))));
-        assert_eq!(p("\"\\x41\\n\"\r\n").unwrap().unwrap(), vec![b"A\n".to_vec()]);
+        assert_eq!(
+            p("a \"b c\" 'd\\'e'\n"),
+            Ok(Some(words(&["a", "b c", "d'e"])))
+        );
+        assert_eq!(
+            p("\"\\x41\\n\"\r\n").unwrap().unwrap(),
+            vec![b"A\n".to_vec()]
+        );
         assert_eq!(p("\n"), Ok(Some(vec![])));
         assert!(p("\"abc\n").is_err());
         assert!(p("\"a\"b\n").is_err());

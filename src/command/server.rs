@@ -17,7 +17,14 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
 ];
 
 const fn spec(name: &'static str, arity: i32, flags: u32, handler: super::Handler) -> CommandSpec {
-    CommandSpec { name, arity, flags, keys: KeySpec::None, handler, subcommands: &[] }
+    CommandSpec {
+        name,
+        arity,
+        flags,
+        keys: KeySpec::None,
+        handler,
+        subcommands: &[],
+    }
 }
 
 fn ping(_: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
@@ -69,9 +76,7 @@ fn flushall(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
 }
 
 fn swapdb(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
-    let parse = |a: &[u8]| {
-        args::int(a).map_err(|_| Error::other("ERR invalid first DB index"))
-    };
+    let parse = |a: &[u8]| args::int(a).map_err(|_| Error::other("ERR invalid first DB index"));
     let a = parse(argv[1])?;
     let b = args::int(argv[2]).map_err(|_| Error::other("ERR invalid second DB index"))?;
     ctx.ks.swapdb(a, b)?;

@@ -11,10 +11,21 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     spec("set", -3, WRITE | DENYOOM, set),
 ];
 
-const ONE_KEY: KeySpec = KeySpec::Range { first: 1, last: 1, step: 1 };
+const ONE_KEY: KeySpec = KeySpec::Range {
+    first: 1,
+    last: 1,
+    step: 1,
+};
 
 const fn spec(name: &'static str, arity: i32, flags: u32, handler: super::Handler) -> CommandSpec {
-    CommandSpec { name, arity, flags, keys: ONE_KEY, handler, subcommands: &[] }
+    CommandSpec {
+        name,
+        arity,
+        flags,
+        keys: ONE_KEY,
+        handler,
+        subcommands: &[],
+    }
 }
 
 fn get(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
@@ -26,7 +37,13 @@ fn parse_set_options(argv: &[&[u8]], start: usize) -> Result<SetOptions> {
     let mut opts = SetOptions::default();
     let mut args = Args::new(argv, start);
     while let Some(arg) = args.next() {
-        let cond = |c| if opts.condition == SetCondition::Always || opts.condition == c { Ok(c) } else { Err(Error::Syntax) };
+        let cond = |c| {
+            if opts.condition == SetCondition::Always || opts.condition == c {
+                Ok(c)
+            } else {
+                Err(Error::Syntax)
+            }
+        };
         let free = opts.expiry == Expiry::None;
         if is_kw(arg, "nx") {
             opts.condition = cond(SetCondition::IfAbsent)?;

@@ -36,10 +36,10 @@ pub enum StringValue {
 impl StringValue {
     /// Encodes whole bytes the way SET does (Redis's `tryObjectEncoding`).
     pub fn from_bytes(bytes: &[u8]) -> Self {
-        if bytes.len() <= 20 {
-            if let Some(v) = num::parse_i64(bytes) {
-                return StringValue::Int(v);
-            }
+        if bytes.len() <= 20
+            && let Some(v) = num::parse_i64(bytes)
+        {
+            return StringValue::Int(v);
         }
         Self::from_bytes_no_int(bytes)
     }
@@ -260,7 +260,10 @@ impl Keyspace {
             SetCondition::IfPresent => !exists,
         };
         if refused {
-            return Ok(SetOutcome { written: false, old });
+            return Ok(SetOutcome {
+                written: false,
+                old,
+            });
         }
         let keep_ttl = opts.expiry == Expiry::KeepTtl;
         self.set_key(key, Value::String(StringValue::from_bytes(value)), keep_ttl);
@@ -279,10 +282,22 @@ mod tests {
     #[test]
     fn encodings_follow_redis() {
         assert_eq!(StringValue::from_bytes(b"123").encoding(), Encoding::Int);
-        assert_eq!(StringValue::from_bytes(b"0123").encoding(), Encoding::Embstr);
-        assert_eq!(StringValue::from_bytes(&[b'x'; 44]).encoding(), Encoding::Embstr);
-        assert_eq!(StringValue::from_bytes(&[b'x'; 45]).encoding(), Encoding::Raw);
-        assert_eq!(StringValue::from_bytes(b"9223372036854775808").encoding(), Encoding::Embstr);
+        assert_eq!(
+            StringValue::from_bytes(b"0123").encoding(),
+            Encoding::Embstr
+        );
+        assert_eq!(
+            StringValue::from_bytes(&[b'x'; 44]).encoding(),
+            Encoding::Embstr
+        );
+        assert_eq!(
+            StringValue::from_bytes(&[b'x'; 45]).encoding(),
+            Encoding::Raw
+        );
+        assert_eq!(
+            StringValue::from_bytes(b"9223372036854775808").encoding(),
+            Encoding::Embstr
+        );
         let mut s = StringValue::from_bytes(b"12");
         s.make_raw().push(b'3');
         assert_eq!(s, StringValue::Raw(b"123".to_vec()));
@@ -292,13 +307,25 @@ mod tests {
     #[test]
     fn set_nx_xx_get() {
         let mut ks = Keyspace::new(Config::default());
-        let nx = SetOptions { condition: SetCondition::IfAbsent, ..Default::default() };
+        let nx = SetOptions {
+            condition: SetCondition::IfAbsent,
+            ..Default::default()
+        };
         assert!(ks.set(b"k", b"1", &nx).unwrap().written);
         assert!(!ks.set(b"k", b"2", &nx).unwrap().written);
-        let get = SetOptions { get: true, ..Default::default() };
+        let get = SetOptions {
+            get: true,
+            ..Default::default()
+        };
         assert_eq!(ks.set(b"k", b"3", &get).unwrap().old, Some(b"1".to_vec()));
         assert_eq!(ks.get(b"k").unwrap(), Some(b"3".to_vec()));
-        let bad = SetOptions { expiry: Expiry::Ex(0), ..Default::default() };
-        assert_eq!(ks.set(b"k", b"4", &bad), Err(Error::InvalidExpireTime("set")));
+        let bad = SetOptions {
+            expiry: Expiry::Ex(0),
+            ..Default::default()
+        };
+        assert_eq!(
+            ks.set(b"k", b"4", &bad),
+            Err(Error::InvalidExpireTime("set"))
+        );
     }
 }

@@ -23,7 +23,11 @@ pub struct Oracle {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 impl Oracle {
@@ -34,7 +38,9 @@ impl Oracle {
         let found = Command::new("redis-server").arg("--version").output();
         if found.is_err() {
             if std::env::var("EMBEDIS_SKIP_ORACLE").as_deref() == Ok("1") {
-                eprintln!("redis-server not found: differential test skipped (EMBEDIS_SKIP_ORACLE=1)");
+                eprintln!(
+                    "redis-server not found: differential test skipped (EMBEDIS_SKIP_ORACLE=1)"
+                );
                 return None;
             }
             panic!(
@@ -68,7 +74,11 @@ impl Oracle {
         while Instant::now() < deadline {
             if let Ok(stream) = TcpStream::connect(("127.0.0.1", port)) {
                 stream.set_read_timeout(Some(Duration::from_secs(30))).ok();
-                let mut o = Oracle { child, stream: BufReader::new(stream), port };
+                let mut o = Oracle {
+                    child,
+                    stream: BufReader::new(stream),
+                    port,
+                };
                 if o.send(&[b"PING"]) == b"+PONG\r\n" {
                     return Some(o);
                 }
@@ -110,8 +120,15 @@ fn read_reply(r: &mut BufReader<TcpStream>, out: &mut Vec<u8>) {
     let start = out.len();
     r.read_until(b'\n', out).unwrap();
     let line = out[start..].to_vec();
-    assert!(line.ends_with(b"\r\n"), "bad reply line {:?}", String::from_utf8_lossy(&line));
-    let n: i64 = std::str::from_utf8(&line[1..line.len() - 2]).unwrap_or("0").parse().unwrap_or(0);
+    assert!(
+        line.ends_with(b"\r\n"),
+        "bad reply line {:?}",
+        String::from_utf8_lossy(&line)
+    );
+    let n: i64 = std::str::from_utf8(&line[1..line.len() - 2])
+        .unwrap_or("0")
+        .parse()
+        .unwrap_or(0);
     match line[0] {
         b'$' if n >= 0 => {
             let mut buf = vec![0; n as usize + 2];
@@ -144,7 +161,11 @@ impl Pair {
     pub fn with(extra: &[&str], config: Config) -> Option<Pair> {
         let mut oracle = Oracle::start(extra)?;
         oracle.send(&[b"FLUSHALL"]);
-        Some(Pair { oracle, ks: Keyspace::new(config), session: Session::new() })
+        Some(Pair {
+            oracle,
+            ks: Keyspace::new(config),
+            session: Session::new(),
+        })
     }
 
     /// Runs argv on both sides; returns (oracle bytes, embedis bytes).
@@ -217,7 +238,10 @@ pub fn sorted_elements(reply: &[u8]) -> Vec<Vec<u8>> {
 /// The end offset of the RESP2 element starting at `pos`.
 pub fn element_end(buf: &[u8], pos: usize) -> usize {
     let nl = pos + buf[pos..].iter().position(|&b| b == b'\n').unwrap() + 1;
-    let n: i64 = std::str::from_utf8(&buf[pos + 1..nl - 2]).unwrap_or("0").parse().unwrap_or(0);
+    let n: i64 = std::str::from_utf8(&buf[pos + 1..nl - 2])
+        .unwrap_or("0")
+        .parse()
+        .unwrap_or(0);
     match buf[pos] {
         b'$' if n >= 0 => nl + n as usize + 2,
         b'*' if n > 0 => (0..n).fold(nl, |p, _| element_end(buf, p)),
