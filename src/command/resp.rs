@@ -32,20 +32,37 @@ const MULTIBULK_MAX: i64 = 1024 * 1024;
 const BULK_MAX: i64 = 512 * 1024 * 1024;
 
 /// A request that can never become valid; Redis replies with this text and
-/// closes the connection.
+/// closes the connection. The text is bytes because Redis echoes the
+/// offending byte raw in `expected '$', got '<byte>'`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProtocolError(pub String);
+pub struct ProtocolError(pub Vec<u8>);
+
+impl ProtocolError {
+    /// The error reply Redis sends before closing: `-` + text + CRLF, with
+    /// any CR or LF in the text turned into spaces.
+    pub fn to_resp2(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.0.len() + 3);
+        out.push(b'-');
+        out.extend(
+            self.0
+                .iter()
+                .map(|&b| if b == b'\r' || b == b'\n' { b' ' } else { b }),
+        );
+        out.extend_from_slice(b"\r\n");
+        out
+    }
+}
 
 impl fmt::Display for ProtocolError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&String::from_utf8_lossy(&self.0))
     }
 }
 
 impl std::error::Error for ProtocolError {}
 
 fn err(text: &str) -> ProtocolError {
-    ProtocolError(format!("ERR Protocol error: {text}"))
+    ProtocolError(format!("ERR Protocol error: {text}").into_bytes())
 }
 
 /// A parsed request and the number of input bytes it used.
@@ -76,52 +93,54 @@ pub fn parse_request(buf: &[u8]) -> Result<Option<Parsed>, ProtocolError> {
     }
 }
 
-/// Finds `\r\n` starting at `from`; returns the index of `\r`.
-fn find_crlf(buf: &[u8], from: usize) -> Option<usize> {
-    buf.get(from..)?
-        .windows(2)
-        .position(|w| w == b"\r\n")
-        .map(|i| i + from)
+/// Finds `target` at or after `from` the way Redis's `strchr` over its
+/// query buffer does: a NUL byte ends the search, so a line with a NUL
+/// before its end is never complete.
+fn find_byte(buf: &[u8], from: usize, target: u8) -> Option<usize> {
+    let rest = buf.get(from..)?;
+    let i = rest.iter().position(|&b| b == target || b == 0)?;
+    (rest[i] == target).then_some(from + i)
+}
+
+/// Finds the end of the count line starting at `from`: the first CR (see
+/// [`find_byte`]), which must be followed by one more byte. Like Redis, the
+/// byte after the CR is skipped without being checked. `Ok(None)`: wait for
+/// more input; `Err` when `too_big` applies instead.
+fn count_line_end(buf: &[u8], from: usize, too_big: &str) -> Result<Option<usize>, ProtocolError> {
+    match find_byte(buf, from, b'\r') {
+        Some(cr) if cr + 1 < buf.len() => Ok(Some(cr)),
+        Some(_) => Ok(None),
+        None if buf.len() - from > INLINE_MAX => Err(err(too_big)),
+        None => Ok(None),
+    }
 }
 
 fn parse_multibulk(buf: &[u8]) -> Result<Option<Parsed>, ProtocolError> {
-    let Some(end) = find_crlf(buf, 1) else {
-        return if buf.len() > INLINE_MAX {
-            Err(err("too big mbulk count string"))
-        } else {
-            Ok(None)
-        };
+    let Some(cr) = count_line_end(buf, 0, "too big mbulk count string")? else {
+        return Ok(None);
     };
-    let count = match parse_i64(&buf[1..end]) {
+    let count = match parse_i64(&buf[1..cr]) {
         Some(n) if n <= MULTIBULK_MAX => n,
         _ => return Err(err("invalid multibulk length")),
     };
-    let mut pos = end + 2;
+    let mut pos = cr + 2;
     if count <= 0 {
         return Ok(Some((Vec::new(), pos)));
     }
     let mut argv = Vec::with_capacity(usize::try_from(count.min(1024)).unwrap_or(0));
     for _ in 0..count {
-        let Some(&tag) = buf.get(pos) else {
+        let Some(cr) = count_line_end(buf, pos, "too big bulk count string")? else {
             return Ok(None);
         };
-        let Some(end) = find_crlf(buf, pos) else {
-            return if buf.len() - pos > INLINE_MAX {
-                Err(err("too big bulk count string"))
-            } else if tag != b'$' {
-                Err(expected_dollar(tag))
-            } else {
-                Ok(None)
-            };
-        };
-        if tag != b'$' {
-            return Err(expected_dollar(tag));
+        if buf[pos] != b'$' {
+            return Err(expected_dollar(buf[pos]));
         }
-        let len = match parse_i64(&buf[pos + 1..end]) {
+        let len = match parse_i64(&buf[pos + 1..cr]) {
             Some(n) if (0..=BULK_MAX).contains(&n) => n as usize,
             _ => return Err(err("invalid bulk length")),
         };
-        let start = end + 2;
+        let start = cr + 2;
+        // The two bytes after the payload are skipped unchecked, as Redis does.
         if buf.len() < start + len + 2 {
             return Ok(None);
         }
@@ -132,11 +151,13 @@ fn parse_multibulk(buf: &[u8]) -> Result<Option<Parsed>, ProtocolError> {
 }
 
 fn expected_dollar(got: u8) -> ProtocolError {
-    err(&format!("expected '$', got '{}'", char::from(got)))
+    let mut e = err("expected '$', got '");
+    e.0.extend_from_slice(&[got, b'\'']);
+    e
 }
 
 fn parse_inline(buf: &[u8]) -> Result<Option<Parsed>, ProtocolError> {
-    let Some(nl) = buf.iter().position(|&b| b == b'\n') else {
+    let Some(nl) = find_byte(buf, 0, b'\n') else {
         return if buf.len() > INLINE_MAX {
             Err(err("too big inline request"))
         } else {
@@ -157,7 +178,12 @@ fn parse_inline(buf: &[u8]) -> Result<Option<Parsed>, ProtocolError> {
 /// do: spaces separate words; `"..."` understands `\n \r \t \b \a \\ \"` and
 /// `\xHH`; `'...'` understands only `\'`. A closing quote must be followed by
 /// a space or the end of the line. `None` on unbalanced quotes.
+///
+/// As Redis's `sdssplitargs`, which reads a C string: a NUL byte ends the
+/// line, and although vertical tab and form feed are skipped between words,
+/// only space, tab, CR and LF end an unquoted word (`a\x0bb` is one word).
 pub fn split_args(line: &[u8]) -> Option<Vec<Vec<u8>>> {
+    let line = &line[..line.iter().position(|&b| b == 0).unwrap_or(line.len())];
     let mut out = Vec::new();
     let mut i = 0;
     loop {
@@ -169,13 +195,20 @@ pub fn split_args(line: &[u8]) -> Option<Vec<Vec<u8>>> {
         }
         let mut word = Vec::new();
         while let Some(&c) = line.get(i) {
-            if is_space(c) {
+            if matches!(c, b' ' | b'\n' | b'\r' | b'\t') {
                 break;
             }
             i += 1;
+            // A closing quote ends the word (the next byte is a space).
             match c {
-                b'"' => i = double_quoted(line, i, &mut word)?,
-                b'\'' => i = single_quoted(line, i, &mut word)?,
+                b'"' => {
+                    i = double_quoted(line, i, &mut word)?;
+                    break;
+                }
+                b'\'' => {
+                    i = single_quoted(line, i, &mut word)?;
+                    break;
+                }
                 _ => word.push(c),
             }
         }
@@ -183,6 +216,7 @@ pub fn split_args(line: &[u8]) -> Option<Vec<Vec<u8>>> {
     }
 }
 
+/// C's `isspace` in the C locale.
 fn is_space(c: u8) -> bool {
     matches!(c, b' ' | b'\n' | b'\r' | b'\t' | 0x0b | 0x0c)
 }
@@ -269,7 +303,7 @@ mod tests {
 
     #[test]
     fn multibulk_errors() {
-        let e = |b: &[u8]| parse_request(b).unwrap_err().0;
+        let e = |b: &[u8]| parse_request(b).unwrap_err().to_string();
         assert_eq!(e(b"*x\r\n"), "ERR Protocol error: invalid multibulk length");
         assert_eq!(
             e(b"*1\r\n:1\r\n"),
@@ -281,6 +315,32 @@ mod tests {
         );
         assert_eq!(parse_request(b"*0\r\n").unwrap(), Some((vec![], 4)));
         assert_eq!(parse_request(b"*-1\r\n").unwrap(), Some((vec![], 5)));
+        let raw = parse_request(b"*1\r\n\xff\r\n").unwrap_err();
+        assert_eq!(
+            raw.to_resp2(),
+            b"-ERR Protocol error: expected '$', got '\xff'\r\n"
+        );
+        let cr = parse_request(b"*1\r\n\r\n").unwrap_err();
+        assert_eq!(
+            cr.to_resp2(),
+            b"-ERR Protocol error: expected '$', got ' '\r\n"
+        );
+    }
+
+    #[test]
+    fn redis_line_scanning_quirks() {
+        // The byte after a count line's CR is not checked ...
+        let (argv, used) = parse_request(b"*1\rX$4\r\nPING\r\n").unwrap().unwrap();
+        assert_eq!((argv, used), (words(&["PING"]), 14));
+        // ... but must be there, and a bad tag waits for its line's CR.
+        assert_eq!(parse_request(b"*1\r"), Ok(None));
+        assert_eq!(parse_request(b"*1\r\n:1"), Ok(None));
+        // A NUL hides every later CR or LF, so the line never ends.
+        assert_eq!(parse_request(b"*1\x00\r\n$4\r\nPING\r\n"), Ok(None));
+        assert_eq!(parse_request(b"PING\x00\r\n"), Ok(None));
+        // Vertical tab and form feed separate words only between them.
+        let (argv, _) = parse_request(b"a\x0bb \x0c c\n").unwrap().unwrap();
+        assert_eq!(argv, vec![b"a\x0bb".to_vec(), b"c".to_vec()]);
     }
 
     #[test]
