@@ -15,9 +15,16 @@ pub(crate) fn int(arg: &[u8]) -> Result<i64> {
 }
 
 /// Parses a database index as SELECT/MOVE/COPY do: an integer, then range-checked
-/// by the keyspace.
+/// by the keyspace. As Redis's `getIntFromObjectOrReply`, an integer outside
+/// `i32` gets its own error.
 pub(crate) fn db_index(arg: &[u8]) -> Result<i64> {
-    int(arg)
+    let v = int(arg)?;
+    if i32::try_from(v).is_err() {
+        return Err(Error::other(
+            "ERR value is out of range, value must between -2147483648 and 2147483647",
+        ));
+    }
+    Ok(v)
 }
 
 /// A cursor over the option arguments of a command.

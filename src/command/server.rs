@@ -76,9 +76,8 @@ fn flushall(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
 }
 
 fn swapdb(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
-    let parse = |a: &[u8]| args::int(a).map_err(|_| Error::other("ERR invalid first DB index"));
-    let a = parse(argv[1])?;
-    let b = args::int(argv[2]).map_err(|_| Error::other("ERR invalid second DB index"))?;
+    let a = args::db_index(argv[1]).map_err(|_| Error::other("ERR invalid first DB index"))?;
+    let b = args::db_index(argv[2]).map_err(|_| Error::other("ERR invalid second DB index"))?;
     ctx.ks.swapdb(a, b)?;
     Ok(Reply::OK)
 }
