@@ -470,7 +470,7 @@ fn run_case(p: &mut Pair, cmds: &[Argv]) -> Result<(), String> {
     for (i, argv) in cmds.iter().enumerate() {
         let refs: Vec<&[u8]> = argv.iter().map(Vec::as_slice).collect();
         let (want, got) = p.both(&refs);
-        if !replies_match(&refs[0], &want, &got) {
+        if !replies_match(refs[0], &want, &got) {
             let shown: Vec<_> = argv
                 .iter()
                 .map(|a| String::from_utf8_lossy(a).into_owned())
