@@ -441,6 +441,8 @@ fn command() -> BoxedStrategy<Argv> {
         .map(|s| s.boxed())
         .collect();
     assert!(!active.is_empty());
+    let mut active = active;
+    active.push(unknown_command());
     let awkward = prop_oneof![pick(INTS), pick(VALUES), pick(FLOATS), pick(KEYS)];
     (
         Union::new(active),
@@ -458,6 +460,27 @@ fn command() -> BoxedStrategy<Argv> {
             }
             argv
         })
+        .boxed()
+}
+
+/// A name no table has, with arguments: the unknown-command error quotes
+/// them (cut at NUL and at 128 bytes, CR and LF turned into spaces).
+fn unknown_command() -> BoxedStrategy<Argv> {
+    let name = prop_oneof![
+        pick(&["nosuch", "GETX", "", "a\u{0}b", "x\r\ny", "'", "%s%n"]),
+        prop::collection::vec(any::<u8>(), 1..8),
+        (100usize..300).prop_map(|n| vec![b'n'; n]),
+    ];
+    let arg = prop_oneof![
+        pick(VALUES),
+        prop::collection::vec(any::<u8>(), 0..8),
+        (60usize..140).prop_map(|n| vec![b'q'; n]),
+    ];
+    (name, prop::collection::vec(arg, 0..6))
+        .prop_filter("a real command", |(n, _)| {
+            embedis::command::lookup(n).is_none()
+        })
+        .prop_map(|(name, args)| std::iter::once(name).chain(args).collect())
         .boxed()
 }
 
