@@ -22,6 +22,9 @@
 
 use std::collections::BTreeSet;
 
+use crate::error::{Error, Result};
+use crate::keyspace::Keyspace;
+
 /// Number of hash slots.
 pub const CLUSTER_SLOTS: u16 = 16384;
 
@@ -115,6 +118,59 @@ impl SlotIndex {
             return Err(format!("slot counts sum to {total}, db has {len}"));
         }
         Ok(())
+    }
+}
+
+/// The reply of every CLUSTER subcommand when `cluster-enabled` is off.
+pub(crate) const CLUSTER_DISABLED: &str = "ERR This instance has cluster support disabled";
+
+impl Keyspace {
+    /// The selected database's slot index, or the cluster-disabled error.
+    fn slot_index(&self) -> Result<&SlotIndex> {
+        self.db()
+            .slots
+            .as_deref()
+            .ok_or(Error::other(CLUSTER_DISABLED))
+    }
+
+    /// ```text
+    /// CLUSTER COUNTKEYSINSLOT slot
+    /// ```
+    /// Number of keys of the selected database in `slot`, counting keys whose
+    /// TTL has passed but that were not reclaimed yet (as Redis does).
+    ///
+    /// # Errors
+    /// - `ERR This instance has cluster support disabled` without `cluster-enabled`.
+    /// - `ERR Invalid slot` when `slot >= 16384`.
+    ///
+    /// # Complexity
+    /// O(1).
+    pub fn cluster_countkeysinslot(&self, slot: u16) -> Result<u64> {
+        let index = self.slot_index()?;
+        if slot >= CLUSTER_SLOTS {
+            return Err(Error::other("ERR Invalid slot"));
+        }
+        Ok(u64::from(index.count(slot)))
+    }
+
+    /// ```text
+    /// CLUSTER GETKEYSINSLOT slot count
+    /// ```
+    /// Up to `count` keys of the selected database in `slot`, in byte order
+    /// (Redis lists them in its own internal order).
+    ///
+    /// # Errors
+    /// - `ERR This instance has cluster support disabled` without `cluster-enabled`.
+    /// - `ERR Invalid slot or number of keys` when `slot >= 16384`.
+    ///
+    /// # Complexity
+    /// O(log n + count).
+    pub fn cluster_getkeysinslot(&self, slot: u16, count: usize) -> Result<Vec<Vec<u8>>> {
+        let index = self.slot_index()?;
+        if slot >= CLUSTER_SLOTS {
+            return Err(Error::other("ERR Invalid slot or number of keys"));
+        }
+        Ok(index.keys_in(slot, count))
     }
 }
 

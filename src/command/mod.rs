@@ -276,7 +276,6 @@ pub(crate) fn dispatch(session: &mut Session, ks: &mut Keyspace, argv: &[&[u8]])
         Ok(found) => found,
         Err(reply) => return reply,
     };
-    ks.stats.total_commands_processed += 1;
     if ks.config.cluster_enabled
         && let Err(e) = check_slots(spec, argv)
     {
@@ -287,10 +286,13 @@ pub(crate) fn dispatch(session: &mut Session, ks: &mut Keyspace, argv: &[&[u8]])
         let _ = ks.select(0);
     }
     let mut ctx = Ctx { ks, session };
-    match (spec.handler)(&mut ctx, argv) {
+    let reply = match (spec.handler)(&mut ctx, argv) {
         Ok(reply) => reply,
         Err(e) => e.into(),
-    }
+    };
+    // Counted once run, as Redis does (so CONFIG RESETSTAT leaves 1).
+    ctx.ks.stats.total_commands_processed += 1;
+    reply
 }
 
 /// Fails with CROSSSLOT when the command's keys span more than one slot.
