@@ -1,1 +1,531 @@
 //! Floating-point parsing and printing exactly as Redis 7.0 does.
+//!
+//! Redis uses two kinds of floating point:
+//!
+//! * `double` (IEEE binary64) for sorted-set scores and most float
+//!   arguments: parsed by `string2d` (a whole-string `strtod`) and replied
+//!   with `%.17g`. See [`parse_double`] and [`format_double`].
+//! * `long double` for INCRBYFLOAT and HINCRBYFLOAT. On x86-64 that is the
+//!   x87 80-bit extended format: a 64-bit mantissa with an explicit integer
+//!   bit and a 15-bit exponent, so results carry about 19 significant digits
+//!   and print as `%.17Lf` with trailing zeros removed. See [`LongDouble`] and
+//!   [`incr_long_double`].
+//!
+//! Everything here is exact, never approximated through `f64`: decimal and
+//! hexadecimal text is converted with correct rounding (round to nearest,
+//! ties to even, as glibc's `strtod`/`strtold` do), additions round once,
+//! and printing works on the exact binary value as glibc's `printf` does.
+//! A tiny big-integer type (module `big`) carries the few cases that need
+//! more than 128 bits.
+
+mod big;
+
+use std::ops::Add;
+
+use self::big::Big;
+use crate::Error;
+
+/// Longest text (exclusive) Redis's `string2ld` accepts: its stack buffer is
+/// 5 KiB including the terminating NUL.
+const MAX_LONG_DOUBLE_CHARS: usize = 5 * 1024;
+
+/// log2(10), to bound decimal exponents before any exact arithmetic.
+const LOG2_10: f64 = std::f64::consts::LOG2_10;
+
+/// A binary floating-point format with gradual underflow.
+struct Format {
+    /// Mantissa bits, including the leading one.
+    prec: u32,
+    /// Exponent of the least significant mantissa bit of the smallest
+    /// subnormal (the finest quantum).
+    min_q: i64,
+    /// Exponent of the leading bit of the largest finite value.
+    emax: i64,
+}
+
+/// The x87 80-bit extended format, C's `long double` on x86-64.
+const X87: Format = Format { prec: 64, min_q: -16382 - 63, emax: 16383 };
+
+/// IEEE binary64, C's `double`.
+const F64: Format = Format { prec: 53, min_q: -1022 - 52, emax: 1023 };
+
+/// A magnitude after rounding into a [`Format`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rounded {
+    /// The text had no non-zero digit.
+    ExactZero,
+    /// Non-zero, but rounded to zero (`strtod` reports ERANGE).
+    Underflow,
+    /// Too large for the format (`strtod` reports ERANGE and returns infinity).
+    Overflow,
+    /// `m * 2^q`; either `m` has exactly `prec` bits or `q` is `min_q`.
+    Finite { m: u128, q: i64 },
+}
+
+/// Rounds `n * 2^exp2` (plus something strictly between 0 and `2^exp2` when
+/// `sticky`) to the nearest value of format `f`, ties to even.
+///
+/// When `sticky` is set, `n` must have at least `prec + 2` bits so that the
+/// rounding bit is exact.
+fn round(n: &Big, exp2: i64, sticky: bool, f: &Format) -> Rounded {
+    if n.is_zero() {
+        return Rounded::Underflow;
+    }
+    let len = n.bit_len() as i64;
+    let top = len - 1 + exp2;
+    if top > f.emax + 1 {
+        return Rounded::Overflow;
+    }
+    let prec = i64::from(f.prec);
+    let mut q = (top - (prec - 1)).max(f.min_q);
+    let shift = q - exp2;
+    let mut m = if shift <= 0 {
+        debug_assert!(!sticky && len - shift <= prec);
+        n.shr_low128(0) << (-shift)
+    } else {
+        let sh = shift as u64;
+        let mut m = n.shr_low128(sh);
+        let half = n.bit(sh - 1);
+        if half && (sticky || n.any_below(sh - 1) || m & 1 == 1) {
+            m += 1;
+        }
+        m
+    };
+    if m == 0 {
+        return Rounded::Underflow;
+    }
+    if m >> f.prec != 0 {
+        m >>= 1;
+        q += 1;
+    }
+    if q + prec - 1 > f.emax {
+        return Rounded::Overflow;
+    }
+    Rounded::Finite { m, q }
+}
+
+/// Converts `int.frac * 10^exp` (ASCII decimal digits) into format `f`.
+fn decimal_to_binary(int: &[u8], frac: &[u8], exp: i64, f: &Format) -> Rounded {
+    let all: Vec<u8> = int.iter().chain(frac).copied().collect();
+    let Some(first) = all.iter().position(|&c| c != b'0') else {
+        return Rounded::ExactZero;
+    };
+    let trailing = all.iter().rev().take_while(|&&c| c == b'0').count();
+    let digits = &all[first..all.len() - trailing];
+    // The value is 0.d1d2d3... * 10^dexp; exp10 is the exponent of the last digit.
+    let exp10 = exp - frac.len() as i64 + trailing as i64;
+    let dexp = exp10 + digits.len() as i64;
+    if (dexp - 1) as f64 * LOG2_10 > (f.emax + 2) as f64 {
+        return Rounded::Overflow;
+    }
+    if (dexp as f64) * LOG2_10 < (f.min_q - 2) as f64 {
+        return Rounded::Underflow;
+    }
+    let mut d = Big::default();
+    for chunk in digits.chunks(9) {
+        let v = chunk.iter().fold(0u32, |v, &c| v * 10 + u32::from(c - b'0'));
+        d.mul_add_small(10u32.pow(chunk.len() as u32), v);
+    }
+    if exp10 >= 0 {
+        d.mul_pow10(exp10 as u64);
+        return round(&d, 0, false, f);
+    }
+    let mut p = Big::from_u128(1);
+    p.mul_pow10(exp10.unsigned_abs());
+    // Scale so that the quotient has exactly prec + 3 or prec + 2 bits.
+    let s = i64::from(f.prec) + 2 - (d.bit_len() as i64 - p.bit_len() as i64);
+    let mut x = d.shl(s.max(0) as u64);
+    let y = p.shl((-s).max(0) as u64);
+    let quotient = x.div_rem_short_quotient(&y);
+    round(&Big::from_u128(quotient), -s, !x.is_zero(), f)
+}
+
+/// Converts `0x int.frac * 2^exp` (ASCII hexadecimal digits) into format `f`.
+fn hex_to_binary(int: &[u8], frac: &[u8], exp: i64, f: &Format) -> Rounded {
+    /// Digits kept exactly; any further non-zero digit only sets the sticky bit.
+    const KEEP: usize = 40;
+    let all = || int.iter().chain(frac).copied();
+    let Some(first) = all().position(|c| c != b'0') else {
+        return Rounded::ExactZero;
+    };
+    let total = int.len() + frac.len();
+    let kept = (total - first).min(KEEP);
+    let mut n = Big::default();
+    for c in all().skip(first).take(kept) {
+        let v = (c as char).to_digit(16).unwrap_or(0);
+        n.mul_add_small(16, v);
+    }
+    let sticky = all().skip(first + kept).any(|c| c != b'0');
+    let exp2 = exp - 4 * frac.len() as i64 + 4 * (total - first - kept) as i64;
+    let top = n.bit_len() as i64 - 1 + exp2;
+    if top > f.emax + 2 {
+        return Rounded::Overflow;
+    }
+    if top < f.min_q - 2 {
+        return Rounded::Underflow;
+    }
+    round(&n, exp2, sticky, f)
+}
+
+/// The shape of a number as `strtod` reads it, when it reads the whole text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lexed<'a> {
+    /// `inf` or `infinity` in any case.
+    Inf { neg: bool },
+    /// `[0x]int[.frac][e|p exp]`, digits only, at least one digit overall.
+    Num { neg: bool, hex: bool, int: &'a [u8], frac: &'a [u8], exp: i64 },
+}
+
+/// Splits `s` the way glibc's `strtod` parses it, returning None unless the
+/// whole text is consumed: optional sign, then `inf`/`infinity`, a decimal
+/// number with optional `e` exponent, or a `0x` hexadecimal number with
+/// optional binary `p` exponent. No whitespace; `nan` is not a number here
+/// (Redis rejects it after parsing anyway).
+fn lex(s: &[u8]) -> Option<Lexed<'_>> {
+    let (neg, rest) = match s.first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if rest.eq_ignore_ascii_case(b"inf") || rest.eq_ignore_ascii_case(b"infinity") {
+        return Some(Lexed::Inf { neg });
+    }
+    let hex = rest.len() > 2 && rest[0] == b'0' && rest[1] | 0x20 == b'x';
+    let body = if hex { &rest[2..] } else { rest };
+    let is_digit = |c: &u8| if hex { c.is_ascii_hexdigit() } else { c.is_ascii_digit() };
+    let int_len = body.iter().take_while(|c| is_digit(c)).count();
+    let int = &body[..int_len];
+    let mut pos = int_len;
+    let mut frac: &[u8] = &[];
+    if body.get(pos) == Some(&b'.') {
+        let n = body[pos + 1..].iter().take_while(|c| is_digit(c)).count();
+        frac = &body[pos + 1..pos + 1 + n];
+        pos += 1 + n;
+    }
+    if int.is_empty() && frac.is_empty() {
+        return None;
+    }
+    let mut exp = 0i64;
+    if pos < body.len() {
+        if body[pos] | 0x20 != if hex { b'p' } else { b'e' } {
+            return None;
+        }
+        let tail = &body[pos + 1..];
+        let (eneg, digits) = match tail.first() {
+            Some(b'-') => (true, &tail[1..]),
+            Some(b'+') => (false, &tail[1..]),
+            _ => (false, tail),
+        };
+        if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        // Saturate: anything this large over- or underflows every format.
+        exp = digits.iter().fold(0i64, |e, &c| (e * 10 + i64::from(c - b'0')).min(1 << 40));
+        if eneg {
+            exp = -exp;
+        }
+    }
+    Some(Lexed::Num { neg, hex, int, frac, exp })
+}
+
+/// Builds an `f64` from an [`F64`] rounding.
+fn f64_from(neg: bool, r: Rounded) -> f64 {
+    let magnitude = match r {
+        Rounded::ExactZero | Rounded::Underflow => 0.0,
+        Rounded::Overflow => f64::INFINITY,
+        Rounded::Finite { m, q } => {
+            let m = m as u64;
+            let bits = if m >> 52 == 0 { m } else { (((q + 52 + 1023) as u64) << 52) | (m & ((1 << 52) - 1)) };
+            f64::from_bits(bits)
+        }
+    };
+    if neg { -magnitude } else { magnitude }
+}
+
+/// Parses a double the way Redis's `string2d` does (ZADD scores and most
+/// float arguments): the whole text must be what `strtod` reads, with no
+/// leading space, `nan` rejected, and a finite text that overflows to
+/// infinity or underflows to zero rejected. `inf`, `infinity` (any case,
+/// optional sign) and hex floats (`0x1.8p3`) are accepted.
+///
+/// ```
+/// use embedis::util::float::parse_double;
+/// assert_eq!(parse_double(b"1.5"), Some(1.5));
+/// assert_eq!(parse_double(b"-inf"), Some(f64::NEG_INFINITY));
+/// assert_eq!(parse_double(b"0x1p-2"), Some(0.25));
+/// assert_eq!(parse_double(b" 1"), None);
+/// assert_eq!(parse_double(b"1e400"), None);
+/// assert_eq!(parse_double(b"nan"), None);
+/// ```
+pub fn parse_double(s: &[u8]) -> Option<f64> {
+    match lex(s)? {
+        Lexed::Inf { neg } => Some(if neg { f64::NEG_INFINITY } else { f64::INFINITY }),
+        Lexed::Num { neg, hex: true, int, frac, exp } => match hex_to_binary(int, frac, exp, &F64) {
+            r @ (Rounded::ExactZero | Rounded::Finite { .. }) => Some(f64_from(neg, r)),
+            Rounded::Underflow | Rounded::Overflow => None,
+        },
+        Lexed::Num { int, frac, .. } => {
+            // The lexer admitted only ASCII in the grammar Rust's parser
+            // shares with strtod; Rust rounds decimal input correctly.
+            let v: f64 = std::str::from_utf8(s).ok()?.parse().ok()?;
+            let nonzero = int.iter().chain(frac).any(|&c| c != b'0');
+            (v.is_finite() && (v != 0.0 || !nonzero)).then_some(v)
+        }
+    }
+}
+
+/// Formats a double as Redis 7.0 replies it in RESP2 (`addReplyDouble`):
+/// `inf`/`-inf` for infinities, otherwise C's `%.17g` (17 significant
+/// digits, exponent form below 1e-4 or from 1e17 on, trailing zeros removed).
+///
+/// ```
+/// use embedis::util::float::format_double;
+/// assert_eq!(format_double(0.1), b"0.10000000000000001");
+/// assert_eq!(format_double(1.5), b"1.5");
+/// assert_eq!(format_double(1e17), b"1e+17");
+/// assert_eq!(format_double(f64::NEG_INFINITY), b"-inf");
+/// ```
+pub fn format_double(v: f64) -> Vec<u8> {
+    if v.is_nan() {
+        return b"nan".to_vec();
+    }
+    if v.is_infinite() {
+        return if v > 0.0 { b"inf".to_vec() } else { b"-inf".to_vec() };
+    }
+    if v == 0.0 {
+        return if v.is_sign_negative() { b"-0".to_vec() } else { b"0".to_vec() };
+    }
+    // Rust's exact formatting rounds ties to even like glibc.
+    let sci = format!("{:.16e}", v.abs());
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).collect();
+    let mut out = Vec::with_capacity(24);
+    if v < 0.0 {
+        out.push(b'-');
+    }
+    if !(-4..17).contains(&exp) {
+        out.push(digits[0]);
+        push_fraction(&mut out, &digits[1..]);
+        out.extend_from_slice(format!("e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs()).as_bytes());
+    } else if exp >= 0 {
+        let split = exp as usize + 1;
+        out.extend_from_slice(&digits[..split]);
+        push_fraction(&mut out, &digits[split..]);
+    } else {
+        out.push(b'0');
+        let mut frac = vec![b'0'; (-exp - 1) as usize];
+        frac.extend_from_slice(&digits);
+        push_fraction(&mut out, &frac);
+    }
+    out
+}
+
+/// Appends `.frac` without its trailing zeros (nothing if all are zero).
+fn push_fraction(out: &mut Vec<u8>, frac: &[u8]) {
+    let keep = frac.len() - frac.iter().rev().take_while(|&&c| c == b'0').count();
+    if keep > 0 {
+        out.push(b'.');
+        out.extend_from_slice(&frac[..keep]);
+    }
+}
+
+/// An x87 80-bit extended-precision value: C's `long double` on x86-64,
+/// which INCRBYFLOAT and HINCRBYFLOAT compute with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LongDouble(Ld);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ld {
+    /// `mant * 2^exp`; zero has `mant == 0`. Non-zero values are normalized
+    /// (`mant >= 2^63`) unless `exp` is the subnormal exponent.
+    Finite { neg: bool, mant: u64, exp: i64 },
+    Inf { neg: bool },
+    Nan,
+}
+
+impl LongDouble {
+    /// Positive zero.
+    pub const ZERO: LongDouble = LongDouble(Ld::Finite { neg: false, mant: 0, exp: 0 });
+
+    /// Parses text the way Redis's `string2ld` does: the whole text must be
+    /// what `strtold` reads (decimal, `0x` hexadecimal, `inf`/`infinity`),
+    /// shorter than 5120 bytes, no leading space, not `nan`, and a finite
+    /// text must neither overflow nor underflow to zero.
+    pub fn parse(s: &[u8]) -> Option<LongDouble> {
+        if s.is_empty() || s.len() >= MAX_LONG_DOUBLE_CHARS {
+            return None;
+        }
+        match lex(s)? {
+            Lexed::Inf { neg } => Some(LongDouble(Ld::Inf { neg })),
+            Lexed::Num { neg, hex: true, int, frac, exp } => {
+                LongDouble::from_rounded(neg, hex_to_binary(int, frac, exp, &X87))
+            }
+            Lexed::Num { neg, int, frac, exp, .. } => {
+                LongDouble::from_rounded(neg, decimal_to_binary(int, frac, exp, &X87))
+            }
+        }
+    }
+
+    /// The exact value of an integer (every `i64` fits the 64-bit mantissa).
+    pub fn from_i64(v: i64) -> LongDouble {
+        let r = round(&Big::from_u128(u128::from(v.unsigned_abs())), 0, false, &X87);
+        LongDouble::from_rounded(v < 0, r).unwrap_or(LongDouble::ZERO)
+    }
+
+    fn from_rounded(neg: bool, r: Rounded) -> Option<LongDouble> {
+        match r {
+            Rounded::ExactZero => Some(LongDouble(Ld::Finite { neg, mant: 0, exp: 0 })),
+            Rounded::Underflow | Rounded::Overflow => None,
+            Rounded::Finite { m, q } => Some(LongDouble(Ld::Finite { neg, mant: m as u64, exp: q })),
+        }
+    }
+
+    /// False for infinities and NaN.
+    pub fn is_finite(self) -> bool {
+        matches!(self.0, Ld::Finite { .. })
+    }
+
+    /// Formats like Redis's `ld2string` in human mode (the INCRBYFLOAT
+    /// reply): `%.17Lf`, then trailing zeros and a trailing dot removed, and
+    /// `-0` printed as `0`; infinities as `inf`/`-inf`.
+    pub fn to_human(self) -> Vec<u8> {
+        let (neg, mant, exp) = match self.0 {
+            Ld::Inf { neg } => return if neg { b"-inf".to_vec() } else { b"inf".to_vec() },
+            Ld::Nan => return b"nan".to_vec(),
+            Ld::Finite { neg, mant, exp } => (neg, mant, exp),
+        };
+        let (int, frac) = fixed17(mant, exp);
+        let mut out = Vec::with_capacity(int.len() + 19);
+        if neg {
+            out.push(b'-');
+        }
+        out.extend_from_slice(&int);
+        push_fraction(&mut out, format!("{frac:017}").as_bytes());
+        if out == b"-0" {
+            out.remove(0);
+        }
+        out
+    }
+}
+
+/// `mant * 2^exp` rounded to 17 decimals (ties to even, as glibc's printf):
+/// the integer part's digits and the 17 fraction digits as a number.
+fn fixed17(mant: u64, exp: i64) -> (Vec<u8>, u64) {
+    const SCALE: u128 = 100_000_000_000_000_000;
+    if exp >= 0 {
+        return (Big::from_u128(u128::from(mant)).shl(exp as u64).to_decimal(), 0);
+    }
+    let sh = exp.unsigned_abs();
+    let (mut int, bits) = if sh < 64 {
+        (u128::from(mant >> sh), u128::from(mant) & ((1u128 << sh) - 1))
+    } else {
+        (0, u128::from(mant))
+    };
+    // bits < 2^64 and SCALE < 2^57, so the product fits.
+    let scaled = bits * SCALE;
+    let mut digits = 0u128;
+    if sh < 128 {
+        digits = scaled >> sh;
+        let rem = scaled & ((1u128 << sh) - 1);
+        let half = 1u128 << (sh - 1);
+        if rem > half || (rem == half && digits & 1 == 1) {
+            digits += 1;
+        }
+    }
+    // Otherwise scaled < 2^121 is below half of 2^sh: rounds to zero.
+    if digits == SCALE {
+        digits = 0;
+        int += 1;
+    }
+    (int.to_string().into_bytes(), digits as u64)
+}
+
+impl Add for LongDouble {
+    type Output = LongDouble;
+
+    /// x87 addition: the exact sum rounded once to 64 mantissa bits.
+    fn add(self, other: LongDouble) -> LongDouble {
+        use Ld::{Finite, Inf, Nan};
+        match (self.0, other.0) {
+            (Nan, _) | (_, Nan) => LongDouble(Nan),
+            (Inf { neg: a }, Inf { neg: b }) if a != b => LongDouble(Nan),
+            (Inf { .. }, _) => self,
+            (_, Inf { .. }) => other,
+            (Finite { neg: a, mant: 0, .. }, Finite { neg: b, mant: 0, .. }) => {
+                LongDouble(Finite { neg: a && b, mant: 0, exp: 0 })
+            }
+            (Finite { mant: 0, .. }, _) => other,
+            (_, Finite { mant: 0, .. }) => self,
+            (Finite { neg: an, mant: am, exp: ae }, Finite { neg: bn, mant: bm, exp: be }) => {
+                add_finite((an, am, ae), (bn, bm, be))
+            }
+        }
+    }
+}
+
+/// Adds two non-zero finite values given as (negative, mantissa, exponent).
+fn add_finite(a: (bool, u64, i64), b: (bool, u64, i64)) -> LongDouble {
+    let ((hn, hm, he), (ln, mut lm, mut le)) = if a.2 >= b.2 { (a, b) } else { (b, a) };
+    // Far below the larger operand's last bit, the smaller one only decides
+    // which way a result between two neighbours rounds, never the rounding
+    // bit itself: replace it by any value of the same sign that far below.
+    // (The larger one is normalized: its exponent is above the subnormal one.)
+    if he - le > 130 {
+        debug_assert!(hm >> 63 == 1);
+        lm = 1;
+        le = he - 130;
+    }
+    let hi = Big::from_u128(u128::from(hm)).shl((he - le) as u64);
+    let lo = Big::from_u128(u128::from(lm));
+    let (neg, sum) = if hn == ln {
+        let mut s = hi;
+        s.add_assign(&lo);
+        (hn, s)
+    } else if hi >= lo {
+        let mut s = hi;
+        s.sub_assign(&lo);
+        (hn, s)
+    } else {
+        let mut s = lo;
+        s.sub_assign(&hi);
+        (ln, s)
+    };
+    if sum.is_zero() {
+        return LongDouble::ZERO;
+    }
+    match round(&sum, le, false, &X87) {
+        Rounded::Finite { m, q } => LongDouble(Ld::Finite { neg, mant: m as u64, exp: q }),
+        Rounded::Overflow => LongDouble(Ld::Inf { neg }),
+        Rounded::ExactZero | Rounded::Underflow => LongDouble(Ld::Finite { neg, mant: 0, exp: 0 }),
+    }
+}
+
+/// What INCRBYFLOAT computes in Redis 7.0 on x86-64: `current + incr` in
+/// 80-bit extended precision, formatted as the reply and the new value.
+/// A missing key counts as `b"0"`.
+///
+/// ```
+/// use embedis::util::float::incr_long_double;
+/// assert_eq!(incr_long_double(b"0.1", b"0.2").unwrap(), b"0.3");
+/// assert_eq!(incr_long_double(b"1", b"1e-20").unwrap(), b"1");
+/// assert_eq!(incr_long_double(b"10.50", b"0.1").unwrap(), b"10.6");
+/// ```
+///
+/// # Errors
+/// [`Error::NotFloat`] when either operand is not a valid float for
+/// `string2ld` (checked current value first, then the increment; same text);
+/// `ERR increment would produce NaN or Infinity` when the sum is not finite
+/// (including an `inf` operand).
+pub fn incr_long_double(current: &[u8], incr: &[u8]) -> Result<Vec<u8>, Error> {
+    let cur = LongDouble::parse(current).ok_or(Error::NotFloat)?;
+    let inc = LongDouble::parse(incr).ok_or(Error::NotFloat)?;
+    let sum = cur + inc;
+    if !sum.is_finite() {
+        return Err(Error::other("ERR increment would produce NaN or Infinity"));
+    }
+    Ok(sum.to_human())
+}
+
+#[cfg(test)]
+mod tests;
