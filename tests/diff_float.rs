@@ -18,7 +18,11 @@ fn bulk(v: &[u8]) -> Vec<u8> {
 
 fn show(b: &[u8]) -> String {
     let s = String::from_utf8_lossy(b);
-    if s.len() > 120 { format!("{}...({} bytes)", &s[..120], s.len()) } else { s.into_owned() }
+    if s.len() > 120 {
+        format!("{}...({} bytes)", &s[..120], s.len())
+    } else {
+        s.into_owned()
+    }
 }
 
 /// Sets `k` to `a` (or deletes it), runs INCRBYFLOAT k b on the oracle and
@@ -61,27 +65,107 @@ fn check_score(o: &mut Oracle, s: &[u8]) {
     );
     if let Some(v) = parsed {
         let want = o.send(&[b"ZSCORE", b"z", b"m"]);
-        assert_eq!(show(&bulk(&format_double(v))), show(&want), "ZSCORE after ZADD {:?}", show(s));
+        assert_eq!(
+            show(&bulk(&format_double(v))),
+            show(&want),
+            "ZSCORE after ZADD {:?}",
+            show(s)
+        );
     }
 }
 
 const EDGE_OPERANDS: &[&str] = &[
-    "0", "-0", "+0", "1", "-1", "0.1", "0.2", "0.3", "-0.1", "1e-20", "1e300", "-1e300", "1e4932", "-1e4932", "1e4933",
-    "1e-4950", "1e-5000", "1.18973149535723176502e4932", "1.18973149535723176506e4932",
-    "3.6451995318824746025e-4951", "1.8225997659412373012e-4951", "1.82259976594123730127e-4951",
-    "9223372036854775807", "-9223372036854775808", "9223372036854775808", "18446744073709551615",
-    "18446744073709551616", "18446744073709551617", "0.000003814697265625", "0.000003814697265635",
-    "0.999999999999999995", "0.000000000000000005", "-0.000000000000000005", "0.0000000000000000051",
-    "5.", ".5", "+.5", "-.5e1", "1.e2", "1E2", "1e+2", "1e-2", "00012.50", "0x1p-3", "0X1P3", "0x1.8", "0x.8p1",
-    "0xAbC.dEfp-2", "-0x1p16383", "0x1p16384", "0x1p-16445", "0x1p-16446", "0x0p0", "inf", "-inf", "+inf", "INF",
-    "Infinity", "-infinity", "nan", "NaN", "-nan", "", " ", " 1", "1 ", "\t1", "1\n", "1e", "1e+", "0x", "0x1p",
-    "0xg", "--1", "+-1", "1.2.3", "abc", "1,5", "infin", "infinityy", "1e99999999999999999999",
-    "1e-99999999999999999999", "0e99999999999999", "1\x002",
+    "0",
+    "-0",
+    "+0",
+    "1",
+    "-1",
+    "0.1",
+    "0.2",
+    "0.3",
+    "-0.1",
+    "1e-20",
+    "1e300",
+    "-1e300",
+    "1e4932",
+    "-1e4932",
+    "1e4933",
+    "1e-4950",
+    "1e-5000",
+    "1.18973149535723176502e4932",
+    "1.18973149535723176506e4932",
+    "3.6451995318824746025e-4951",
+    "1.8225997659412373012e-4951",
+    "1.82259976594123730127e-4951",
+    "9223372036854775807",
+    "-9223372036854775808",
+    "9223372036854775808",
+    "18446744073709551615",
+    "18446744073709551616",
+    "18446744073709551617",
+    "0.000003814697265625",
+    "0.000003814697265635",
+    "0.999999999999999995",
+    "0.000000000000000005",
+    "-0.000000000000000005",
+    "0.0000000000000000051",
+    "5.",
+    ".5",
+    "+.5",
+    "-.5e1",
+    "1.e2",
+    "1E2",
+    "1e+2",
+    "1e-2",
+    "00012.50",
+    "0x1p-3",
+    "0X1P3",
+    "0x1.8",
+    "0x.8p1",
+    "0xAbC.dEfp-2",
+    "-0x1p16383",
+    "0x1p16384",
+    "0x1p-16445",
+    "0x1p-16446",
+    "0x0p0",
+    "inf",
+    "-inf",
+    "+inf",
+    "INF",
+    "Infinity",
+    "-infinity",
+    "nan",
+    "NaN",
+    "-nan",
+    "",
+    " ",
+    " 1",
+    "1 ",
+    "\t1",
+    "1\n",
+    "1e",
+    "1e+",
+    "0x",
+    "0x1p",
+    "0xg",
+    "--1",
+    "+-1",
+    "1.2.3",
+    "abc",
+    "1,5",
+    "infin",
+    "infinityy",
+    "1e99999999999999999999",
+    "1e-99999999999999999999",
+    "0e99999999999999",
+    "1\x002",
 ];
 
 #[test]
 fn incrbyfloat_edge_cases() {
-    let Some(mut o) = Oracle::start(&[]) else { return };
+    let Some(mut o) = Oracle::start(&[]) else {
+        return;
+    };
     for a in EDGE_OPERANDS {
         for b in ["0", "1", "-1", "0.1", "-1e-20", "1e4932", "-0", "inf", "x"] {
             check_incr(&mut o, Some(a.as_bytes()), b.as_bytes());
@@ -105,7 +189,9 @@ fn random_operand(rng: &mut SmallRng) -> String {
     let sign = ["", "-", "", "+"][rng.random_range(0..4)];
     let digits = |rng: &mut SmallRng, lo: usize, hi: usize| -> String {
         let n = rng.random_range(lo..=hi);
-        (0..n).map(|_| char::from(b'0' + rng.random_range(0..10u8))).collect()
+        (0..n)
+            .map(|_| char::from(b'0' + rng.random_range(0..10u8)))
+            .collect()
     };
     match rng.random_range(0..12) {
         0 => format!("{sign}{}", rng.random_range(0..1000)),
@@ -117,17 +203,34 @@ fn random_operand(rng: &mut SmallRng) -> String {
         4 => {
             let (int, frac) = (digits(rng, 1, 1), digits(rng, 0, 25));
             format!("{sign}{int}.{frac}e{}", rng.random_range(-40..40))
-        },
+        }
         5 => {
             let int = digits(rng, 1, 22);
             format!("{sign}{int}e{}", rng.random_range(-4960..4940))
-        },
-        6 => format!("{sign}0x{:x}.{:x}p{}", rng.random::<u32>(), rng.random::<u64>(), rng.random_range(-70..70)),
-        7 => format!("{sign}0x1.{:016x}p{}", rng.random::<u64>(), rng.random_range(-16460..16390)),
-        8 => format!("{sign}{}", rng.random::<f64>() * 10f64.powi(rng.random_range(-25..25))),
-        9 => format!("{sign}{}", rng.random_range(1..1_000_000u64) as f64 / 1024.0),
+        }
+        6 => format!(
+            "{sign}0x{:x}.{:x}p{}",
+            rng.random::<u32>(),
+            rng.random::<u64>(),
+            rng.random_range(-70..70)
+        ),
+        7 => format!(
+            "{sign}0x1.{:016x}p{}",
+            rng.random::<u64>(),
+            rng.random_range(-16460..16390)
+        ),
+        8 => format!(
+            "{sign}{}",
+            rng.random::<f64>() * 10f64.powi(rng.random_range(-25..25))
+        ),
+        9 => format!(
+            "{sign}{}",
+            rng.random_range(1..1_000_000u64) as f64 / 1024.0
+        ),
         10 => {
-            let specials = ["inf", "infinity", "nan", "1e", "0x", " 1", "1x", "", "1e5000", "1e-5000", "."];
+            let specials = [
+                "inf", "infinity", "nan", "1e", "0x", " 1", "1x", "", "1e5000", "1e-5000", ".",
+            ];
             specials[rng.random_range(0..specials.len())].to_string()
         }
         _ => format!("{sign}{}", rng.random_range(-1e6..1e6)),
@@ -136,7 +239,9 @@ fn random_operand(rng: &mut SmallRng) -> String {
 
 #[test]
 fn incrbyfloat_random() {
-    let Some(mut o) = Oracle::start(&[]) else { return };
+    let Some(mut o) = Oracle::start(&[]) else {
+        return;
+    };
     let mut rng = SmallRng::seed_from_u64(0x_f10a7);
     let mut prev: Option<Vec<u8>> = None;
     for i in 0..3000 {
@@ -157,18 +262,41 @@ fn incrbyfloat_random() {
 
 #[test]
 fn zadd_parsing_and_zscore_printing() {
-    let Some(mut o) = Oracle::start(&[]) else { return };
+    let Some(mut o) = Oracle::start(&[]) else {
+        return;
+    };
     // A skiplist zset replies the stored double itself (a listpack one
     // round-trips it through text, folding -0 into 0).
-    assert_eq!(o.send(&[b"CONFIG", b"SET", b"zset-max-listpack-entries", b"0"]), b"+OK\r\n");
+    assert_eq!(
+        o.send(&[b"CONFIG", b"SET", b"zset-max-listpack-entries", b"0"]),
+        b"+OK\r\n"
+    );
     for s in EDGE_OPERANDS {
         check_score(&mut o, s.as_bytes());
     }
     for s in [
-        "1e308", "1e309", "1.7976931348623157e308", "1.7976931348623158e308", "1.797693134862315808e308", "1e-400",
-        "4.9406564584124654e-324", "2.4703282292062328e-324", "2.4703282292062327e-324", "0x1p-1074", "0x1p-1075",
-        "0x1.0000000000001p-1075", "0x1.fffffffffffff7ffp1023", "0x1.fffffffffffff8p1023", "0.1", "1e16", "1e17",
-        "123456789012345678", "0.0001", "0.00001", "1.00000762939453125", "-2.5e-5",
+        "1e308",
+        "1e309",
+        "1.7976931348623157e308",
+        "1.7976931348623158e308",
+        "1.797693134862315808e308",
+        "1e-400",
+        "4.9406564584124654e-324",
+        "2.4703282292062328e-324",
+        "2.4703282292062327e-324",
+        "0x1p-1074",
+        "0x1p-1075",
+        "0x1.0000000000001p-1075",
+        "0x1.fffffffffffff7ffp1023",
+        "0x1.fffffffffffff8p1023",
+        "0.1",
+        "1e16",
+        "1e17",
+        "123456789012345678",
+        "0.0001",
+        "0.00001",
+        "1.00000762939453125",
+        "-2.5e-5",
     ] {
         check_score(&mut o, s.as_bytes());
     }

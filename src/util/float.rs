@@ -44,10 +44,18 @@ struct Format {
 }
 
 /// The x87 80-bit extended format, C's `long double` on x86-64.
-const X87: Format = Format { prec: 64, min_q: -16382 - 63, emax: 16383 };
+const X87: Format = Format {
+    prec: 64,
+    min_q: -16382 - 63,
+    emax: 16383,
+};
 
 /// IEEE binary64, C's `double`.
-const F64: Format = Format { prec: 53, min_q: -1022 - 52, emax: 1023 };
+const F64: Format = Format {
+    prec: 53,
+    min_q: -1022 - 52,
+    emax: 1023,
+};
 
 /// A magnitude after rounding into a [`Format`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,7 +131,9 @@ fn decimal_to_binary(int: &[u8], frac: &[u8], exp: i64, f: &Format) -> Rounded {
     }
     let mut d = Big::default();
     for chunk in digits.chunks(9) {
-        let v = chunk.iter().fold(0u32, |v, &c| v * 10 + u32::from(c - b'0'));
+        let v = chunk
+            .iter()
+            .fold(0u32, |v, &c| v * 10 + u32::from(c - b'0'));
         d.mul_add_small(10u32.pow(chunk.len() as u32), v);
     }
     if exp10 >= 0 {
@@ -173,7 +183,13 @@ enum Lexed<'a> {
     /// `inf` or `infinity` in any case.
     Inf { neg: bool },
     /// `[0x]int[.frac][e|p exp]`, digits only, at least one digit overall.
-    Num { neg: bool, hex: bool, int: &'a [u8], frac: &'a [u8], exp: i64 },
+    Num {
+        neg: bool,
+        hex: bool,
+        int: &'a [u8],
+        frac: &'a [u8],
+        exp: i64,
+    },
 }
 
 /// Splits `s` the way glibc's `strtod` parses it, returning None unless the
@@ -192,7 +208,13 @@ fn lex(s: &[u8]) -> Option<Lexed<'_>> {
     }
     let hex = rest.len() > 2 && rest[0] == b'0' && rest[1] | 0x20 == b'x';
     let body = if hex { &rest[2..] } else { rest };
-    let is_digit = |c: &u8| if hex { c.is_ascii_hexdigit() } else { c.is_ascii_digit() };
+    let is_digit = |c: &u8| {
+        if hex {
+            c.is_ascii_hexdigit()
+        } else {
+            c.is_ascii_digit()
+        }
+    };
     let int_len = body.iter().take_while(|c| is_digit(c)).count();
     let int = &body[..int_len];
     let mut pos = int_len;
@@ -220,12 +242,20 @@ fn lex(s: &[u8]) -> Option<Lexed<'_>> {
             return None;
         }
         // Saturate: anything this large over- or underflows every format.
-        exp = digits.iter().fold(0i64, |e, &c| (e * 10 + i64::from(c - b'0')).min(1 << 40));
+        exp = digits
+            .iter()
+            .fold(0i64, |e, &c| (e * 10 + i64::from(c - b'0')).min(1 << 40));
         if eneg {
             exp = -exp;
         }
     }
-    Some(Lexed::Num { neg, hex, int, frac, exp })
+    Some(Lexed::Num {
+        neg,
+        hex,
+        int,
+        frac,
+        exp,
+    })
 }
 
 /// Builds an `f64` from an [`F64`] rounding.
@@ -235,7 +265,11 @@ fn f64_from(neg: bool, r: Rounded) -> f64 {
         Rounded::Overflow => f64::INFINITY,
         Rounded::Finite { m, q } => {
             let m = m as u64;
-            let bits = if m >> 52 == 0 { m } else { (((q + 52 + 1023) as u64) << 52) | (m & ((1 << 52) - 1)) };
+            let bits = if m >> 52 == 0 {
+                m
+            } else {
+                (((q + 52 + 1023) as u64) << 52) | (m & ((1 << 52) - 1))
+            };
             f64::from_bits(bits)
         }
     };
@@ -259,8 +293,18 @@ fn f64_from(neg: bool, r: Rounded) -> f64 {
 /// ```
 pub fn parse_double(s: &[u8]) -> Option<f64> {
     match lex(s)? {
-        Lexed::Inf { neg } => Some(if neg { f64::NEG_INFINITY } else { f64::INFINITY }),
-        Lexed::Num { neg, hex: true, int, frac, exp } => match hex_to_binary(int, frac, exp, &F64) {
+        Lexed::Inf { neg } => Some(if neg {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        }),
+        Lexed::Num {
+            neg,
+            hex: true,
+            int,
+            frac,
+            exp,
+        } => match hex_to_binary(int, frac, exp, &F64) {
             r @ (Rounded::ExactZero | Rounded::Finite { .. }) => Some(f64_from(neg, r)),
             Rounded::Underflow | Rounded::Overflow => None,
         },
@@ -290,10 +334,18 @@ pub fn format_double(v: f64) -> Vec<u8> {
         return b"nan".to_vec();
     }
     if v.is_infinite() {
-        return if v > 0.0 { b"inf".to_vec() } else { b"-inf".to_vec() };
+        return if v > 0.0 {
+            b"inf".to_vec()
+        } else {
+            b"-inf".to_vec()
+        };
     }
     if v == 0.0 {
-        return if v.is_sign_negative() { b"-0".to_vec() } else { b"0".to_vec() };
+        return if v.is_sign_negative() {
+            b"-0".to_vec()
+        } else {
+            b"0".to_vec()
+        };
     }
     // Rust's exact formatting rounds ties to even like glibc.
     let sci = format!("{:.16e}", v.abs());
@@ -307,7 +359,9 @@ pub fn format_double(v: f64) -> Vec<u8> {
     if !(-4..17).contains(&exp) {
         out.push(digits[0]);
         push_fraction(&mut out, &digits[1..]);
-        out.extend_from_slice(format!("e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs()).as_bytes());
+        out.extend_from_slice(
+            format!("e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs()).as_bytes(),
+        );
     } else if exp >= 0 {
         let split = exp as usize + 1;
         out.extend_from_slice(&digits[..split]);
@@ -339,14 +393,24 @@ pub struct LongDouble(Ld);
 enum Ld {
     /// `mant * 2^exp`; zero has `mant == 0`. Non-zero values are normalized
     /// (`mant >= 2^63`) unless `exp` is the subnormal exponent.
-    Finite { neg: bool, mant: u64, exp: i64 },
-    Inf { neg: bool },
+    Finite {
+        neg: bool,
+        mant: u64,
+        exp: i64,
+    },
+    Inf {
+        neg: bool,
+    },
     Nan,
 }
 
 impl LongDouble {
     /// Positive zero.
-    pub const ZERO: LongDouble = LongDouble(Ld::Finite { neg: false, mant: 0, exp: 0 });
+    pub const ZERO: LongDouble = LongDouble(Ld::Finite {
+        neg: false,
+        mant: 0,
+        exp: 0,
+    });
 
     /// Parses text the way Redis's `string2ld` does: the whole text must be
     /// what `strtold` reads (decimal, `0x` hexadecimal, `inf`/`infinity`),
@@ -358,26 +422,47 @@ impl LongDouble {
         }
         match lex(s)? {
             Lexed::Inf { neg } => Some(LongDouble(Ld::Inf { neg })),
-            Lexed::Num { neg, hex: true, int, frac, exp } => {
-                LongDouble::from_rounded(neg, hex_to_binary(int, frac, exp, &X87))
-            }
-            Lexed::Num { neg, int, frac, exp, .. } => {
-                LongDouble::from_rounded(neg, decimal_to_binary(int, frac, exp, &X87))
-            }
+            Lexed::Num {
+                neg,
+                hex: true,
+                int,
+                frac,
+                exp,
+            } => LongDouble::from_rounded(neg, hex_to_binary(int, frac, exp, &X87)),
+            Lexed::Num {
+                neg,
+                int,
+                frac,
+                exp,
+                ..
+            } => LongDouble::from_rounded(neg, decimal_to_binary(int, frac, exp, &X87)),
         }
     }
 
     /// The exact value of an integer (every `i64` fits the 64-bit mantissa).
     pub fn from_i64(v: i64) -> LongDouble {
-        let r = round(&Big::from_u128(u128::from(v.unsigned_abs())), 0, false, &X87);
+        let r = round(
+            &Big::from_u128(u128::from(v.unsigned_abs())),
+            0,
+            false,
+            &X87,
+        );
         LongDouble::from_rounded(v < 0, r).unwrap_or(LongDouble::ZERO)
     }
 
     fn from_rounded(neg: bool, r: Rounded) -> Option<LongDouble> {
         match r {
-            Rounded::ExactZero => Some(LongDouble(Ld::Finite { neg, mant: 0, exp: 0 })),
+            Rounded::ExactZero => Some(LongDouble(Ld::Finite {
+                neg,
+                mant: 0,
+                exp: 0,
+            })),
             Rounded::Underflow | Rounded::Overflow => None,
-            Rounded::Finite { m, q } => Some(LongDouble(Ld::Finite { neg, mant: m as u64, exp: q })),
+            Rounded::Finite { m, q } => Some(LongDouble(Ld::Finite {
+                neg,
+                mant: m as u64,
+                exp: q,
+            })),
         }
     }
 
@@ -391,7 +476,13 @@ impl LongDouble {
     /// `-0` printed as `0`; infinities as `inf`/`-inf`.
     pub fn to_human(self) -> Vec<u8> {
         let (neg, mant, exp) = match self.0 {
-            Ld::Inf { neg } => return if neg { b"-inf".to_vec() } else { b"inf".to_vec() },
+            Ld::Inf { neg } => {
+                return if neg {
+                    b"-inf".to_vec()
+                } else {
+                    b"inf".to_vec()
+                };
+            }
             Ld::Nan => return b"nan".to_vec(),
             Ld::Finite { neg, mant, exp } => (neg, mant, exp),
         };
@@ -414,11 +505,19 @@ impl LongDouble {
 fn fixed17(mant: u64, exp: i64) -> (Vec<u8>, u64) {
     const SCALE: u128 = 100_000_000_000_000_000;
     if exp >= 0 {
-        return (Big::from_u128(u128::from(mant)).shl(exp as u64).to_decimal(), 0);
+        return (
+            Big::from_u128(u128::from(mant))
+                .shl(exp as u64)
+                .to_decimal(),
+            0,
+        );
     }
     let sh = exp.unsigned_abs();
     let (mut int, bits) = if sh < 64 {
-        (u128::from(mant >> sh), u128::from(mant) & ((1u128 << sh) - 1))
+        (
+            u128::from(mant >> sh),
+            u128::from(mant) & ((1u128 << sh) - 1),
+        )
     } else {
         (0, u128::from(mant))
     };
@@ -452,14 +551,32 @@ impl Add for LongDouble {
             (Inf { neg: a }, Inf { neg: b }) if a != b => LongDouble(Nan),
             (Inf { .. }, _) => self,
             (_, Inf { .. }) => other,
-            (Finite { neg: a, mant: 0, .. }, Finite { neg: b, mant: 0, .. }) => {
-                LongDouble(Finite { neg: a && b, mant: 0, exp: 0 })
-            }
+            (
+                Finite {
+                    neg: a, mant: 0, ..
+                },
+                Finite {
+                    neg: b, mant: 0, ..
+                },
+            ) => LongDouble(Finite {
+                neg: a && b,
+                mant: 0,
+                exp: 0,
+            }),
             (Finite { mant: 0, .. }, _) => other,
             (_, Finite { mant: 0, .. }) => self,
-            (Finite { neg: an, mant: am, exp: ae }, Finite { neg: bn, mant: bm, exp: be }) => {
-                add_finite((an, am, ae), (bn, bm, be))
-            }
+            (
+                Finite {
+                    neg: an,
+                    mant: am,
+                    exp: ae,
+                },
+                Finite {
+                    neg: bn,
+                    mant: bm,
+                    exp: be,
+                },
+            ) => add_finite((an, am, ae), (bn, bm, be)),
         }
     }
 }
@@ -495,9 +612,17 @@ fn add_finite(a: (bool, u64, i64), b: (bool, u64, i64)) -> LongDouble {
         return LongDouble::ZERO;
     }
     match round(&sum, le, false, &X87) {
-        Rounded::Finite { m, q } => LongDouble(Ld::Finite { neg, mant: m as u64, exp: q }),
+        Rounded::Finite { m, q } => LongDouble(Ld::Finite {
+            neg,
+            mant: m as u64,
+            exp: q,
+        }),
         Rounded::Overflow => LongDouble(Ld::Inf { neg }),
-        Rounded::ExactZero | Rounded::Underflow => LongDouble(Ld::Finite { neg, mant: 0, exp: 0 }),
+        Rounded::ExactZero | Rounded::Underflow => LongDouble(Ld::Finite {
+            neg,
+            mant: 0,
+            exp: 0,
+        }),
     }
 }
 

@@ -123,7 +123,9 @@ impl Big {
         }
         let mut carry = 0u64;
         for i in 0..self.limbs.len() {
-            let v = u64::from(self.limbs[i]) + u64::from(other.limbs.get(i).copied().unwrap_or(0)) + carry;
+            let v = u64::from(self.limbs[i])
+                + u64::from(other.limbs.get(i).copied().unwrap_or(0))
+                + carry;
             self.limbs[i] = v as u32;
             carry = v >> 32;
         }
@@ -234,7 +236,10 @@ mod tests {
     #[test]
     fn decimal_round_trip() {
         assert_eq!(Big::default().to_decimal(), b"0");
-        assert_eq!(Big::from_u128(u128::MAX).to_decimal(), u128::MAX.to_string().as_bytes());
+        assert_eq!(
+            Big::from_u128(u128::MAX).to_decimal(),
+            u128::MAX.to_string().as_bytes()
+        );
         let mut expect = b"1".to_vec();
         expect.extend(std::iter::repeat_n(b'0', 100));
         assert_eq!(pow10(100).to_decimal(), expect);
