@@ -27,6 +27,7 @@ mod clock;
 mod cluster;
 pub mod command;
 mod config;
+pub mod encoding;
 mod error;
 mod expire;
 pub mod fuzzing;

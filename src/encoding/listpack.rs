@@ -1,0 +1,774 @@
+//! Listpack: a flat byte buffer holding a sequence of small strings and
+//! integers, walkable from either end, byte-identical to Redis 7.0.15.
+//!
+//! # Format
+//!
+//! A listpack is one contiguous buffer: a 6-byte header, zero or more
+//! entries, and a single terminator byte.
+//!
+//! ```text
+//! +-------------+-----------+---------+---------+-----+------+
+//! | total bytes | elem count| entry 0 | entry 1 | ... | 0xFF |
+//! |  u32 LE     |  u16 LE   |         |         |     |      |
+//! +-------------+-----------+---------+---------+-----+------+
+//! ```
+//!
+//! *total bytes* counts the whole buffer, header and terminator included,
+//! so an empty listpack is the seven bytes `07 00 00 00 00 00 FF`.
+//! *elem count* is the number of entries while it fits below 65535; the
+//! value 65535 means "unknown, walk the entries to count them".
+//!
+//! Every entry is an encoding (a type tag, possibly a length, and the
+//! payload) followed by a *backlen*: the size of the encoding written so it
+//! can be read from its last byte towards its first, which is what lets a
+//! reader step backwards.
+//!
+//! ```text
+//! +----------------------------+---------------+
+//! | tag [length] [payload]     | backlen (1-5) |
+//! +----------------------------+---------------+
+//! ```
+//!
+//! The first byte decides the encoding (bits written high to low; `x` are
+//! value bits, `l` are length bits):
+//!
+//! ```text
+//! 0xxxxxxx                          7-bit unsigned int, 0..=127      (1 byte)
+//! 10llllll <data>                   string of 0..=63 bytes           (1 + len)
+//! 110xxxxx xxxxxxxx                 13-bit signed int, -4096..=4095  (2 bytes)
+//!                                   (high 5 bits in the tag, then the low byte)
+//! 1110llll llllllll <data>          string of 64..=4095 bytes        (2 + len)
+//!                                   (high 4 length bits in the tag)
+//! 11110000 <len u32 LE> <data>      string of 4096.. bytes           (5 + len)
+//! 11110001 <i16 LE>                 16-bit signed int                (3 bytes)
+//! 11110010 <i24 LE>                 24-bit signed int                (4 bytes)
+//! 11110011 <i32 LE>                 32-bit signed int                (5 bytes)
+//! 11110100 <i64 LE>                 64-bit signed int                (9 bytes)
+//! 11110101 ..= 11111110             not used (corrupt)
+//! 11111111                          the terminator, never an entry
+//! ```
+//!
+//! Negative numbers are two's complement within their width (the 13-bit
+//! form stores `8192 + v` for negative `v`).
+//!
+//! The backlen holds the encoding size `n` (tag, length and payload, not
+//! the backlen itself) in 7-bit groups. The byte nearest the entry start
+//! holds the most significant group; every other byte has its top bit set,
+//! so a reader starting at the last byte keeps going left while it sees a
+//! set top bit:
+//!
+//! ```text
+//! n <= 127         [0nnnnnnn]                                        1 byte
+//! n <  16383       [0 hi7] [1 lo7]                                   2 bytes
+//! n <  2097151     [0 hi7] [1 mid7] [1 lo7]                          3 bytes
+//! n <  268435455   [0 ..] [1 ..] [1 ..] [1 lo7]                      4 bytes
+//! otherwise        [0 top] [1 ..] [1 ..] [1 ..] [1 lo7]              5 bytes
+//! ```
+//!
+//! The boundaries are Redis's and are *not* powers of two minus one in the
+//! obvious way: 16383 itself takes three bytes, not two.
+//!
+//! # Invariants
+//!
+//! A [`Listpack`] always holds a buffer that passes [`Listpack::validate`]
+//! with `deep = true`:
+//!
+//! * the header's total equals the buffer length, which is at least 7;
+//! * the last byte is the terminator and no entry runs past it;
+//! * each entry's tag is one of the nine encodings above and its backlen,
+//!   read right to left, equals its encoding size;
+//! * the header count is 65535 or the true number of entries.
+//!
+//! What is written is also canonical: a string that reads as a 64-bit
+//! integer in Redis's strict decimal form (no sign other than a leading
+//! `-`, no leading zeros, no spaces, not `-0`, at most 20 characters) is
+//! stored as an integer, in the smallest integer encoding that holds it.
+//! Buffers received from outside may hold non-canonical entries (an
+//! integer-looking string stored as a string, a small value in a wide
+//! integer encoding); Redis accepts those and so do we, and lookups still
+//! compare them correctly.
+//!
+//! # Thresholds
+//!
+//! * element count: exact up to 65534, then the unknown marker 65535 until a
+//!   full walk ([`Listpack::sync_count`]) finds fewer entries again;
+//! * string encodings switch at 64 and 4096 bytes; integer encodings at the
+//!   ranges in the table above;
+//! * backlen widths switch at 128, 16383, 2097151 and 268435455;
+//! * Redis refuses to grow a listpack past 1 GiB ([`Listpack::safe_to_add`]);
+//!   the header's u32 total caps it at 4 GiB, past which we panic.
+//!
+//! When a hash, list or sorted set leaves this encoding is decided by the
+//! type above, not here.
+//!
+//! # Compatibility
+//!
+//! The bytes match Redis 7.0.15 for the same sequence of appends, inserts,
+//! replacements and deletions, including how the header count moves
+//! (incremented and decremented only while known; re-learned only by a
+//! walk). `tests/encoding_dump.rs` compares against a live server through
+//! `DUMP`. Validation accepts and rejects the same buffers as Redis's
+//! integrity check, including its leniency about non-canonical entries.
+//! Redis's callback-driven checks (e.g. "a hash listpack has an even count
+//! and no duplicate fields") belong to the types and are available through
+//! [`Listpack::validate_bytes_with`].
+//!
+//! # References
+//!
+//! * Redis 7.0.15 `src/listpack.c` (behaviour read, not copied).
+//! * The listpack specification, <https://github.com/antirez/listpack>.
+
+use super::Corrupt;
+use crate::util::num::{parse_i64, write_i64};
+
+const HDR: usize = 6;
+const EOF: u8 = 0xFF;
+const COUNT_UNKNOWN: u16 = u16::MAX;
+/// Redis's soft ceiling on a listpack's size (1 GiB).
+const MAX_SAFE_SIZE: usize = 1 << 30;
+
+const TAG_STR32: u8 = 0xF0;
+const TAG_INT16: u8 = 0xF1;
+const TAG_INT24: u8 = 0xF2;
+const TAG_INT32: u8 = 0xF3;
+const TAG_INT64: u8 = 0xF4;
+
+/// One listpack element, borrowed from the buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Elem<'a> {
+    /// An integer entry.
+    Int(i64),
+    /// A string entry.
+    Str(&'a [u8]),
+}
+
+impl<'a> Elem<'a> {
+    /// Classifies input bytes the way the listpack stores them: canonical
+    /// decimal integers become [`Elem::Int`], anything else [`Elem::Str`].
+    pub fn parse(bytes: &'a [u8]) -> Self {
+        match parse_i64(bytes) {
+            Some(v) => Elem::Int(v),
+            None => Elem::Str(bytes),
+        }
+    }
+
+    /// Whether this element equals `needle` as Redis compares them: string
+    /// entries byte for byte, integer entries against `needle` read as a
+    /// canonical decimal (so `5` matches `"5"` but not `"05"` or `"+5"`).
+    pub fn matches(&self, needle: &[u8]) -> bool {
+        match *self {
+            Elem::Str(s) => s == needle,
+            Elem::Int(v) => parse_i64(needle) == Some(v),
+        }
+    }
+
+    /// The element as bytes (integers in decimal).
+    pub fn to_vec(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.write_to(&mut out);
+        out
+    }
+
+    /// Appends the element's bytes (integers in decimal) to `out`.
+    pub fn write_to(&self, out: &mut Vec<u8>) {
+        match *self {
+            Elem::Str(s) => out.extend_from_slice(s),
+            Elem::Int(v) => {
+                let mut buf = [0u8; 20];
+                out.extend_from_slice(write_i64(&mut buf, v));
+            }
+        }
+    }
+}
+
+impl<'a> From<&'a [u8]> for Elem<'a> {
+    fn from(bytes: &'a [u8]) -> Self {
+        Elem::Str(bytes)
+    }
+}
+
+impl<'a, const N: usize> From<&'a [u8; N]> for Elem<'a> {
+    fn from(bytes: &'a [u8; N]) -> Self {
+        Elem::Str(bytes)
+    }
+}
+
+impl From<i64> for Elem<'_> {
+    fn from(v: i64) -> Self {
+        Elem::Int(v)
+    }
+}
+
+/// A listpack: the exact bytes Redis 7.0.15 keeps for small hashes, lists
+/// and sorted sets.
+///
+/// Elements are written from [`Elem`]s: a [`Elem::Str`] that reads as a
+/// canonical integer is stored as an integer, exactly as Redis does for
+/// string input. Index-based operations walk the buffer, so they cost
+/// O(n) in the listpack's size; that is inherent to the format.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Listpack {
+    buf: Vec<u8>,
+}
+
+impl Default for Listpack {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::fmt::Debug for Listpack {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+/// Size of the tag-plus-length prefix for a tag byte, or None if unused.
+fn prefix_len(tag: u8) -> Option<usize> {
+    match tag {
+        0x00..=0xDF => Some(1),
+        0xE0..=0xEF => Some(2),
+        TAG_STR32 => Some(5),
+        TAG_INT16..=TAG_INT64 | EOF => Some(1),
+        _ => None,
+    }
+}
+
+/// Encoding size (prefix and payload, no backlen) of the entry at `p`.
+/// The caller guarantees `buf[p..p + prefix_len]` is readable.
+fn encoded_len(buf: &[u8], p: usize) -> Option<u64> {
+    let tag = buf[p];
+    Some(match tag {
+        0x00..=0x7F => 1,
+        0x80..=0xBF => 1 + u64::from(tag & 0x3F),
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 2 + (u64::from(tag & 0x0F) << 8 | u64::from(buf[p + 1])),
+        TAG_STR32 => 5 + u64::from(le_u32(&buf[p + 1..p + 5])),
+        TAG_INT16 => 3,
+        TAG_INT24 => 4,
+        TAG_INT32 => 5,
+        TAG_INT64 => 9,
+        EOF => 1,
+        _ => return None,
+    })
+}
+
+fn le_u32(b: &[u8]) -> u32 {
+    u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+}
+
+/// How many bytes the backlen of an `n`-byte encoding takes.
+fn backlen_size(n: u64) -> usize {
+    match n {
+        0..=127 => 1,
+        128..16383 => 2,
+        16383..2097151 => 3,
+        2097151..268435455 => 4,
+        _ => 5,
+    }
+}
+
+/// Appends the backlen of an `n`-byte encoding.
+fn push_backlen(out: &mut Vec<u8>, n: u64) {
+    let size = backlen_size(n);
+    for i in (0..size).rev() {
+        let group = ((n >> (7 * i)) & 0x7F) as u8;
+        out.push(if i + 1 == size { group } else { group | 0x80 });
+    }
+}
+
+/// Reads a backlen whose last byte is at `end`, walking left. None if it
+/// would run past the buffer start or use more than five bytes.
+fn read_backlen(buf: &[u8], end: usize) -> Option<u64> {
+    let mut value = 0u64;
+    for i in 0..5 {
+        let byte = buf[end.checked_sub(i)?];
+        value |= u64::from(byte & 0x7F) << (7 * i);
+        if byte & 0x80 == 0 {
+            return Some(value);
+        }
+    }
+    None
+}
+
+/// Decodes the entry at `p` of a valid buffer: its element and full size.
+fn decode(buf: &[u8], p: usize) -> (Elem<'_>, usize) {
+    let tag = buf[p];
+    let int_at = |n: usize| {
+        let mut raw = [0u8; 8];
+        raw[..n].copy_from_slice(&buf[p + 1..p + 1 + n]);
+        let shift = 64 - 8 * n as u32;
+        (i64::from_le_bytes(raw) << shift) >> shift
+    };
+    let (elem, enc) = match tag {
+        0x00..=0x7F => (Elem::Int(i64::from(tag)), 1),
+        0x80..=0xBF => {
+            let len = usize::from(tag & 0x3F);
+            (Elem::Str(&buf[p + 1..p + 1 + len]), 1 + len)
+        }
+        0xC0..=0xDF => {
+            let raw = i64::from(tag & 0x1F) << 8 | i64::from(buf[p + 1]);
+            (Elem::Int(if raw >= 4096 { raw - 8192 } else { raw }), 2)
+        }
+        0xE0..=0xEF => {
+            let len = usize::from(tag & 0x0F) << 8 | usize::from(buf[p + 1]);
+            (Elem::Str(&buf[p + 2..p + 2 + len]), 2 + len)
+        }
+        TAG_STR32 => {
+            let len = le_u32(&buf[p + 1..p + 5]) as usize;
+            (Elem::Str(&buf[p + 5..p + 5 + len]), 5 + len)
+        }
+        TAG_INT16 => (Elem::Int(int_at(2)), 3),
+        TAG_INT24 => (Elem::Int(int_at(3)), 4),
+        TAG_INT32 => (Elem::Int(int_at(4)), 5),
+        TAG_INT64 => (Elem::Int(int_at(8)), 9),
+        _ => unreachable!("decode called on a terminator or unused tag"),
+    };
+    (elem, enc + backlen_size(enc as u64))
+}
+
+/// Appends the smallest integer encoding of `v`.
+fn encode_int(out: &mut Vec<u8>, v: i64) {
+    if (0..=127).contains(&v) {
+        out.push(v as u8);
+    } else if (-4096..=4095).contains(&v) {
+        let raw = (v as u16) & 0x1FFF;
+        out.extend_from_slice(&[0xC0 | (raw >> 8) as u8, raw as u8]);
+    } else if let Ok(v) = i16::try_from(v) {
+        out.push(TAG_INT16);
+        out.extend_from_slice(&v.to_le_bytes());
+    } else if (-(1 << 23)..(1 << 23)).contains(&v) {
+        out.push(TAG_INT24);
+        out.extend_from_slice(&v.to_le_bytes()[..3]);
+    } else if let Ok(v) = i32::try_from(v) {
+        out.push(TAG_INT32);
+        out.extend_from_slice(&v.to_le_bytes());
+    } else {
+        out.push(TAG_INT64);
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+}
+
+/// Appends a string encoding of `s`.
+fn encode_str(out: &mut Vec<u8>, s: &[u8]) {
+    let len = s.len();
+    if len < 64 {
+        out.push(0x80 | len as u8);
+    } else if len < 4096 {
+        out.extend_from_slice(&[0xE0 | (len >> 8) as u8, len as u8]);
+    } else {
+        let len = u32::try_from(len).expect("listpack string longer than 4 GiB");
+        out.push(TAG_STR32);
+        out.extend_from_slice(&len.to_le_bytes());
+    }
+    out.extend_from_slice(s);
+}
+
+/// The full entry (encoding and backlen) for an element, canonicalised.
+fn encode_entry(elem: Elem<'_>) -> Vec<u8> {
+    let mut out = Vec::new();
+    match elem {
+        Elem::Int(v) => encode_int(&mut out, v),
+        Elem::Str(s) => match parse_i64(s) {
+            Some(v) => encode_int(&mut out, v),
+            None => encode_str(&mut out, s),
+        },
+    }
+    let n = out.len() as u64;
+    push_backlen(&mut out, n);
+    out
+}
+
+/// Checks the entry at `p` (an entry, not the terminator) the way Redis's
+/// per-entry check does and returns the offset of the next one.
+fn check_entry(buf: &[u8], p: usize) -> Result<usize, Corrupt> {
+    let last = buf.len() - 1;
+    let prefix = prefix_len(buf[p]).ok_or(Corrupt("unknown entry encoding"))?;
+    if p + prefix > last {
+        return Err(Corrupt("entry header past the end"));
+    }
+    let enc = encoded_len(buf, p).ok_or(Corrupt("unknown entry encoding"))?;
+    let back = backlen_size(enc) as u64;
+    let total = enc + back;
+    if p as u64 + total > last as u64 {
+        return Err(Corrupt("entry past the end"));
+    }
+    let next = p + total as usize;
+    if read_backlen(buf, next - 1) != Some(enc) {
+        return Err(Corrupt("backlen does not match the entry"));
+    }
+    Ok(next)
+}
+
+impl Listpack {
+    /// An empty listpack (7 bytes).
+    pub fn new() -> Self {
+        Listpack {
+            buf: vec![7, 0, 0, 0, 0, 0, EOF],
+        }
+    }
+
+    /// Adopts `bytes` after a deep [`validate`](Self::validate).
+    ///
+    /// # Errors
+    /// [`Corrupt`] when the bytes are not a valid listpack.
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<Self, Corrupt> {
+        Self::validate_bytes(&bytes, true)?;
+        Ok(Listpack { buf: bytes })
+    }
+
+    /// The exact bytes, as Redis would store or dump them.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf
+    }
+
+    /// The exact bytes, consuming the listpack.
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.buf
+    }
+
+    /// The number of bytes in the buffer (Redis `lpBytes`).
+    pub fn total_bytes(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// The raw header count: the number of elements, or 65535 if unknown.
+    pub fn header_count(&self) -> u16 {
+        u16::from_le_bytes([self.buf[4], self.buf[5]])
+    }
+
+    fn set_header_count(&mut self, n: u16) {
+        self.buf[4..6].copy_from_slice(&n.to_le_bytes());
+    }
+
+    fn set_total(&mut self) {
+        let total = u32::try_from(self.buf.len()).expect("listpack larger than 4 GiB");
+        self.buf[..4].copy_from_slice(&total.to_le_bytes());
+    }
+
+    /// The number of elements. O(1) unless the header says "unknown", in
+    /// which case the entries are walked (the header is left alone; see
+    /// [`sync_count`](Self::sync_count)).
+    pub fn len(&self) -> usize {
+        match self.header_count() {
+            COUNT_UNKNOWN => self.iter().count(),
+            n => usize::from(n),
+        }
+    }
+
+    /// The number of elements, storing it in the header when the header
+    /// said "unknown" and the true count fits again, as Redis's `lpLength`
+    /// does as a side effect.
+    pub fn sync_count(&mut self) -> usize {
+        let n = self.len();
+        if let Ok(small) = u16::try_from(n)
+            && small != COUNT_UNKNOWN
+        {
+            self.set_header_count(small);
+        }
+        n
+    }
+
+    /// Whether the listpack has no elements.
+    pub fn is_empty(&self) -> bool {
+        self.buf[HDR] == EOF
+    }
+
+    /// Whether `add` more bytes keep the listpack within Redis's 1 GiB
+    /// safety limit (Redis `lpSafeToAdd`).
+    pub fn safe_to_add(&self, add: usize) -> bool {
+        self.buf.len().saturating_add(add) <= MAX_SAFE_SIZE
+    }
+
+    /// Iterates the elements front to back (double-ended).
+    pub fn iter(&self) -> Iter<'_> {
+        Iter {
+            buf: &self.buf,
+            front: HDR,
+            back: self.buf.len() - 1,
+        }
+    }
+
+    /// Iterates the elements back to front.
+    pub fn iter_rev(&self) -> std::iter::Rev<Iter<'_>> {
+        self.iter().rev()
+    }
+
+    /// The first element.
+    pub fn first(&self) -> Option<Elem<'_>> {
+        self.iter().next()
+    }
+
+    /// The last element.
+    pub fn last(&self) -> Option<Elem<'_>> {
+        self.iter().next_back()
+    }
+
+    /// The element at `index`; negative indexes count from the end (-1 is
+    /// the last). O(n).
+    pub fn get(&self, index: isize) -> Option<Elem<'_>> {
+        self.offset_of(index).map(|p| decode(&self.buf, p).0)
+    }
+
+    /// Offset of the entry just before the one at `p` (p > HDR).
+    fn prev_offset(&self, p: usize) -> usize {
+        let enc = read_backlen(&self.buf, p - 1).expect("valid listpack") as usize;
+        p - enc - backlen_size(enc as u64)
+    }
+
+    /// Byte offset of the entry at `index` (negative from the end).
+    fn offset_of(&self, index: isize) -> Option<usize> {
+        if index >= 0 {
+            let mut p = HDR;
+            for _ in 0..index {
+                if self.buf[p] == EOF {
+                    return None;
+                }
+                p += decode(&self.buf, p).1;
+            }
+            (self.buf[p] != EOF).then_some(p)
+        } else {
+            let mut p = self.buf.len() - 1;
+            for _ in 0..index.unsigned_abs() {
+                if p == HDR {
+                    return None;
+                }
+                p = self.prev_offset(p);
+            }
+            Some(p)
+        }
+    }
+
+    /// Byte offset of entry `at` where `at == len` means the terminator.
+    fn insert_offset(&self, at: usize) -> Option<usize> {
+        let mut p = HDR;
+        for _ in 0..at {
+            if self.buf[p] == EOF {
+                return None;
+            }
+            p += decode(&self.buf, p).1;
+        }
+        Some(p)
+    }
+
+    fn bump_count(&mut self, added: bool, by: usize) {
+        let n = self.header_count();
+        if n != COUNT_UNKNOWN {
+            let n = usize::from(n);
+            let new = if added { n + by } else { n - by };
+            self.set_header_count(u16::try_from(new).unwrap_or(COUNT_UNKNOWN));
+        }
+    }
+
+    /// Writes `elem` as a new entry at byte offset `p`.
+    fn insert_at_offset(&mut self, p: usize, elem: Elem<'_>) {
+        let entry = encode_entry(elem);
+        self.buf.splice(p..p, entry);
+        self.bump_count(true, 1);
+        self.set_total();
+    }
+
+    /// Appends an element at the end (Redis `lpAppend`/`lpAppendInteger`).
+    ///
+    /// # Panics
+    /// If the listpack would exceed 4 GiB (check [`safe_to_add`](Self::safe_to_add)).
+    pub fn push_back<'e>(&mut self, elem: impl Into<Elem<'e>>) {
+        self.insert_at_offset(self.buf.len() - 1, elem.into());
+    }
+
+    /// Prepends an element (Redis `lpPrepend`/`lpPrependInteger`).
+    ///
+    /// # Panics
+    /// If the listpack would exceed 4 GiB.
+    pub fn push_front<'e>(&mut self, elem: impl Into<Elem<'e>>) {
+        self.insert_at_offset(HDR, elem.into());
+    }
+
+    /// Inserts an element so that it ends up at index `at` (`0..=len`).
+    /// Returns false, changing nothing, when `at > len`.
+    ///
+    /// # Panics
+    /// If the listpack would exceed 4 GiB.
+    pub fn insert<'e>(&mut self, at: usize, elem: impl Into<Elem<'e>>) -> bool {
+        match self.insert_offset(at) {
+            Some(p) => {
+                self.insert_at_offset(p, elem.into());
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Removes the element at index `at` (negative from the end). Returns
+    /// false when out of range.
+    pub fn remove(&mut self, at: isize) -> bool {
+        self.remove_range(at, 1) == 1
+    }
+
+    /// Removes up to `n` elements starting at index `at` (negative from the
+    /// end), as Redis's `lpDeleteRange`; returns how many were removed.
+    pub fn remove_range(&mut self, at: isize, n: usize) -> usize {
+        if n == 0 {
+            return 0;
+        }
+        let Some(start) = self.offset_of(at) else {
+            return 0;
+        };
+        let mut end = start;
+        let mut removed = 0;
+        while removed < n && self.buf[end] != EOF {
+            end += decode(&self.buf, end).1;
+            removed += 1;
+        }
+        self.buf.drain(start..end);
+        self.bump_count(false, removed);
+        self.set_total();
+        removed
+    }
+
+    /// Replaces the element at index `at` (negative from the end). Returns
+    /// false when out of range. The header count is untouched.
+    ///
+    /// # Panics
+    /// If the listpack would exceed 4 GiB.
+    pub fn replace<'e>(&mut self, at: isize, elem: impl Into<Elem<'e>>) -> bool {
+        let Some(p) = self.offset_of(at) else {
+            return false;
+        };
+        let old = decode(&self.buf, p).1;
+        self.buf.splice(p..p + old, encode_entry(elem.into()));
+        self.set_total();
+        true
+    }
+
+    /// Index of the first element equal to `needle` (compared as
+    /// [`Elem::matches`] does, i.e. Redis's `lpFind`).
+    pub fn find(&self, needle: &[u8]) -> Option<usize> {
+        self.find_from(0, needle, 0)
+    }
+
+    /// Index of the first element equal to `needle` among those at
+    /// `start`, `start + skip + 1`, `start + 2 * (skip + 1)`, ... (Redis's
+    /// `lpFind` with a skip count: a hash passes `skip = 1` to look only at
+    /// fields).
+    pub fn find_from(&self, start: usize, needle: &[u8], skip: usize) -> Option<usize> {
+        let wanted = parse_i64(needle);
+        self.iter()
+            .enumerate()
+            .skip(start)
+            .step_by(skip + 1)
+            .find(|(_, e)| match *e {
+                Elem::Str(s) => s == needle,
+                Elem::Int(v) => wanted == Some(v),
+            })
+            .map(|(i, _)| i)
+    }
+
+    /// Checks this listpack's bytes (see [`validate_bytes`](Self::validate_bytes)).
+    ///
+    /// # Errors
+    /// [`Corrupt`] with the first problem found.
+    pub fn validate(&self, deep: bool) -> Result<(), Corrupt> {
+        Self::validate_bytes(&self.buf, deep)
+    }
+
+    /// Checks arbitrary bytes as Redis's listpack integrity check does,
+    /// never panicking. The shallow check (`deep = false`) looks only at
+    /// the header: at least 7 bytes, total equal to the length, terminator
+    /// last. The deep check also walks every entry (tag known, entry inside
+    /// the buffer, backlen agreeing with the entry), requires the walk to
+    /// end exactly on the terminator, and compares the count with a known
+    /// header count.
+    ///
+    /// # Errors
+    /// [`Corrupt`] with the first problem found.
+    pub fn validate_bytes(data: &[u8], deep: bool) -> Result<(), Corrupt> {
+        Self::validate_bytes_with(data, deep, |_, _| true)
+    }
+
+    /// [`validate_bytes`](Self::validate_bytes) that also calls `entry_ok`
+    /// on each entry with the header count (deep mode only); a false
+    /// return rejects the buffer (Redis's per-entry callback).
+    ///
+    /// # Errors
+    /// [`Corrupt`] with the first problem found.
+    pub fn validate_bytes_with(
+        data: &[u8],
+        deep: bool,
+        mut entry_ok: impl FnMut(Elem<'_>, u16) -> bool,
+    ) -> Result<(), Corrupt> {
+        if data.len() < HDR + 1 {
+            return Err(Corrupt("shorter than a header and terminator"));
+        }
+        if le_u32(data) as usize != data.len() {
+            return Err(Corrupt("header total differs from the length"));
+        }
+        if data[data.len() - 1] != EOF {
+            return Err(Corrupt("missing terminator"));
+        }
+        if !deep {
+            return Ok(());
+        }
+        let header = u16::from_le_bytes([data[4], data[5]]);
+        let mut count = 0usize;
+        let mut p = HDR;
+        while data[p] != EOF {
+            let next = check_entry(data, p)?;
+            if !entry_ok(decode(data, p).0, header) {
+                return Err(Corrupt("entry rejected by the caller"));
+            }
+            count += 1;
+            p = next;
+        }
+        if p != data.len() - 1 {
+            return Err(Corrupt("terminator before the end"));
+        }
+        if header != COUNT_UNKNOWN && usize::from(header) != count {
+            return Err(Corrupt("header count differs from the entries"));
+        }
+        Ok(())
+    }
+}
+
+/// Iterator over a listpack's elements (front to back, or reversed).
+#[derive(Debug, Clone)]
+pub struct Iter<'a> {
+    buf: &'a [u8],
+    /// Offset of the next entry from the front.
+    front: usize,
+    /// Offset just past the next entry from the back.
+    back: usize,
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = Elem<'a>;
+
+    fn next(&mut self) -> Option<Elem<'a>> {
+        if self.front >= self.back {
+            return None;
+        }
+        let (elem, size) = decode(self.buf, self.front);
+        self.front += size;
+        Some(elem)
+    }
+}
+
+impl<'a> DoubleEndedIterator for Iter<'a> {
+    fn next_back(&mut self) -> Option<Elem<'a>> {
+        if self.front >= self.back {
+            return None;
+        }
+        let enc = read_backlen(self.buf, self.back - 1).expect("valid listpack") as usize;
+        self.back -= enc + backlen_size(enc as u64);
+        Some(decode(self.buf, self.back).0)
+    }
+}
+
+impl<'a> IntoIterator for &'a Listpack {
+    type Item = Elem<'a>;
+    type IntoIter = Iter<'a>;
+
+    fn into_iter(self) -> Iter<'a> {
+        self.iter()
+    }
+}
