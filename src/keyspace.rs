@@ -208,6 +208,8 @@ pub struct Keyspace {
     pub(crate) rng: SmallRng,
     /// Persistent position of the active expire cycle per database.
     pub(crate) expire_cursor: Vec<usize>,
+    /// The database the next active expire cycle starts with.
+    pub(crate) expire_next_db: usize,
 }
 
 impl Keyspace {
@@ -229,6 +231,7 @@ impl Keyspace {
             stats: Stats::default(),
             rng: SmallRng::from_os_rng(),
             expire_cursor: vec![0; n],
+            expire_next_db: 0,
         }
     }
 
@@ -314,24 +317,65 @@ impl Keyspace {
         }
     }
 
-    /// Looks a key up for reading: lazy expiry, hit/miss counters.
+    /// Looks a key up for reading: lazy expiry, hit/miss counters, and the
+    /// access time (LRU) or frequency (LFU) update.
     pub(crate) fn lookup_read(&mut self, key: &[u8]) -> Option<&mut Entry> {
-        let now = self.now_ms();
-        self.expire_if_needed(key, now);
-        let found = self.dbs[self.selected].map.get_mut(key);
-        if found.is_some() {
-            self.stats.keyspace_hits += 1;
-        } else {
-            self.stats.keyspace_misses += 1;
-        }
-        found
+        self.lookup_counted(key, true)
     }
 
-    /// Looks a key up for writing: lazy expiry only.
+    /// Looks a key up for reading without updating its access time or
+    /// frequency (Redis's `LOOKUP_NOTOUCH`: TYPE, EXISTS, the TTL family,
+    /// OBJECT); lazy expiry and hit/miss counters still apply.
+    pub(crate) fn lookup_read_notouch(&mut self, key: &[u8]) -> Option<&mut Entry> {
+        self.lookup_counted(key, false)
+    }
+
+    fn lookup_counted(&mut self, key: &[u8], touch: bool) -> Option<&mut Entry> {
+        let now = self.now_ms();
+        self.expire_if_needed(key, now);
+        let Keyspace {
+            dbs,
+            selected,
+            stats,
+            config,
+            rng,
+            ..
+        } = self;
+        let found = dbs[*selected].map.get_mut(key);
+        match found {
+            Some(entry) => {
+                stats.keyspace_hits += 1;
+                if touch {
+                    crate::keys::touch_access(&mut entry.lru, config, now, rng);
+                }
+                Some(entry)
+            }
+            None => {
+                stats.keyspace_misses += 1;
+                None
+            }
+        }
+    }
+
+    /// Looks a key up for writing: lazy expiry and the access time update.
     pub(crate) fn lookup_write(&mut self, key: &[u8]) -> Option<&mut Entry> {
         let now = self.now_ms();
         self.expire_if_needed(key, now);
-        self.dbs[self.selected].map.get_mut(key)
+        let Keyspace {
+            dbs,
+            selected,
+            config,
+            rng,
+            ..
+        } = self;
+        let entry = dbs[*selected].map.get_mut(key)?;
+        crate::keys::touch_access(&mut entry.lru, config, now, rng);
+        Some(entry)
+    }
+
+    /// The LRU/LFU field a value created now starts with.
+    pub(crate) fn new_access_field(&self) -> u32 {
+        crate::keys::new_access_field(&self.config, self.now_ms())
     }
 
     /// Looks a key up without touching statistics or access times, as OBJECT,
@@ -351,6 +395,7 @@ impl Keyspace {
     /// Stores `value` under `key` as SET does: replaces any value, and drops
     /// the TTL unless `keep_ttl`.
     pub(crate) fn set_key(&mut self, key: &[u8], value: Value, keep_ttl: bool) {
+        let lru = self.new_access_field();
         let db = &mut self.dbs[self.selected];
         let expire_at = if keep_ttl {
             db.map.get(key).map_or(0, |e| e.expire_at)
@@ -362,7 +407,7 @@ impl Keyspace {
             Entry {
                 value,
                 expire_at,
-                lru: 0,
+                lru,
             },
         );
         self.signal_modified(key);
@@ -370,7 +415,14 @@ impl Keyspace {
 
     /// Adds a key known to be absent.
     pub(crate) fn add_key(&mut self, key: &[u8], value: Value) {
-        self.dbs[self.selected].insert(key, Entry::new(value));
+        let lru = self.new_access_field();
+        self.dbs[self.selected].insert(
+            key,
+            Entry {
+                lru,
+                ..Entry::new(value)
+            },
+        );
         self.signal_modified(key);
     }
 

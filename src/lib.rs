@@ -41,6 +41,8 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use cluster::{CLUSTER_SLOTS, key_hash_slot};
 pub use config::{Config, MaxmemoryPolicy};
 pub use error::{Error, Result};
+pub use expire::ExpireCondition;
+pub use keys::ScanOptions;
 pub use keyspace::{Keyspace, Stats};
 pub use types::string::{Expiry, SetCondition, SetOptions, SetOutcome, StringValue};
 pub use value::{Encoding, Value, ValueType};
