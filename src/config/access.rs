@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use super::directives::{DIRECTIVES, Directive, c_str, lookup};
 use crate::error::{Error, Result};
 use crate::keyspace::{Keyspace, Stats};
+use crate::util::glob::Glob;
 
 /// Why CONFIG SET refused a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,10 +77,10 @@ impl Keyspace {
                 }
                 continue;
             }
+            let glob = Glob::new(c_str(pattern), true);
             for d in DIRECTIVES {
                 for name in std::iter::once(d.name).chain(d.alias) {
-                    if !seen(&out, name.as_bytes()) && glob_nocase(c_str(pattern), name.as_bytes())
-                    {
+                    if !seen(&out, name.as_bytes()) && glob.matches(name.as_bytes()) {
                         out.push((name.as_bytes().to_vec(), d));
                     }
                 }
@@ -177,106 +178,28 @@ impl Keyspace {
     }
 }
 
-/// Redis glob matching, ASCII case-insensitive (CONFIG GET patterns).
-/// `*` any run, `?` one byte, `[abc]`, `[^a]`, `[a-z]` classes, `\x` literal.
-fn glob_nocase(pattern: &[u8], name: &[u8]) -> bool {
-    let (mut p, mut s) = (pattern, name);
-    while let Some(&c) = p.first() {
-        match c {
-            b'*' => {
-                while p.first() == Some(&b'*') {
-                    p = &p[1..];
-                }
-                if p.is_empty() {
-                    return true;
-                }
-                return (0..s.len()).any(|i| glob_nocase(p, &s[i..]));
-            }
-            b'?' => {
-                let Some((_, rest)) = s.split_first() else {
-                    return false;
-                };
-                s = rest;
-                p = &p[1..];
-            }
-            b'[' => {
-                let Some((&b, rest)) = s.split_first() else {
-                    return false;
-                };
-                let (matched, after) = class_match(&p[1..], b);
-                if !matched {
-                    return false;
-                }
-                s = rest;
-                p = after;
-            }
-            _ => {
-                let (lit, after) = if c == b'\\' && p.len() >= 2 {
-                    (p[1], &p[2..])
-                } else {
-                    (c, &p[1..])
-                };
-                match s.split_first() {
-                    Some((&b, rest)) if b.eq_ignore_ascii_case(&lit) => s = rest,
-                    _ => return false,
-                }
-                p = after;
-            }
-        }
-    }
-    s.is_empty()
-}
-
-/// Matches byte `b` against the class body after `[`; returns the result and
-/// the pattern after the closing `]` (or the end, when it is missing).
-fn class_match(mut p: &[u8], b: u8) -> (bool, &[u8]) {
-    let b = b.to_ascii_lowercase();
-    let negate = p.first() == Some(&b'^');
-    if negate {
-        p = &p[1..];
-    }
-    let mut hit = false;
-    loop {
-        match p {
-            [] => break,
-            [b']', rest @ ..] => {
-                p = rest;
-                break;
-            }
-            [b'\\', c, rest @ ..] => {
-                hit |= c.to_ascii_lowercase() == b;
-                p = rest;
-            }
-            [lo, b'-', hi, rest @ ..] => {
-                let (lo, hi) = (lo.to_ascii_lowercase(), hi.to_ascii_lowercase());
-                let (lo, hi) = if lo > hi { (hi, lo) } else { (lo, hi) };
-                hit |= (lo..=hi).contains(&b);
-                p = rest;
-            }
-            [c, rest @ ..] => {
-                hit |= c.to_ascii_lowercase() == b;
-                p = rest;
-            }
-        }
-    }
-    (hit != negate, p)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::config::Config;
 
     #[test]
-    fn glob_is_case_insensitive() {
-        assert!(glob_nocase(b"HASH-*", b"hash-max-listpack-value"));
-        assert!(glob_nocase(b"h?", b"hz"));
-        assert!(glob_nocase(b"[^a]Z", b"hz"));
-        assert!(glob_nocase(b"[z-a]*", b"hz"));
-        assert!(glob_nocase(b"\\hz", b"hz"));
-        assert!(!glob_nocase(b"h", b"hz"));
-        assert!(!glob_nocase(b"*x", b"hz"));
-        assert!(glob_nocase(b"h*z*", b"hz"));
+    fn get_by_name_alias_and_glob() {
+        let ks = Keyspace::new(Config::default());
+        let names = |patterns: &[&[u8]]| -> Vec<Vec<u8>> {
+            ks.config_get(patterns)
+                .into_iter()
+                .map(|(n, _)| n)
+                .collect()
+        };
+        assert_eq!(names(&[b"HZ", b"hz", b"h?"]), vec![b"HZ".to_vec()]);
+        assert_eq!(names(&[b"[^a]Z"]), vec![b"hz".to_vec()]);
+        assert_eq!(
+            names(&[b"hash-max-ziplist-value"]),
+            vec![b"hash-max-ziplist-value".to_vec()]
+        );
+        assert_eq!(names(&[b"LIST-*"]).len(), 3);
+        assert!(names(&[b"nosuch", b"x*"]).is_empty());
     }
 
     #[test]
