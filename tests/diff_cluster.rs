@@ -201,8 +201,30 @@ fn cluster_enabled_slot_queries() {
             "slot {slot}"
         );
     }
+    // Writes that add, move and remove keys keep the slot index right.
+    let tag = embedis::key_hash_slot(b"tag");
+    for line in [
+        "DEL {tag}k1 {tag}k2 {tag}nosuch",
+        "RENAME {tag}k3 {tag}renamed",
+        "RENAME {tag}k4 {tag}k5",
+        "COPY {tag}k6 {tag}copy",
+        "UNLINK {tag}k7",
+        "EXPIRE {tag}k8 100",
+        "PERSIST {tag}k8",
+        "SET {tag}k9 v PX 1",
+    ] {
+        let name = line.split(' ').next().unwrap();
+        if embedis::command::lookup(name.as_bytes()).is_some() {
+            p.check(line);
+        }
+    }
+    std::thread::sleep(Duration::from_millis(5));
+    p.check("GET {tag}k9");
+    p.check(&format!("CLUSTER COUNTKEYSINSLOT {tag}"));
+    p.check_unordered(&format!("CLUSTER GETKEYSINSLOT {tag} 1000"));
     p.check("FLUSHALL");
     p.check("CLUSTER COUNTKEYSINSLOT 12182");
+    p.check(&format!("CLUSTER COUNTKEYSINSLOT {tag}"));
     drop(p);
     std::fs::remove_dir_all(dir).ok();
 }
@@ -226,6 +248,20 @@ fn cluster_enabled_crossslot_and_select() {
         "CONFIG GET cluster-enabled",
         "CONFIG SET cluster-enabled no",
         "CONFIG GET databases",
+        // Commands that reach other databases are refused in cluster mode.
+        "SWAPDB 0 1",
+        "SWAPDB 0 0",
+        "SWAPDB x 1",
+        "MOVE a 1",
+        "MOVE a 0",
+        "MOVE a x",
+        "MOVE nosuch 1",
+        "COPY a {a}b DB 0",
+        "COPY a {a}c DB 1",
+        "COPY a {a}c DB x",
+        "COPY nosuch {nosuch}c DB 1",
+        "FLUSHDB",
+        "DBSIZE",
     ]);
     // Multi-key commands: keys in one slot run, keys across slots are refused
     // before the command looks at its arguments. Commands still being written

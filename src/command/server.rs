@@ -76,6 +76,10 @@ fn flushall(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
 }
 
 fn swapdb(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
+    // Redis refuses SWAPDB in cluster mode before parsing the indexes.
+    if ctx.ks.config().cluster_enabled {
+        return Err(Error::other("ERR SWAPDB is not allowed in cluster mode"));
+    }
     let a = args::db_index(argv[1]).map_err(|_| Error::other("ERR invalid first DB index"))?;
     let b = args::db_index(argv[2]).map_err(|_| Error::other("ERR invalid second DB index"))?;
     ctx.ks.swapdb(a, b)?;
