@@ -4,8 +4,13 @@
 
 mod common;
 
+use std::io::{Read, Write};
+use std::net::TcpStream;
+
 use common::Oracle;
-use embedis::util::float::{format_double, incr_long_double, parse_double};
+use embedis::util::float::{
+    format_double, incr_long_double, parse_double, parse_double_lenient, parse_double_sort,
+};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
@@ -308,5 +313,109 @@ fn zadd_parsing_and_zscore_printing() {
             _ => format!("{}", f64::from_bits(rng.random::<u64>())),
         };
         check_score(&mut o, s.as_bytes());
+    }
+}
+
+/// Checks a score-range bound: acceptance against ZCOUNT's, and the value by
+/// storing our parse as a score that only an equal bound can count.
+fn check_bound(o: &mut Oracle, s: &[u8]) {
+    o.send(&[b"DEL", b"r"]);
+    let ours = parse_double_lenient(s);
+    if let Some(v) = ours {
+        assert_eq!(o.send(&[b"ZADD", b"r", &format_double(v), b"m"]), b":1\r\n");
+    }
+    let count = o.send(&[b"ZCOUNT", b"r", s, s]);
+    let want: &[u8] = if ours.is_some() {
+        b":1\r\n"
+    } else {
+        b"-ERR min or max is not a float\r\n"
+    };
+    assert_eq!(
+        show(&count),
+        show(want),
+        "ZCOUNT bound {:?} (ours {ours:?})",
+        show(s)
+    );
+    let mut open = b"(".to_vec();
+    open.extend_from_slice(s);
+    let count = o.send(&[b"ZCOUNT", b"r", b"-inf", &open]);
+    let want: &[u8] = if ours.is_some() {
+        b":0\r\n"
+    } else {
+        b"-ERR min or max is not a float\r\n"
+    };
+    assert_eq!(show(&count), show(want), "ZCOUNT open bound {:?}", show(s));
+}
+
+/// Checks SORT's numeric weight acceptance.
+///
+/// SORT tests `errno == ERANGE` without clearing errno first, so a stale
+/// ERANGE from an earlier command would reject any weight. Accepting a new
+/// connection leaves errno at EAGAIN, so the SORT runs on a fresh one.
+fn check_sort(o: &mut Oracle, s: &[u8]) {
+    o.send(&[b"DEL", b"l"]);
+    o.send(&[b"RPUSH", b"l", s]);
+    let mut fresh = TcpStream::connect(("127.0.0.1", o.port)).unwrap();
+    fresh.write_all(b"*2\r\n$4\r\nSORT\r\n$1\r\nl\r\n").unwrap();
+    let mut reply = [0u8; 1];
+    fresh.read_exact(&mut reply).unwrap();
+    let accepted = reply[0] == b'*';
+    assert_eq!(
+        parse_double_sort(s).is_some(),
+        accepted,
+        "SORT weight {:?}",
+        show(s)
+    );
+}
+
+#[test]
+fn range_bounds_and_sort_weights() {
+    let Some(mut o) = Oracle::start(&[]) else {
+        return;
+    };
+    let mut cases: Vec<Vec<u8>> = EDGE_OPERANDS
+        .iter()
+        .map(|s| s.as_bytes().to_vec())
+        .collect();
+    for s in [
+        &b"\0"[..],
+        b"\0x",
+        b"1\0x",
+        b" \0",
+        b" \t\r\n\x0b\x0c7",
+        b"1e-400",
+        b"-1e-400",
+        b"1e309",
+        b"1e-310",
+        b"0x1p-1074",
+        b"0x1.8p-1060",
+        b"2.2250738585072014e-308",
+        b"2.2250738585072011e-308",
+        b"0x1.fffffffffffff8p-1023",
+        b"0x1.fffffffffffff7p-1023",
+        b"0x1.fffffffffffff7ffffp-1023",
+        b"4.9406564584124654e-324",
+        b"2.4703282292062328e-324",
+        b"0x0.0000000000001p-1022",
+        b"0x1.00000000000008p-1022",
+        b"0x1.00000000000001p-1022",
+        b"0x1p-1022",
+    ] {
+        cases.push(s.to_vec());
+    }
+    let mut rng = SmallRng::seed_from_u64(0x_b0d5);
+    for i in 0..800 {
+        let mut s = random_operand(&mut rng).into_bytes();
+        if i % 4 == 0 {
+            s.insert(0, b' ');
+        }
+        if i % 7 == 0 {
+            s.extend_from_slice(b"\0junk");
+        }
+        cases.push(s);
+    }
+    for s in &cases {
+        check_bound(&mut o, s);
+        check_sort(&mut o, s);
     }
 }

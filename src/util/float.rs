@@ -4,7 +4,10 @@
 //!
 //! * `double` (IEEE binary64) for sorted-set scores and most float
 //!   arguments: parsed by `string2d` (a whole-string `strtod`) and replied
-//!   with `%.17g`. See [`parse_double`] and [`format_double`].
+//!   with `%.17g`. See [`parse_double`] and [`format_double`]; score-range
+//!   bounds and SORT weights use plain `strtod` with looser checks
+//!   ([`parse_double_lenient`], [`parse_double_sort`]), and listpack scores
+//!   are stored as [`format_double_compact`] text.
 //! * `long double` for INCRBYFLOAT and HINCRBYFLOAT. On x86-64 that is the
 //!   x87 80-bit extended format: a 64-bit mantissa with an explicit integer
 //!   bit and a 15-bit exponent, so results carry about 19 significant digits
@@ -67,7 +70,8 @@ enum Rounded {
     /// Too large for the format (`strtod` reports ERANGE and returns infinity).
     Overflow,
     /// `m * 2^q`; either `m` has exactly `prec` bits or `q` is `min_q`.
-    Finite { m: u128, q: i64 },
+    /// `inexact` when rounding changed the value.
+    Finite { m: u128, q: i64, inexact: bool },
 }
 
 /// Rounds `n * 2^exp2` (plus something strictly between 0 and `2^exp2` when
@@ -87,6 +91,7 @@ fn round(n: &Big, exp2: i64, sticky: bool, f: &Format) -> Rounded {
     let prec = i64::from(f.prec);
     let mut q = (top - (prec - 1)).max(f.min_q);
     let shift = q - exp2;
+    let mut inexact = false;
     let mut m = if shift <= 0 {
         debug_assert!(!sticky && len - shift <= prec);
         n.shr_low128(0) << (-shift)
@@ -94,7 +99,9 @@ fn round(n: &Big, exp2: i64, sticky: bool, f: &Format) -> Rounded {
         let sh = shift as u64;
         let mut m = n.shr_low128(sh);
         let half = n.bit(sh - 1);
-        if half && (sticky || n.any_below(sh - 1) || m & 1 == 1) {
+        let rest = sticky || n.any_below(sh - 1);
+        inexact = half || rest;
+        if half && (rest || m & 1 == 1) {
             m += 1;
         }
         m
@@ -109,7 +116,7 @@ fn round(n: &Big, exp2: i64, sticky: bool, f: &Format) -> Rounded {
     if q + prec - 1 > f.emax {
         return Rounded::Overflow;
     }
-    Rounded::Finite { m, q }
+    Rounded::Finite { m, q, inexact }
 }
 
 /// Converts `int.frac * 10^exp` (ASCII decimal digits) into format `f`.
@@ -263,7 +270,7 @@ fn f64_from(neg: bool, r: Rounded) -> f64 {
     let magnitude = match r {
         Rounded::ExactZero | Rounded::Underflow => 0.0,
         Rounded::Overflow => f64::INFINITY,
-        Rounded::Finite { m, q } => {
+        Rounded::Finite { m, q, .. } => {
             let m = m as u64;
             let bits = if m >> 52 == 0 {
                 m
@@ -315,6 +322,141 @@ pub fn parse_double(s: &[u8]) -> Option<f64> {
             let nonzero = int.iter().chain(frac).any(|&c| c != b'0');
             (v.is_finite() && (v != 0.0 || !nonzero)).then_some(v)
         }
+    }
+}
+
+/// C's `isspace` in the C locale.
+fn is_c_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+}
+
+/// The text `strtod` sees when Redis calls it on a raw buffer and only
+/// checks that parsing stopped at a NUL: everything before the first NUL,
+/// leading whitespace skipped. `Err(())` means nothing at all was read
+/// (an empty text reads as 0 with the end pointer on the NUL: accepted).
+fn strtod_body(s: &[u8]) -> Result<Option<Lexed<'_>>, ()> {
+    let text = &s[..s.iter().position(|&c| c == 0).unwrap_or(s.len())];
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let start = text.iter().position(|&c| !is_c_space(c)).ok_or(())?;
+    lex(&text[start..]).map(Some).ok_or(())
+}
+
+/// A lexed number as a `double`, and whether glibc's `strtod` would set
+/// `errno` to ERANGE: overflow, underflow to zero, or an inexact result
+/// that is tiny (below the smallest normal after rounding to 53 bits with
+/// an unbounded exponent, as x86 detects tininess).
+fn f64_with_erange(lexed: Lexed<'_>) -> (f64, bool) {
+    let (neg, hex, int, frac, exp) = match lexed {
+        Lexed::Inf { neg } => {
+            return (
+                if neg {
+                    f64::NEG_INFINITY
+                } else {
+                    f64::INFINITY
+                },
+                false,
+            );
+        }
+        Lexed::Num {
+            neg,
+            hex,
+            int,
+            frac,
+            exp,
+        } => (neg, hex, int, frac, exp),
+    };
+    let convert = |f: &Format| {
+        if hex {
+            hex_to_binary(int, frac, exp, f)
+        } else {
+            decimal_to_binary(int, frac, exp, f)
+        }
+    };
+    let r = convert(&F64);
+    let erange = match r {
+        Rounded::ExactZero => false,
+        Rounded::Underflow | Rounded::Overflow => true,
+        Rounded::Finite { inexact: false, .. } => false,
+        Rounded::Finite { m, q, .. } if m >> 52 == 1 && q > F64.min_q => false,
+        Rounded::Finite { .. } => {
+            const UNBOUNDED: Format = Format {
+                prec: 53,
+                min_q: -(1 << 40),
+                emax: 1023,
+            };
+            match convert(&UNBOUNDED) {
+                Rounded::Finite { q, .. } => q + 52 < -1022,
+                _ => true,
+            }
+        }
+    };
+    (f64_from(neg, r), erange)
+}
+
+/// Parses a score-range bound as ZRANGEBYSCORE, ZCOUNT and friends do
+/// (`zslParseRange`, after the caller strips an optional `(`): plain
+/// `strtod`, so leading whitespace is skipped, the text ends at its first
+/// NUL, an empty text is 0, overflow gives infinity and underflow zero;
+/// only trailing junk and `nan` are rejected.
+///
+/// ```
+/// use embedis::util::float::parse_double_lenient;
+/// assert_eq!(parse_double_lenient(b" 1.5"), Some(1.5));
+/// assert_eq!(parse_double_lenient(b""), Some(0.0));
+/// assert_eq!(parse_double_lenient(b"1e400"), Some(f64::INFINITY));
+/// assert_eq!(parse_double_lenient(b"1\0junk"), Some(1.0));
+/// assert_eq!(parse_double_lenient(b"1 "), None);
+/// ```
+pub fn parse_double_lenient(s: &[u8]) -> Option<f64> {
+    match strtod_body(s).ok()? {
+        None => Some(0.0),
+        Some(lexed) => Some(f64_with_erange(lexed).0),
+    }
+}
+
+/// Parses a SORT weight (`SORT ... BY` without `ALPHA`): like
+/// [`parse_double_lenient`] but any ERANGE from `strtod` (overflow,
+/// underflow, an inexact subnormal) rejects the value.
+///
+/// ```
+/// use embedis::util::float::parse_double_sort;
+/// assert_eq!(parse_double_sort(b" 2"), Some(2.0));
+/// assert_eq!(parse_double_sort(b"1e400"), None);
+/// assert_eq!(parse_double_sort(b"1e-310"), None);
+/// assert_eq!(parse_double_sort(b"0x1p-1074"), Some(f64::from_bits(1)));
+/// ```
+pub fn parse_double_sort(s: &[u8]) -> Option<f64> {
+    match strtod_body(s).ok()? {
+        None => Some(0.0),
+        Some(lexed) => match f64_with_erange(lexed) {
+            (_, true) => None,
+            (v, false) => Some(v),
+        },
+    }
+}
+
+/// The exact integer value of a double when it has one and lies within
+/// [-2^62, 2^62], as Redis's `double2ll` decides (listpack scores stored
+/// as integers).
+pub fn double_to_i64(v: f64) -> Option<i64> {
+    const LIMIT: f64 = (i64::MAX / 2) as f64;
+    if !(-LIMIT..=LIMIT).contains(&v) {
+        return None;
+    }
+    let i = v as i64;
+    (i as f64 == v).then_some(i)
+}
+
+/// A double as Redis's `d2string` writes it (sorted-set scores stored in a
+/// listpack as text): `nan`, `inf`/`-inf`, `0`/`-0`, an integer when
+/// [`double_to_i64`] finds one, otherwise `%.17g`.
+pub fn format_double_compact(v: f64) -> Vec<u8> {
+    match double_to_i64(v) {
+        Some(0) if v.is_sign_negative() => b"-0".to_vec(),
+        Some(i) => i.to_string().into_bytes(),
+        None => format_double(v),
     }
 }
 
@@ -458,7 +600,7 @@ impl LongDouble {
                 exp: 0,
             })),
             Rounded::Underflow | Rounded::Overflow => None,
-            Rounded::Finite { m, q } => Some(LongDouble(Ld::Finite {
+            Rounded::Finite { m, q, .. } => Some(LongDouble(Ld::Finite {
                 neg,
                 mant: m as u64,
                 exp: q,
@@ -612,7 +754,7 @@ fn add_finite(a: (bool, u64, i64), b: (bool, u64, i64)) -> LongDouble {
         return LongDouble::ZERO;
     }
     match round(&sum, le, false, &X87) {
-        Rounded::Finite { m, q } => LongDouble(Ld::Finite {
+        Rounded::Finite { m, q, .. } => LongDouble(Ld::Finite {
             neg,
             mant: m as u64,
             exp: q,

@@ -524,3 +524,87 @@ fn format_double_is_percent_17g() {
         assert_eq!(String::from_utf8(format_double(v)).unwrap(), want, "{v:e}");
     }
 }
+
+#[test]
+fn lenient_and_sort_parsing() {
+    assert_eq!(parse_double_lenient(b""), Some(0.0));
+    assert_eq!(parse_double_lenient(b"\0abc"), Some(0.0));
+    assert_eq!(parse_double_lenient(b" \t\n\x0b\x0c\r-2"), Some(-2.0));
+    assert_eq!(parse_double_lenient(b"  "), None);
+    assert_eq!(parse_double_lenient(b" \0"), None);
+    assert_eq!(parse_double_lenient(b"2 "), None);
+    assert_eq!(parse_double_lenient(b"2\0 x"), Some(2.0));
+    assert_eq!(parse_double_lenient(b"nan"), None);
+    assert_eq!(parse_double_lenient(b"-1e400"), Some(f64::NEG_INFINITY));
+    assert_eq!(parse_double_lenient(b"1e-400"), Some(0.0));
+    assert_eq!(parse_double_lenient(b"0x1p-1080"), Some(0.0));
+    assert_eq!(parse_double_lenient(b"1e-310"), Some(1e-310));
+    assert_eq!(parse_double_lenient(b"-inf"), Some(f64::NEG_INFINITY));
+    assert_eq!(parse_double_sort(b""), Some(0.0));
+    assert_eq!(parse_double_sort(b" 1"), Some(1.0));
+    assert_eq!(parse_double_sort(b"inf"), Some(f64::INFINITY));
+    assert_eq!(parse_double_sort(b"1e400"), None);
+    assert_eq!(parse_double_sort(b"1e-400"), None);
+    assert_eq!(parse_double_sort(b"1e-310"), None);
+    assert_eq!(
+        parse_double_sort(b"0x1.8p-1060"),
+        Some(1.5 * 2f64.powi(-1060))
+    );
+    assert_eq!(
+        parse_double_sort(b"2.2250738585072014e-308"),
+        Some(f64::MIN_POSITIVE)
+    );
+    assert_eq!(parse_double_sort(b"2.2250738585072011e-308"), None);
+    // Just below the smallest normal but rounding to it at 53 bits: not tiny.
+    assert_eq!(
+        parse_double_sort(b"0x1.fffffffffffff8p-1023"),
+        Some(f64::MIN_POSITIVE)
+    );
+    // Below that midpoint it is tiny, even though the result is the smallest normal.
+    assert_eq!(parse_double_sort(b"0x1.fffffffffffff7p-1023"), None);
+    assert_eq!(
+        parse_double_lenient(b"0x1.fffffffffffff7p-1023"),
+        Some(f64::MIN_POSITIVE)
+    );
+}
+
+#[test]
+fn compact_scores() {
+    assert_eq!(double_to_i64(3.0), Some(3));
+    assert_eq!(double_to_i64(-0.0), Some(0));
+    assert_eq!(double_to_i64(2f64.powi(62)), Some(1 << 62));
+    assert_eq!(double_to_i64(-(2f64.powi(62))), Some(-(1 << 62)));
+    assert_eq!(double_to_i64(2f64.powi(63)), None);
+    assert_eq!(double_to_i64(1.5), None);
+    assert_eq!(double_to_i64(f64::NAN), None);
+    assert_eq!(double_to_i64(f64::INFINITY), None);
+    assert_eq!(format_double_compact(-0.0), b"-0");
+    assert_eq!(format_double_compact(0.0), b"0");
+    assert_eq!(format_double_compact(1e15), b"1000000000000000");
+    assert_eq!(format_double_compact(1e20), b"1e+20");
+    assert_eq!(format_double_compact(0.5), b"0.5");
+    assert_eq!(format_double_compact(f64::NEG_INFINITY), b"-inf");
+    assert_eq!(format_double_compact(f64::NAN), b"nan");
+}
+
+#[test]
+fn arbitrary_bytes_never_panic() {
+    let alphabet = b"0123456789abcdefxXpPeE.+-infty \0";
+    let mut rng = SmallRng::seed_from_u64(99);
+    for _ in 0..20_000 {
+        let n = rng.random_range(0..24);
+        let s: Vec<u8> = (0..n)
+            .map(|_| alphabet[rng.random_range(0..alphabet.len())])
+            .collect();
+        let strict = parse_double(&s);
+        assert!(
+            strict.is_none() || parse_double_lenient(&s) == strict,
+            "{s:?}"
+        );
+        parse_double_sort(&s);
+        if let Some(v) = LongDouble::parse(&s) {
+            let _ = v.to_human();
+            let _ = (v + v).to_human();
+        }
+    }
+}
