@@ -303,7 +303,7 @@ impl Keyspace {
     }
 
     /// Deletes `key` from the selected database if its TTL has passed.
-    /// Returns true when the key is (now) absent or was expired.
+    /// Returns true when the key was expired (and is now gone).
     pub(crate) fn expire_if_needed(&mut self, key: &[u8], now: u64) -> bool {
         let db = &mut self.dbs[self.selected];
         match db.map.get(key) {
@@ -315,6 +315,17 @@ impl Keyspace {
             }
             _ => false,
         }
+    }
+
+    /// The position of a live `key` in the selected database's map, after
+    /// lazy expiry: one hash lookup; callers then reach the entry by index.
+    fn find_live(&mut self, key: &[u8], now: u64) -> Option<usize> {
+        let (index, _, entry) = self.dbs[self.selected].map.get_full(key)?;
+        if entry.expire_at != 0 && now > entry.expire_at {
+            self.expire_if_needed(key, now);
+            return None;
+        }
+        Some(index)
     }
 
     /// Looks a key up for reading: lazy expiry, hit/miss counters, and the
@@ -332,35 +343,29 @@ impl Keyspace {
 
     fn lookup_counted(&mut self, key: &[u8], touch: bool) -> Option<&mut Entry> {
         let now = self.now_ms();
-        self.expire_if_needed(key, now);
+        let Some(index) = self.find_live(key, now) else {
+            self.stats.keyspace_misses += 1;
+            return None;
+        };
+        self.stats.keyspace_hits += 1;
         let Keyspace {
             dbs,
             selected,
-            stats,
             config,
             rng,
             ..
         } = self;
-        let found = dbs[*selected].map.get_mut(key);
-        match found {
-            Some(entry) => {
-                stats.keyspace_hits += 1;
-                if touch {
-                    crate::keys::touch_access(&mut entry.lru, config, now, rng);
-                }
-                Some(entry)
-            }
-            None => {
-                stats.keyspace_misses += 1;
-                None
-            }
+        let (_, entry) = dbs[*selected].map.get_index_mut(index)?;
+        if touch {
+            crate::keys::touch_access(&mut entry.lru, config, now, rng);
         }
+        Some(entry)
     }
 
     /// Looks a key up for writing: lazy expiry and the access time update.
     pub(crate) fn lookup_write(&mut self, key: &[u8]) -> Option<&mut Entry> {
         let now = self.now_ms();
-        self.expire_if_needed(key, now);
+        let index = self.find_live(key, now)?;
         let Keyspace {
             dbs,
             selected,
@@ -368,9 +373,69 @@ impl Keyspace {
             rng,
             ..
         } = self;
-        let entry = dbs[*selected].map.get_mut(key)?;
+        let (_, entry) = dbs[*selected].map.get_index_mut(index)?;
         crate::keys::touch_access(&mut entry.lru, config, now, rng);
         Some(entry)
+    }
+
+    /// Looks `key` up for a read command and projects its value to the type
+    /// the command works on (`proj` returns None for any other type).
+    ///
+    /// # Errors
+    /// [`Error::WrongType`] when the key holds another type.
+    pub(crate) fn read_typed<T>(
+        &mut self,
+        key: &[u8],
+        proj: fn(&mut Value) -> Option<&mut T>,
+    ) -> Result<Option<&mut T>> {
+        match self.lookup_read(key) {
+            None => Ok(None),
+            Some(entry) => proj(&mut entry.value).map(Some).ok_or(Error::WrongType),
+        }
+    }
+
+    /// [`Keyspace::read_typed`] for write commands (no hit/miss counting).
+    ///
+    /// # Errors
+    /// [`Error::WrongType`] when the key holds another type.
+    pub(crate) fn write_typed<T>(
+        &mut self,
+        key: &[u8],
+        proj: fn(&mut Value) -> Option<&mut T>,
+    ) -> Result<Option<&mut T>> {
+        match self.lookup_write(key) {
+            None => Ok(None),
+            Some(entry) => proj(&mut entry.value).map(Some).ok_or(Error::WrongType),
+        }
+    }
+
+    /// Looks `key` up for a write command, creating it with `make()` when it
+    /// is absent (LPUSH, HSET, SADD, ZADD ... on a new key).
+    ///
+    /// # Errors
+    /// [`Error::WrongType`] when the key holds another type.
+    pub(crate) fn write_typed_or_insert<T>(
+        &mut self,
+        key: &[u8],
+        proj: fn(&mut Value) -> Option<&mut T>,
+        make: impl FnOnce() -> Value,
+    ) -> Result<&mut T> {
+        if self.lookup_write(key).is_none() {
+            self.add_key(key, make());
+        }
+        let entry = self.dbs[self.selected]
+            .map
+            .get_mut(key)
+            .expect("present or just added");
+        proj(&mut entry.value).ok_or(Error::WrongType)
+    }
+
+    /// Removes a key that a command emptied (an aggregate with no elements
+    /// left), as Redis deletes empty lists, hashes, sets and sorted sets.
+    pub(crate) fn remove_emptied(&mut self, key: &[u8]) {
+        if self.dbs[self.selected].remove(key).is_some() {
+            self.signal_modified(key);
+        }
     }
 
     /// The LRU/LFU field a value created now starts with.

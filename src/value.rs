@@ -4,7 +4,12 @@
 //! encodings and decides its conversions. [`Encoding::as_str`] is the exact
 //! OBJECT ENCODING reply.
 
+use crate::types::hash::HashValue;
+use crate::types::list::ListValue;
+use crate::types::set::SetValue;
+use crate::types::stream::StreamValue;
 use crate::types::string::StringValue;
+use crate::types::zset::ZSetValue;
 
 /// A value held by a key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,6 +17,16 @@ use crate::types::string::StringValue;
 pub enum Value {
     /// A string (also bitmaps and HyperLogLogs).
     String(StringValue),
+    /// A list.
+    List(ListValue),
+    /// A hash.
+    Hash(HashValue),
+    /// A set.
+    Set(SetValue),
+    /// A sorted set.
+    ZSet(ZSetValue),
+    /// A stream.
+    Stream(StreamValue),
 }
 
 impl Value {
@@ -19,6 +34,11 @@ impl Value {
     pub fn value_type(&self) -> ValueType {
         match self {
             Value::String(_) => ValueType::String,
+            Value::List(_) => ValueType::List,
+            Value::Hash(_) => ValueType::Hash,
+            Value::Set(_) => ValueType::Set,
+            Value::ZSet(_) => ValueType::ZSet,
+            Value::Stream(_) => ValueType::Stream,
         }
     }
 
@@ -26,6 +46,11 @@ impl Value {
     pub fn encoding(&self) -> Encoding {
         match self {
             Value::String(s) => s.encoding(),
+            Value::List(v) => v.encoding(),
+            Value::Hash(v) => v.encoding(),
+            Value::Set(v) => v.encoding(),
+            Value::ZSet(v) => v.encoding(),
+            Value::Stream(v) => v.encoding(),
         }
     }
 }

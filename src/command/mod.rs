@@ -21,13 +21,20 @@
 //! behaviour cannot drift apart.
 
 mod args;
+mod bitmap;
 mod cluster;
 mod config;
 mod generic;
+mod hash;
+mod hyperloglog;
+mod list;
 mod reply;
 mod resp;
 mod server;
 mod session;
+mod set;
+mod sorted_set;
+mod stream;
 mod string;
 
 use std::borrow::Cow;
@@ -166,6 +173,13 @@ const GROUPS: &[&[CommandSpec]] = &[
     string::COMMANDS,
     generic::COMMANDS,
     cluster::COMMANDS,
+    list::COMMANDS,
+    hash::COMMANDS,
+    set::COMMANDS,
+    sorted_set::COMMANDS,
+    stream::COMMANDS,
+    bitmap::COMMANDS,
+    hyperloglog::COMMANDS,
 ];
 
 fn table() -> &'static HashMap<&'static str, &'static CommandSpec> {

@@ -1,0 +1,5 @@
+//! Commands of Redis's `bitmap` group.
+
+use super::CommandSpec;
+
+pub(super) const COMMANDS: &[CommandSpec] = &[];

@@ -1,0 +1,5 @@
+//! Commands of Redis's `hash` group.
+
+use super::CommandSpec;
+
+pub(super) const COMMANDS: &[CommandSpec] = &[];

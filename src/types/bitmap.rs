@@ -1,0 +1,1 @@
+//! Bitmaps: bit operations over string values.

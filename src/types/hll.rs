@@ -1,0 +1,1 @@
+//! HyperLogLog: Redis's exact `HYLL` string bytes, PFADD/PFCOUNT/PFMERGE.
