@@ -9,7 +9,8 @@ use std::net::TcpStream;
 
 use common::Oracle;
 use embedis::util::float::{
-    format_double, incr_long_double, parse_double, parse_double_lenient, parse_double_sort,
+    format_double, hincr_long_double, incr_long_double, parse_double, parse_double_lenient,
+    parse_double_sort, parse_float_increment,
 };
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
@@ -417,5 +418,46 @@ fn range_bounds_and_sort_weights() {
     for s in &cases {
         check_bound(&mut o, s);
         check_sort(&mut o, s);
+    }
+}
+
+/// Sets field f of hash h to `a` (or removes it), runs HINCRBYFLOAT h f b
+/// on the oracle and compares with our two HINCRBYFLOAT steps.
+fn check_hincr(o: &mut Oracle, a: Option<&[u8]>, b: &[u8]) {
+    o.send(&[b"DEL", b"h"]);
+    o.send(&[b"HSET", b"h", b"other", b"1"]);
+    if let Some(a) = a {
+        o.send(&[b"HSET", b"h", b"f", a]);
+    }
+    let want = o.send(&[b"HINCRBYFLOAT", b"h", b"f", b]);
+    let got = match parse_float_increment(b).and_then(|inc| hincr_long_double(a, inc)) {
+        Ok(v) => bulk(&v),
+        Err(e) => format!("-{e}\r\n").into_bytes(),
+    };
+    assert_eq!(
+        show(&got),
+        show(&want),
+        "HINCRBYFLOAT: {:?} + {:?}",
+        a.map(show),
+        show(b)
+    );
+}
+
+#[test]
+fn hincrbyfloat() {
+    let Some(mut o) = Oracle::start(&[]) else {
+        return;
+    };
+    for a in EDGE_OPERANDS {
+        for b in ["0", "-1.5", "0.1", "1e4932", "inf", "x"] {
+            check_hincr(&mut o, Some(a.as_bytes()), b.as_bytes());
+            check_hincr(&mut o, Some(b.as_bytes()), a.as_bytes());
+        }
+        check_hincr(&mut o, None, a.as_bytes());
+    }
+    let mut rng = SmallRng::seed_from_u64(0x_4a54);
+    for _ in 0..600 {
+        let (a, b) = (random_operand(&mut rng), random_operand(&mut rng));
+        check_hincr(&mut o, Some(a.as_bytes()), b.as_bytes());
     }
 }

@@ -1,3 +1,4 @@
+use super::long_double::Ld;
 use super::*;
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
