@@ -382,30 +382,53 @@ fn list_operations_match_quicklist_node() {
     }
 }
 
+/// A DUMP payload for a listpack hash, for RESTORE.
+fn hash_payload(lp: &[u8]) -> Vec<u8> {
+    let mut out = vec![16, 0x80];
+    out.extend_from_slice(&u32::try_from(lp.len()).unwrap().to_be_bytes());
+    out.extend_from_slice(lp);
+    out.extend_from_slice(&[10, 0]);
+    let crc = crc::Crc::<u64>::new(&crc::CRC_64_REDIS).checksum(&out);
+    out.extend_from_slice(&crc.to_le_bytes());
+    out
+}
+
 #[test]
 fn header_count_beyond_65534() {
     let Some(mut o) = oracle() else { return };
     // 32768 fields make 65536 entries: the header count becomes "unknown".
+    // Building that with HSET costs Redis quadratic time, so the oracle gets
+    // our bytes through RESTORE and must hand back the very same bytes.
     let n = 32768;
     let fields: Vec<Vec<u8>> = (0..n).map(|i| format!("k{i}").into_bytes()).collect();
-    let mut argv: Vec<&[u8]> = vec![b"HSET", b"big"];
-    for f in &fields {
-        argv.push(f);
-        argv.push(b"1");
-    }
-    o.send(&argv);
     let mut lp = Listpack::new();
     for f in &fields {
         lp.push_back(f.as_slice());
         lp.push_back(1);
+        if lp.len() == 65534 {
+            assert_eq!(lp.header_count(), 65534);
+        }
     }
     assert_eq!(lp.header_count(), u16::MAX);
+    let payload = hash_payload(lp.as_bytes());
+    assert_eq!(o.send(&[b"RESTORE", b"big", b"0", &payload]), b"+OK\r\n");
     assert_same(&lp, &hash_listpack(&mut o, b"big"), "65536 entries");
-    // One deletion leaves 65534 entries: Redis recounts and stores it.
-    o.send(&[b"HDEL", b"big", &fields[5]]);
-    hdel(&mut lp, &fields[5]);
-    assert_eq!(lp.header_count(), 65534);
-    assert_same(&lp, &hash_listpack(&mut o, b"big"), "65534 entries");
+    // Appending keeps the count unknown.
+    o.send(&[b"HSET", b"big", b"new", b"v"]);
+    hset(&mut lp, b"new", b"v");
+    assert_same(&lp, &hash_listpack(&mut o, b"big"), "65538 entries");
+    // Deleting keeps it unknown while 65535 or more entries remain, then
+    // Redis recounts and stores the count again.
+    for (f, count) in [
+        (&fields[5], u16::MAX),
+        (&fields[9], 65534),
+        (&fields[1], 65532),
+    ] {
+        o.send(&[b"HDEL", b"big", f]);
+        hdel(&mut lp, f);
+        assert_eq!(lp.header_count(), count);
+        assert_same(&lp, &hash_listpack(&mut o, b"big"), "after HDEL");
+    }
 }
 
 fn check_intset(o: &mut Oracle, key: &[u8], ours: &Intset, what: &str) {
@@ -491,4 +514,99 @@ fn intset_random_adds_and_removes() {
         want.extend_from_slice(b"\r\n");
     }
     assert_eq!(theirs, want);
+}
+
+/// A DUMP payload: `body` after `ty`, then version and CRC.
+fn payload(ty: u8, prefix: &[u8], blob: &[u8]) -> Vec<u8> {
+    let mut out = vec![ty];
+    out.extend_from_slice(prefix);
+    out.push(0x80);
+    out.extend_from_slice(&u32::try_from(blob.len()).unwrap().to_be_bytes());
+    out.extend_from_slice(blob);
+    out.extend_from_slice(&[10, 0]);
+    let crc = crc::Crc::<u64>::new(&crc::CRC_64_REDIS).checksum(&out);
+    out.extend_from_slice(&crc.to_le_bytes());
+    out
+}
+
+/// A random small corruption: flipped bits, new/lost bytes, truncation, or
+/// a header rewritten (total fixed up so that deep checks are reached).
+fn mutate(rng: &mut SmallRng, data: &[u8], fix_total: bool) -> Vec<u8> {
+    let mut out = data.to_vec();
+    for _ in 0..rng.random_range(1..3) {
+        let n = out.len();
+        match rng.random_range(0..6) {
+            0 if n > 0 => {
+                let i = rng.random_range(0..n);
+                out[i] ^= 1 << rng.random_range(0..8);
+            }
+            1 if n > 0 => {
+                let i = rng.random_range(0..n);
+                out[i] = rng.random();
+            }
+            2 => out.insert(rng.random_range(0..=n), rng.random()),
+            3 if n > 0 => {
+                out.remove(rng.random_range(0..n));
+            }
+            4 if n > 8 => out[4 + rng.random_range(0..4)] = rng.random_range(0..4),
+            _ => {}
+        }
+    }
+    if fix_total && rng.random_bool(0.7) && out.len() >= 4 {
+        let len = u32::try_from(out.len()).unwrap().to_le_bytes();
+        out[..4].copy_from_slice(&len);
+    }
+    out
+}
+
+#[test]
+fn validation_verdicts_match_restore() {
+    let Some(mut o) = oracle() else { return };
+    assert_eq!(
+        o.send(&[b"CONFIG", b"SET", b"sanitize-dump-payload", b"yes"]),
+        b"+OK\r\n"
+    );
+    let mut rng = SmallRng::seed_from_u64(3);
+    let mut lp = Listpack::new();
+    for e in [
+        &b"1"[..],
+        b"-4096",
+        b"40000",
+        b"8000000",
+        b"1099511627776",
+        b"abc",
+        &[7; 100],
+    ] {
+        lp.push_back(e);
+    }
+    let mut counts = [0usize; 4];
+    for round in 0..1500 {
+        let blob = mutate(&mut rng, lp.as_bytes(), true);
+        let ours = Listpack::from_bytes(blob.clone()).is_ok_and(|l| !l.is_empty());
+        let reply = o.send(&[
+            b"RESTORE",
+            b"l",
+            b"0",
+            &payload(18, &[1, 2], &blob),
+            b"REPLACE",
+        ]);
+        assert_eq!(reply == b"+OK\r\n", ours, "round {round}: {blob:?}");
+        counts[usize::from(ours)] += 1;
+    }
+    let mut set = Intset::new();
+    for v in [3, -7, 1000, 70000] {
+        set.insert(v);
+    }
+    for round in 0..1500 {
+        let blob = mutate(&mut rng, set.as_bytes(), false);
+        let ours = Intset::validate_bytes(&blob, true).is_ok();
+        let reply = o.send(&[b"RESTORE", b"s", b"0", &payload(11, &[], &blob), b"REPLACE"]);
+        assert_eq!(reply == b"+OK\r\n", ours, "round {round}: {blob:?}");
+        counts[2 + usize::from(ours)] += 1;
+    }
+    eprintln!("verdicts (rejected, accepted) listpack, intset: {counts:?}");
+    assert!(
+        counts.iter().all(|&c| c > 100),
+        "verdict mix too one-sided: {counts:?}"
+    );
 }

@@ -293,3 +293,159 @@ impl Intset {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn layout_and_widening() {
+        let mut s = Intset::new();
+        assert_eq!(s.as_bytes(), &[2, 0, 0, 0, 0, 0, 0, 0]);
+        assert!(s.is_empty());
+        assert!(s.insert(5));
+        assert!(s.insert(-2));
+        assert!(!s.insert(5));
+        assert_eq!(s.as_bytes(), &[2, 0, 0, 0, 2, 0, 0, 0, 0xFE, 0xFF, 5, 0]);
+        assert!(s.insert(70000));
+        assert_eq!(s.width(), 4);
+        assert_eq!(s.iter().collect::<Vec<_>>(), [-2, 5, 70000]);
+        assert!(s.insert(i64::MIN));
+        assert_eq!(s.width(), 8);
+        assert_eq!(s.first(), Some(i64::MIN));
+        assert_eq!(s.last(), Some(70000));
+        assert_eq!(s.as_bytes().len(), 8 + 4 * 8);
+        assert!(s.remove(i64::MIN));
+        assert!(!s.remove(i64::MIN));
+        assert_eq!(s.width(), 8, "never narrows");
+        assert!(!s.contains(i64::MAX));
+        assert!(s.contains(-2));
+        assert_eq!(s.get(3), None);
+        assert_eq!(format!("{s:?}"), "{-2, 5, 70000}");
+        s.validate(true).unwrap();
+    }
+
+    #[test]
+    fn width_limits() {
+        for (v, w) in [
+            (32767, 2),
+            (-32768, 2),
+            (32768, 4),
+            (-32769, 4),
+            (i64::from(i32::MAX), 4),
+            (i64::from(i32::MIN), 4),
+            (i64::from(i32::MAX) + 1, 8),
+            (i64::from(i32::MIN) - 1, 8),
+        ] {
+            let mut s = Intset::new();
+            s.insert(0);
+            s.insert(v);
+            assert_eq!(s.width(), w, "{v}");
+            assert!(s.contains(v));
+            // A value too wide for the set is never found, never removed.
+            if w > 2 {
+                let mut narrow = Intset::new();
+                narrow.insert(1);
+                assert!(!narrow.contains(v));
+                assert!(!narrow.remove(v));
+                assert_eq!(narrow.as_bytes(), &[2, 0, 0, 0, 1, 0, 0, 0, 1, 0]);
+            }
+        }
+    }
+
+    fn corrupt(bytes: &[u8], deep: bool) -> &'static str {
+        Intset::validate_bytes(bytes, deep).unwrap_err().0
+    }
+
+    #[test]
+    fn validation_matches_redis_rules() {
+        assert_eq!(
+            corrupt(&[2, 0, 0, 0, 0, 0, 0], false),
+            "shorter than the intset header"
+        );
+        assert_eq!(
+            corrupt(&[3, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0], false),
+            "unknown intset width"
+        );
+        assert_eq!(
+            corrupt(&[2, 0, 0, 0, 2, 0, 0, 0, 1, 0], false),
+            "intset size differs from its length"
+        );
+        assert_eq!(corrupt(&[2, 0, 0, 0, 0, 0, 0, 0], false), "empty intset");
+        assert_eq!(corrupt(&Intset::new().into_bytes(), true), "empty intset");
+        let unsorted = [2, 0, 0, 0, 2, 0, 0, 0, 5, 0, 1, 0];
+        assert!(Intset::validate_bytes(&unsorted, false).is_ok());
+        assert_eq!(
+            corrupt(&unsorted, true),
+            "intset values not strictly increasing"
+        );
+        let dup = [2, 0, 0, 0, 2, 0, 0, 0, 5, 0, 5, 0];
+        assert_eq!(corrupt(&dup, true), "intset values not strictly increasing");
+        // Wider than needed is fine (sets never narrow).
+        let wide = [8, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0];
+        let s = Intset::from_bytes(wide.to_vec()).unwrap();
+        assert_eq!(s.iter().collect::<Vec<_>>(), [1]);
+        // A length whose byte size overflows 32 bits is just a mismatch.
+        assert_eq!(
+            corrupt(&[8, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF], false),
+            "intset size differs from its length"
+        );
+    }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Insert(i64),
+        Remove(i64),
+        Contains(i64),
+    }
+
+    fn value() -> impl Strategy<Value = i64> {
+        prop_oneof![
+            -40i64..40,
+            any::<i16>().prop_map(i64::from),
+            any::<i32>().prop_map(i64::from),
+            any::<i64>(),
+        ]
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            3 => value().prop_map(Op::Insert),
+            2 => value().prop_map(Op::Remove),
+            1 => value().prop_map(Op::Contains),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn matches_a_btreeset_model(ops in proptest::collection::vec(op(), 0..60)) {
+            let mut s = Intset::new();
+            let mut model = BTreeSet::new();
+            let mut widest = 2;
+            for op in ops {
+                match op {
+                    Op::Insert(v) => prop_assert_eq!(s.insert(v), model.insert(v)),
+                    Op::Remove(v) => prop_assert_eq!(s.remove(v), model.remove(&v)),
+                    Op::Contains(v) => prop_assert_eq!(s.contains(v), model.contains(&v)),
+                }
+                if s.is_empty() {
+                    prop_assert_eq!(s.as_bytes().len(), HDR);
+                } else {
+                    s.validate(true).unwrap();
+                }
+                prop_assert!(s.width() >= widest, "width shrank");
+                widest = s.width();
+                let need = model.iter().map(|&v| width_for(v)).max().unwrap_or(2);
+                prop_assert!(s.width() >= need);
+                prop_assert_eq!(s.len(), model.len());
+                prop_assert_eq!(s.iter().collect::<Vec<_>>(), model.iter().copied().collect::<Vec<_>>());
+                for (i, v) in model.iter().enumerate() {
+                    prop_assert_eq!(s.get(i), Some(*v));
+                }
+            }
+        }
+    }
+}

@@ -87,3 +87,136 @@ pub mod fuzz {
         assert_eq!(set.as_bytes(), data);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::fuzz::{intset_validate, listpack_validate};
+    use super::{Elem, Intset, Listpack};
+    use rand::rngs::SmallRng;
+    use rand::{Rng, SeedableRng};
+
+    /// Valid listpacks of assorted shapes to mutate.
+    fn listpack_seeds() -> Vec<Vec<u8>> {
+        let mut seeds = vec![Listpack::new().into_bytes()];
+        let mut lp = Listpack::new();
+        for e in [
+            Elem::Int(1),
+            Elem::Int(-4096),
+            Elem::Int(40000),
+            Elem::Int(8_000_000),
+            Elem::Int(1 << 40),
+            Elem::Str(b"abc"),
+            Elem::Str(&[7; 100]),
+            Elem::Str(&[9; 5000]),
+            Elem::Int(i64::MIN),
+        ] {
+            lp.push_back(e);
+            seeds.push(lp.as_bytes().to_vec());
+        }
+        seeds
+    }
+
+    fn intset_seeds() -> Vec<Vec<u8>> {
+        let mut seeds = Vec::new();
+        let mut s = Intset::new();
+        for v in [3, -7, 1000, 70000, -5_000_000_000, i64::MAX] {
+            s.insert(v);
+            seeds.push(s.as_bytes().to_vec());
+        }
+        seeds
+    }
+
+    /// A random small corruption of `data`: flipped bits, overwritten,
+    /// inserted or deleted bytes, truncation, or a rewritten header field.
+    fn mutate(rng: &mut SmallRng, data: &[u8]) -> Vec<u8> {
+        let mut out = data.to_vec();
+        for _ in 0..rng.random_range(1..4) {
+            let n = out.len();
+            match rng.random_range(0..7) {
+                0 if n > 0 => {
+                    let i = rng.random_range(0..n);
+                    out[i] ^= 1 << rng.random_range(0..8);
+                }
+                1 if n > 0 => {
+                    let i = rng.random_range(0..n);
+                    out[i] = rng.random();
+                }
+                2 => {
+                    let i = rng.random_range(0..=n);
+                    out.insert(i, rng.random());
+                }
+                3 if n > 0 => {
+                    out.remove(rng.random_range(0..n));
+                }
+                4 => out.truncate(rng.random_range(0..=n)),
+                5 if n >= 4 => {
+                    // Keep the total consistent so deeper checks get a go.
+                    let len = u32::try_from(n).unwrap().to_le_bytes();
+                    out[..4].copy_from_slice(&len);
+                }
+                _ if n >= 6 => {
+                    let i = rng.random_range(4..6);
+                    out[i] = rng.random();
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn listpack_fuzz_body_on_mutated_blobs() {
+        let seeds = listpack_seeds();
+        let mut rng = SmallRng::seed_from_u64(0x1157);
+        let mut accepted = 0;
+        for round in 0..20_000 {
+            let seed = &seeds[round % seeds.len()];
+            let blob = mutate(&mut rng, seed);
+            accepted += usize::from(Listpack::validate_bytes(&blob, true).is_ok());
+            listpack_validate(&blob);
+        }
+        for seed in &seeds {
+            listpack_validate(seed);
+            assert!(Listpack::validate_bytes(seed, true).is_ok());
+        }
+        assert!(
+            accepted > 100,
+            "mutations never produced valid blobs ({accepted})"
+        );
+        assert!(
+            accepted < 19_000,
+            "mutations rarely broke the blobs ({accepted})"
+        );
+    }
+
+    #[test]
+    fn intset_fuzz_body_on_mutated_blobs() {
+        let seeds = intset_seeds();
+        let mut rng = SmallRng::seed_from_u64(0x1257);
+        let mut accepted = 0;
+        for round in 0..20_000 {
+            let seed = &seeds[round % seeds.len()];
+            let blob = mutate(&mut rng, seed);
+            accepted += usize::from(Intset::validate_bytes(&blob, true).is_ok());
+            intset_validate(&blob);
+        }
+        for seed in &seeds {
+            intset_validate(seed);
+        }
+        assert!(
+            accepted > 100,
+            "mutations never produced valid blobs ({accepted})"
+        );
+    }
+
+    #[test]
+    fn fuzz_bodies_survive_arbitrary_bytes() {
+        let mut rng = SmallRng::seed_from_u64(5);
+        for _ in 0..5_000 {
+            let len = rng.random_range(0..40);
+            let blob: Vec<u8> = (0..len).map(|_| rng.random()).collect();
+            listpack_validate(&blob);
+            intset_validate(&blob);
+        }
+    }
+}
