@@ -44,7 +44,9 @@ pub use error::{Error, Result};
 pub use expire::ExpireCondition;
 pub use keys::ScanOptions;
 pub use keyspace::{Keyspace, Stats};
-pub use types::string::{Expiry, SetCondition, SetOptions, SetOutcome, StringValue};
+pub use types::string::{
+    Expiry, LcsIdx, LcsMatch, SetCondition, SetOptions, SetOutcome, StringValue,
+};
 pub use value::{Encoding, Value, ValueType};
 
 #[doc = include_str!("../README.md")]

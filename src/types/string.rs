@@ -1,4 +1,6 @@
-//! Strings: the value type and the typed string commands.
+//! Strings: the value type and the typed string commands (Redis's `string`
+//! group: GET, SET and variants, MGET/MSET, the INCR family, APPEND,
+//! GETRANGE/SETRANGE, LCS).
 //!
 //! # Encodings
 //!
@@ -9,13 +11,24 @@
 //! never becomes `embstr` again until it is overwritten. INCR-family results
 //! are `int`; INCRBYFLOAT results are `embstr`/`raw` (never `int`).
 //!
+//! Checked against redis-server 7.0.15: APPEND to a missing key stores the
+//! argument as SET would (`APPEND k 12` gives `int`), while APPEND to an
+//! existing key, even of an empty string, leaves `raw`. SETRANGE always
+//! leaves `raw` except when the value is empty (nothing changes).
+//!
+//! # TTLs
+//!
+//! Whole-value writes (SET, GETSET, MSET, SETEX, ...) drop the TTL unless
+//! `KEEPTTL`; in-place edits (APPEND, SETRANGE, the INCR family and
+//! INCRBYFLOAT) keep it.
+//!
 //! # Thresholds
 //!
 //! 44 bytes: the robj (16) + sdshdr8 (3) + 44 + NUL fill a 64-byte jemalloc
 //! class, Redis's embstr limit. 20 characters: the longest `i64`.
 
 use crate::error::{Error, Result};
-use crate::keyspace::Keyspace;
+use crate::keyspace::{Entry, Keyspace};
 use crate::util::num;
 use crate::value::{Encoding, Value};
 
@@ -187,6 +200,50 @@ pub struct SetOutcome {
     pub old: Option<Vec<u8>>,
 }
 
+/// One common substring run reported by `LCS ... IDX`: inclusive byte
+/// ranges in each string and the run's length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LcsMatch {
+    /// `(start, end)` in the first string, inclusive.
+    pub a: (usize, usize),
+    /// `(start, end)` in the second string, inclusive.
+    pub b: (usize, usize),
+    /// `end - start + 1` (what `WITHMATCHLEN` prints).
+    pub len: usize,
+}
+
+/// The `LCS ... IDX` result: the matched runs, last run first (the order
+/// Redis reports them), and the length of the whole common subsequence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LcsIdx {
+    /// Runs at least `MINMATCHLEN` long, from the end of the strings backwards.
+    pub matches: Vec<LcsMatch>,
+    /// Length of the longest common subsequence.
+    pub len: usize,
+}
+
+/// What an LCS computation should produce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LcsWant {
+    /// The subsequence itself.
+    String,
+    /// Only its length.
+    Len,
+    /// The matched runs of at least this length (0 = all).
+    Idx(usize),
+}
+
+/// The result of [`lcs_compute`], shaped by [`LcsWant`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum LcsResult {
+    /// The subsequence.
+    String(Vec<u8>),
+    /// Its length.
+    Len(usize),
+    /// The runs.
+    Idx(LcsIdx),
+}
+
 impl Keyspace {
     /// Reads a string key for a read command (hit/miss counted).
     ///
@@ -218,6 +275,12 @@ impl Keyspace {
         }
     }
 
+    /// Stores whole bytes as SET does (int/embstr/raw chosen by content),
+    /// dropping the TTL.
+    fn overwrite_string(&mut self, key: &[u8], value: &[u8]) {
+        self.set_key(key, Value::String(StringValue::from_bytes(value)), false);
+    }
+
     /// ```text
     /// GET key
     /// ```
@@ -237,6 +300,7 @@ impl Keyspace {
     /// ```
     /// Stores `value`, replacing any value of any type and clearing the TTL
     /// unless `KEEPTTL`. A past EXAT/PXAT stores a key that is already expired.
+    /// `Expiry::Persist` is not a SET option and is treated as no option.
     ///
     /// # Complexity
     /// O(1).
@@ -246,13 +310,20 @@ impl Keyspace {
     /// (checked before anything else); [`Error::WrongType`] with GET when the
     /// old value is not a string (nothing is written).
     pub fn set(&mut self, key: &[u8], value: &[u8], opts: &SetOptions) -> Result<SetOutcome> {
+        self.set_generic(key, value, opts, "set")
+    }
+
+    /// SET with the command name `command` in expire-time errors.
+    fn set_generic(
+        &mut self,
+        key: &[u8],
+        value: &[u8],
+        opts: &SetOptions,
+        command: &'static str,
+    ) -> Result<SetOutcome> {
         let now = self.now_ms();
-        let deadline = opts.expiry.deadline(now, "set")?;
-        let old = if opts.get {
-            self.read_string(key)?.map(|s| s.to_vec())
-        } else {
-            None
-        };
+        let deadline = opts.expiry.deadline(now, command)?;
+        let old = if opts.get { self.get(key)? } else { None };
         let exists = self.key_exists(key);
         let refused = match opts.condition {
             SetCondition::Always => false,
@@ -272,12 +343,670 @@ impl Keyspace {
         }
         Ok(SetOutcome { written: true, old })
     }
+
+    /// ```text
+    /// SETNX key value
+    /// ```
+    /// Stores `value` only if `key` does not exist; true when it was stored.
+    ///
+    /// # Complexity
+    /// O(1).
+    ///
+    /// # Errors
+    /// None in practice (the signature matches the other writes).
+    pub fn setnx(&mut self, key: &[u8], value: &[u8]) -> Result<bool> {
+        let opts = SetOptions {
+            condition: SetCondition::IfAbsent,
+            ..Default::default()
+        };
+        Ok(self.set_generic(key, value, &opts, "setnx")?.written)
+    }
+
+    /// ```text
+    /// SETEX key seconds value
+    /// ```
+    /// Stores `value` with a TTL of `seconds`.
+    ///
+    /// # Complexity
+    /// O(1).
+    ///
+    /// # Errors
+    /// `ERR invalid expire time in 'setex' command` when `seconds` is not
+    /// positive or the deadline overflows.
+    pub fn setex(&mut self, key: &[u8], seconds: i64, value: &[u8]) -> Result<()> {
+        let opts = SetOptions {
+            expiry: Expiry::Ex(seconds),
+            ..Default::default()
+        };
+        self.set_generic(key, value, &opts, "setex").map(drop)
+    }
+
+    /// ```text
+    /// PSETEX key milliseconds value
+    /// ```
+    /// Stores `value` with a TTL of `milliseconds`.
+    ///
+    /// # Complexity
+    /// O(1).
+    ///
+    /// # Errors
+    /// `ERR invalid expire time in 'psetex' command` when `milliseconds` is
+    /// not positive or the deadline overflows.
+    pub fn psetex(&mut self, key: &[u8], milliseconds: i64, value: &[u8]) -> Result<()> {
+        let opts = SetOptions {
+            expiry: Expiry::Px(milliseconds),
+            ..Default::default()
+        };
+        self.set_generic(key, value, &opts, "psetex").map(drop)
+    }
+
+    /// ```text
+    /// GETSET key value
+    /// ```
+    /// Stores `value` (dropping any TTL) and returns the previous string.
+    ///
+    /// # Complexity
+    /// O(1).
+    ///
+    /// # Errors
+    /// [`Error::WrongType`] when the key holds another type (nothing is written).
+    pub fn getset(&mut self, key: &[u8], value: &[u8]) -> Result<Option<Vec<u8>>> {
+        let old = self.get(key)?;
+        self.overwrite_string(key, value);
+        Ok(old)
+    }
+
+    /// ```text
+    /// GETDEL key
+    /// ```
+    /// Returns the string at `key` and deletes the key.
+    ///
+    /// # Complexity
+    /// O(1).
+    ///
+    /// # Errors
+    /// [`Error::WrongType`] when the key holds another type (nothing is deleted).
+    pub fn getdel(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        let old = self.get(key)?;
+        if old.is_some() {
+            self.delete_key(key);
+        }
+        Ok(old)
+    }
+
+    /// ```text
+    /// GETEX key [EX s | PX ms | EXAT ts | PXAT ms-ts | PERSIST]
+    /// ```
+    /// Returns the string at `key` and changes its TTL: `Expiry::None`
+    /// leaves it, `Persist` removes it, the others set it. An EXAT/PXAT
+    /// deadline at or before now deletes the key after reading it.
+    ///
+    /// # Complexity
+    /// O(1).
+    ///
+    /// # Errors
+    /// [`Error::Syntax`] for `Expiry::KeepTtl` (not a GETEX option);
+    /// [`Error::WrongType`] when the key holds another type;
+    /// `ERR invalid expire time in 'getex' command` for a non-positive or
+    /// overflowing time, checked only when the key exists.
+    pub fn getex(&mut self, key: &[u8], expiry: Expiry) -> Result<Option<Vec<u8>>> {
+        if expiry == Expiry::KeepTtl {
+            return Err(Error::Syntax);
+        }
+        let Some(value) = self.get(key)? else {
+            return Ok(None);
+        };
+        let now = self.now_ms();
+        let deadline = expiry.deadline(now, "getex")?;
+        let absolute = matches!(expiry, Expiry::ExAt(_) | Expiry::PxAt(_));
+        match deadline {
+            Some(when) if absolute && when <= now => {
+                self.delete_key(key);
+            }
+            Some(when) => {
+                self.db_mut().set_expire(key, when);
+                self.signal_modified(key);
+            }
+            None if expiry == Expiry::Persist => {
+                let had_ttl = self.db().map.get(key).is_some_and(|e| e.expire_at != 0);
+                if had_ttl {
+                    self.db_mut().set_expire(key, 0);
+                    self.signal_modified(key);
+                }
+            }
+            None => {}
+        }
+        Ok(Some(value))
+    }
+
+    /// ```text
+    /// MGET key [key ...]
+    /// ```
+    /// The string at each key; `None` for missing keys and for keys holding
+    /// another type (MGET never fails with WRONGTYPE).
+    ///
+    /// # Complexity
+    /// O(n) in the number of keys.
+    pub fn mget(&mut self, keys: &[&[u8]]) -> Vec<Option<Vec<u8>>> {
+        keys.iter()
+            .map(|key| match self.lookup_read(key) {
+                Some(Entry {
+                    value: Value::String(s),
+                    ..
+                }) => Some(s.to_vec()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// ```text
+    /// MSET key value [key value ...]
+    /// ```
+    /// Stores every pair in order (a repeated key keeps its last value),
+    /// replacing any value of any type and dropping TTLs.
+    ///
+    /// # Complexity
+    /// O(n) in the number of pairs.
+    pub fn mset(&mut self, pairs: &[(&[u8], &[u8])]) {
+        for (key, value) in pairs {
+            self.overwrite_string(key, value);
+        }
+    }
+
+    /// ```text
+    /// MSETNX key value [key value ...]
+    /// ```
+    /// Stores every pair only if none of the keys exists; true when stored.
+    ///
+    /// # Complexity
+    /// O(n) in the number of pairs.
+    pub fn msetnx(&mut self, pairs: &[(&[u8], &[u8])]) -> bool {
+        if pairs.iter().any(|(key, _)| self.key_exists(key)) {
+            return false;
+        }
+        self.mset(pairs);
+        true
+    }
+
+    /// ```text
+    /// INCR key
+    /// ```
+    /// Adds 1 to the integer at `key` (a missing key counts as 0) and returns
+    /// the new value, stored with the `int` encoding; the TTL is kept.
+    ///
+    /// # Complexity
+    /// O(1).
+    ///
+    /// # Errors
+    /// [`Error::WrongType`]; [`Error::NotInteger`] when the value is not a
+    /// canonical 64-bit integer; [`Error::Overflow`] past `i64` bounds.
+    pub fn incr(&mut self, key: &[u8]) -> Result<i64> {
+        self.incrby(key, 1)
+    }
+
+    /// ```text
+    /// DECR key
+    /// ```
+    /// Subtracts 1, as [`Keyspace::incr`] adds.
+    ///
+    /// # Complexity
+    /// O(1).
+    ///
+    /// # Errors
+    /// As [`Keyspace::incr`].
+    pub fn decr(&mut self, key: &[u8]) -> Result<i64> {
+        self.incrby(key, -1)
+    }
+
+    /// ```text
+    /// DECRBY key decrement
+    /// ```
+    /// Subtracts `decrement`, as [`Keyspace::incrby`] adds.
+    ///
+    /// # Complexity
+    /// O(1).
+    ///
+    /// # Errors
+    /// `ERR decrement would overflow` for `i64::MIN` (checked before the key
+    /// is read); otherwise as [`Keyspace::incr`].
+    pub fn decrby(&mut self, key: &[u8], decrement: i64) -> Result<i64> {
+        if decrement == i64::MIN {
+            return Err(Error::other("ERR decrement would overflow"));
+        }
+        self.incrby(key, -decrement)
+    }
+
+    /// ```text
+    /// INCRBY key increment
+    /// ```
+    /// Adds `increment`, as [`Keyspace::incr`] adds 1.
+    ///
+    /// # Complexity
+    /// O(1).
+    ///
+    /// # Errors
+    /// As [`Keyspace::incr`].
+    pub fn incrby(&mut self, key: &[u8], increment: i64) -> Result<i64> {
+        let Some(s) = self.write_string(key)? else {
+            self.add_key(key, Value::String(StringValue::Int(increment)));
+            return Ok(increment);
+        };
+        let current = match *s {
+            StringValue::Int(v) => v,
+            ref other => other.with_bytes(num::parse_i64).ok_or(Error::NotInteger)?,
+        };
+        let new = current.checked_add(increment).ok_or(Error::Overflow)?;
+        *s = StringValue::Int(new);
+        self.signal_modified(key);
+        Ok(new)
+    }
+
+    /// ```text
+    /// INCRBYFLOAT key increment
+    /// ```
+    /// Adds the decimal `increment` to the number at `key` (missing = 0) in
+    /// 80-bit extended precision, as Redis does, and returns the new value as
+    /// Redis prints it (`%.17Lf`, trailing zeros removed). The result is
+    /// stored as a string (`embstr`/`raw`, never `int`); the TTL is kept.
+    ///
+    /// # Complexity
+    /// O(1) (O(n) in the digits printed).
+    ///
+    /// # Errors
+    /// [`Error::WrongType`]; [`Error::NotFloat`] when the value or increment
+    /// is not a number; `ERR increment would produce NaN or Infinity`.
+    pub fn incrbyfloat(&mut self, key: &[u8], increment: &[u8]) -> Result<Vec<u8>> {
+        let Some(s) = self.write_string(key)? else {
+            let result = incr_long_double(b"0", increment)?;
+            self.add_key(key, Value::String(StringValue::from_bytes_no_int(&result)));
+            return Ok(result);
+        };
+        let result = s.with_bytes(|current| incr_long_double(current, increment))?;
+        *s = StringValue::from_bytes_no_int(&result);
+        self.signal_modified(key);
+        Ok(result)
+    }
+
+    /// ```text
+    /// APPEND key value
+    /// ```
+    /// Appends `value` (creating the key as SET would when missing) and
+    /// returns the new length. An existing value becomes `raw`; the TTL is kept.
+    ///
+    /// # Complexity
+    /// O(1) amortized (O(n) when the value is not `raw` yet).
+    ///
+    /// # Errors
+    /// [`Error::WrongType`]; [`Error::StringTooLong`] when the result would
+    /// exceed `proto_max_bulk_len`.
+    pub fn append(&mut self, key: &[u8], value: &[u8]) -> Result<usize> {
+        let limit = self.config.proto_max_bulk_len;
+        let Some(s) = self.write_string(key)? else {
+            self.add_key(key, Value::String(StringValue::from_bytes(value)));
+            return Ok(value.len());
+        };
+        check_string_length(s.len(), value.len(), limit)?;
+        let buf = s.make_raw();
+        buf.extend_from_slice(value);
+        let len = buf.len();
+        self.signal_modified(key);
+        Ok(len)
+    }
+
+    /// ```text
+    /// STRLEN key
+    /// ```
+    /// Length in bytes of the string at `key` (0 when missing).
+    ///
+    /// # Complexity
+    /// O(1).
+    ///
+    /// # Errors
+    /// [`Error::WrongType`].
+    pub fn strlen(&mut self, key: &[u8]) -> Result<usize> {
+        Ok(self.read_string(key)?.map_or(0, |s| s.len()))
+    }
+
+    /// ```text
+    /// GETRANGE key start end
+    /// ```
+    /// The bytes from `start` to `end` inclusive; negative offsets count from
+    /// the end (-1 is the last byte), out-of-range offsets are clamped, and a
+    /// missing key or empty range gives an empty string.
+    ///
+    /// # Complexity
+    /// O(n) in the returned length.
+    ///
+    /// # Errors
+    /// [`Error::WrongType`].
+    pub fn getrange(&mut self, key: &[u8], start: i64, end: i64) -> Result<Vec<u8>> {
+        let Some(s) = self.read_string(key)? else {
+            return Ok(Vec::new());
+        };
+        Ok(s.with_bytes(|bytes| byte_range(bytes, start, end).to_vec()))
+    }
+
+    /// ```text
+    /// SETRANGE key offset value
+    /// ```
+    /// Overwrites the string at `offset` with `value`, padding with zero
+    /// bytes when the string is shorter, and returns the new length. An
+    /// empty `value` changes nothing (and creates no key); otherwise the
+    /// value becomes `raw` and the TTL is kept.
+    ///
+    /// # Complexity
+    /// O(1) when no growth or conversion is needed, else O(offset + len).
+    ///
+    /// # Errors
+    /// [`Error::OffsetOutOfRange`] for a negative offset; [`Error::WrongType`];
+    /// [`Error::StringTooLong`] when `offset + value.len()` exceeds
+    /// `proto_max_bulk_len`.
+    pub fn setrange(&mut self, key: &[u8], offset: i64, value: &[u8]) -> Result<usize> {
+        let Ok(offset) = usize::try_from(offset) else {
+            return Err(Error::OffsetOutOfRange);
+        };
+        let limit = self.config.proto_max_bulk_len;
+        let Some(s) = self.write_string(key)? else {
+            if value.is_empty() {
+                return Ok(0);
+            }
+            check_string_length(offset, value.len(), limit)?;
+            let mut buf = vec![0; offset + value.len()];
+            buf[offset..].copy_from_slice(value);
+            let len = buf.len();
+            self.add_key(key, Value::String(StringValue::Raw(buf)));
+            return Ok(len);
+        };
+        if value.is_empty() {
+            return Ok(s.len());
+        }
+        check_string_length(offset, value.len(), limit)?;
+        let buf = s.make_raw();
+        let end = offset + value.len();
+        if buf.len() < end {
+            buf.resize(end, 0);
+        }
+        buf[offset..end].copy_from_slice(value);
+        let len = buf.len();
+        self.signal_modified(key);
+        Ok(len)
+    }
+
+    /// ```text
+    /// LCS key1 key2
+    /// ```
+    /// The longest common subsequence of the two strings (missing keys are
+    /// empty strings).
+    ///
+    /// # Complexity
+    /// O(n * m) time and memory.
+    ///
+    /// # Errors
+    /// `ERR The specified keys must contain string values`; `ERR Insufficient
+    /// memory, transient memory for LCS exceeds proto-max-bulk-len` when the
+    /// `(n + 1) * (m + 1)` table of 4-byte cells exceeds `proto_max_bulk_len`.
+    pub fn lcs(&mut self, key1: &[u8], key2: &[u8]) -> Result<Vec<u8>> {
+        match self.lcs_with(key1, key2, LcsWant::String)? {
+            LcsResult::String(s) => Ok(s),
+            _ => unreachable!("asked for the string"),
+        }
+    }
+
+    /// ```text
+    /// LCS key1 key2 LEN
+    /// ```
+    /// The length of the longest common subsequence.
+    ///
+    /// # Complexity
+    /// O(n * m) time and memory.
+    ///
+    /// # Errors
+    /// As [`Keyspace::lcs`].
+    pub fn lcs_len(&mut self, key1: &[u8], key2: &[u8]) -> Result<usize> {
+        match self.lcs_with(key1, key2, LcsWant::Len)? {
+            LcsResult::Len(n) => Ok(n),
+            _ => unreachable!("asked for the length"),
+        }
+    }
+
+    /// ```text
+    /// LCS key1 key2 IDX [MINMATCHLEN len] [WITHMATCHLEN]
+    /// ```
+    /// The runs of the longest common subsequence that are at least
+    /// `min_match_len` bytes long (0 = all), and its total length.
+    ///
+    /// # Complexity
+    /// O(n * m) time and memory.
+    ///
+    /// # Errors
+    /// As [`Keyspace::lcs`].
+    pub fn lcs_idx(&mut self, key1: &[u8], key2: &[u8], min_match_len: usize) -> Result<LcsIdx> {
+        match self.lcs_with(key1, key2, LcsWant::Idx(min_match_len))? {
+            LcsResult::Idx(idx) => Ok(idx),
+            _ => unreachable!("asked for the runs"),
+        }
+    }
+
+    fn lcs_with(&mut self, key1: &[u8], key2: &[u8], want: LcsWant) -> Result<LcsResult> {
+        let (a, b) = self.lcs_inputs(key1, key2)?;
+        lcs_compute(&a, &b, want, self.config.proto_max_bulk_len)
+    }
+
+    /// Reads both LCS operands (missing = empty), looking both keys up
+    /// before checking their types, as Redis does.
+    ///
+    /// # Errors
+    /// `ERR The specified keys must contain string values`.
+    pub(crate) fn lcs_inputs(&mut self, key1: &[u8], key2: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
+        let a = self.lookup_read(key1).map(|e| string_bytes(&e.value));
+        let b = self.lookup_read(key2).map(|e| string_bytes(&e.value));
+        match (a.unwrap_or(Some(Vec::new())), b.unwrap_or(Some(Vec::new()))) {
+            (Some(a), Some(b)) => Ok((a, b)),
+            _ => Err(Error::other(
+                "ERR The specified keys must contain string values",
+            )),
+        }
+    }
 }
 
+/// The bytes of a string value, or `None` for other types.
+fn string_bytes(value: &Value) -> Option<Vec<u8>> {
+    match value {
+        Value::String(s) => Some(s.to_vec()),
+        #[allow(unreachable_patterns)]
+        _ => None,
+    }
+}
+
+/// Fails when `len + add` bytes would exceed `limit` (proto-max-bulk-len).
+fn check_string_length(len: usize, add: usize, limit: u64) -> Result<()> {
+    match (len as u64).checked_add(add as u64) {
+        Some(total) if total <= limit => Ok(()),
+        _ => Err(Error::StringTooLong),
+    }
+}
+
+/// GETRANGE's slice of `bytes` for inclusive offsets `start..=end`
+/// (negative offsets count from the end).
+pub(crate) fn byte_range(bytes: &[u8], start: i64, end: i64) -> &[u8] {
+    let len = bytes.len() as i64;
+    if (start < 0 && end < 0 && start > end) || len == 0 {
+        return &[];
+    }
+    let start = if start < 0 {
+        (len + start).max(0)
+    } else {
+        start
+    };
+    let end = if end < 0 {
+        (len + end).max(0)
+    } else {
+        end.min(len - 1)
+    };
+    if start > end {
+        return &[];
+    }
+    &bytes[start as usize..=end as usize]
+}
+
+/// Computes an LCS of `a` and `b` with Redis's dynamic-programming table
+/// and its backward walk, so ties and run boundaries match Redis exactly.
+///
+/// # Errors
+/// `ERR String too long for LCS` for inputs of 4 GiB or more; `ERR
+/// Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len`
+/// when the table of 4-byte cells would exceed `limit` bytes.
+pub(crate) fn lcs_compute(a: &[u8], b: &[u8], want: LcsWant, limit: u64) -> Result<LcsResult> {
+    let too_long = |s: &[u8]| s.len() as u64 >= u64::from(u32::MAX) - 1;
+    if too_long(a) || too_long(b) {
+        return Err(Error::other("ERR String too long for LCS"));
+    }
+    let cells = (a.len() as u64 + 1) * (b.len() as u64 + 1);
+    if cells * 4 > limit {
+        return Err(Error::other(
+            "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len",
+        ));
+    }
+    let table = lcs_table(a, b);
+    let total = table[table.len() - 1] as usize;
+    Ok(match want {
+        LcsWant::Len => LcsResult::Len(total),
+        LcsWant::String => LcsResult::String(lcs_walk(a, b, &table, 0).0),
+        LcsWant::Idx(min) => LcsResult::Idx(LcsIdx {
+            matches: lcs_walk(a, b, &table, min).1,
+            len: total,
+        }),
+    })
+}
+
+/// The table of LCS lengths of every prefix pair, row-major with rows of
+/// `b.len() + 1` cells.
+fn lcs_table(a: &[u8], b: &[u8]) -> Vec<u32> {
+    let width = b.len() + 1;
+    let mut t = vec![0u32; (a.len() + 1) * width];
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            t[i * width + j] = if a[i - 1] == b[j - 1] {
+                t[(i - 1) * width + j - 1] + 1
+            } else {
+                t[(i - 1) * width + j].max(t[i * width + j - 1])
+            };
+        }
+    }
+    t
+}
+
+/// Walks the table back from the end, collecting the subsequence and its
+/// runs of at least `min` bytes. On a mismatch it steps in the first string
+/// only when that keeps a strictly longer LCS, as Redis does.
+fn lcs_walk(a: &[u8], b: &[u8], t: &[u32], min: usize) -> (Vec<u8>, Vec<LcsMatch>) {
+    let width = b.len() + 1;
+    let mut out = vec![0u8; t[t.len() - 1] as usize];
+    let mut matches = Vec::new();
+    // The run being built: (a_start, a_end, b_start, b_end).
+    let mut run: Option<(usize, usize, usize, usize)> = None;
+    let (mut i, mut j, mut k) = (a.len(), b.len(), out.len());
+    while i > 0 && j > 0 {
+        let mut emit = false;
+        if a[i - 1] == b[j - 1] {
+            out[k - 1] = a[i - 1];
+            match &mut run {
+                None => run = Some((i - 1, i - 1, j - 1, j - 1)),
+                Some(r) if r.0 == i && r.2 == j => {
+                    r.0 -= 1;
+                    r.2 -= 1;
+                }
+                Some(_) => emit = true,
+            }
+            emit |= run.is_some_and(|r| r.0 == 0 || r.2 == 0);
+            (i, j, k) = (i - 1, j - 1, k - 1);
+        } else {
+            if t[(i - 1) * width + j] > t[i * width + j - 1] {
+                i -= 1;
+            } else {
+                j -= 1;
+            }
+            emit = run.is_some();
+        }
+        if let Some(r) = run.take_if(|_| emit) {
+            let len = r.1 - r.0 + 1;
+            if len >= min {
+                matches.push(LcsMatch {
+                    a: (r.0, r.1),
+                    b: (r.2, r.3),
+                    len,
+                });
+            }
+        }
+    }
+    (out, matches)
+}
+
+/// INCRBYFLOAT's arithmetic: parses both operands, adds them and prints the
+/// sum as Redis does.
+fn incr_long_double(current: &[u8], increment: &[u8]) -> Result<Vec<u8>> {
+    float_fallback::incr_long_double(current, increment)
+}
+
+/// A stand-in for `crate::util::float::incr_long_double` (80-bit long
+/// double arithmetic) until it exists: the same parsing rules and output
+/// format computed in `f64`, so results can differ in the last digits.
+mod float_fallback {
+    use crate::error::{Error, Result};
+
+    fn parse(s: &[u8]) -> Result<f64> {
+        let text = std::str::from_utf8(s).map_err(|_| Error::NotFloat)?;
+        if text.is_empty()
+            || text.len() >= 5 * 1024
+            || text.starts_with(|c: char| c.is_ascii_whitespace())
+        {
+            return Err(Error::NotFloat);
+        }
+        match text.parse::<f64>() {
+            Ok(v) if !v.is_nan() => Ok(v),
+            _ => Err(Error::NotFloat),
+        }
+    }
+
+    pub(super) fn incr_long_double(current: &[u8], increment: &[u8]) -> Result<Vec<u8>> {
+        let sum = parse(current)? + parse(increment)?;
+        if !sum.is_finite() {
+            return Err(Error::other("ERR increment would produce NaN or Infinity"));
+        }
+        let mut text = format!("{sum:.17}");
+        if text.contains('.') {
+            let trimmed = text.trim_end_matches('0').trim_end_matches('.').len();
+            text.truncate(trimmed);
+        }
+        if text == "-0" {
+            text = "0".to_owned();
+        }
+        Ok(text.into_bytes())
+    }
+}
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
+    use crate::clock::ManualClock;
     use crate::config::Config;
+
+    fn ks_at(ms: u64) -> (Keyspace, ManualClock) {
+        let clock = ManualClock::new(ms);
+        (
+            Keyspace::with_clock(Config::default(), Arc::new(clock.clone())),
+            clock,
+        )
+    }
+
+    fn enc(ks: &mut Keyspace, key: &[u8]) -> Encoding {
+        ks.lookup_quiet(key).expect("key exists").value.encoding()
+    }
+
+    fn ttl(ks: &mut Keyspace, key: &[u8]) -> u64 {
+        ks.lookup_quiet(key).map_or(u64::MAX, |e| e.expire_at)
+    }
 
     #[test]
     fn encodings_follow_redis() {
@@ -327,5 +1056,172 @@ mod tests {
             ks.set(b"k", b"4", &bad),
             Err(Error::InvalidExpireTime("set"))
         );
+    }
+
+    #[test]
+    fn encodings_after_each_operation() {
+        let (mut ks, _) = ks_at(1_000);
+        ks.append(b"a", b"12").unwrap();
+        assert_eq!(enc(&mut ks, b"a"), Encoding::Int);
+        ks.append(b"a", b"").unwrap();
+        assert_eq!(enc(&mut ks, b"a"), Encoding::Raw);
+        assert_eq!(ks.incr(b"a").unwrap(), 13);
+        assert_eq!(enc(&mut ks, b"a"), Encoding::Int);
+        ks.append(b"b", b"abc").unwrap();
+        assert_eq!(enc(&mut ks, b"b"), Encoding::Embstr);
+        ks.setrange(b"c", 0, b"1").unwrap();
+        assert_eq!(enc(&mut ks, b"c"), Encoding::Raw);
+        ks.mset(&[(b"d", b"5"), (b"e", &[b'x'; 45])]);
+        assert_eq!(enc(&mut ks, b"d"), Encoding::Int);
+        assert_eq!(enc(&mut ks, b"e"), Encoding::Raw);
+        assert_eq!(ks.setrange(b"d", 3, b"").unwrap(), 1);
+        assert_eq!(enc(&mut ks, b"d"), Encoding::Int);
+        ks.incrbyfloat(b"d", b"1").unwrap();
+        assert_eq!(enc(&mut ks, b"d"), Encoding::Embstr);
+        ks.getset(b"d", b"-7").unwrap();
+        assert_eq!(enc(&mut ks, b"d"), Encoding::Int);
+        ks.incrbyfloat(b"f", b"1e60").unwrap();
+        assert_eq!(enc(&mut ks, b"f"), Encoding::Raw);
+    }
+
+    #[test]
+    fn ttl_kept_by_edits_and_dropped_by_overwrites() {
+        let (mut ks, clock) = ks_at(1_000);
+        let px = SetOptions {
+            expiry: Expiry::Px(500),
+            ..Default::default()
+        };
+        let edits: [fn(&mut Keyspace); 5] = [
+            |ks| drop(ks.append(b"k", b"1").unwrap()),
+            |ks| drop(ks.incr(b"k").unwrap()),
+            |ks| drop(ks.incrbyfloat(b"k", b"0.5").unwrap()),
+            |ks| drop(ks.setrange(b"k", 0, b"7").unwrap()),
+            |ks| {
+                drop(ks.set(
+                    b"k",
+                    b"1",
+                    &SetOptions {
+                        expiry: Expiry::KeepTtl,
+                        ..Default::default()
+                    },
+                ))
+            },
+        ];
+        for edit in edits {
+            ks.set(b"k", b"1", &px).unwrap();
+            edit(&mut ks);
+            assert_eq!(ttl(&mut ks, b"k"), 1_500);
+        }
+        let overwrites: [fn(&mut Keyspace); 4] = [
+            |ks| drop(ks.set(b"k", b"1", &SetOptions::default())),
+            |ks| drop(ks.getset(b"k", b"1")),
+            |ks| ks.mset(&[(b"k", b"1")]),
+            |ks| drop(ks.getex(b"k", Expiry::Persist)),
+        ];
+        for overwrite in overwrites {
+            ks.set(b"k", b"1", &px).unwrap();
+            overwrite(&mut ks);
+            assert_eq!(ttl(&mut ks, b"k"), 0);
+        }
+        ks.setex(b"k", 2, b"v").unwrap();
+        assert_eq!(ttl(&mut ks, b"k"), 3_000);
+        ks.psetex(b"k", 2, b"v").unwrap();
+        assert_eq!(ttl(&mut ks, b"k"), 1_002);
+        clock.set(1_003);
+        assert_eq!(ks.get(b"k").unwrap(), None);
+        ks.validate().unwrap();
+    }
+
+    #[test]
+    fn getex_deadlines() {
+        let (mut ks, _) = ks_at(10_000);
+        assert_eq!(ks.getex(b"k", Expiry::Ex(0)), Ok(None));
+        ks.mset(&[(b"k", b"v")]);
+        assert_eq!(
+            ks.getex(b"k", Expiry::Ex(0)),
+            Err(Error::InvalidExpireTime("getex"))
+        );
+        assert_eq!(ks.getex(b"k", Expiry::KeepTtl), Err(Error::Syntax));
+        assert_eq!(ks.getex(b"k", Expiry::Ex(5)).unwrap(), Some(b"v".to_vec()));
+        assert_eq!(ttl(&mut ks, b"k"), 15_000);
+        assert_eq!(
+            ks.getex(b"k", Expiry::PxAt(20_000)).unwrap(),
+            Some(b"v".to_vec())
+        );
+        assert_eq!(ttl(&mut ks, b"k"), 20_000);
+        // An absolute deadline equal to now deletes.
+        assert_eq!(
+            ks.getex(b"k", Expiry::PxAt(10_000)).unwrap(),
+            Some(b"v".to_vec())
+        );
+        assert_eq!(ks.get(b"k").unwrap(), None);
+        ks.validate().unwrap();
+    }
+
+    #[test]
+    fn counters_and_errors() {
+        let (mut ks, _) = ks_at(0);
+        assert_eq!(
+            ks.decrby(b"n", i64::MIN),
+            Err(Error::other("ERR decrement would overflow"))
+        );
+        assert_eq!(ks.incrby(b"n", i64::MAX).unwrap(), i64::MAX);
+        assert_eq!(ks.incr(b"n"), Err(Error::Overflow));
+        assert_eq!(ks.decrby(b"n", -1), Err(Error::Overflow));
+        ks.mset(&[(b"s", b"-0"), (b"t", b" 1")]);
+        assert_eq!(ks.incr(b"s"), Err(Error::NotInteger));
+        assert_eq!(ks.incr(b"t"), Err(Error::NotInteger));
+        assert_eq!(ks.incrbyfloat(b"t", b"1"), Err(Error::NotFloat));
+        assert_eq!(ks.incrbyfloat(b"u", b"1.5").unwrap(), b"1.5");
+        assert_eq!(ks.incrbyfloat(b"u", b"-1.5").unwrap(), b"0");
+        assert_eq!(ks.get(b"s").unwrap(), Some(b"-0".to_vec()));
+        assert!(ks.msetnx(&[(b"x", b"1"), (b"x", b"2")]));
+        assert_eq!(ks.get(b"x").unwrap(), Some(b"2".to_vec()));
+        assert!(!ks.msetnx(&[(b"y", b"1"), (b"x", b"2")]));
+        assert_eq!(ks.mget(&[b"x", b"y"]), vec![Some(b"2".to_vec()), None]);
+    }
+
+    #[test]
+    fn ranges_and_setrange() {
+        let (mut ks, _) = ks_at(0);
+        assert_eq!(byte_range(b"hello", 0, -1), b"hello");
+        assert_eq!(byte_range(b"hello", -3, -1), b"llo");
+        assert_eq!(byte_range(b"hello", -1, -3), b"");
+        assert_eq!(byte_range(b"hello", -100, 1), b"he");
+        assert_eq!(byte_range(b"hello", 3, 100), b"lo");
+        assert_eq!(byte_range(b"hello", 5, 100), b"");
+        assert_eq!(byte_range(b"", 0, -1), b"");
+        assert_eq!(byte_range(b"hello", i64::MIN, i64::MAX), b"hello");
+        assert_eq!(ks.setrange(b"k", 0, b""), Ok(0));
+        assert_eq!(ks.get(b"k").unwrap(), None);
+        assert_eq!(ks.setrange(b"k", 3, b"ab"), Ok(5));
+        assert_eq!(ks.get(b"k").unwrap(), Some(b"\0\0\0ab".to_vec()));
+        assert_eq!(ks.setrange(b"k", -1, b""), Err(Error::OffsetOutOfRange));
+        assert_eq!(ks.setrange(b"k", 1 << 29, b"x"), Err(Error::StringTooLong));
+        assert_eq!(ks.setrange(b"k", i64::MAX, b"x"), Err(Error::StringTooLong));
+        ks.config_mut().proto_max_bulk_len = 6;
+        assert_eq!(ks.append(b"k", b"xy"), Err(Error::StringTooLong));
+        assert_eq!(ks.append(b"k", b"x"), Ok(6));
+        assert_eq!(ks.getrange(b"k", 1, -2).unwrap(), b"\0\0ab");
+        assert_eq!(ks.strlen(b"k"), Ok(6));
+        assert_eq!(ks.strlen(b"nokey"), Ok(0));
+    }
+
+    #[test]
+    fn lcs_results() {
+        let (mut ks, _) = ks_at(0);
+        ks.mset(&[(b"a", b"ohmytext"), (b"b", b"mynewtext")]);
+        assert_eq!(ks.lcs(b"a", b"b").unwrap(), b"mytext");
+        assert_eq!(ks.lcs_len(b"a", b"b").unwrap(), 6);
+        let idx = ks.lcs_idx(b"a", b"b", 0).unwrap();
+        assert_eq!(idx.len, 6);
+        let runs: Vec<_> = idx.matches.iter().map(|m| (m.a, m.b, m.len)).collect();
+        assert_eq!(runs, vec![((4, 7), (5, 8), 4), ((2, 3), (0, 1), 2)]);
+        assert_eq!(ks.lcs_idx(b"a", b"b", 3).unwrap().matches.len(), 1);
+        assert_eq!(ks.lcs(b"a", b"missing").unwrap(), b"");
+        let limit = 4 * 9 * 10 - 1;
+        let err = lcs_compute(b"ohmytext", b"mynewtext", LcsWant::Len, limit).unwrap_err();
+        assert!(err.to_string().contains("exceeds proto-max-bulk-len"));
+        assert!(lcs_compute(b"ohmytext", b"mynewtext", LcsWant::Len, limit + 1).is_ok());
     }
 }
