@@ -1091,21 +1091,16 @@ mod tests {
             expiry: Expiry::Px(500),
             ..Default::default()
         };
-        let edits: [fn(&mut Keyspace); 5] = [
-            |ks| drop(ks.append(b"k", b"1").unwrap()),
-            |ks| drop(ks.incr(b"k").unwrap()),
-            |ks| drop(ks.incrbyfloat(b"k", b"0.5").unwrap()),
-            |ks| drop(ks.setrange(b"k", 0, b"7").unwrap()),
-            |ks| {
-                drop(ks.set(
-                    b"k",
-                    b"1",
-                    &SetOptions {
-                        expiry: Expiry::KeepTtl,
-                        ..Default::default()
-                    },
-                ))
-            },
+        let keep = SetOptions {
+            expiry: Expiry::KeepTtl,
+            ..Default::default()
+        };
+        let edits: [&dyn Fn(&mut Keyspace); 5] = [
+            &|ks| assert_eq!(ks.append(b"k", b"1"), Ok(2)),
+            &|ks| assert_eq!(ks.incr(b"k"), Ok(2)),
+            &|ks| assert_eq!(ks.incrbyfloat(b"k", b"0.5"), Ok(b"1.5".to_vec())),
+            &|ks| assert_eq!(ks.setrange(b"k", 0, b"7"), Ok(1)),
+            &|ks| assert!(ks.set(b"k", b"1", &keep).unwrap().written),
         ];
         for edit in edits {
             ks.set(b"k", b"1", &px).unwrap();
@@ -1113,10 +1108,10 @@ mod tests {
             assert_eq!(ttl(&mut ks, b"k"), 1_500);
         }
         let overwrites: [fn(&mut Keyspace); 4] = [
-            |ks| drop(ks.set(b"k", b"1", &SetOptions::default())),
-            |ks| drop(ks.getset(b"k", b"1")),
+            |ks| assert!(ks.set(b"k", b"1", &SetOptions::default()).unwrap().written),
+            |ks| assert_eq!(ks.getset(b"k", b"1"), Ok(Some(b"1".to_vec()))),
             |ks| ks.mset(&[(b"k", b"1")]),
-            |ks| drop(ks.getex(b"k", Expiry::Persist)),
+            |ks| assert_eq!(ks.getex(b"k", Expiry::Persist), Ok(Some(b"1".to_vec()))),
         ];
         for overwrite in overwrites {
             ks.set(b"k", b"1", &px).unwrap();
