@@ -446,7 +446,6 @@ fn incrbyfloat_common_cases() {
 
 /// Results that need 80-bit long double arithmetic and `%.17Lf` printing.
 #[test]
-#[ignore = "needs crate::util::float::incr_long_double (in progress on the float branch)"]
 fn incrbyfloat_long_double() {
     let Some(mut p) = Pair::new() else { return };
     p.check_all(&[

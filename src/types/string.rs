@@ -29,6 +29,7 @@
 
 use crate::error::{Error, Result};
 use crate::keyspace::{Entry, Keyspace};
+use crate::util::float::incr_long_double;
 use crate::util::num;
 use crate::value::{Encoding, Value};
 
@@ -942,48 +943,6 @@ fn lcs_walk(a: &[u8], b: &[u8], t: &[u32], min: usize) -> (Vec<u8>, Vec<LcsMatch
     (out, matches)
 }
 
-/// INCRBYFLOAT's arithmetic: parses both operands, adds them and prints the
-/// sum as Redis does.
-fn incr_long_double(current: &[u8], increment: &[u8]) -> Result<Vec<u8>> {
-    float_fallback::incr_long_double(current, increment)
-}
-
-/// A stand-in for `crate::util::float::incr_long_double` (80-bit long
-/// double arithmetic) until it exists: the same parsing rules and output
-/// format computed in `f64`, so results can differ in the last digits.
-mod float_fallback {
-    use crate::error::{Error, Result};
-
-    fn parse(s: &[u8]) -> Result<f64> {
-        let text = std::str::from_utf8(s).map_err(|_| Error::NotFloat)?;
-        if text.is_empty()
-            || text.len() >= 5 * 1024
-            || text.starts_with(|c: char| c.is_ascii_whitespace())
-        {
-            return Err(Error::NotFloat);
-        }
-        match text.parse::<f64>() {
-            Ok(v) if !v.is_nan() => Ok(v),
-            _ => Err(Error::NotFloat),
-        }
-    }
-
-    pub(super) fn incr_long_double(current: &[u8], increment: &[u8]) -> Result<Vec<u8>> {
-        let sum = parse(current)? + parse(increment)?;
-        if !sum.is_finite() {
-            return Err(Error::other("ERR increment would produce NaN or Infinity"));
-        }
-        let mut text = format!("{sum:.17}");
-        if text.contains('.') {
-            let trimmed = text.trim_end_matches('0').trim_end_matches('.').len();
-            text.truncate(trimmed);
-        }
-        if text == "-0" {
-            text = "0".to_owned();
-        }
-        Ok(text.into_bytes())
-    }
-}
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
