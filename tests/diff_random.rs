@@ -218,14 +218,15 @@ fn options(choices: Vec<Piece>, max: usize) -> Piece {
 }
 
 fn expire_flags() -> Piece {
-    opt(alt(vec![
+    let flag = alt(vec![
         lit("NX"),
         lit("XX"),
         lit("GT"),
         lit("LT"),
         lit("nx"),
         lit("FOO"),
-    ]))
+    ]);
+    prop_oneof![3 => opt(flag.clone()), 1 => many(flag, 2, 4)].boxed()
 }
 
 fn set_options() -> Piece {
