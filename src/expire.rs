@@ -166,6 +166,7 @@ impl Keyspace {
     /// # Complexity
     /// O(1).
     pub fn expire(&mut self, key: &[u8], seconds: i64, cond: ExpireCondition) -> Result<bool> {
+        cond.check()?;
         let when = self.deadline(seconds, 1000, true, "expire")?;
         self.expire_at_ms(key, when, cond)
     }
@@ -182,6 +183,7 @@ impl Keyspace {
     /// # Complexity
     /// O(1).
     pub fn pexpire(&mut self, key: &[u8], ms: i64, cond: ExpireCondition) -> Result<bool> {
+        cond.check()?;
         let when = self.deadline(ms, 1, true, "pexpire")?;
         self.expire_at_ms(key, when, cond)
     }
@@ -204,6 +206,7 @@ impl Keyspace {
         unix_seconds: i64,
         cond: ExpireCondition,
     ) -> Result<bool> {
+        cond.check()?;
         let when = self.deadline(unix_seconds, 1000, false, "expireat")?;
         self.expire_at_ms(key, when, cond)
     }
@@ -219,6 +222,7 @@ impl Keyspace {
     /// # Complexity
     /// O(1).
     pub fn pexpireat(&mut self, key: &[u8], unix_ms: i64, cond: ExpireCondition) -> Result<bool> {
+        cond.check()?;
         let when = self.deadline(unix_ms, 1, false, "pexpireat")?;
         self.expire_at_ms(key, when, cond)
     }
@@ -243,8 +247,8 @@ impl Keyspace {
     }
 
     /// The shared tail of the EXPIRE family, with an absolute deadline.
+    /// `cond` was checked by the caller, before the time (as Redis orders it).
     fn expire_at_ms(&mut self, key: &[u8], when: i64, cond: ExpireCondition) -> Result<bool> {
-        cond.check()?;
         let now = i64::try_from(self.now_ms()).unwrap_or(i64::MAX);
         let Some(entry) = self.lookup_write(key) else {
             return Ok(false);

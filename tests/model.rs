@@ -3,17 +3,27 @@
 //! of key -> (value, absolute expiry) per database), comparing every result
 //! and calling `Keyspace::validate` after every operation.
 //!
-//! The model keeps logically expired keys until an operation removes or
-//! replaces them, so the keyspace's DBSIZE (which counts expired keys not
-//! yet reclaimed) must lie between the model's live count and its total.
+//! The model's rules are Redis 7.0.15's, written from its behaviour rather
+//! than from embedis's code: a key is live while `now <= deadline`; the
+//! EXPIRE family checks option conflicts, then overflow, then the key; a
+//! deadline not after now deletes the key.
+//!
+//! The model keeps logically expired keys until an operation certainly
+//! removes or replaces them, so the keyspace's DBSIZE (which counts expired
+//! keys not yet reclaimed, lazily or by the active cycle) must lie between
+//! the model's live count and its total.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use embedis::{Config, Error, Expiry, Keyspace, ManualClock, SetCondition, SetOptions};
+use embedis::{
+    Clock, Config, Error, ExpireCondition, Expiry, Keyspace, ManualClock, SetCondition, SetOptions,
+    ValueType,
+};
 use proptest::prelude::*;
 
 const START_MS: u64 = 1_700_000_000_000;
+const START_S: i64 = (START_MS / 1000) as i64;
 /// Databases the generated operations use (the keyspace has the default 16).
 const DBS: usize = 3;
 const KEYS: &[&[u8]] = &[b"a", b"b", b"c", b"\x00k"];
@@ -39,6 +49,52 @@ const VALUES: &[&[u8]] = &[
 /// One database of the model: key -> (value, absolute expiry in Unix ms).
 type ModelDb = BTreeMap<Vec<u8>, (Vec<u8>, Option<u64>)>;
 
+/// Which EXPIRE command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ExpireKind {
+    Expire,
+    Pexpire,
+    Expireat,
+    Pexpireat,
+}
+
+impl ExpireKind {
+    fn name(self) -> &'static str {
+        match self {
+            ExpireKind::Expire => "expire",
+            ExpireKind::Pexpire => "pexpire",
+            ExpireKind::Expireat => "expireat",
+            ExpireKind::Pexpireat => "pexpireat",
+        }
+    }
+
+    fn seconds(self) -> bool {
+        matches!(self, ExpireKind::Expire | ExpireKind::Expireat)
+    }
+
+    fn relative(self) -> bool {
+        matches!(self, ExpireKind::Expire | ExpireKind::Pexpire)
+    }
+}
+
+/// EXPIRE's NX, XX, GT, LT.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flag {
+    Nx,
+    Xx,
+    Gt,
+    Lt,
+}
+
+/// Which TTL query.
+#[derive(Debug, Clone, Copy)]
+enum TtlKind {
+    Ttl,
+    Pttl,
+    ExpireTime,
+    PexpireTime,
+}
+
 #[derive(Debug, Clone)]
 enum Op {
     Advance(u64),
@@ -53,14 +109,45 @@ enum Op {
     FlushDb,
     FlushAll,
     DbSize,
+    Del(Vec<usize>),
+    Exists(Vec<usize>),
+    Touch(Vec<usize>),
+    Type(usize),
+    Rename {
+        from: usize,
+        to: usize,
+        nx: bool,
+    },
+    Move {
+        key: usize,
+        db: usize,
+    },
+    Copy {
+        from: usize,
+        to: usize,
+        db: Option<usize>,
+        replace: bool,
+    },
+    Expire {
+        key: usize,
+        kind: ExpireKind,
+        value: i64,
+        flags: Vec<Flag>,
+    },
+    Persist(usize),
+    Ttl(usize, TtlKind),
+    ActiveExpire(usize),
 }
 
 fn key() -> impl Strategy<Value = usize> {
     0..KEYS.len()
 }
 
+fn keys() -> impl Strategy<Value = Vec<usize>> {
+    prop::collection::vec(key(), 1..4)
+}
+
 fn expiry() -> impl Strategy<Value = Expiry> {
-    let start_s = (START_MS / 1000) as i64;
     let start_ms = START_MS as i64;
     let relative = prop_oneof![
         Just(-1i64),
@@ -76,7 +163,7 @@ fn expiry() -> impl Strategy<Value = Expiry> {
         1 => Just(Expiry::KeepTtl),
         1 => relative.clone().prop_map(Expiry::Ex),
         2 => prop_oneof![relative, 1i64..3000].prop_map(Expiry::Px),
-        1 => prop_oneof![Just(0i64), Just(1), (start_s - 2)..(start_s + 4)].prop_map(Expiry::ExAt),
+        1 => prop_oneof![Just(0i64), Just(1), (START_S - 2)..(START_S + 4)].prop_map(Expiry::ExAt),
         1 => prop_oneof![Just(-5i64), Just(i64::MAX), (start_ms - 2)..(start_ms + 3000)]
             .prop_map(Expiry::PxAt),
     ]
@@ -95,20 +182,79 @@ fn set_options() -> impl Strategy<Value = SetOptions> {
     })
 }
 
+fn expire_op() -> impl Strategy<Value = Op> {
+    let kind = prop_oneof![
+        Just(ExpireKind::Expire),
+        Just(ExpireKind::Pexpire),
+        Just(ExpireKind::Expireat),
+        Just(ExpireKind::Pexpireat),
+    ];
+    let edge = prop_oneof![
+        Just(i64::MAX),
+        Just(i64::MIN),
+        Just(i64::MAX / 1000),
+        Just(i64::MAX / 1000 + 1),
+        Just(i64::MIN / 1000),
+        Just(i64::MIN / 1000 - 1),
+        Just(i64::MAX - START_MS as i64),
+        Just(i64::MAX - START_MS as i64 + 1),
+    ];
+    let near = prop_oneof![-2i64..5, 900i64..1100, 2000i64..3000];
+    let flag = prop_oneof![
+        Just(Flag::Nx),
+        Just(Flag::Xx),
+        Just(Flag::Gt),
+        Just(Flag::Lt)
+    ];
+    let flags = prop_oneof![3 => Just(Vec::new()), 2 => prop::collection::vec(flag, 1..3)];
+    (key(), kind, prop_oneof![1 => edge, 6 => near], flags).prop_map(|(key, kind, v, flags)| {
+        // Absolute kinds get times around the clock's start.
+        let value = match kind {
+            ExpireKind::Expireat if v.unsigned_abs() < 5000 => START_S + v / 1000,
+            ExpireKind::Pexpireat if v.unsigned_abs() < 5000 => START_MS as i64 + v,
+            _ => v,
+        };
+        Op::Expire {
+            key,
+            kind,
+            value,
+            flags,
+        }
+    })
+}
+
 fn op() -> impl Strategy<Value = Op> {
     let db = prop_oneof![5 => 0..DBS, 1 => Just(16usize)];
     let swap_index = prop_oneof![6 => 0..DBS as i64, 1 => Just(-1i64), 1 => Just(16i64)];
+    let ttl_kind = prop_oneof![
+        Just(TtlKind::Ttl),
+        Just(TtlKind::Pttl),
+        Just(TtlKind::ExpireTime),
+        Just(TtlKind::PexpireTime),
+    ];
     prop_oneof![
-        3 => prop_oneof![Just(0u64), Just(1), Just(999), Just(1000), Just(1001), 1u64..3000]
+        4 => prop_oneof![Just(0u64), Just(1), Just(999), Just(1000), Just(1001), 1u64..3000]
             .prop_map(Op::Advance),
         8 => (key(), 0..VALUES.len(), set_options())
             .prop_map(|(key, value, opts)| Op::Set { key, value, opts }),
-        5 => key().prop_map(Op::Get),
-        2 => db.prop_map(Op::Select),
+        4 => key().prop_map(Op::Get),
+        2 => db.clone().prop_map(Op::Select),
         1 => (swap_index.clone(), swap_index).prop_map(|(a, b)| Op::SwapDb(a, b)),
         1 => Just(Op::FlushDb),
         1 => Just(Op::FlushAll),
         2 => Just(Op::DbSize),
+        2 => keys().prop_map(Op::Del),
+        2 => keys().prop_map(Op::Exists),
+        1 => keys().prop_map(Op::Touch),
+        1 => key().prop_map(Op::Type),
+        2 => (key(), key(), any::<bool>()).prop_map(|(from, to, nx)| Op::Rename { from, to, nx }),
+        1 => (key(), db.clone()).prop_map(|(key, db)| Op::Move { key, db }),
+        1 => (key(), key(), prop::option::of(db), any::<bool>())
+            .prop_map(|(from, to, db, replace)| Op::Copy { from, to, db, replace }),
+        6 => expire_op(),
+        2 => key().prop_map(Op::Persist),
+        3 => (key(), ttl_kind).prop_map(|(k, kind)| Op::Ttl(k, kind)),
+        1 => prop_oneof![Just(1usize), Just(20), Just(1000)].prop_map(Op::ActiveExpire),
     ]
 }
 
@@ -119,9 +265,12 @@ struct Model {
     clock: ManualClock,
 }
 
+fn same_object() -> Error {
+    Error::other("ERR source and destination objects are the same")
+}
+
 impl Model {
     fn now(&self) -> u64 {
-        use embedis::Clock;
         self.clock.now_ms()
     }
 
@@ -129,25 +278,39 @@ impl Model {
         &mut self.dbs[self.selected]
     }
 
-    /// The live (unexpired) entry of `key`; expired entries stay put.
-    fn live(&mut self, key: &[u8]) -> Option<(Vec<u8>, Option<u64>)> {
+    /// The live (unexpired) entry of `key` in database `db`.
+    fn live_in(&self, db: usize, key: &[u8]) -> Option<(Vec<u8>, Option<u64>)> {
         let now = self.now();
-        self.db()
+        self.dbs[db]
             .get(key)
             .filter(|(_, at)| at.is_none_or(|at| now <= at))
             .cloned()
     }
 
-    fn live_count(&mut self) -> usize {
+    fn live(&self, key: &[u8]) -> Option<(Vec<u8>, Option<u64>)> {
+        self.live_in(self.selected, key)
+    }
+
+    fn live_count(&self) -> usize {
         let now = self.now();
-        self.db()
+        self.dbs[self.selected]
             .values()
             .filter(|(_, at)| at.is_none_or(|at| now <= at))
             .count()
     }
 
+    /// Entries whose deadline has passed, in every database.
+    fn expired_count(&self) -> usize {
+        let now = self.now();
+        self.dbs
+            .iter()
+            .flat_map(|db| db.values())
+            .filter(|(_, at)| at.is_some_and(|at| now > at))
+            .count()
+    }
+
     /// Redis's deadline rules for SET's EX/PX/EXAT/PXAT.
-    fn deadline(&self, expiry: Expiry) -> Result<Option<u64>, Error> {
+    fn set_deadline(&self, expiry: Expiry) -> Result<Option<u64>, Error> {
         let bad = Error::InvalidExpireTime("set");
         let (v, relative, seconds) = match expiry {
             Expiry::Ex(v) => (v, true, true),
@@ -174,7 +337,7 @@ impl Model {
         value: &[u8],
         opts: &SetOptions,
     ) -> Result<(bool, Option<Vec<u8>>), Error> {
-        let deadline = self.deadline(opts.expiry)?;
+        let deadline = self.set_deadline(opts.expiry)?;
         let old = self.live(key);
         let refused = match opts.condition {
             SetCondition::Always => false,
@@ -198,12 +361,157 @@ impl Model {
             .insert(key.to_vec(), (value.to_vec(), deadline.or(kept)));
         Ok((true, old_value))
     }
+
+    /// DEL: counts live keys; expired entries named are reclaimed too.
+    fn del(&mut self, keys: &[&[u8]]) -> usize {
+        keys.iter()
+            .filter(|k| self.live(k).is_some() & self.db().remove(**k).is_some())
+            .count()
+    }
+
+    fn rename(&mut self, from: &[u8], to: &[u8], nx: bool) -> Result<bool, Error> {
+        if self.live(from).is_none() {
+            return Err(Error::NoSuchKey);
+        }
+        if from == to {
+            return Ok(!nx);
+        }
+        if nx && self.live(to).is_some() {
+            return Ok(false);
+        }
+        let entry = self.db().remove(from).expect("live");
+        self.db().insert(to.to_vec(), entry);
+        Ok(true)
+    }
+
+    fn move_key(&mut self, key: &[u8], db: usize) -> Result<bool, Error> {
+        if db >= self.dbs.len() {
+            return Err(Error::DbIndexOutOfRange);
+        }
+        if db == self.selected {
+            return Err(same_object());
+        }
+        if self.live(key).is_none() || self.live_in(db, key).is_some() {
+            return Ok(false);
+        }
+        let entry = self.db().remove(key).expect("live");
+        self.dbs[db].insert(key.to_vec(), entry);
+        Ok(true)
+    }
+
+    fn copy(
+        &mut self,
+        from: &[u8],
+        to: &[u8],
+        db: Option<usize>,
+        replace: bool,
+    ) -> Result<bool, Error> {
+        let dst = db.unwrap_or(self.selected);
+        if dst >= self.dbs.len() {
+            return Err(Error::DbIndexOutOfRange);
+        }
+        if dst == self.selected && from == to {
+            return Err(same_object());
+        }
+        let Some(entry) = self.live(from) else {
+            return Ok(false);
+        };
+        if self.live_in(dst, to).is_some() && !replace {
+            return Ok(false);
+        }
+        self.dbs[dst].insert(to.to_vec(), entry);
+        Ok(true)
+    }
+
+    /// The EXPIRE family: option conflicts, then overflow, then the key.
+    fn expire(
+        &mut self,
+        key: &[u8],
+        kind: ExpireKind,
+        value: i64,
+        flags: &[Flag],
+    ) -> Result<bool, Error> {
+        let has = |f| flags.contains(&f);
+        if has(Flag::Nx) && (has(Flag::Xx) || has(Flag::Gt) || has(Flag::Lt)) {
+            return Err(Error::other(
+                "ERR NX and XX, GT or LT options at the same time are not compatible",
+            ));
+        }
+        if has(Flag::Gt) && has(Flag::Lt) {
+            return Err(Error::other(
+                "ERR GT and LT options at the same time are not compatible",
+            ));
+        }
+        let bad = Error::InvalidExpireTime(kind.name());
+        let mut when = value;
+        if kind.seconds() {
+            if when > i64::MAX / 1000 || when < i64::MIN / 1000 {
+                return Err(bad);
+            }
+            when *= 1000;
+        }
+        let base = if kind.relative() {
+            self.now() as i64
+        } else {
+            0
+        };
+        if when > i64::MAX - base {
+            return Err(bad);
+        }
+        when += base;
+        let Some((_, current)) = self.live(key) else {
+            return Ok(false);
+        };
+        let current = current.map(|c| c as i64);
+        let refused = (has(Flag::Nx) && current.is_some())
+            || (has(Flag::Xx) && current.is_none())
+            || (has(Flag::Gt) && current.is_none_or(|c| when <= c))
+            || (has(Flag::Lt) && current.is_some_and(|c| when >= c));
+        if refused {
+            return Ok(false);
+        }
+        if when <= self.now() as i64 {
+            self.db().remove(key);
+        } else {
+            self.db().get_mut(key).expect("live").1 = Some(when as u64);
+        }
+        Ok(true)
+    }
+
+    fn persist(&mut self, key: &[u8]) -> bool {
+        match self.live(key) {
+            Some((_, Some(_))) => {
+                self.db().get_mut(key).expect("live").1 = None;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn ttl(&self, key: &[u8], kind: TtlKind) -> i64 {
+        let at = match self.live(key) {
+            None => return -2,
+            Some((_, None)) => return -1,
+            Some((_, Some(at))) => at as i64,
+        };
+        let left = (at - self.now() as i64).max(0);
+        // Redis rounds to seconds as `(ms + 500) / 1000` and, as the
+        // oracle shows for a deadline of i64::MAX ms, without wrapping.
+        let round = |ms: i64| ((i128::from(ms) + 500) / 1000) as i64;
+        match kind {
+            TtlKind::Ttl => round(left),
+            TtlKind::Pttl => left,
+            TtlKind::ExpireTime => round(at),
+            TtlKind::PexpireTime => at,
+        }
+    }
 }
 
 /// Runs `ops` on both sides, checking each result.
 fn run(ops: &[Op]) -> Result<(), TestCaseError> {
     let clock = ManualClock::new(START_MS);
     let mut ks = Keyspace::with_clock(Config::default(), Arc::new(clock.clone()));
+    ks.seed_rng(7);
     let mut m = Model {
         dbs: vec![ModelDb::new(); 16],
         selected: 0,
@@ -214,18 +522,38 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
             .map_err(|e| TestCaseError::fail(format!("op {i} {op:?}: {e}")))?;
         ks.validate()
             .map_err(|e| TestCaseError::fail(format!("invalid after op {i} {op:?}: {e}")))?;
+        if ks.selected_db() != m.selected {
+            return Err(TestCaseError::fail(format!(
+                "op {i}: selected db {} vs {}",
+                ks.selected_db(),
+                m.selected
+            )));
+        }
     }
     sweep(&mut ks, &mut m)
 }
 
-fn step(ks: &mut Keyspace, m: &mut Model, op: &Op) -> Result<(), String> {
-    fn same<T: PartialEq + std::fmt::Debug>(got: T, want: T) -> Result<(), String> {
-        if got == want {
-            Ok(())
-        } else {
-            Err(format!("keyspace {got:?}, model {want:?}"))
-        }
+/// `Ok` when `got == want`, comparing errors by their reply text.
+fn same<T: PartialEq + std::fmt::Debug>(
+    got: Result<T, Error>,
+    want: Result<T, Error>,
+) -> Result<(), String> {
+    let (got, want) = (
+        got.map_err(|e| e.to_string()),
+        want.map_err(|e| e.to_string()),
+    );
+    if got == want {
+        Ok(())
+    } else {
+        Err(format!("keyspace {got:?}, model {want:?}"))
     }
+}
+
+fn names(keys: &[usize]) -> Vec<&'static [u8]> {
+    keys.iter().map(|&k| KEYS[k]).collect()
+}
+
+fn step(ks: &mut Keyspace, m: &mut Model, op: &Op) -> Result<(), String> {
     match op {
         Op::Advance(ms) => m.clock.advance(*ms),
         Op::Set { key, value, opts } => {
@@ -275,8 +603,95 @@ fn step(ks: &mut Keyspace, m: &mut Model, op: &Op) -> Result<(), String> {
                 return Err(format!("dbsize {got} outside model's {live}..={total}"));
             }
         }
+        _ => step_keys(ks, m, op)?,
     }
-    same(ks.selected_db(), m.selected)
+    Ok(())
+}
+
+fn step_keys(ks: &mut Keyspace, m: &mut Model, op: &Op) -> Result<(), String> {
+    match op {
+        Op::Del(keys) => same(Ok(ks.del(&names(keys))), Ok(m.del(&names(keys)))),
+        Op::Exists(keys) | Op::Touch(keys) => {
+            let want = keys.iter().filter(|&&k| m.live(KEYS[k]).is_some()).count();
+            let got = if matches!(op, Op::Exists(_)) {
+                ks.exists(&names(keys))
+            } else {
+                ks.touch(&names(keys))
+            };
+            same(Ok(got), Ok(want))
+        }
+        Op::Type(key) => {
+            let want = m.live(KEYS[*key]).map(|_| ValueType::String);
+            same(Ok(ks.type_of(KEYS[*key])), Ok(want))
+        }
+        Op::Rename {
+            from,
+            to,
+            nx: false,
+        } => {
+            let got = ks.rename(KEYS[*from], KEYS[*to]).map(|()| true);
+            same(got, m.rename(KEYS[*from], KEYS[*to], false))
+        }
+        Op::Rename { from, to, nx: true } => same(
+            ks.renamenx(KEYS[*from], KEYS[*to]),
+            m.rename(KEYS[*from], KEYS[*to], true),
+        ),
+        Op::Move { key, db } => same(ks.move_key(KEYS[*key], *db), m.move_key(KEYS[*key], *db)),
+        Op::Copy {
+            from,
+            to,
+            db,
+            replace,
+        } => {
+            let (f, t) = (KEYS[*from], KEYS[*to]);
+            same(ks.copy(f, t, *db, *replace), m.copy(f, t, *db, *replace))
+        }
+        Op::Expire {
+            key,
+            kind,
+            value,
+            flags,
+        } => {
+            let cond = flags.iter().fold(ExpireCondition::ALWAYS, |c, f| {
+                c | match f {
+                    Flag::Nx => ExpireCondition::NX,
+                    Flag::Xx => ExpireCondition::XX,
+                    Flag::Gt => ExpireCondition::GT,
+                    Flag::Lt => ExpireCondition::LT,
+                }
+            });
+            let k = KEYS[*key];
+            let got = match kind {
+                ExpireKind::Expire => ks.expire(k, *value, cond),
+                ExpireKind::Pexpire => ks.pexpire(k, *value, cond),
+                ExpireKind::Expireat => ks.expireat(k, *value, cond),
+                ExpireKind::Pexpireat => ks.pexpireat(k, *value, cond),
+            };
+            same(got, m.expire(k, *kind, *value, flags))
+        }
+        Op::Persist(key) => same(Ok(ks.persist(KEYS[*key])), Ok(m.persist(KEYS[*key]))),
+        Op::Ttl(key, kind) => {
+            let k = KEYS[*key];
+            let got = match kind {
+                TtlKind::Ttl => ks.ttl(k),
+                TtlKind::Pttl => ks.pttl(k),
+                TtlKind::ExpireTime => ks.expiretime(k),
+                TtlKind::PexpireTime => ks.pexpiretime(k),
+            };
+            same(Ok(got), Ok(m.ttl(k, *kind)))
+        }
+        Op::ActiveExpire(budget) => {
+            let expired = m.expired_count();
+            let deleted = ks.active_expire_cycle(*budget);
+            if deleted > expired {
+                return Err(format!(
+                    "active cycle deleted {deleted} keys, only {expired} were expired"
+                ));
+            }
+            Ok(())
+        }
+        _ => unreachable!("handled in step"),
+    }
 }
 
 /// Compares every key of every database used, then DBSIZE once all expired
@@ -289,6 +704,13 @@ fn sweep(ks: &mut Keyspace, m: &mut Model) -> Result<(), TestCaseError> {
         for key in KEYS {
             let want = m.live(key).map(|(v, _)| v);
             prop_assert_eq!(ks.get(key).unwrap(), want, "db {} key {:?}", db, key);
+            prop_assert_eq!(
+                ks.pttl(key),
+                m.ttl(key, TtlKind::Pttl),
+                "db {} key {:?}",
+                db,
+                key
+            );
         }
         let live = m.live_count();
         prop_assert_eq!(ks.dbsize(), live, "db {} size after touching every key", db);
