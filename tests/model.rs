@@ -445,7 +445,7 @@ impl Model {
         let bad = Error::InvalidExpireTime(kind.name());
         let mut when = value;
         if kind.seconds() {
-            if when > i64::MAX / 1000 || when < i64::MIN / 1000 {
+            if !(i64::MIN / 1000..=i64::MAX / 1000).contains(&when) {
                 return Err(bad);
             }
             when *= 1000;
