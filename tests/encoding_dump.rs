@@ -172,22 +172,31 @@ fn shapes() -> Vec<Vec<u8>> {
     out
 }
 
-/// Our mirror of HSET on a listpack hash.
+/// Our mirror of HSET on a listpack hash: one walk over the fields, then
+/// replace the value in place or append the pair (as Redis does).
 fn hset(lp: &mut Listpack, field: &[u8], value: &[u8]) {
-    match lp.find_from(0, field, 1) {
-        Some(i) => assert!(lp.replace(i as isize + 1, value)),
+    let hit = lp.first_pos().and_then(|p| lp.find_pos(p, field, 1));
+    match hit {
+        Some(p) => {
+            let v = lp.next_pos(p).expect("every field has a value");
+            lp.replace_at(v, value);
+        }
         None => {
             lp.push_back(field);
             lp.push_back(value);
         }
     }
+    assert_eq!(
+        lp.find_from(0, field, 1).map(|i| lp.get(i as isize + 1)),
+        Some(Some(Elem::parse(value)))
+    );
 }
 
 /// Our mirror of HDEL on a listpack hash (re-learning the count as Redis's
 /// length check does).
 fn hdel(lp: &mut Listpack, field: &[u8]) {
-    let i = lp.find_from(0, field, 1).expect("field exists");
-    assert_eq!(lp.remove_range(i as isize, 2), 2);
+    let p = lp.first_pos().and_then(|p| lp.find_pos(p, field, 1));
+    assert_eq!(lp.remove_from(p.expect("field exists"), 2), 2);
     lp.sync_count();
 }
 

@@ -205,7 +205,11 @@ impl From<i64> for Elem<'_> {
 /// Elements are written from [`Elem`]s: a [`Elem::Str`] that reads as a
 /// canonical integer is stored as an integer, exactly as Redis does for
 /// string input. Index-based operations walk the buffer, so they cost
-/// O(n) in the listpack's size; that is inherent to the format.
+/// O(n) in the listpack's size; that is inherent to the format. For
+/// find-then-modify work in one walk (HSET, LINSERT, ...), use the [`Pos`]
+/// methods ([`seek`](Self::seek), [`find_pos`](Self::find_pos),
+/// [`next_pos`](Self::next_pos), [`replace_at`](Self::replace_at),
+/// [`remove_at`](Self::remove_at), ...), Redis's entry-pointer API.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Listpack {
     buf: Vec<u8>,
@@ -507,48 +511,7 @@ impl Listpack {
     /// The element at `index`; negative indexes count from the end (-1 is
     /// the last). O(n).
     pub fn get(&self, index: isize) -> Option<Elem<'_>> {
-        self.offset_of(index).map(|p| decode(&self.buf, p).0)
-    }
-
-    /// Offset of the entry just before the one at `p` (p > HDR).
-    fn prev_offset(&self, p: usize) -> usize {
-        let enc = read_backlen(&self.buf, p - 1).expect("valid listpack") as usize;
-        p - enc - backlen_size(enc as u64)
-    }
-
-    /// Byte offset of the entry at `index` (negative from the end).
-    fn offset_of(&self, index: isize) -> Option<usize> {
-        if index >= 0 {
-            let mut p = HDR;
-            for _ in 0..index {
-                if self.buf[p] == EOF {
-                    return None;
-                }
-                p += decode(&self.buf, p).1;
-            }
-            (self.buf[p] != EOF).then_some(p)
-        } else {
-            let mut p = self.buf.len() - 1;
-            for _ in 0..index.unsigned_abs() {
-                if p == HDR {
-                    return None;
-                }
-                p = self.prev_offset(p);
-            }
-            Some(p)
-        }
-    }
-
-    /// Byte offset of entry `at` where `at == len` means the terminator.
-    fn insert_offset(&self, at: usize) -> Option<usize> {
-        let mut p = HDR;
-        for _ in 0..at {
-            if self.buf[p] == EOF {
-                return None;
-            }
-            p += decode(&self.buf, p).1;
-        }
-        Some(p)
+        self.seek(index).map(|p| self.at(p))
     }
 
     fn bump_count(&mut self, added: bool, by: usize) {
@@ -560,20 +523,12 @@ impl Listpack {
         }
     }
 
-    /// Writes `elem` as a new entry at byte offset `p`.
-    fn insert_at_offset(&mut self, p: usize, elem: Elem<'_>) {
-        let entry = encode_entry(elem);
-        self.buf.splice(p..p, entry);
-        self.bump_count(true, 1);
-        self.set_total();
-    }
-
     /// Appends an element at the end (Redis `lpAppend`/`lpAppendInteger`).
     ///
     /// # Panics
     /// If the listpack would exceed 4 GiB (check [`safe_to_add`](Self::safe_to_add)).
     pub fn push_back<'e>(&mut self, elem: impl Into<Elem<'e>>) {
-        self.insert_at_offset(self.buf.len() - 1, elem.into());
+        self.insert_before(self.end_pos(), elem);
     }
 
     /// Prepends an element (Redis `lpPrepend`/`lpPrependInteger`).
@@ -581,7 +536,7 @@ impl Listpack {
     /// # Panics
     /// If the listpack would exceed 4 GiB.
     pub fn push_front<'e>(&mut self, elem: impl Into<Elem<'e>>) {
-        self.insert_at_offset(HDR, elem.into());
+        self.insert_before(Pos(HDR), elem);
     }
 
     /// Inserts an element so that it ends up at index `at` (`0..=len`).
@@ -590,13 +545,16 @@ impl Listpack {
     /// # Panics
     /// If the listpack would exceed 4 GiB.
     pub fn insert<'e>(&mut self, at: usize, elem: impl Into<Elem<'e>>) -> bool {
-        match self.insert_offset(at) {
-            Some(p) => {
-                self.insert_at_offset(p, elem.into());
-                true
+        let end = self.end_pos();
+        let mut p = Pos(HDR);
+        for _ in 0..at {
+            if p == end {
+                return false;
             }
-            None => false,
+            p = self.next_pos(p).unwrap_or(end);
         }
+        self.insert_before(p, elem);
+        true
     }
 
     /// Removes the element at index `at` (negative from the end). Returns
@@ -611,19 +569,10 @@ impl Listpack {
         if n == 0 {
             return 0;
         }
-        let Some(start) = self.offset_of(at) else {
-            return 0;
-        };
-        let mut end = start;
-        let mut removed = 0;
-        while removed < n && self.buf[end] != EOF {
-            end += decode(&self.buf, end).1;
-            removed += 1;
+        match self.seek(at) {
+            Some(p) => self.remove_from(p, n),
+            None => 0,
         }
-        self.buf.drain(start..end);
-        self.bump_count(false, removed);
-        self.set_total();
-        removed
     }
 
     /// Replaces the element at index `at` (negative from the end). Returns
@@ -632,13 +581,13 @@ impl Listpack {
     /// # Panics
     /// If the listpack would exceed 4 GiB.
     pub fn replace<'e>(&mut self, at: isize, elem: impl Into<Elem<'e>>) -> bool {
-        let Some(p) = self.offset_of(at) else {
-            return false;
-        };
-        let old = decode(&self.buf, p).1;
-        self.buf.splice(p..p + old, encode_entry(elem.into()));
-        self.set_total();
-        true
+        match self.seek(at) {
+            Some(p) => {
+                self.replace_at(p, elem);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Index of the first element equal to `needle` (compared as
@@ -662,6 +611,14 @@ impl Listpack {
                 Elem::Int(v) => wanted == Some(v),
             })
             .map(|(i, _)| i)
+    }
+
+    /// Iterates (even, odd) element pairs, e.g. a hash's (field, value) or
+    /// a sorted set's (member, score). A trailing unpaired element is
+    /// skipped.
+    pub fn pairs(&self) -> impl Iterator<Item = (Elem<'_>, Elem<'_>)> + '_ {
+        let mut it = self.iter();
+        std::iter::from_fn(move || Some((it.next()?, it.next()?)))
     }
 
     /// Checks this listpack's bytes (see [`validate_bytes`](Self::validate_bytes)).
@@ -773,407 +730,8 @@ impl<'a> IntoIterator for &'a Listpack {
     }
 }
 
+mod pos;
+pub use pos::Pos;
+
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    /// The single entry (encoding and backlen) `elem` becomes.
-    fn entry(elem: Elem<'_>) -> Vec<u8> {
-        let mut lp = Listpack::new();
-        lp.push_back(elem);
-        lp.as_bytes()[HDR..lp.total_bytes() - 1].to_vec()
-    }
-
-    #[test]
-    fn empty_layout() {
-        let lp = Listpack::new();
-        assert_eq!(lp.as_bytes(), &[7, 0, 0, 0, 0, 0, 0xFF]);
-        assert!(lp.is_empty());
-        assert_eq!(lp.len(), 0);
-        assert_eq!(lp.first(), None);
-        assert_eq!(lp.get(0), None);
-        assert_eq!(lp.get(-1), None);
-        lp.validate(true).unwrap();
-    }
-
-    #[test]
-    fn integer_encodings_and_limits() {
-        let cases: &[(i64, &[u8])] = &[
-            (0, &[0x00, 1]),
-            (127, &[0x7F, 1]),
-            (128, &[0xC0, 0x80, 2]),
-            (-1, &[0xDF, 0xFF, 2]),
-            (4095, &[0xCF, 0xFF, 2]),
-            (-4096, &[0xD0, 0x00, 2]),
-            (4096, &[0xF1, 0x00, 0x10, 3]),
-            (-4097, &[0xF1, 0xFF, 0xEF, 3]),
-            (32767, &[0xF1, 0xFF, 0x7F, 3]),
-            (-32768, &[0xF1, 0x00, 0x80, 3]),
-            (32768, &[0xF2, 0x00, 0x80, 0x00, 4]),
-            (-8388608, &[0xF2, 0x00, 0x00, 0x80, 4]),
-            (8388608, &[0xF3, 0x00, 0x00, 0x80, 0x00, 5]),
-            (i64::from(i32::MIN), &[0xF3, 0, 0, 0, 0x80, 5]),
-            (
-                i64::from(i32::MAX) + 1,
-                &[0xF4, 0, 0, 0, 0x80, 0, 0, 0, 0, 9],
-            ),
-            (i64::MIN, &[0xF4, 0, 0, 0, 0, 0, 0, 0, 0x80, 9]),
-        ];
-        for &(v, want) in cases {
-            assert_eq!(entry(Elem::Int(v)), want, "{v}");
-            let text = v.to_string();
-            assert_eq!(entry(Elem::Str(text.as_bytes())), want, "{v} as text");
-            let mut lp = Listpack::new();
-            lp.push_back(v);
-            assert_eq!(lp.get(0), Some(Elem::Int(v)));
-        }
-    }
-
-    #[test]
-    fn integer_looking_strings_stay_strings() {
-        for s in [
-            &b"007"[..],
-            b"-0",
-            b"+1",
-            b" 1",
-            b"1 ",
-            b"",
-            b"-",
-            b"9223372036854775808",
-            b"-9223372036854775809",
-        ] {
-            let mut lp = Listpack::new();
-            lp.push_back(s);
-            assert_eq!(lp.get(0), Some(Elem::Str(s)), "{s:?}");
-            assert_eq!(entry(Elem::Str(s))[0], 0x80 | s.len() as u8);
-        }
-    }
-
-    #[test]
-    fn string_length_classes_and_backlens() {
-        for (len, head, back) in [
-            (0usize, 1usize, 1usize),
-            (63, 1, 1),
-            (64, 2, 1),
-            (125, 2, 1),
-            (126, 2, 2),
-            (4095, 2, 2),
-            (4096, 5, 2),
-            (16377, 5, 2),
-            (16378, 5, 3),
-        ] {
-            let s = vec![b'x'; len];
-            let e = entry(Elem::Str(&s));
-            assert_eq!(e.len(), head + len + back, "len {len}");
-            let mut lp = Listpack::new();
-            lp.push_back(s.as_slice());
-            lp.push_back(1);
-            lp.validate(true).unwrap();
-            assert_eq!(lp.iter_rev().nth(1), Some(Elem::Str(&s)));
-        }
-        assert_eq!(entry(Elem::Str(&[b'a'; 64]))[..2], [0xE0, 64]);
-        assert_eq!(entry(Elem::Str(&[b'a'; 4096]))[..5], [0xF0, 0, 0x10, 0, 0]);
-    }
-
-    #[test]
-    fn backlen_boundaries() {
-        for (n, want) in [
-            (1u64, &[0x01][..]),
-            (127, &[0x7F]),
-            (128, &[0x01, 0x80]),
-            (16382, &[0x7F, 0xFE]),
-            (16383, &[0x00, 0xFF, 0xFF]),
-            (2097150, &[0x7F, 0xFF, 0xFE]),
-            (2097151, &[0x00, 0xFF, 0xFF, 0xFF]),
-            (268435455, &[0x00, 0xFF, 0xFF, 0xFF, 0xFF]),
-        ] {
-            let mut out = Vec::new();
-            push_backlen(&mut out, n);
-            assert_eq!(out, want, "{n}");
-            assert_eq!(read_backlen(&out, out.len() - 1), Some(n));
-        }
-    }
-
-    #[test]
-    fn positional_operations() {
-        let mut lp = Listpack::new();
-        lp.push_back(b"b");
-        lp.push_front(1);
-        lp.push_back(b"300");
-        assert!(lp.insert(1, b"mid"));
-        assert!(lp.insert(4, b"end"));
-        assert!(!lp.insert(9, b"no"));
-        let all: Vec<_> = lp.iter().collect();
-        assert_eq!(
-            all,
-            [
-                Elem::Int(1),
-                Elem::Str(b"mid"),
-                Elem::Str(b"b"),
-                Elem::Int(300),
-                Elem::Str(b"end")
-            ]
-        );
-        assert_eq!(lp.get(-2), Some(Elem::Int(300)));
-        assert_eq!(lp.get(-5), Some(Elem::Int(1)));
-        assert_eq!(lp.get(-6), None);
-        assert_eq!(lp.get(5), None);
-        assert!(lp.replace(-1, b"-77"));
-        assert_eq!(lp.last(), Some(Elem::Int(-77)));
-        assert!(!lp.replace(5, b"x"));
-        assert!(lp.remove(1));
-        assert!(!lp.remove(4));
-        assert_eq!(lp.remove_range(-2, 10), 2);
-        assert_eq!(lp.len(), 2);
-        assert_eq!(lp.remove_range(5, 1), 0);
-        assert_eq!(lp.remove_range(0, 0), 0);
-        lp.validate(true).unwrap();
-        assert_eq!(format!("{lp:?}"), "[Int(1), Str([98])]");
-    }
-
-    #[test]
-    fn find_compares_like_redis() {
-        let mut lp = Listpack::new();
-        for e in [&b"a"[..], b"12", b"007", b"x", b"-5", b"12"] {
-            lp.push_back(e);
-        }
-        assert_eq!(lp.find(b"12"), Some(1));
-        assert_eq!(lp.find(b"012"), None);
-        assert_eq!(lp.find(b"+12"), None);
-        assert_eq!(lp.find(b"007"), Some(2));
-        assert_eq!(lp.find(b"7"), None);
-        assert_eq!(lp.find(b"-5"), Some(4));
-        // Skip 1: only even positions (hash fields).
-        assert_eq!(lp.find_from(0, b"12", 1), None);
-        assert_eq!(lp.find_from(0, b"-5", 1), Some(4));
-        assert_eq!(lp.find_from(1, b"12", 1), Some(1));
-        assert_eq!(lp.find_from(2, b"12", 1), None);
-        assert_eq!(lp.find_from(3, b"12", 1), Some(5));
-        // A foreign listpack may hold an integer-looking string as a string.
-        let mut raw = Listpack::new().into_bytes();
-        raw.truncate(HDR);
-        raw.extend_from_slice(&[0x81, b'5', 2, 0xFF]);
-        raw[4] = 1;
-        raw[0] = raw.len() as u8;
-        let foreign = Listpack::from_bytes(raw).unwrap();
-        assert_eq!(foreign.get(0), Some(Elem::Str(b"5")));
-        assert_eq!(foreign.find(b"5"), Some(0));
-        assert!(Elem::Int(5).matches(b"5"));
-        assert!(!Elem::Int(5).matches(b"05"));
-    }
-
-    #[test]
-    fn header_count_becomes_unknown_and_back() {
-        let mut lp = Listpack::new();
-        for i in 0..65534 {
-            lp.push_back(i64::from(i % 100));
-        }
-        assert_eq!(lp.header_count(), 65534);
-        lp.push_back(1);
-        assert_eq!(lp.header_count(), u16::MAX);
-        assert_eq!(lp.len(), 65535);
-        lp.validate(true).unwrap();
-        lp.push_back(2);
-        assert!(lp.remove(0));
-        assert_eq!(lp.header_count(), u16::MAX);
-        assert_eq!(lp.sync_count(), 65535);
-        assert_eq!(lp.header_count(), u16::MAX);
-        assert!(lp.remove(-1));
-        assert_eq!(
-            lp.header_count(),
-            u16::MAX,
-            "deletion never decrements unknown"
-        );
-        assert_eq!(lp.sync_count(), 65534);
-        assert_eq!(lp.header_count(), 65534);
-        assert_eq!(lp.get(-1), Some(Elem::Int(1)));
-        lp.validate(true).unwrap();
-    }
-
-    fn corrupt(bytes: &[u8], deep: bool) -> &'static str {
-        Listpack::validate_bytes(bytes, deep).unwrap_err().0
-    }
-
-    #[test]
-    fn validation_rejects_what_redis_rejects() {
-        assert_eq!(
-            corrupt(&[6, 0, 0, 0, 0, 0], false),
-            "shorter than a header and terminator"
-        );
-        assert_eq!(
-            corrupt(&[8, 0, 0, 0, 0, 0, 0xFF], false),
-            "header total differs from the length"
-        );
-        assert_eq!(
-            corrupt(&[7, 0, 0, 0, 0, 0, 0xFE], false),
-            "missing terminator"
-        );
-        // Shallow checks ignore the entries and the count.
-        let bad_count = [7, 0, 0, 0, 3, 0, 0xFF];
-        assert!(Listpack::validate_bytes(&bad_count, false).is_ok());
-        assert_eq!(
-            corrupt(&bad_count, true),
-            "header count differs from the entries"
-        );
-        // An unknown count is accepted whatever the true count.
-        assert!(Listpack::validate_bytes(&[7, 0, 0, 0, 0xFF, 0xFF, 0xFF], true).is_ok());
-        assert_eq!(
-            corrupt(&[9, 0, 0, 0, 1, 0, 0xF5, 1, 0xFF], true),
-            "unknown entry encoding"
-        );
-        assert_eq!(
-            corrupt(&[9, 0, 0, 0, 1, 0, 0x05, 2, 0xFF], true),
-            "backlen does not match the entry"
-        );
-        assert_eq!(
-            corrupt(&[9, 0, 0, 0, 1, 0, 0x82, 2, 0xFF], true),
-            "entry past the end"
-        );
-        assert_eq!(
-            corrupt(&[9, 0, 0, 0, 1, 0, 0xF0, 1, 0xFF], true),
-            "entry header past the end"
-        );
-        assert_eq!(
-            corrupt(&[10, 0, 0, 0, 1, 0, 0x05, 1, 0xFF, 0xFF], true),
-            "terminator before the end"
-        );
-        // Redis's backlen reader keeps walking left while bytes have their
-        // top bit set; a stray top bit that adds nothing is tolerated.
-        assert!(Listpack::validate_bytes(&[9, 0, 0, 0, 1, 0, 0x00, 0x81, 0xFF], true).is_ok());
-        // Non-canonical integer widths are valid too.
-        let wide = [11, 0, 0, 0, 1, 0, 0xF1, 5, 0, 3, 0xFF];
-        let lp = Listpack::from_bytes(wide.to_vec()).unwrap();
-        assert_eq!(lp.get(0), Some(Elem::Int(5)));
-        assert_eq!(lp.find(b"5"), Some(0));
-    }
-
-    #[test]
-    fn validate_callback_sees_every_entry() {
-        let mut lp = Listpack::new();
-        lp.push_back(b"f");
-        lp.push_back(7);
-        let mut seen = Vec::new();
-        Listpack::validate_bytes_with(lp.as_bytes(), true, |e, n| {
-            seen.push((e.to_vec(), n));
-            true
-        })
-        .unwrap();
-        assert_eq!(seen, [(b"f".to_vec(), 2), (b"7".to_vec(), 2)]);
-        let rejected = Listpack::validate_bytes_with(lp.as_bytes(), true, |_, _| false);
-        assert_eq!(rejected, Err(Corrupt("entry rejected by the caller")));
-    }
-
-    #[derive(Debug, Clone)]
-    enum Op {
-        PushBack(Vec<u8>),
-        PushFront(Vec<u8>),
-        Insert(usize, Vec<u8>),
-        Remove(isize),
-        RemoveRange(isize, usize),
-        Replace(isize, Vec<u8>),
-        Find(Vec<u8>),
-    }
-
-    fn element() -> impl Strategy<Value = Vec<u8>> {
-        prop_oneof![
-            any::<i64>().prop_map(|v| v.to_string().into_bytes()),
-            (-5000i64..5000).prop_map(|v| v.to_string().into_bytes()),
-            proptest::sample::select(vec!["007", "-0", "+1", "", "a", "0", "-"])
-                .prop_map(|s| s.as_bytes().to_vec()),
-            proptest::collection::vec(any::<u8>(), 0..80),
-            (60usize..140).prop_map(|n| vec![b'z'; n]),
-            Just(vec![b'q'; 4100]),
-        ]
-    }
-
-    fn op() -> impl Strategy<Value = Op> {
-        prop_oneof![
-            3 => element().prop_map(Op::PushBack),
-            2 => element().prop_map(Op::PushFront),
-            2 => (0usize..12, element()).prop_map(|(i, e)| Op::Insert(i, e)),
-            2 => (-12isize..12).prop_map(Op::Remove),
-            1 => (-12isize..12, 0usize..4).prop_map(|(i, n)| Op::RemoveRange(i, n)),
-            2 => (-12isize..12, element()).prop_map(|(i, e)| Op::Replace(i, e)),
-            1 => element().prop_map(Op::Find),
-        ]
-    }
-
-    /// Where a possibly negative index lands in a model of length `n`.
-    fn resolve(i: isize, n: usize) -> Option<usize> {
-        let i = if i < 0 { i + n as isize } else { i };
-        (0..n as isize).contains(&i).then_some(i as usize)
-    }
-
-    fn apply(lp: &mut Listpack, model: &mut Vec<Vec<u8>>, op: Op) {
-        match op {
-            Op::PushBack(e) => {
-                lp.push_back(e.as_slice());
-                model.push(e);
-            }
-            Op::PushFront(e) => {
-                lp.push_front(e.as_slice());
-                model.insert(0, e);
-            }
-            Op::Insert(i, e) => {
-                assert_eq!(lp.insert(i, e.as_slice()), i <= model.len());
-                if i <= model.len() {
-                    model.insert(i, e);
-                }
-            }
-            Op::Remove(i) => {
-                let at = resolve(i, model.len());
-                assert_eq!(lp.remove(i), at.is_some());
-                if let Some(at) = at {
-                    model.remove(at);
-                }
-            }
-            Op::RemoveRange(i, n) => {
-                let at = resolve(i, model.len()).filter(|_| n > 0);
-                let want = at.map_or(0, |at| n.min(model.len() - at));
-                assert_eq!(lp.remove_range(i, n), want);
-                if let Some(at) = at {
-                    model.drain(at..at + want);
-                }
-            }
-            Op::Replace(i, e) => {
-                let at = resolve(i, model.len());
-                assert_eq!(lp.replace(i, e.as_slice()), at.is_some());
-                if let Some(at) = at {
-                    model[at] = e;
-                }
-            }
-            Op::Find(e) => {
-                let want = model.iter().position(|m| *m == e);
-                assert_eq!(lp.find(&e), want);
-            }
-        }
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(200))]
-        #[test]
-        fn matches_a_vec_model(ops in proptest::collection::vec(op(), 0..40)) {
-            let mut lp = Listpack::new();
-            let mut model: Vec<Vec<u8>> = Vec::new();
-            for op in ops {
-                apply(&mut lp, &mut model, op);
-                lp.validate(true).unwrap();
-                prop_assert_eq!(lp.len(), model.len());
-                let got: Vec<Vec<u8>> = lp.iter().map(|e| e.to_vec()).collect();
-                prop_assert_eq!(&got, &model);
-                let elems: Vec<Elem<'_>> = model.iter().map(|m| Elem::parse(m)).collect();
-                prop_assert_eq!(lp.iter().collect::<Vec<_>>(), elems.clone());
-                let mut back: Vec<_> = lp.iter_rev().collect();
-                back.reverse();
-                prop_assert_eq!(back, elems);
-                // Bytes depend only on the contents, never on the history.
-                let mut fresh = Listpack::new();
-                for m in &model {
-                    fresh.push_back(m.as_slice());
-                }
-                prop_assert_eq!(fresh.as_bytes(), lp.as_bytes());
-            }
-        }
-    }
-}
+mod tests;

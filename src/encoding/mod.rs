@@ -22,7 +22,7 @@ pub mod intset;
 pub mod listpack;
 
 pub use intset::Intset;
-pub use listpack::{Elem, Listpack};
+pub use listpack::{Elem, Listpack, Pos};
 
 /// Why a byte buffer is not a valid encoding (a short static reason).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,167 @@
+//! Positions: Redis's entry-pointer API without pointers. A [`Pos`] is the
+//! byte offset of an entry, so a caller can find an element and then read,
+//! replace or delete it (or its neighbour) without walking twice.
+
+use super::{EOF, Elem, HDR, Listpack, backlen_size, decode, encode_entry, read_backlen};
+
+/// The byte offset of one entry (or of the terminator, see
+/// [`Listpack::end_pos`]) inside a listpack.
+///
+/// A position is only meaningful for the listpack state it came from: any
+/// mutation invalidates all positions except the one the mutation returns.
+/// Using a stale position never causes undefined behaviour but may panic or
+/// read a meaningless element.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pos(pub(super) usize);
+
+impl Listpack {
+    /// Position of the element at `index` (negative from the end), walking
+    /// from the nearer end when the count is known (Redis `lpSeek`). O(n).
+    pub fn seek(&self, index: isize) -> Option<Pos> {
+        let known = self.header_count() != super::COUNT_UNKNOWN;
+        let n = if known { self.len() as isize } else { 0 };
+        let index = if known && index < 0 { index + n } else { index };
+        if known && !(0..n).contains(&index) {
+            return None;
+        }
+        if index >= 0 && (!known || index <= n / 2) {
+            let mut p = self.first_pos()?;
+            for _ in 0..index {
+                p = self.next_pos(p)?;
+            }
+            Some(p)
+        } else {
+            let from_end = if index < 0 { index } else { index - n };
+            let mut p = self.last_pos()?;
+            for _ in 1..from_end.unsigned_abs() {
+                p = self.prev_pos(p)?;
+            }
+            Some(p)
+        }
+    }
+
+    /// Position of the first element.
+    pub fn first_pos(&self) -> Option<Pos> {
+        (self.buf[HDR] != EOF).then_some(Pos(HDR))
+    }
+
+    /// Position of the last element.
+    pub fn last_pos(&self) -> Option<Pos> {
+        self.prev_pos(self.end_pos())
+    }
+
+    /// Position of the terminator: inserting before it appends.
+    pub fn end_pos(&self) -> Pos {
+        Pos(self.buf.len() - 1)
+    }
+
+    /// Position of the element after `pos`, None if `pos` is the last
+    /// (Redis `lpNext`).
+    ///
+    /// # Panics
+    /// If `pos` is the terminator or stale.
+    pub fn next_pos(&self, pos: Pos) -> Option<Pos> {
+        let next = pos.0 + decode(&self.buf, pos.0).1;
+        (self.buf[next] != EOF).then_some(Pos(next))
+    }
+
+    /// Position of the element before `pos` (which may be the terminator),
+    /// None if `pos` is the first (Redis `lpPrev`).
+    ///
+    /// # Panics
+    /// If `pos` is stale.
+    pub fn prev_pos(&self, pos: Pos) -> Option<Pos> {
+        if pos.0 <= HDR {
+            return None;
+        }
+        let enc = read_backlen(&self.buf, pos.0 - 1).expect("valid listpack");
+        Some(Pos(pos.0 - enc as usize - backlen_size(enc)))
+    }
+
+    /// The element at `pos`.
+    ///
+    /// # Panics
+    /// If `pos` is the terminator or stale.
+    pub fn at(&self, pos: Pos) -> Elem<'_> {
+        decode(&self.buf, pos.0).0
+    }
+
+    /// Position of the first element equal to `needle` (as
+    /// [`Elem::matches`]) among `start` and every `skip + 1`-th element
+    /// after it (Redis `lpFind`). Starting at the terminator finds nothing.
+    ///
+    /// # Panics
+    /// If `start` is stale.
+    pub fn find_pos(&self, start: Pos, needle: &[u8], skip: usize) -> Option<Pos> {
+        if self.buf[start.0] == EOF {
+            return None;
+        }
+        let wanted = crate::util::num::parse_i64(needle);
+        let mut p = start;
+        loop {
+            let hit = match self.at(p) {
+                Elem::Str(s) => s == needle,
+                Elem::Int(v) => wanted == Some(v),
+            };
+            if hit {
+                return Some(p);
+            }
+            for _ in 0..=skip {
+                p = self.next_pos(p)?;
+            }
+        }
+    }
+
+    /// Inserts `elem` before `pos` (the terminator appends) and returns the
+    /// new element's position (Redis `lpInsert` before).
+    ///
+    /// # Panics
+    /// If `pos` is stale or the listpack would exceed 4 GiB.
+    pub fn insert_before<'e>(&mut self, pos: Pos, elem: impl Into<Elem<'e>>) -> Pos {
+        self.buf.splice(pos.0..pos.0, encode_entry(elem.into()));
+        self.bump_count(true, 1);
+        self.set_total();
+        pos
+    }
+
+    /// Replaces the element at `pos`, returning its (unchanged) position;
+    /// the count is untouched (Redis `lpReplace`).
+    ///
+    /// # Panics
+    /// If `pos` is the terminator or stale, or the listpack would exceed 4 GiB.
+    pub fn replace_at<'e>(&mut self, pos: Pos, elem: impl Into<Elem<'e>>) -> Pos {
+        let old = decode(&self.buf, pos.0).1;
+        self.buf
+            .splice(pos.0..pos.0 + old, encode_entry(elem.into()));
+        self.set_total();
+        pos
+    }
+
+    /// Removes the element at `pos` and returns the position of the one
+    /// that followed it, None if it was the last (Redis `lpDelete`).
+    ///
+    /// # Panics
+    /// If `pos` is the terminator or stale.
+    pub fn remove_at(&mut self, pos: Pos) -> Option<Pos> {
+        self.remove_from(pos, 1);
+        (self.buf[pos.0] != EOF).then_some(pos)
+    }
+
+    /// Removes up to `n` elements starting at `pos`; returns how many were
+    /// removed (Redis `lpDeleteRangeWithEntry`).
+    ///
+    /// # Panics
+    /// If `pos` is stale.
+    pub fn remove_from(&mut self, pos: Pos, n: usize) -> usize {
+        let mut end = pos.0;
+        let mut removed = 0;
+        while removed < n && self.buf[end] != EOF {
+            end += decode(&self.buf, end).1;
+            removed += 1;
+        }
+        self.buf.drain(pos.0..end);
+        self.bump_count(false, removed);
+        self.set_total();
+        removed
+    }
+}
