@@ -497,3 +497,36 @@ fn object_under_an_lfu_policy() {
         "OBJECT REFCOUNT n",
     ]);
 }
+
+/// Random patterns and keys over the bytes the glob rules care about,
+/// compared through KEYS (deterministic seed, so failures reproduce).
+#[test]
+fn keys_with_random_patterns() {
+    let Some(mut p) = Pair::new() else { return };
+    const ALPHABET: &[u8] = b"ab*?[]^-\\A\x00\xff";
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    let word = |max: usize, next: &mut dyn FnMut(usize) -> usize| -> Vec<u8> {
+        let len = next(max + 1);
+        (0..len).map(|_| ALPHABET[next(ALPHABET.len())]).collect()
+    };
+    for _ in 0..60 {
+        let key = word(4, &mut next);
+        p.check_argv(&[b"SET", &key, b"v"], "SET random key");
+    }
+    for _ in 0..600 {
+        let pattern = word(6, &mut next);
+        let (want, got) = p.both(&[b"KEYS", &pattern]);
+        assert_eq!(
+            common::sorted_elements(&got),
+            common::sorted_elements(&want),
+            "KEYS {:?}",
+            String::from_utf8_lossy(&pattern)
+        );
+    }
+}

@@ -337,3 +337,32 @@ mod scan_guarantee {
         }
     }
 }
+
+#[test]
+fn cluster_mode_refuses_other_databases() {
+    let config = Config {
+        cluster_enabled: true,
+        ..Config::default()
+    };
+    let mut ks = Keyspace::new(config);
+    put(&mut ks, b"a");
+    let text = |r: Result<bool>| r.map_err(|e| e.to_string());
+    assert_eq!(
+        text(ks.move_key(b"a", 1)),
+        Err("ERR MOVE is not allowed in cluster mode".into())
+    );
+    assert_eq!(
+        text(ks.move_key(b"a", 99)),
+        Err("ERR MOVE is not allowed in cluster mode".into())
+    );
+    assert_eq!(
+        text(ks.copy(b"a", b"{a}b", Some(1), false)),
+        Err("ERR Copying to another database is not allowed in cluster mode".into())
+    );
+    assert_eq!(
+        text(ks.copy(b"a", b"{a}b", Some(16), false)),
+        Err("ERR DB index is out of range".into())
+    );
+    assert_eq!(ks.copy(b"a", b"{a}b", Some(0), false), Ok(true));
+    ks.validate().unwrap();
+}
