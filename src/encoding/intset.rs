@@ -80,6 +80,22 @@ impl std::fmt::Debug for Intset {
     }
 }
 
+impl Extend<i64> for Intset {
+    fn extend<I: IntoIterator<Item = i64>>(&mut self, iter: I) {
+        for v in iter {
+            self.insert(v);
+        }
+    }
+}
+
+impl FromIterator<i64> for Intset {
+    fn from_iter<I: IntoIterator<Item = i64>>(iter: I) -> Self {
+        let mut set = Intset::new();
+        set.extend(iter);
+        set
+    }
+}
+
 /// Reads the `i`-th value of `width` bytes from a values area.
 fn read_value(values: &[u8], width: usize, i: usize) -> i64 {
     let at = i * width;
@@ -325,6 +341,9 @@ mod tests {
         assert_eq!(s.get(3), None);
         assert_eq!(format!("{s:?}"), "{-2, 5, 70000}");
         s.validate(true).unwrap();
+        let collected: Intset = [70000, -2, 5, 5].into_iter().collect();
+        assert_eq!(collected.iter().collect::<Vec<_>>(), [-2, 5, 70000]);
+        assert_eq!(collected.width(), 4);
     }
 
     #[test]

@@ -65,8 +65,10 @@
 //! otherwise        [0 top] [1 ..] [1 ..] [1 ..] [1 lo7]              5 bytes
 //! ```
 //!
-//! The boundaries are Redis's and are *not* powers of two minus one in the
-//! obvious way: 16383 itself takes three bytes, not two.
+//! Mind the asymmetry: one byte covers `n <= 127`, but each wider form
+//! stops one short of what its bits could hold (`n < 16383`, not
+//! `n <= 16383`), so 16383 itself takes three bytes. Readers stop at the
+//! first byte without the top bit and give up after five bytes.
 //!
 //! # Invariants
 //!
@@ -718,6 +720,22 @@ impl<'a> DoubleEndedIterator for Iter<'a> {
         let enc = read_backlen(self.buf, self.back - 1).expect("valid listpack") as usize;
         self.back -= enc + backlen_size(enc as u64);
         Some(decode(self.buf, self.back).0)
+    }
+}
+
+impl<'e> Extend<Elem<'e>> for Listpack {
+    fn extend<I: IntoIterator<Item = Elem<'e>>>(&mut self, iter: I) {
+        for elem in iter {
+            self.push_back(elem);
+        }
+    }
+}
+
+impl<'e> FromIterator<Elem<'e>> for Listpack {
+    fn from_iter<I: IntoIterator<Item = Elem<'e>>>(iter: I) -> Self {
+        let mut lp = Listpack::new();
+        lp.extend(iter);
+        lp
     }
 }
 

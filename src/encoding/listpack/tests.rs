@@ -155,6 +155,8 @@ fn positional_operations() {
     assert_eq!(lp.remove_range(0, 0), 0);
     lp.validate(true).unwrap();
     assert_eq!(format!("{lp:?}"), "[Int(1), Str([98])]");
+    let copy: Listpack = lp.iter().collect();
+    assert_eq!(copy, lp);
 }
 
 #[test]
