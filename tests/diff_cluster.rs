@@ -278,6 +278,49 @@ fn cluster_enabled_crossslot_and_select() {
     std::fs::remove_dir_all(dir).ok();
 }
 
+#[test]
+fn cluster_enabled_transactions() {
+    if embedis::command::lookup(b"multi").is_none() {
+        eprintln!("diff_cluster: MULTI not implemented yet, transactions skipped");
+        return;
+    }
+    let Some((mut p, dir)) = cluster_pair() else {
+        return;
+    };
+    p.check_all(&[
+        // EXEC checks the keys of every queued command together.
+        "MULTI",
+        "SET a 1",
+        "SET b 2",
+        "EXEC",
+        "GET a",
+        "MULTI",
+        "SET {a}1 1",
+        "GET {a}2",
+        "EXEC",
+        // A cross-slot command is refused when queued and aborts EXEC.
+        "MULTI",
+        "MSET a 1 b 2",
+        "EXEC",
+        "MULTI",
+        "EXEC",
+        "MULTI",
+        "PING",
+        "SET a 1",
+        "EXEC",
+        // WATCHed keys are not part of the slot check.
+        "WATCH a",
+        "MULTI",
+        "GET b",
+        "EXEC",
+        "MULTI",
+        "SELECT 1",
+        "EXEC",
+    ]);
+    drop(p);
+    std::fs::remove_dir_all(dir).ok();
+}
+
 /// Multi-key command lines: same-slot (hash tag `{a}`) and cross-slot forms,
 /// with malformed ones whose key positions depend on their arguments.
 const MULTI_KEY: &[&str] = &[
