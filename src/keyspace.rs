@@ -459,9 +459,18 @@ impl Keyspace {
 
     /// Stores `value` under `key` as SET does: replaces any value, and drops
     /// the TTL unless `keep_ttl`.
+    ///
+    /// Under an LFU policy an overwrite keeps the old entry's access field
+    /// (Redis's `dbOverwrite`), so callers look the key up first, as Redis
+    /// does, to count the access.
     pub(crate) fn set_key(&mut self, key: &[u8], value: Value, keep_ttl: bool) {
-        let lru = self.new_access_field();
+        let mut lru = self.new_access_field();
         let db = &mut self.dbs[self.selected];
+        if self.config.maxmemory_policy.is_lfu()
+            && let Some(old) = db.map.get(key)
+        {
+            lru = old.lru;
+        }
         let expire_at = if keep_ttl {
             db.map.get(key).map_or(0, |e| e.expire_at)
         } else {

@@ -8,7 +8,7 @@ mod common;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use common::Pair;
-use embedis::Config;
+use embedis::{Config, MaxmemoryPolicy};
 
 /// True when embedis implements `name`, so checks that need commands owned
 /// by other modules (OBJECT, TTL, LPUSH...) start running once they land.
@@ -801,4 +801,60 @@ fn wrong_type() {
     p.check(make);
     p.check("SETEX w 10 v");
     p.check("GET w");
+}
+
+/// Access counting under LFU with `lfu-log-factor 0` (every access adds
+/// exactly 1, so OBJECT FREQ counts lookups): which string commands touch
+/// a key, how often, and that overwrites keep the counter as Redis's
+/// `dbOverwrite` does. `maxmemory` is set so Redis does not share small
+/// integer objects (their counters are global in Redis).
+#[test]
+fn lfu_access_counting() {
+    let mut config = Config::default();
+    config.maxmemory_policy = MaxmemoryPolicy::AllkeysLfu;
+    config.lfu_log_factor = 0;
+    config.maxmemory = 1 << 30;
+    let extra = [
+        "--maxmemory-policy",
+        "allkeys-lfu",
+        "--lfu-log-factor",
+        "0",
+        "--maxmemory",
+        "1gb",
+    ];
+    let Some(mut p) = Pair::with(&extra, config) else {
+        return;
+    };
+    let ops = [
+        "GET k",
+        "SET k w",
+        "SET k w NX",
+        "SET k w XX GET",
+        "SETNX k w",
+        "SETEX k 100 w",
+        "PSETEX k 100000 w",
+        "GETSET k w",
+        "GETEX k",
+        "GETEX k PERSIST",
+        "MGET k k",
+        "MSET k w k x",
+        "MSETNX k w",
+        "INCR k",
+        "DECRBY k 3",
+        "INCRBYFLOAT k 1.5",
+        "APPEND k x",
+        "STRLEN k",
+        "GETRANGE k 0 1",
+        "SETRANGE k 0 x",
+        "SETRANGE k 0 \"\"",
+        "LCS k k",
+        "LCS k other",
+    ];
+    for op in ops {
+        p.check("SET k 100");
+        p.check(op);
+        p.check("OBJECT FREQ k");
+        p.check(op);
+        p.check("OBJECT FREQ k");
+    }
 }

@@ -277,8 +277,10 @@ impl Keyspace {
     }
 
     /// Stores whole bytes as SET does (int/embstr/raw chosen by content),
-    /// dropping the TTL.
+    /// dropping the TTL. Like Redis's `setKey` it first looks the key up for
+    /// writing, which counts as an access (LRU/LFU).
     fn overwrite_string(&mut self, key: &[u8], value: &[u8]) {
+        self.lookup_write(key);
         self.set_key(key, Value::String(StringValue::from_bytes(value)), false);
     }
 
@@ -325,7 +327,7 @@ impl Keyspace {
         let now = self.now_ms();
         let deadline = opts.expiry.deadline(now, command)?;
         let old = if opts.get { self.get(key)? } else { None };
-        let exists = self.key_exists(key);
+        let exists = self.lookup_write(key).is_some();
         let refused = match opts.condition {
             SetCondition::Always => false,
             SetCondition::IfAbsent => exists,
@@ -522,7 +524,10 @@ impl Keyspace {
     /// # Complexity
     /// O(n) in the number of pairs.
     pub fn msetnx(&mut self, pairs: &[(&[u8], &[u8])]) -> bool {
-        if pairs.iter().any(|(key, _)| self.key_exists(key)) {
+        if pairs
+            .iter()
+            .any(|(key, _)| self.lookup_write(key).is_some())
+        {
             return false;
         }
         self.mset(pairs);
