@@ -11,6 +11,7 @@
 //! |---|---|---|
 //! | [`listpack`] | a sequence of strings and integers, walkable both ways | `listpack.c` |
 //! | [`intset`] | a sorted set of integers of one width | `intset.c` |
+//! | [`skiplist`] | (score, member) order with ranks, plus a member index | `t_zset.c` (`zsl*`) |
 //!
 //! Both have a `validate(deep)` check that never panics on arbitrary bytes
 //! and returns [`Corrupt`] with a short reason; [`fuzz`] holds the fuzz
@@ -20,9 +21,11 @@ use std::fmt;
 
 pub mod intset;
 pub mod listpack;
+pub mod skiplist;
 
 pub use intset::Intset;
 pub use listpack::{Elem, Listpack, Pos};
+pub use skiplist::SkipList;
 
 /// Why a byte buffer is not a valid encoding (a short static reason).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
