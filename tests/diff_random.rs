@@ -414,12 +414,7 @@ fn replies_match(name: &[u8], want: &[u8], got: &[u8]) -> bool {
 
 /// Commands left out for now, each with the known difference that would
 /// fail every run (remove the entry once it is fixed on main).
-const SKIP: &[&str] = &[
-    // `SET a v PX x FOO`: Redis checks every option word before parsing the
-    // number (syntax error); main parses the number first (fixed on the
-    // strings branch).
-    "set",
-];
+const SKIP: &[&str] = &[];
 
 /// A generated command: its grammar's argv, sometimes mutated.
 fn command() -> BoxedStrategy<Argv> {
