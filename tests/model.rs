@@ -137,6 +137,59 @@ enum Op {
     Persist(usize),
     Ttl(usize, TtlKind),
     ActiveExpire(usize),
+    IncrBy {
+        key: usize,
+        kind: IncrKind,
+        by: i64,
+    },
+    Append {
+        key: usize,
+        value: usize,
+    },
+    Strlen(usize),
+    GetRange {
+        key: usize,
+        start: i64,
+        end: i64,
+    },
+    SetRange {
+        key: usize,
+        offset: i64,
+        value: usize,
+    },
+    GetDel(usize),
+    GetSet {
+        key: usize,
+        value: usize,
+    },
+    GetEx {
+        key: usize,
+        expiry: Expiry,
+    },
+    SetNx {
+        key: usize,
+        value: usize,
+    },
+    SetEx {
+        key: usize,
+        ms: bool,
+        time: i64,
+        value: usize,
+    },
+    MSet {
+        pairs: Vec<(usize, usize)>,
+        nx: bool,
+    },
+    MGet(Vec<usize>),
+}
+
+/// Which counter command.
+#[derive(Debug, Clone, Copy)]
+enum IncrKind {
+    Incr,
+    Decr,
+    IncrBy,
+    DecrBy,
 }
 
 fn key() -> impl Strategy<Value = usize> {
@@ -223,6 +276,53 @@ fn expire_op() -> impl Strategy<Value = Op> {
     })
 }
 
+fn value() -> impl Strategy<Value = usize> {
+    0..VALUES.len()
+}
+
+/// Counter and range arguments: small, edge and overflow-prone numbers.
+fn number() -> impl Strategy<Value = i64> {
+    prop_oneof![
+        4 => -5i64..50,
+        1 => Just(i64::MAX),
+        1 => Just(i64::MIN),
+        1 => Just(i64::MAX - 1),
+        1 => Just(i64::MIN + 1),
+        1 => any::<i64>(),
+    ]
+}
+
+fn string_op() -> impl Strategy<Value = Op> {
+    let kind = prop_oneof![
+        Just(IncrKind::Incr),
+        Just(IncrKind::Decr),
+        Just(IncrKind::IncrBy),
+        Just(IncrKind::DecrBy),
+    ];
+    let offset = prop_oneof![4 => -1i64..60, 1 => Just(536_870_912i64), 1 => Just(i64::MIN)];
+    let getex = prop_oneof![
+        Just(Expiry::None),
+        Just(Expiry::Persist),
+        expiry().prop_filter("not for GETEX", |e| *e != Expiry::KeepTtl),
+    ];
+    let pairs = prop::collection::vec((key(), value()), 1..4);
+    prop_oneof![
+        4 => (key(), kind, number()).prop_map(|(key, kind, by)| Op::IncrBy { key, kind, by }),
+        2 => (key(), value()).prop_map(|(key, value)| Op::Append { key, value }),
+        1 => key().prop_map(Op::Strlen),
+        2 => (key(), number(), number()).prop_map(|(key, start, end)| Op::GetRange { key, start, end }),
+        2 => (key(), offset, value()).prop_map(|(key, offset, value)| Op::SetRange { key, offset, value }),
+        1 => key().prop_map(Op::GetDel),
+        1 => (key(), value()).prop_map(|(key, value)| Op::GetSet { key, value }),
+        2 => (key(), getex).prop_map(|(key, expiry)| Op::GetEx { key, expiry }),
+        1 => (key(), value()).prop_map(|(key, value)| Op::SetNx { key, value }),
+        2 => (key(), any::<bool>(), prop_oneof![Just(-1i64), Just(0), 1i64..3000, Just(i64::MAX / 1000 + 1), Just(i64::MAX)], value())
+            .prop_map(|(key, ms, time, value)| Op::SetEx { key, ms, time, value }),
+        2 => (pairs, any::<bool>()).prop_map(|(pairs, nx)| Op::MSet { pairs, nx }),
+        1 => keys().prop_map(Op::MGet),
+    ]
+}
+
 fn op() -> impl Strategy<Value = Op> {
     let db = prop_oneof![5 => 0..DBS, 1 => Just(16usize)];
     let swap_index = prop_oneof![6 => 0..DBS as i64, 1 => Just(-1i64), 1 => Just(16i64)];
@@ -255,6 +355,7 @@ fn op() -> impl Strategy<Value = Op> {
         2 => key().prop_map(Op::Persist),
         3 => (key(), ttl_kind).prop_map(|(k, kind)| Op::Ttl(k, kind)),
         1 => prop_oneof![Just(1usize), Just(20), Just(1000)].prop_map(Op::ActiveExpire),
+        12 => string_op(),
     ]
 }
 
@@ -263,6 +364,13 @@ struct Model {
     dbs: Vec<ModelDb>,
     selected: usize,
     clock: ManualClock,
+}
+
+/// Redis's `string2ll`: the canonical decimal form of an `i64` and nothing else.
+fn canonical_i64(bytes: &[u8]) -> Option<i64> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let n: i64 = text.parse().ok()?;
+    (n.to_string() == text).then_some(n)
 }
 
 fn same_object() -> Error {
@@ -488,6 +596,125 @@ impl Model {
         }
     }
 
+    /// INCR family: a missing key counts as 0; the TTL is kept.
+    fn incr(&mut self, key: &[u8], kind: IncrKind, by: i64) -> Result<i64, Error> {
+        let by = match kind {
+            IncrKind::Incr => 1,
+            IncrKind::Decr => -1,
+            IncrKind::IncrBy => by,
+            IncrKind::DecrBy if by == i64::MIN => {
+                return Err(Error::other("ERR decrement would overflow"));
+            }
+            IncrKind::DecrBy => -by,
+        };
+        let (old, ttl) = match self.live(key) {
+            None => (0, None),
+            Some((v, ttl)) => (canonical_i64(&v).ok_or(Error::NotInteger)?, ttl),
+        };
+        let new = old.checked_add(by).ok_or(Error::Overflow)?;
+        self.db()
+            .insert(key.to_vec(), (new.to_string().into_bytes(), ttl));
+        Ok(new)
+    }
+
+    fn append(&mut self, key: &[u8], value: &[u8]) -> usize {
+        let (mut v, ttl) = self.live(key).unwrap_or_default();
+        v.extend_from_slice(value);
+        let len = v.len();
+        self.db().insert(key.to_vec(), (v, ttl));
+        len
+    }
+
+    fn getrange(&self, key: &[u8], start: i64, end: i64) -> Vec<u8> {
+        let Some((v, _)) = self.live(key) else {
+            return Vec::new();
+        };
+        let len = v.len() as i128;
+        let (mut start, mut end) = (i128::from(start), i128::from(end));
+        if start < 0 && end < 0 && start > end {
+            return Vec::new();
+        }
+        if start < 0 {
+            start += len;
+        }
+        if end < 0 {
+            end += len;
+        }
+        let (start, end) = (start.max(0), end.max(0).min(len - 1));
+        if start > end || len == 0 {
+            return Vec::new();
+        }
+        v[start as usize..=end as usize].to_vec()
+    }
+
+    fn setrange(&mut self, key: &[u8], offset: i64, value: &[u8]) -> Result<usize, Error> {
+        if offset < 0 {
+            return Err(Error::OffsetOutOfRange);
+        }
+        let old = self.live(key);
+        if value.is_empty() {
+            return Ok(old.map_or(0, |(v, _)| v.len()));
+        }
+        let offset = offset as u64 as usize;
+        if offset as u64 + value.len() as u64 > 512 * 1024 * 1024 {
+            return Err(Error::StringTooLong);
+        }
+        let (mut v, ttl) = old.unwrap_or_default();
+        if v.len() < offset + value.len() {
+            v.resize(offset + value.len(), 0);
+        }
+        v[offset..offset + value.len()].copy_from_slice(value);
+        let len = v.len();
+        self.db().insert(key.to_vec(), (v, ttl));
+        Ok(len)
+    }
+
+    /// GETEX: the time is checked only when the key exists; a deadline not
+    /// after now deletes the key (its value is still returned).
+    fn getex(&mut self, key: &[u8], expiry: Expiry) -> Result<Option<Vec<u8>>, Error> {
+        let Some((v, _)) = self.live(key) else {
+            return Ok(None);
+        };
+        let deadline = self
+            .set_deadline(expiry)
+            .map_err(|_| Error::InvalidExpireTime("getex"))?;
+        if let Some(when) = deadline {
+            if when <= self.now() {
+                self.db().remove(key);
+            } else {
+                self.db().insert(key.to_vec(), (v.clone(), Some(when)));
+            }
+        } else if expiry == Expiry::Persist {
+            self.db().insert(key.to_vec(), (v.clone(), None));
+        }
+        Ok(Some(v))
+    }
+
+    fn setex(&mut self, key: &[u8], ms: bool, time: i64, value: &[u8]) -> Result<(), Error> {
+        let expiry = if ms {
+            Expiry::Px(time)
+        } else {
+            Expiry::Ex(time)
+        };
+        let name = if ms { "psetex" } else { "setex" };
+        let when = self
+            .set_deadline(expiry)
+            .map_err(|_| Error::InvalidExpireTime(name))?;
+        self.db().insert(key.to_vec(), (value.to_vec(), when));
+        Ok(())
+    }
+
+    /// MSET / MSETNX (which sets nothing when any key is live).
+    fn mset(&mut self, pairs: &[(&[u8], &[u8])], nx: bool) -> bool {
+        if nx && pairs.iter().any(|(k, _)| self.live(k).is_some()) {
+            return false;
+        }
+        for (k, v) in pairs {
+            self.db().insert(k.to_vec(), (v.to_vec(), None));
+        }
+        true
+    }
+
     fn ttl(&self, key: &[u8], kind: TtlKind) -> i64 {
         let at = match self.live(key) {
             None => return -2,
@@ -690,7 +917,94 @@ fn step_keys(ks: &mut Keyspace, m: &mut Model, op: &Op) -> Result<(), String> {
             }
             Ok(())
         }
-        _ => unreachable!("handled in step"),
+        _ => step_strings(ks, m, op),
+    }
+}
+
+fn step_strings(ks: &mut Keyspace, m: &mut Model, op: &Op) -> Result<(), String> {
+    match op {
+        Op::IncrBy { key, kind, by } => {
+            let k = KEYS[*key];
+            let got = match kind {
+                IncrKind::Incr => ks.incr(k),
+                IncrKind::Decr => ks.decr(k),
+                IncrKind::IncrBy => ks.incrby(k, *by),
+                IncrKind::DecrBy => ks.decrby(k, *by),
+            };
+            same(got, m.incr(k, *kind, *by))
+        }
+        Op::Append { key, value } => same(
+            ks.append(KEYS[*key], VALUES[*value]),
+            Ok(m.append(KEYS[*key], VALUES[*value])),
+        ),
+        Op::Strlen(key) => same(
+            ks.strlen(KEYS[*key]),
+            Ok(m.live(KEYS[*key]).map_or(0, |(v, _)| v.len())),
+        ),
+        Op::GetRange { key, start, end } => same(
+            ks.getrange(KEYS[*key], *start, *end),
+            Ok(m.getrange(KEYS[*key], *start, *end)),
+        ),
+        Op::SetRange { key, offset, value } => same(
+            ks.setrange(KEYS[*key], *offset, VALUES[*value]),
+            m.setrange(KEYS[*key], *offset, VALUES[*value]),
+        ),
+        Op::GetDel(key) => {
+            let want = m.live(KEYS[*key]).map(|(v, _)| v);
+            if want.is_some() {
+                m.db().remove(KEYS[*key]);
+            }
+            same(ks.getdel(KEYS[*key]), Ok(want))
+        }
+        Op::GetSet { key, value } => {
+            let want = m.live(KEYS[*key]).map(|(v, _)| v);
+            m.db()
+                .insert(KEYS[*key].to_vec(), (VALUES[*value].to_vec(), None));
+            same(ks.getset(KEYS[*key], VALUES[*value]), Ok(want))
+        }
+        Op::GetEx { key, expiry } => {
+            same(ks.getex(KEYS[*key], *expiry), m.getex(KEYS[*key], *expiry))
+        }
+        Op::SetNx { key, value } => {
+            let pairs = [(KEYS[*key], VALUES[*value])];
+            same(
+                ks.setnx(KEYS[*key], VALUES[*value]),
+                Ok(m.mset(&pairs, true)),
+            )
+        }
+        Op::SetEx {
+            key,
+            ms,
+            time,
+            value,
+        } => {
+            let (k, v) = (KEYS[*key], VALUES[*value]);
+            let got = if *ms {
+                ks.psetex(k, *time, v)
+            } else {
+                ks.setex(k, *time, v)
+            };
+            same(got, m.setex(k, *ms, *time, v))
+        }
+        Op::MSet { pairs, nx } => {
+            let pairs: Vec<(&[u8], &[u8])> =
+                pairs.iter().map(|&(k, v)| (KEYS[k], VALUES[v])).collect();
+            let got = if *nx {
+                ks.msetnx(&pairs)
+            } else {
+                ks.mset(&pairs);
+                true
+            };
+            same(Ok(got), Ok(m.mset(&pairs, *nx)))
+        }
+        Op::MGet(keys) => {
+            let want: Vec<_> = keys
+                .iter()
+                .map(|&k| m.live(KEYS[k]).map(|(v, _)| v))
+                .collect();
+            same(Ok(ks.mget(&names(keys))), Ok(want))
+        }
+        _ => unreachable!("handled in step or step_keys"),
     }
 }
 
