@@ -16,10 +16,12 @@ fn has(name: &str) -> bool {
     embedis::command::lookup(name.as_bytes()).is_some()
 }
 
-/// Compares `OBJECT ENCODING key` when embedis implements OBJECT.
+/// Compares `OBJECT ENCODING key` (and REFCOUNT, which tells Redis's
+/// shared small integers apart) when embedis implements OBJECT.
 fn enc(p: &mut Pair, key: &str) {
     if has("object") {
         p.check(&format!("OBJECT ENCODING {key}"));
+        p.check(&format!("OBJECT REFCOUNT {key}"));
     }
 }
 
@@ -202,6 +204,14 @@ fn nul_bytes_in_options_and_values() {
         "SETRANGE binary",
     );
     p.check_argv(&[b"GET", b"\x00k\r\n"], "GET binary after SETRANGE");
+    p.check_argv(&[b"SET", b"l1", b"a\x00b\r\nc\x00"], "SET l1 binary");
+    p.check_argv(&[b"SET", b"l2", b"\x00\x00b\nc"], "SET l2 binary");
+    p.check_argv(&[b"LCS", b"l1", b"l2"], "LCS binary");
+    p.check_argv(
+        &[b"LCS", b"l1", b"l2", b"IDX", b"WITHMATCHLEN"],
+        "LCS binary IDX",
+    );
+    p.check_argv(&[b"MGET", b"l1", b"\x00k\r\n", b"l2"], "MGET binary");
 }
 
 #[test]
@@ -856,5 +866,38 @@ fn lfu_access_counting() {
         p.check("OBJECT FREQ k");
         p.check(op);
         p.check("OBJECT FREQ k");
+        enc(&mut p, "k");
     }
+}
+
+/// Redis shares the integer objects 0..9999 unless `maxmemory` is set with
+/// an LRU/LFU policy; OBJECT REFCOUNT shows which values are shared after
+/// every way a string command can store an integer.
+#[test]
+fn shared_integers_under_lru_with_maxmemory() {
+    let mut config = Config::default();
+    config.maxmemory_policy = MaxmemoryPolicy::AllkeysLru;
+    config.maxmemory = 1 << 30;
+    let extra = ["--maxmemory-policy", "allkeys-lru", "--maxmemory", "1gb"];
+    let Some(mut p) = Pair::with(&extra, config) else {
+        return;
+    };
+    let ops = [
+        "SET k 5",
+        "INCR k",
+        "DECRBY k 3",
+        "INCRBY k 10000",
+        "GETSET k 7",
+        "MSET k 8",
+        "SETEX k 100 9",
+        "APPEND n 3",
+        "SET k 9999",
+        "INCR k",
+        "DECR k",
+    ];
+    for op in ops {
+        p.check(op);
+        enc(&mut p, "k");
+    }
+    enc(&mut p, "n");
 }
