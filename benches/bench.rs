@@ -9,7 +9,12 @@
 
 use criterion::{criterion_group, criterion_main};
 
+mod bitmap;
 mod keyspace;
 
-criterion_group!(benches, keyspace::register_benches);
+criterion_group!(
+    benches,
+    keyspace::register_benches,
+    bitmap::register_benches
+);
 criterion_main!(benches);

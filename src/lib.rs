@@ -44,6 +44,7 @@ pub use error::{Error, Result};
 pub use expire::ExpireCondition;
 pub use keys::ScanOptions;
 pub use keyspace::{Keyspace, Stats};
+pub use types::bitmap::{BitOp, BitUnit, BitfieldOp, BitfieldOverflow, BitfieldType, BitposRange};
 pub use types::string::{
     Expiry, LcsIdx, LcsMatch, SetCondition, SetOptions, SetOutcome, StringValue,
 };

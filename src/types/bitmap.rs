@@ -1,1 +1,0 @@
-//! Bitmaps: bit operations over string values.
