@@ -8,6 +8,7 @@ mod common;
 use std::cell::RefCell;
 
 use common::Pair;
+use embedis::{Config, MaxmemoryPolicy};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as PropConfig, TestCaseError, TestRunner};
 
@@ -514,6 +515,56 @@ fn bitfield_offsets_and_growth() {
             "BITFIELD w GET u64 0",
             "BITFIELD_RO w SET u8 0 1",
         ]);
+    }
+}
+
+/// Access counting under LFU with `lfu-log-factor 0` (each lookup adds
+/// exactly 1 to OBJECT FREQ): which bitmap commands touch which keys, and
+/// that in-place edits and BITOP overwrites keep the counter.
+#[test]
+fn lfu_access_counting() {
+    let mut config = Config::default();
+    config.maxmemory_policy = MaxmemoryPolicy::AllkeysLfu;
+    config.lfu_log_factor = 0;
+    config.maxmemory = 1 << 30;
+    let extra = [
+        "--maxmemory-policy",
+        "allkeys-lfu",
+        "--lfu-log-factor",
+        "0",
+        "--maxmemory",
+        "1gb",
+    ];
+    let Some(mut p) = Pair::with(&extra, config) else {
+        return;
+    };
+    let ops = [
+        "SETBIT k 3 1",
+        "SETBIT k 100 0",
+        "GETBIT k 3",
+        "GETBIT k x",
+        "BITCOUNT k",
+        "BITCOUNT k 0",
+        "BITPOS k 1 0 -1 BIT",
+        "BITPOS k 2",
+        "BITOP AND k k other",
+        "BITOP OR d k k",
+        "BITOP XOR k missing missing2",
+        "BITFIELD k GET u8 0",
+        "BITFIELD k INCRBY u8 0 1",
+        "BITFIELD k OVERFLOW FAIL INCRBY u8 0 1000",
+        "BITFIELD k GET u64 0",
+        "BITFIELD_RO k GET u8 0",
+        "BITFIELD_RO k SET u8 0 1",
+    ];
+    for op in ops {
+        p.check("SET k 100");
+        p.check("SET d abc");
+        for _ in 0..2 {
+            p.check(op);
+            p.check("OBJECT FREQ k");
+            p.check("OBJECT FREQ d");
+        }
     }
 }
 

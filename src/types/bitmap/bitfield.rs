@@ -371,7 +371,7 @@ mod tests {
         ] {
             assert_eq!(
                 BitfieldType::parse(bad).unwrap_err().to_string(),
-                &TYPE_ERR[..],
+                TYPE_ERR,
                 "{bad:?}"
             );
         }

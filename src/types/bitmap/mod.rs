@@ -354,6 +354,9 @@ impl Keyspace {
         if len == 0 {
             self.remove_emptied(dest);
         } else {
+            // Redis's setKey looks the destination up for writing first
+            // (expiry, access time) and an overwrite keeps an LFU counter.
+            self.lookup_write(dest);
             self.set_key(dest, Value::String(StringValue::Raw(result)), false);
         }
         Ok(len)
