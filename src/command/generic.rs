@@ -270,7 +270,7 @@ fn randomkey(ctx: &mut Ctx<'_>, _: &[&[u8]]) -> Result<Reply> {
 /// extra checks: no leading space, nothing after the digits (the argument
 /// ends at its first NUL byte), no overflow. A sign is allowed and `-n`
 /// wraps to `2^64 - n`; the empty string is cursor 0.
-fn parse_cursor(arg: &[u8]) -> Result<u64> {
+pub(super) fn parse_cursor(arg: &[u8]) -> Result<u64> {
     let invalid = || Error::other("ERR invalid cursor");
     let text = c_str(arg, usize::MAX);
     if text
