@@ -21,7 +21,12 @@ fn step(p: &mut Pair, line: &str, key: &str) {
 
 /// The top-level elements of an array reply, as raw RESP bytes, in order.
 fn elements(reply: &[u8]) -> Vec<Vec<u8>> {
-    assert_eq!(reply[0], b'*', "not an array: {}", String::from_utf8_lossy(reply));
+    assert_eq!(
+        reply[0],
+        b'*',
+        "not an array: {}",
+        String::from_utf8_lossy(reply)
+    );
     let mut pos = reply.iter().position(|&b| b == b'\n').unwrap() + 1;
     let mut out = Vec::new();
     while pos < reply.len() {
@@ -38,7 +43,10 @@ fn pair_map(reply: &[u8]) -> BTreeMap<Vec<u8>, Vec<u8>> {
     assert_eq!(items.len() % 2, 0);
     let mut map = BTreeMap::new();
     for kv in items.chunks(2) {
-        assert!(map.insert(kv[0].clone(), kv[1].clone()).is_none(), "repeated field");
+        assert!(
+            map.insert(kv[0].clone(), kv[1].clone()).is_none(),
+            "repeated field"
+        );
     }
     map
 }
@@ -419,7 +427,9 @@ fn hrandfield_structure() {
         "HRANDFIELD missing 5",
         "HRANDFIELD missing -5 WITHVALUES",
     ]);
-    let fields: BTreeSet<Vec<u8>> = (b'a'..=b'j').map(|c| format!("$1\r\n{}\r\n", c as char).into_bytes()).collect();
+    let fields: BTreeSet<Vec<u8>> = (b'a'..=b'j')
+        .map(|c| format!("$1\r\n{}\r\n", c as char).into_bytes())
+        .collect();
     let check_shape = |p: &mut Pair, line: &str, want_len: usize, distinct: bool, values: bool| {
         let (want, got) = both(p, line);
         for reply in [&want, &got] {
@@ -427,7 +437,10 @@ fn hrandfield_structure() {
             let per = if values { 2 } else { 1 };
             assert_eq!(items.len(), want_len * per, "`{line}` length");
             let names: Vec<&Vec<u8>> = items.iter().step_by(per).collect();
-            assert!(names.iter().all(|f| fields.contains(*f)), "`{line}` membership");
+            assert!(
+                names.iter().all(|f| fields.contains(*f)),
+                "`{line}` membership"
+            );
             if distinct {
                 let set: BTreeSet<_> = names.iter().collect();
                 assert_eq!(set.len(), names.len(), "`{line}` distinct");
@@ -438,7 +451,10 @@ fn hrandfield_structure() {
             for kv in w.chunks(2).chain(g.chunks(2)) {
                 // field "$1\r\nc\r\n" pairs with the value c - 'a' + 1.
                 let n = kv[0][4] - b'a' + 1;
-                assert_eq!(kv[1], format!("${}\r\n{n}\r\n", n.to_string().len()).into_bytes());
+                assert_eq!(
+                    kv[1],
+                    format!("${}\r\n{n}\r\n", n.to_string().len()).into_bytes()
+                );
             }
         }
     };
@@ -517,7 +533,10 @@ fn hscan_listpack_and_hashtable() {
         "HSCAN lp \" 0\"",
         "HSCAN lp 1x",
     ]);
-    p.check_argv(&[b"HSCAN", b"lp", b"0", b"COUNT\x00x", b"3"], "NUL in keyword");
+    p.check_argv(
+        &[b"HSCAN", b"lp", b"0", b"COUNT\x00x", b"3"],
+        "NUL in keyword",
+    );
     let mut line = String::from("HSET ht");
     for i in 0..700 {
         line.push_str(&format!(" field:{i} {i}"));

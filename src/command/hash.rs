@@ -84,7 +84,9 @@ fn hget(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
 
 fn hmget(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
     let values = ctx.ks.hmget(argv[1], &argv[2..])?;
-    Ok(Reply::Array(values.into_iter().map(Reply::bulk_or_nil).collect()))
+    Ok(Reply::Array(
+        values.into_iter().map(Reply::bulk_or_nil).collect(),
+    ))
 }
 
 fn hdel(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {

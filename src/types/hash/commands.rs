@@ -31,6 +31,9 @@ impl Default for HashScanOptions {
     }
 }
 
+/// The pairs a hash command returns, as owned bytes.
+pub type FieldValues = Vec<(Vec<u8>, Vec<u8>)>;
+
 /// Largest |count| HRANDFIELD serves; Redis streams any count, we build
 /// the reply in memory.
 const MAX_RANDOM_COUNT: u64 = 1 << 32;
@@ -72,10 +75,7 @@ impl Keyspace {
         let h = self.write_typed_or_insert(key, as_hash, new_hash)?;
         let lens = pairs.iter().flat_map(|(f, v)| [f.len(), v.len()]);
         h.prepare_for(lens.clone().max().unwrap_or(0), lens.sum(), limits);
-        let created = pairs
-            .iter()
-            .filter(|(f, v)| h.set(f, v, limits))
-            .count();
+        let created = pairs.iter().filter(|(f, v)| h.set(f, v, limits)).count();
         self.signal_modified(key);
         Ok(created)
     }
@@ -110,7 +110,11 @@ impl Keyspace {
         if h.contains(field) {
             return Ok(false);
         }
-        h.prepare_for(field.len().max(value.len()), field.len() + value.len(), limits);
+        h.prepare_for(
+            field.len().max(value.len()),
+            field.len() + value.len(),
+            limits,
+        );
         h.set(field, value, limits);
         self.signal_modified(key);
         Ok(true)
@@ -271,7 +275,7 @@ impl Keyspace {
     ///
     /// # Errors
     /// [`Error::WrongType`] when the key holds another type.
-    pub fn hgetall(&mut self, key: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+    pub fn hgetall(&mut self, key: &[u8]) -> Result<FieldValues> {
         let h = self.read_typed(key, as_hash)?;
         Ok(h.map_or_else(Vec::new, |h| h.iter().map(owned).collect()))
     }
@@ -379,20 +383,11 @@ impl Keyspace {
     ///
     /// # Errors
     /// As [`Keyspace::hrandfield_count`].
-    pub fn hrandfield_withvalues(
-        &mut self,
-        key: &[u8],
-        count: i64,
-    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+    pub fn hrandfield_withvalues(&mut self, key: &[u8], count: i64) -> Result<FieldValues> {
         self.random_fields(key, count, true)
     }
 
-    fn random_fields(
-        &mut self,
-        key: &[u8],
-        count: i64,
-        values: bool,
-    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+    fn random_fields(&mut self, key: &[u8], count: i64, values: bool) -> Result<FieldValues> {
         let mut rng = self.command_rng();
         let Some(h) = self.read_typed(key, as_hash)? else {
             return Ok(Vec::new());
@@ -432,7 +427,7 @@ impl Keyspace {
         key: &[u8],
         cursor: u64,
         opts: &HashScanOptions,
-    ) -> Result<(u64, Vec<(Vec<u8>, Vec<u8>)>)> {
+    ) -> Result<(u64, FieldValues)> {
         let glob = opts
             .pattern
             .as_deref()

@@ -30,7 +30,7 @@ mod table;
 #[cfg(test)]
 mod tests;
 
-pub use self::commands::HashScanOptions;
+pub use self::commands::{FieldValues, HashScanOptions};
 pub use self::table::FieldTable;
 
 use rand::Rng;
@@ -89,7 +89,8 @@ fn lp_find(lp: &Listpack, field: &[u8]) -> Option<Pos> {
 
 /// The value entry following a field entry.
 fn lp_value(lp: &Listpack, field_pos: Pos) -> Pos {
-    lp.next_pos(field_pos).expect("a hash listpack pairs every field")
+    lp.next_pos(field_pos)
+        .expect("a hash listpack pairs every field")
 }
 
 /// Iterator over a hash's (field, value) pairs, as borrowed elements.
@@ -304,7 +305,12 @@ impl HashValue {
     /// is walked from its last position down, `count` positions per call,
     /// with the keyspace SCAN's cursor scheme (every field present for the
     /// whole scan is returned at least once).
-    pub fn scan(&self, cursor: u64, count: usize, pattern: Option<&Glob>) -> (u64, Vec<(Elem<'_>, Elem<'_>)>) {
+    pub fn scan(
+        &self,
+        cursor: u64,
+        count: usize,
+        pattern: Option<&Glob>,
+    ) -> (u64, Vec<(Elem<'_>, Elem<'_>)>) {
         let keep = |f: &Elem<'_>| {
             pattern.is_none_or(|g| match *f {
                 Elem::Str(s) => g.matches(s),

@@ -118,7 +118,9 @@ impl FieldTable {
     pub fn find(&self, field: &[u8]) -> Option<usize> {
         let entries = &self.entries;
         self.index
-            .find(self.hash(field), |&i| field_of(&entries[i as usize]) == field)
+            .find(self.hash(field), |&i| {
+                field_of(&entries[i as usize]) == field
+            })
             .map(|&i| i as usize)
     }
 

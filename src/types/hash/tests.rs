@@ -5,10 +5,11 @@ use crate::error::Error;
 use crate::keyspace::Keyspace;
 
 fn ks_with(entries: usize, value: usize) -> Keyspace {
-    let mut config = Config::default();
-    config.hash_max_listpack_entries = entries;
-    config.hash_max_listpack_value = value;
-    Keyspace::new(config)
+    Keyspace::new(Config {
+        hash_max_listpack_entries: entries,
+        hash_max_listpack_value: value,
+        ..Config::default()
+    })
 }
 
 fn enc(ks: &mut Keyspace, key: &[u8]) -> Option<Encoding> {
@@ -35,7 +36,8 @@ fn duplicates_in_one_hset_do_not_convert() {
 fn entries_and_value_limits_convert_once() {
     let mut ks = ks_with(4, 8);
     for i in 0..4 {
-        ks.hset(b"k", &[(format!("f{i}").as_bytes(), b"v")]).unwrap();
+        ks.hset(b"k", &[(format!("f{i}").as_bytes(), b"v")])
+            .unwrap();
     }
     assert_eq!(enc(&mut ks, b"k"), Some(Encoding::Listpack));
     ks.hset(b"k", &[(b"f4", b"v")]).unwrap();
@@ -54,7 +56,8 @@ fn entries_and_value_limits_convert_once() {
 fn lowered_limit_converts_at_next_write() {
     let mut ks = ks_with(512, 64);
     for i in 0..10 {
-        ks.hset(b"k", &[(format!("f{i}").as_bytes(), b"v")]).unwrap();
+        ks.hset(b"k", &[(format!("f{i}").as_bytes(), b"v")])
+            .unwrap();
     }
     ks.config_mut().hash_max_listpack_entries = 4;
     assert!(!ks.hsetnx(b"k", b"f0", b"x").unwrap());
@@ -73,10 +76,7 @@ fn integers_round_trip_and_counters() {
         assert_eq!(ks.hstrlen(b"k", b"1").unwrap(), 3);
         assert_eq!(ks.hincrby(b"k", b"1", 2).unwrap(), -10);
         assert_eq!(ks.hincrby(b"k", b"x", 1).unwrap(), 8);
-        assert_eq!(
-            ks.hincrby(b"k", b"1", i64::MIN),
-            Err(Error::Overflow)
-        );
+        assert_eq!(ks.hincrby(b"k", b"1", i64::MIN), Err(Error::Overflow));
         ks.hset(b"k", &[(b"s", b"-0")]).unwrap();
         assert_eq!(
             ks.hincrby(b"k", b"s", 1),
