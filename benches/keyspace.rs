@@ -64,6 +64,19 @@ pub(crate) fn register_benches(c: &mut Criterion) {
             ks.set(&keys[i], b"value-9876543210", &opts).unwrap();
         });
     });
+    let counters: Vec<Vec<u8>> = (0..4096)
+        .map(|i| format!("counter:{i}").into_bytes())
+        .collect();
+    for k in &counters {
+        ks.set(k, b"0", &SetOptions::default()).unwrap();
+    }
+    g.bench_function("incr/int/1M", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            i = (i + 1) & 4095;
+            black_box(ks.incr(&counters[i]).unwrap())
+        });
+    });
     g.bench_function("set/new/embstr/1M", |b| {
         let opts = SetOptions::default();
         b.iter_batched_ref(
