@@ -12,6 +12,7 @@
 //! | [`listpack`] | a sequence of strings and integers, walkable both ways | `listpack.c` |
 //! | [`intset`] | a sorted set of integers of one width | `intset.c` |
 //! | [`skiplist`] | (score, member) order with ranks, plus a member index | `t_zset.c` (`zsl*`) |
+//! | [`quicklist`] | a list as a sequence of listpack nodes | `quicklist.c` |
 //!
 //! Both have a `validate(deep)` check that never panics on arbitrary bytes
 //! and returns [`Corrupt`] with a short reason; [`fuzz`] holds the fuzz
@@ -21,10 +22,12 @@ use std::fmt;
 
 pub mod intset;
 pub mod listpack;
+pub mod quicklist;
 pub mod skiplist;
 
 pub use intset::Intset;
 pub use listpack::{Elem, Listpack, Pos};
+pub use quicklist::Quicklist;
 pub use skiplist::SkipList;
 
 /// Why a byte buffer is not a valid encoding (a short static reason).
