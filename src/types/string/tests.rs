@@ -233,3 +233,37 @@ fn lcs_results() {
     assert!(err.to_string().contains("exceeds proto-max-bulk-len"));
     assert!(lcs_compute(b"ohmytext", b"mynewtext", LcsWant::Len, limit + 1).is_ok());
 }
+
+#[test]
+fn wrong_type_leaves_the_key_alone() {
+    let (mut ks, _) = ks_at(0);
+    ks.hset(b"h", &[(b"f", b"v")]).unwrap();
+    let get = SetOptions {
+        get: true,
+        ..Default::default()
+    };
+    assert_eq!(ks.get(b"h"), Err(Error::WrongType));
+    assert_eq!(ks.set(b"h", b"x", &get), Err(Error::WrongType));
+    assert_eq!(ks.getset(b"h", b"x"), Err(Error::WrongType));
+    assert_eq!(ks.getdel(b"h"), Err(Error::WrongType));
+    assert_eq!(ks.getex(b"h", Expiry::Persist), Err(Error::WrongType));
+    assert_eq!(ks.incr(b"h"), Err(Error::WrongType));
+    assert_eq!(ks.incrbyfloat(b"h", b"x"), Err(Error::WrongType));
+    assert_eq!(ks.append(b"h", b"x"), Err(Error::WrongType));
+    assert_eq!(ks.strlen(b"h"), Err(Error::WrongType));
+    assert_eq!(ks.getrange(b"h", 0, -1), Err(Error::WrongType));
+    assert_eq!(ks.setrange(b"h", 0, b""), Err(Error::WrongType));
+    assert_eq!(ks.setrange(b"h", -1, b"x"), Err(Error::OffsetOutOfRange));
+    assert!(ks.lcs(b"h", b"nokey").is_err());
+    assert_eq!(ks.mget(&[b"h"]), vec![None]);
+    assert!(!ks.msetnx(&[(b"a", b"1"), (b"h", b"2")]));
+    assert!(!ks.setnx(b"h", b"x").unwrap());
+    assert_eq!(
+        ks.lookup_quiet(b"h").unwrap().value.value_type().as_str(),
+        "hash"
+    );
+    // Whole-value writes replace any type.
+    ks.mset(&[(b"h", b"s")]);
+    assert_eq!(ks.get(b"h").unwrap(), Some(b"s".to_vec()));
+    ks.validate().unwrap();
+}
