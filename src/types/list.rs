@@ -1,18 +1,709 @@
-//! A list: quicklist of listpack nodes (7.0 always reports `quicklist`).
+//! Lists: a quicklist of listpack nodes (Redis 7.0 always reports OBJECT
+//! ENCODING `quicklist`), and the typed list commands on [`Keyspace`].
 //!
-//! Placeholder: the type is uninhabited until its issue lands, so the
-//! keyspace can already name it in [`crate::Value`] and every `match` on a
-//! value is complete.
+//! # Thresholds
+//!
+//! A list takes `list-max-listpack-size` (node fill) and
+//! `list-compress-depth` from the configuration when it is created and
+//! keeps them, as Redis does: a later CONFIG SET only affects new lists.
+//! Lists never change encoding in 7.0; a list that becomes empty is
+//! deleted.
+//!
+//! # Compatibility
+//!
+//! Redis 7.0.15 `t_list.c`. The blocking commands (BLPOP, BRPOP, BLMOVE,
+//! BRPOPLPUSH, BLMPOP) live in the command layer and reply as if their
+//! timeout had expired when there is nothing to pop.
 
-use crate::value::Encoding;
+use crate::encoding::quicklist::Quicklist;
+use crate::encoding::{Elem, Listpack};
+use crate::error::{Error, Result};
+use crate::keyspace::Keyspace;
+use crate::value::{Encoding, Value};
 
-/// The value of a list: quicklist of listpack nodes (7.0 always reports `quicklist`).
+/// The value of a list.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ListValue {}
+pub struct ListValue {
+    ql: Quicklist,
+}
+
+/// An end of a list: LEFT is the head, RIGHT the tail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    /// The head (LPUSH, LPOP, `LEFT`).
+    Left,
+    /// The tail (RPUSH, RPOP, `RIGHT`).
+    Right,
+}
+
+/// LPOS options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LposOptions {
+    /// Which match to start from: 1 = first from the head, -1 = first from
+    /// the tail (never 0).
+    pub rank: i64,
+    /// How many matches to return; 0 = all.
+    pub count: usize,
+    /// How many elements to scan at most; 0 = all.
+    pub maxlen: usize,
+}
+
+impl Default for LposOptions {
+    fn default() -> Self {
+        LposOptions {
+            rank: 1,
+            count: 1,
+            maxlen: 0,
+        }
+    }
+}
 
 impl ListValue {
-    /// The encoding OBJECT ENCODING reports.
+    /// An empty list with the given node fill and compress depth.
+    pub fn new(fill: i64, compress_depth: usize) -> Self {
+        ListValue {
+            ql: Quicklist::new(fill, compress_depth),
+        }
+    }
+
+    /// Wraps a quicklist.
+    pub fn from_quicklist(ql: Quicklist) -> Self {
+        ListValue { ql }
+    }
+
+    /// The encoding OBJECT ENCODING reports (always `quicklist` in 7.0).
     pub fn encoding(&self) -> Encoding {
-        match *self {}
+        Encoding::Quicklist
+    }
+
+    /// The underlying quicklist.
+    pub fn quicklist(&self) -> &Quicklist {
+        &self.ql
+    }
+
+    /// The number of elements.
+    pub fn len(&self) -> usize {
+        self.ql.len()
+    }
+
+    /// Whether the list is empty (only transiently: empty lists are deleted).
+    pub fn is_empty(&self) -> bool {
+        self.ql.is_empty()
+    }
+
+    /// Elements from head to tail, as bytes.
+    pub fn to_vec(&self) -> Vec<Vec<u8>> {
+        self.ql.iter().map(|e| e.to_vec()).collect()
+    }
+
+    fn push(&mut self, end: End, value: &[u8]) {
+        match end {
+            End::Left => self.ql.push_front(value),
+            End::Right => self.ql.push_back(value),
+        }
+    }
+
+    fn pop(&mut self, end: End) -> Option<Vec<u8>> {
+        match end {
+            End::Left => self.ql.pop_front(),
+            End::Right => self.ql.pop_back(),
+        }
+    }
+
+    /// Pops up to `count` elements from `end`, in pop order.
+    fn pop_many(&mut self, end: End, count: usize) -> Vec<Vec<u8>> {
+        let n = count.min(self.len());
+        let out = match end {
+            End::Left => self.ql.iter().take(n).map(|e| e.to_vec()).collect(),
+            End::Right => self
+                .ql
+                .iter_at(-1, true)
+                .take(n)
+                .map(|e| e.to_vec())
+                .collect(),
+        };
+        match end {
+            End::Left => self.ql.remove_range(0, n),
+            End::Right => self.ql.remove_range(-(n as i64), n),
+        };
+        out
+    }
+
+    /// Elements between `start` and `stop` inclusive with LRANGE's index
+    /// rules.
+    fn range(&self, start: i64, stop: i64) -> Vec<Vec<u8>> {
+        let Some((start, len)) = clamp_range(self.len(), start, stop) else {
+            return Vec::new();
+        };
+        self.ql
+            .iter_at(start as i64, false)
+            .take(len)
+            .map(|e| e.to_vec())
+            .collect()
+    }
+
+    /// Indexes of matches for LPOS.
+    fn positions(&self, element: &[u8], opts: LposOptions) -> Vec<usize> {
+        let reverse = opts.rank < 0;
+        let skip = opts.rank.unsigned_abs() - 1;
+        let n = self.len();
+        let scan = if opts.maxlen == 0 {
+            n
+        } else {
+            opts.maxlen.min(n)
+        };
+        let start = if reverse { -1 } else { 0 };
+        let mut out = Vec::new();
+        let mut matches = 0u64;
+        for (i, elem) in self.ql.iter_at(start, reverse).take(scan).enumerate() {
+            if !elem.matches(element) {
+                continue;
+            }
+            matches += 1;
+            if matches <= skip {
+                continue;
+            }
+            out.push(if reverse { n - 1 - i } else { i });
+            if opts.count != 0 && out.len() >= opts.count {
+                break;
+            }
+        }
+        out
+    }
+}
+
+/// LRANGE/LTRIM index arithmetic: the first index and the number of
+/// elements of `[start, stop]` in a list of `len`, None when empty.
+fn clamp_range(len: usize, start: i64, stop: i64) -> Option<(usize, usize)> {
+    let n = len as i64;
+    let mut start = if start < 0 {
+        start.saturating_add(n)
+    } else {
+        start
+    };
+    let mut stop = if stop < 0 {
+        stop.saturating_add(n)
+    } else {
+        stop
+    };
+    start = start.max(0);
+    if start > stop || start >= n {
+        return None;
+    }
+    stop = stop.min(n - 1);
+    Some((start as usize, (stop - start + 1) as usize))
+}
+
+fn as_list(v: &mut Value) -> Option<&mut ListValue> {
+    match v {
+        Value::List(l) => Some(l),
+        _ => None,
+    }
+}
+
+/// The reply of a pop with a key name (LMPOP, BLPOP...): the key and the
+/// elements popped.
+pub type KeyedPop = (Vec<u8>, Vec<Vec<u8>>);
+
+impl Keyspace {
+    fn new_list_maker(&self) -> impl FnOnce() -> Value + use<> {
+        let fill = self.config.list_max_listpack_size;
+        let depth = self.config.list_compress_depth;
+        move || Value::List(ListValue::new(fill, depth))
+    }
+
+    /// Checks that `key` is absent or a list, looking it up as a read
+    /// (`write == false`) or write command would; true when it exists.
+    /// Commands use it to order their errors as Redis does (key before a
+    /// malformed index).
+    ///
+    /// # Errors
+    /// [`Error::WrongType`] when the key holds another type.
+    pub(crate) fn list_probe(&mut self, key: &[u8], write: bool) -> Result<bool> {
+        let found = if write {
+            self.write_typed(key, as_list)?
+        } else {
+            self.read_typed(key, as_list)?
+        };
+        Ok(found.is_some())
+    }
+
+    fn push_generic(&mut self, key: &[u8], values: &[&[u8]], end: End, xx: bool) -> Result<usize> {
+        let list = if xx {
+            match self.write_typed(key, as_list)? {
+                Some(l) => l,
+                None => return Ok(0),
+            }
+        } else {
+            let make = self.new_list_maker();
+            self.write_typed_or_insert(key, as_list, make)?
+        };
+        for v in values {
+            list.push(end, v);
+        }
+        let len = list.len();
+        self.signal_modified(key);
+        Ok(len)
+    }
+
+    /// Prepends elements (each in turn, so the last ends up first),
+    /// creating the list if needed; returns the new length.
+    ///
+    /// ```text
+    /// LPUSH key element [element ...]
+    /// ```
+    /// O(1) per element.
+    ///
+    /// # Errors
+    /// [`Error::WrongType`] when the key holds another type.
+    pub fn lpush(&mut self, key: &[u8], values: &[&[u8]]) -> Result<usize> {
+        self.push_generic(key, values, End::Left, false)
+    }
+
+    /// Appends elements, creating the list if needed; returns the new length.
+    ///
+    /// ```text
+    /// RPUSH key element [element ...]
+    /// ```
+    /// O(1) per element.
+    ///
+    /// # Errors
+    /// [`Error::WrongType`] when the key holds another type.
+    pub fn rpush(&mut self, key: &[u8], values: &[&[u8]]) -> Result<usize> {
+        self.push_generic(key, values, End::Right, false)
+    }
+
+    /// LPUSH only when the list exists; returns the new length, 0 if absent.
+    ///
+    /// ```text
+    /// LPUSHX key element [element ...]
+    /// ```
+    /// O(1) per element.
+    ///
+    /// # Errors
+    /// [`Error::WrongType`] when the key holds another type.
+    pub fn lpushx(&mut self, key: &[u8], values: &[&[u8]]) -> Result<usize> {
+        self.push_generic(key, values, End::Left, true)
+    }
+
+    /// RPUSH only when the list exists; returns the new length, 0 if absent.
+    ///
+    /// ```text
+    /// RPUSHX key element [element ...]
+    /// ```
+    /// O(1) per element.
+    ///
+    /// # Errors
+    /// [`Error::WrongType`] when the key holds another type.
+    pub fn rpushx(&mut self, key: &[u8], values: &[&[u8]]) -> Result<usize> {
+        self.push_generic(key, values, End::Right, true)
+    }
+
+    /// Pops from `end`: one element when `count` is None, else up to
+    /// `count`. None when the key does not exist; `Some(vec![])` for a count
+    /// of 0 on an existing list.
+    fn pop_generic(
+        &mut self,
+        key: &[u8],
+        end: End,
+        count: Option<usize>,
+    ) -> Result<Option<Vec<Vec<u8>>>> {
+        let Some(list) = self.write_typed(key, as_list)? else {
+            return Ok(None);
+        };
+        let popped = match count {
+            Some(0) => return Ok(Some(Vec::new())),
+            None => vec![list.pop(end).expect("lists are never empty")],
+            Some(n) => list.pop_many(end, n),
+        };
+        self.after_removal(key);
+        Ok(Some(popped))
+    }
+
+    /// Deletes `key` if its list became empty and records the change.
+    fn after_removal(&mut self, key: &[u8]) {
+        let empty = matches!(
+            self.db().map.get(key).map(|e| &e.value),
+            Some(Value::List(l)) if l.is_empty()
+        );
+        if empty {
+            self.remove_emptied(key);
+        } else {
+            self.signal_modified(key);
+        }
+    }
+
+    /// Removes and returns elements from the head: one when `count` is None,
+    /// else up to `count` (0 gives an empty vector). None when the key does
+    /// not exist.
+    ///
+    /// ```text
+    /// LPOP key [count]
+    /// ```
+    /// O(n) in the number of elements returned.
+    ///
+    /// # Errors
+    /// [`Error::WrongType`] when the key holds another type.
+    pub fn lpop(&mut self, key: &[u8], count: Option<usize>) -> Result<Option<Vec<Vec<u8>>>> {
+        self.pop_generic(key, End::Left, count)
+    }
+
+    /// [`Keyspace::lpop`] from the tail (elements in pop order).
+    ///
+    /// ```text
+    /// RPOP key [count]
+    /// ```
+    /// O(n) in the number of elements returned.
+    ///
+    /// # Errors
+    /// [`Error::WrongType`] when the key holds another type.
+    pub fn rpop(&mut self, key: &[u8], count: Option<usize>) -> Result<Option<Vec<Vec<u8>>>> {
+        self.pop_generic(key, End::Right, count)
+    }
+
+    /// The length of the list (0 when absent).
+    ///
+    /// ```text
+    /// LLEN key
+    /// ```
+    /// O(1).
+    ///
+    /// # Errors
+    /// [`Error::WrongType`] when the key holds another type.
+    pub fn llen(&mut self, key: &[u8]) -> Result<usize> {
+        Ok(self.read_typed(key, as_list)?.map_or(0, |l| l.len()))
+    }
+
+    /// The element at `index` (negative counts from the tail).
+    ///
+    /// ```text
+    /// LINDEX key index
+    /// ```
+    /// O(n) in the distance from the nearer end.
+    ///
+    /// # Errors
+    /// [`Error::WrongType`] when the key holds another type.
+    pub fn lindex(&mut self, key: &[u8], index: i64) -> Result<Option<Vec<u8>>> {
+        let Some(list) = self.read_typed(key, as_list)? else {
+            return Ok(None);
+        };
+        Ok(list.ql.get(index).map(|e| e.to_vec()))
+    }
+
+    /// Replaces the element at `index`.
+    ///
+    /// ```text
+    /// LSET key index element
+    /// ```
+    /// O(n) in the distance from the nearer end.
+    ///
+    /// # Errors
+    /// [`Error::NoSuchKey`] when the key is absent, [`Error::WrongType`],
+    /// [`Error::IndexOutOfRange`] when `index` is outside the list.
+    pub fn lset(&mut self, key: &[u8], index: i64, value: &[u8]) -> Result<()> {
+        let list = self.write_typed(key, as_list)?.ok_or(Error::NoSuchKey)?;
+        if !list.ql.replace(index, value) {
+            return Err(Error::IndexOutOfRange);
+        }
+        self.signal_modified(key);
+        Ok(())
+    }
+
+    /// The elements from `start` to `stop` inclusive (negative indexes count
+    /// from the tail; out-of-range ends are clipped).
+    ///
+    /// ```text
+    /// LRANGE key start stop
+    /// ```
+    /// O(s + n): s to reach `start`, n elements returned.
+    ///
+    /// # Errors
+    /// [`Error::WrongType`] when the key holds another type.
+    pub fn lrange(&mut self, key: &[u8], start: i64, stop: i64) -> Result<Vec<Vec<u8>>> {
+        Ok(self
+            .read_typed(key, as_list)?
+            .map_or_else(Vec::new, |l| l.range(start, stop)))
+    }
+
+    /// Keeps only the elements from `start` to `stop` (LRANGE's rules),
+    /// deleting the key when nothing is left.
+    ///
+    /// ```text
+    /// LTRIM key start stop
+    /// ```
+    /// O(n) in the number of elements removed.
+    ///
+    /// # Errors
+    /// [`Error::WrongType`] when the key holds another type.
+    pub fn ltrim(&mut self, key: &[u8], start: i64, stop: i64) -> Result<()> {
+        let Some(list) = self.write_typed(key, as_list)? else {
+            return Ok(());
+        };
+        let len = list.len();
+        let (ltrim, rtrim) = match clamp_range(len, start, stop) {
+            None => (len, 0),
+            Some((first, n)) => (first, len - first - n),
+        };
+        list.ql.remove_range(0, ltrim);
+        list.ql.remove_range(-(rtrim as i64), rtrim);
+        self.after_removal(key);
+        Ok(())
+    }
+
+    /// Removes elements equal to `element`: the first `count` from the head
+    /// (count > 0), the last `-count` from the tail (count < 0) or all
+    /// (count = 0); returns how many were removed.
+    ///
+    /// ```text
+    /// LREM key count element
+    /// ```
+    /// O(n).
+    ///
+    /// # Errors
+    /// [`Error::WrongType`] when the key holds another type.
+    pub fn lrem(&mut self, key: &[u8], count: i64, element: &[u8]) -> Result<usize> {
+        let Some(list) = self.write_typed(key, as_list)? else {
+            return Ok(0);
+        };
+        let limit = usize::try_from(count.unsigned_abs()).unwrap_or(usize::MAX);
+        let removed = list.ql.remove_matching(element, limit, count < 0);
+        if removed > 0 {
+            self.after_removal(key);
+        }
+        Ok(removed)
+    }
+
+    /// Inserts `element` before (or after) the first element equal to
+    /// `pivot`; returns the new length, -1 when the pivot is not found and 0
+    /// when the key does not exist.
+    ///
+    /// ```text
+    /// LINSERT key BEFORE|AFTER pivot element
+    /// ```
+    /// O(n) to find the pivot.
+    ///
+    /// # Errors
+    /// [`Error::WrongType`] when the key holds another type.
+    pub fn linsert(
+        &mut self,
+        key: &[u8],
+        after: bool,
+        pivot: &[u8],
+        element: &[u8],
+    ) -> Result<i64> {
+        let Some(list) = self.write_typed(key, as_list)? else {
+            return Ok(0);
+        };
+        let Some(index) = list.ql.iter().position(|e| e.matches(pivot)) else {
+            return Ok(-1);
+        };
+        list.ql.insert(index as i64, element, after);
+        let len = list.len() as i64;
+        self.signal_modified(key);
+        Ok(len)
+    }
+
+    /// Indexes of elements equal to `element` (always counted from the
+    /// head), following `opts`; empty when the key does not exist.
+    ///
+    /// ```text
+    /// LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len]
+    /// ```
+    /// O(n).
+    ///
+    /// # Errors
+    /// [`Error::WrongType`] when the key holds another type.
+    pub fn lpos(&mut self, key: &[u8], element: &[u8], opts: LposOptions) -> Result<Vec<usize>> {
+        Ok(self
+            .read_typed(key, as_list)?
+            .map_or_else(Vec::new, |l| l.positions(element, opts)))
+    }
+
+    /// Pops an element from `from` of `source` and pushes it to `to` of
+    /// `destination` (which may be the same list); returns the element, None
+    /// when `source` does not exist.
+    ///
+    /// ```text
+    /// LMOVE source destination LEFT|RIGHT LEFT|RIGHT
+    /// ```
+    /// O(1).
+    ///
+    /// # Errors
+    /// [`Error::WrongType`] when either key holds another type (nothing
+    /// moves).
+    pub fn lmove(
+        &mut self,
+        source: &[u8],
+        destination: &[u8],
+        from: End,
+        to: End,
+    ) -> Result<Option<Vec<u8>>> {
+        if self.write_typed(source, as_list)?.is_none() {
+            return Ok(None);
+        }
+        self.write_typed(destination, as_list)?;
+        let list = self.write_typed(source, as_list)?.expect("checked above");
+        let value = list.pop(from).expect("lists are never empty");
+        if source == destination {
+            list.push(to, &value);
+            self.signal_modified(source);
+            return Ok(Some(value));
+        }
+        let make = self.new_list_maker();
+        self.write_typed_or_insert(destination, as_list, make)?
+            .push(to, &value);
+        self.signal_modified(destination);
+        self.after_removal(source);
+        Ok(Some(value))
+    }
+
+    /// LMOVE source destination RIGHT LEFT.
+    ///
+    /// ```text
+    /// RPOPLPUSH source destination
+    /// ```
+    /// O(1).
+    ///
+    /// # Errors
+    /// [`Error::WrongType`] when either key holds another type.
+    pub fn rpoplpush(&mut self, source: &[u8], destination: &[u8]) -> Result<Option<Vec<u8>>> {
+        self.lmove(source, destination, End::Right, End::Left)
+    }
+
+    /// Pops up to `count` elements from `end` of the first non-empty list
+    /// among `keys`; returns its name and the elements, None when all are
+    /// absent.
+    ///
+    /// ```text
+    /// LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]
+    /// ```
+    /// O(k + n): k keys probed, n elements returned.
+    ///
+    /// # Errors
+    /// [`Error::WrongType`] when a key reached before the first list holds
+    /// another type.
+    pub fn lmpop(&mut self, keys: &[&[u8]], end: End, count: usize) -> Result<Option<KeyedPop>> {
+        for key in keys {
+            if let Some(popped) = self.pop_generic(key, end, Some(count))? {
+                return Ok(Some((key.to_vec(), popped)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The node listpacks of a list (for DUMP-style inspection and tests).
+    ///
+    /// # Errors
+    /// [`Error::WrongType`] when the key holds another type.
+    pub fn list_nodes(&mut self, key: &[u8]) -> Result<Option<Vec<Listpack>>> {
+        self.lookup_quiet(key)
+            .map(|e| match &e.value {
+                Value::List(l) => Ok(l.ql.nodes().cloned().collect()),
+                _ => Err(Error::WrongType),
+            })
+            .transpose()
+    }
+}
+
+/// Exposes list element access to other modules without copying.
+impl ListValue {
+    /// The element at `index` (negative counts from the tail).
+    pub fn get(&self, index: i64) -> Option<Elem<'_>> {
+        self.ql.get(index)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn ks() -> Keyspace {
+        Keyspace::new(Config::default())
+    }
+
+    #[test]
+    fn push_pop_and_delete_when_empty() {
+        let mut ks = ks();
+        assert_eq!(ks.rpush(b"k", &[b"a", b"b", b"c"]), Ok(3));
+        assert_eq!(ks.lpush(b"k", &[b"x", b"y"]), Ok(5));
+        assert_eq!(
+            ks.lrange(b"k", 0, -1).unwrap(),
+            vec![
+                b"y".to_vec(),
+                b"x".to_vec(),
+                b"a".to_vec(),
+                b"b".to_vec(),
+                b"c".to_vec()
+            ]
+        );
+        assert_eq!(ks.lpop(b"k", Some(0)), Ok(Some(vec![])));
+        assert_eq!(
+            ks.rpop(b"k", Some(2)),
+            Ok(Some(vec![b"c".to_vec(), b"b".to_vec()]))
+        );
+        assert_eq!(ks.lpop(b"k", Some(10)).unwrap().unwrap().len(), 3);
+        assert!(!ks.key_exists(b"k"));
+        assert_eq!(ks.lpop(b"k", None), Ok(None));
+        assert_eq!(ks.lpushx(b"k", &[b"a"]), Ok(0));
+        ks.validate().unwrap();
+    }
+
+    #[test]
+    fn wrong_type_is_reported() {
+        let mut ks = ks();
+        ks.setnx(b"s", b"v").unwrap();
+        assert_eq!(ks.lpush(b"s", &[b"a"]), Err(Error::WrongType));
+        assert_eq!(ks.llen(b"s"), Err(Error::WrongType));
+        ks.rpush(b"l", &[b"a"]).unwrap();
+        assert_eq!(
+            ks.lmove(b"l", b"s", End::Left, End::Left),
+            Err(Error::WrongType)
+        );
+        assert_eq!(ks.llen(b"l"), Ok(1));
+        assert_eq!(ks.get(b"l"), Err(Error::WrongType));
+    }
+
+    #[test]
+    fn lmove_to_itself_rotates() {
+        let mut ks = ks();
+        ks.rpush(b"l", &[b"1", b"2", b"3"]).unwrap();
+        assert_eq!(ks.rpoplpush(b"l", b"l"), Ok(Some(b"3".to_vec())));
+        assert_eq!(
+            ks.lrange(b"l", 0, -1).unwrap(),
+            vec![b"3".to_vec(), b"1".to_vec(), b"2".to_vec()]
+        );
+        assert_eq!(
+            ks.lmove(b"l", b"m", End::Left, End::Right),
+            Ok(Some(b"3".to_vec()))
+        );
+        assert_eq!(ks.llen(b"m"), Ok(1));
+    }
+
+    #[test]
+    fn ltrim_lrem_linsert_lpos() {
+        let mut ks = ks();
+        ks.rpush(b"l", &[b"a", b"b", b"a", b"c", b"a"]).unwrap();
+        let all = LposOptions {
+            count: 0,
+            ..LposOptions::default()
+        };
+        assert_eq!(ks.lpos(b"l", b"a", all), Ok(vec![0, 2, 4]));
+        let back = LposOptions {
+            rank: -2,
+            count: 0,
+            maxlen: 0,
+        };
+        assert_eq!(ks.lpos(b"l", b"a", back), Ok(vec![2, 0]));
+        assert_eq!(ks.linsert(b"l", true, b"c", b"d"), Ok(6));
+        assert_eq!(ks.linsert(b"l", false, b"zz", b"d"), Ok(-1));
+        assert_eq!(ks.lrem(b"l", -2, b"a"), Ok(2));
+        ks.ltrim(b"l", 1, -1).unwrap();
+        assert_eq!(
+            ks.lrange(b"l", 0, -1).unwrap(),
+            vec![b"b".to_vec(), b"c".to_vec(), b"d".to_vec()]
+        );
+        ks.ltrim(b"l", 5, 10).unwrap();
+        assert!(!ks.key_exists(b"l"));
     }
 }
