@@ -302,7 +302,7 @@ impl Keyspace {
         }
         let (buf, grew) = self.bits_for_write(key, (highest / 8) as usize + 1)?;
         let mut mode = BitfieldOverflow::Wrap;
-        let mut changed = false;
+        let mut changes = 0;
         let mut out = Vec::with_capacity(ops.len());
         for op in ops {
             let (reply, did) = match *op {
@@ -318,13 +318,16 @@ impl Keyspace {
                     increment,
                 } => write(buf, ty, offset, increment, true, mode),
             };
-            // Redis counts a refused write on a new or grown string as no
-            // change, and any other write on one as a change.
-            changed |= did || (grew && reply.is_some() && !matches!(op, BitfieldOp::Get { .. }));
+            // Redis counts a write that changed the field, or any write that
+            // FAIL did not refuse on a new or grown string, as one change.
+            let wrote = reply.is_some() && !matches!(op, BitfieldOp::Get { .. });
+            changes += u64::from(did || (grew && wrote));
             out.push(reply);
         }
-        if changed {
+        if changes > 0 {
+            // One modification signal; the write counter counts each change.
             self.signal_modified(key);
+            self.stats.dirty += changes - 1;
         }
         Ok(out)
     }

@@ -4,7 +4,7 @@
 //! # Format
 //!
 //! A bitmap is an ordinary string value ([`StringValue`]); bit 0 is the most
-//! significant bit of byte 0 (see [`bits`] for the layout). Integer-encoded
+//! significant bit of byte 0 (the `bits` module has the layout). Integer-encoded
 //! strings are read as their decimal text. Writes (SETBIT, BITFIELD with SET
 //! or INCRBY) edit the bytes in place, leaving the `raw` encoding, and grow
 //! the string with zero bytes up to the byte holding the highest bit they
@@ -79,9 +79,11 @@ pub struct BitposRange {
     pub unit: BitUnit,
 }
 
-/// Checks a bit offset against `proto-max-bulk-len` (bytes).
+/// Checks a bit offset against `proto-max-bulk-len` (bytes). Offsets past
+/// `i64::MAX` are refused whatever the limit, as Redis parses them as a
+/// signed 64-bit integer (so a field's last bit always fits in a `u64`).
 pub(crate) fn check_offset(offset: u64, max_bulk_len: u64) -> Result<u64> {
-    if offset >> 3 >= max_bulk_len {
+    if offset > i64::MAX as u64 || offset >> 3 >= max_bulk_len {
         return Err(Error::other(BIT_OFFSET_ERR));
     }
     Ok(offset)

@@ -179,6 +179,8 @@ fn offsets_parse_like_redis() {
     assert!(parse_offset(b"-1", None, limit).is_err());
     assert!(parse_offset(b"#", Some(8), limit).is_err());
     assert!(parse_offset(b"", None, limit).is_err());
+    assert!(check_offset(u64::MAX, u64::MAX).is_err());
+    assert!(check_offset(i64::MAX as u64, u64::MAX).is_ok());
     // The multiplication wraps as in C: 2^61 * 8 = 2^64 = 0.
     assert_eq!(
         parse_offset(b"#2305843009213693952", Some(8), limit).unwrap(),
@@ -325,4 +327,26 @@ mod model {
             }
         }
     }
+}
+
+#[test]
+fn write_counter_counts_changes() {
+    let mut ks = ks();
+    ks.set(b"k", b"\x00\x00", &Default::default()).unwrap();
+    let u8t = BitfieldType::new(false, 8).unwrap();
+    let set = |offset, value| BitfieldOp::Set {
+        ty: u8t,
+        offset,
+        value,
+    };
+    let before = ks.stats().dirty;
+    ks.bitfield(b"k", &[set(0, 1), set(8, 1), set(8, 1)])
+        .unwrap();
+    assert_eq!(ks.stats().dirty, before + 2);
+    // Byte 0 is now 0x01: its last bit changes once.
+    assert_eq!(ks.setbit(b"k", 7, 0).unwrap(), 1);
+    assert_eq!(ks.setbit(b"k", 7, 0).unwrap(), 0);
+    assert_eq!(ks.stats().dirty, before + 3);
+    ks.bitfield(b"k", &[set(0, 0)]).unwrap();
+    assert_eq!(ks.stats().dirty, before + 3);
 }
