@@ -161,6 +161,33 @@ fn setbit_and_getbit() {
     }
 }
 
+/// Keys whose TTL has passed count as missing for every command (lazy
+/// expiry on both sides): writes start a new string without TTL, reads see
+/// nothing, BITOP treats them as empty sources.
+#[test]
+fn expired_keys_are_missing() {
+    let Some(mut p) = Pair::new() else { return };
+    let lines = [
+        "SETBIT k 20 1",
+        "GETBIT k 0",
+        "BITCOUNT k",
+        "BITPOS k 0",
+        "BITFIELD k GET u8 0",
+        "BITFIELD k INCRBY u8 0 1",
+        "BITOP OR d k",
+        "BITOP OR k a",
+    ];
+    for line in lines {
+        steps(
+            &mut p,
+            &["SET a \"\\xf0\"", "SET d abc", "SET k \"\\xff\\xff\" PX 1"],
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        step(&mut p, line);
+        steps(&mut p, &["EXISTS k", "TTL k", "OBJECT ENCODING k"]);
+    }
+}
+
 #[test]
 fn offset_limit_follows_proto_max_bulk_len() {
     let Some(mut p) = Pair::new() else { return };

@@ -246,6 +246,21 @@ impl Keyspace {
     /// FAIL refused a write. With any SET/INCRBY the string is created or
     /// grown (zero bytes) to the highest written bit before anything runs.
     ///
+    /// ```
+    /// use embedis::{BitfieldOp, BitfieldOverflow, BitfieldType};
+    /// # let mut ks = embedis::Keyspace::new(embedis::Config::default());
+    /// // Four saturating 4-bit counters packed in two bytes.
+    /// let u4 = BitfieldType::new(false, 4)?;
+    /// let ops = [
+    ///     BitfieldOp::Overflow(BitfieldOverflow::Sat),
+    ///     BitfieldOp::IncrBy { ty: u4, offset: 4, increment: 20 },
+    ///     BitfieldOp::Get { ty: u4, offset: 0 },
+    /// ];
+    /// assert_eq!(ks.bitfield(b"counters", &ops)?, [Some(15), Some(0)]);
+    /// assert_eq!(ks.get(b"counters")?.unwrap(), [0x0f]);
+    /// # Ok::<(), embedis::Error>(())
+    /// ```
+    ///
     /// # Complexity
     /// O(1) per operation, plus O(n) to grow the string.
     ///

@@ -192,6 +192,15 @@ impl Keyspace {
     /// Sets or clears the bit at `offset` and returns its previous value,
     /// growing (or creating) the string with zero bytes as needed.
     ///
+    /// ```
+    /// # let mut ks = embedis::Keyspace::new(embedis::Config::default());
+    /// // Daily active users: one bit per user id.
+    /// ks.setbit(b"active:2024-05-01", 9, 1)?;
+    /// assert_eq!(ks.get(b"active:2024-05-01")?.unwrap(), [0x00, 0x40]);
+    /// assert_eq!(ks.getbit(b"active:2024-05-01", 9)?, 1);
+    /// # Ok::<(), embedis::Error>(())
+    /// ```
+    ///
     /// # Complexity
     /// O(1), plus O(n) to grow the string.
     ///
@@ -245,6 +254,16 @@ impl Keyspace {
     /// (bytes or bits; negative indexes count from the end; when both are
     /// negative and `start > end` the count is 0). A missing key counts 0.
     ///
+    /// ```
+    /// use embedis::BitUnit;
+    /// # let mut ks = embedis::Keyspace::new(embedis::Config::default());
+    /// ks.set(b"k", b"\xff\x0f", &Default::default())?;
+    /// assert_eq!(ks.bitcount(b"k", None)?, 12);
+    /// assert_eq!(ks.bitcount(b"k", Some((-1, -1, BitUnit::Byte)))?, 4);
+    /// assert_eq!(ks.bitcount(b"k", Some((4, 11, BitUnit::Bit)))?, 4);
+    /// # Ok::<(), embedis::Error>(())
+    /// ```
+    ///
     /// # Complexity
     /// O(n) in the range's length, a word at a time.
     ///
@@ -274,6 +293,17 @@ impl Keyspace {
     /// Position of the first bit equal to `bit` (see [`BitposRange`] for the
     /// range and the zero-padding rule), or -1. A missing key answers -1 when
     /// looking for 1 and 0 when looking for 0; an empty string answers -1.
+    ///
+    /// ```
+    /// use embedis::{BitUnit, BitposRange};
+    /// # let mut ks = embedis::Keyspace::new(embedis::Config::default());
+    /// ks.set(b"k", b"\xff\xff", &Default::default())?;
+    /// // No 0 in the string: without an end, the bit just past it.
+    /// assert_eq!(ks.bitpos(b"k", 0, None)?, 16);
+    /// let whole = BitposRange { start: 0, end: Some(-1), unit: BitUnit::Byte };
+    /// assert_eq!(ks.bitpos(b"k", 0, Some(whole))?, -1);
+    /// # Ok::<(), embedis::Error>(())
+    /// ```
     ///
     /// # Complexity
     /// O(n) in the range's length, skipping a word at a time.
@@ -310,6 +340,16 @@ impl Keyspace {
     /// zero bytes up to the longest) and stores the result under `dest` as a
     /// new value without TTL; returns its length. When the result is empty,
     /// `dest` is deleted instead.
+    ///
+    /// ```
+    /// use embedis::BitOp;
+    /// # let mut ks = embedis::Keyspace::new(embedis::Config::default());
+    /// ks.set(b"a", b"\xf0", &Default::default())?;
+    /// ks.set(b"b", b"\x3c\x01", &Default::default())?;
+    /// assert_eq!(ks.bitop(BitOp::And, b"both", &[b"a", b"b"])?, 2);
+    /// assert_eq!(ks.get(b"both")?.unwrap(), [0x30, 0x00]);
+    /// # Ok::<(), embedis::Error>(())
+    /// ```
     ///
     /// # Complexity
     /// O(n) in the total length of the sources, a word at a time.
