@@ -38,7 +38,7 @@ pub use bitfield::{BitfieldOp, BitfieldOverflow, BitfieldType};
 pub use bits::BitOp;
 
 use crate::error::{Error, Result};
-use crate::keyspace::Keyspace;
+use crate::keyspace::{Entry, Keyspace};
 use crate::types::string::StringValue;
 use crate::util::num;
 use crate::value::Value;
@@ -174,11 +174,30 @@ impl Keyspace {
     /// The string at `key` as a growable buffer at least `len` bytes long
     /// (zero-filled), created when missing; also whether it was created or
     /// grew. Redis's `lookupStringForBitCommand`.
+    ///
+    /// A new key is added without a modification signal (Redis's `dbAdd`
+    /// here does not signal): the caller signals once if it changed anything,
+    /// so a BITFIELD whose writes FAIL refused signals nothing.
     fn bits_for_write(&mut self, key: &[u8], len: usize) -> Result<(&mut Vec<u8>, bool)> {
-        let s = self.write_typed_or_insert(key, as_string, || {
-            Value::String(StringValue::Raw(Vec::new()))
-        })?;
-        let buf = s.make_raw();
+        if self.write_string(key)?.is_none() {
+            let lru = self.new_access_field();
+            let value = Value::String(StringValue::Raw(Vec::new()));
+            self.db_mut().insert(
+                key,
+                Entry {
+                    lru,
+                    ..Entry::new(value)
+                },
+            );
+        }
+        let entry = self
+            .db_mut()
+            .map
+            .get_mut(key)
+            .expect("present or just added");
+        let buf = as_string(&mut entry.value)
+            .expect("checked to be a string")
+            .make_raw();
         let grew = buf.len() < len;
         if grew {
             buf.resize(len, 0);

@@ -349,4 +349,12 @@ fn write_counter_counts_changes() {
     assert_eq!(ks.stats().dirty, before + 3);
     ks.bitfield(b"k", &[set(0, 0)]).unwrap();
     assert_eq!(ks.stats().dirty, before + 3);
+    // Creating a key counts once with its write; refused writes not at all.
+    ks.setbit(b"new", 3, 0).unwrap();
+    assert_eq!(ks.stats().dirty, before + 4);
+    let fail = BitfieldOp::Overflow(BitfieldOverflow::Fail);
+    ks.bitfield(b"new2", &[fail, set(0, 1000)]).unwrap();
+    assert_eq!(ks.stats().dirty, before + 4);
+    assert_eq!(ks.get(b"new2").unwrap().unwrap(), [0]);
+    ks.validate().unwrap();
 }
