@@ -167,6 +167,15 @@ impl Db {
         if let Some(slots) = &self.slots {
             slots.validate(self.map.keys().map(|k| &k[..]), self.map.len())?;
         }
+        for (key, e) in &self.map {
+            if let Value::ZSet(z) = &e.value {
+                z.validate()
+                    .map_err(|m| format!("zset {:?}: {m}", String::from_utf8_lossy(key)))?;
+                if z.is_empty() {
+                    return Err(format!("empty zset {:?}", String::from_utf8_lossy(key)));
+                }
+            }
+        }
         Ok(())
     }
 }

@@ -1,0 +1,755 @@
+//! Typed sorted-set commands: `impl Keyspace` for ZADD, ZRANGE and the
+//! rest of Redis's `sorted_set` group (set operations are in `setops`).
+
+use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
+
+use super::{AddFlags, LexRange, Limits, Outcome, ScoreRange, ZSetValue, as_zset};
+use crate::error::{Error, Result};
+use crate::keyspace::Keyspace;
+use crate::util::glob::Glob;
+use crate::value::Value;
+
+/// What ZMPOP returns: the key popped from and its (member, score) pairs.
+pub type Popped = (Vec<u8>, Vec<(Vec<u8>, f64)>);
+
+/// ZADD's NX / XX condition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ZAddCondition {
+    /// `NX`: only add new members.
+    Nx,
+    /// `XX`: only update existing members.
+    Xx,
+}
+
+/// ZADD's GT / LT comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ZAddCompare {
+    /// `GT`: only update when the new score is greater.
+    Gt,
+    /// `LT`: only update when the new score is less.
+    Lt,
+}
+
+/// Options of ZADD: `[NX|XX] [GT|LT] [CH]`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ZAddOptions {
+    /// `NX` or `XX`.
+    pub condition: Option<ZAddCondition>,
+    /// `GT` or `LT`.
+    pub compare: Option<ZAddCompare>,
+    /// `CH`: count updated members as well as added ones.
+    pub ch: bool,
+}
+
+impl ZAddOptions {
+    fn flags(&self, incr: bool) -> Result<AddFlags> {
+        let nx = self.condition == Some(ZAddCondition::Nx);
+        if nx && self.compare.is_some() {
+            return Err(Error::other(
+                "ERR GT, LT, and/or NX options at the same time are not compatible",
+            ));
+        }
+        Ok(AddFlags {
+            nx,
+            xx: self.condition == Some(ZAddCondition::Xx),
+            gt: self.compare == Some(ZAddCompare::Gt),
+            lt: self.compare == Some(ZAddCompare::Lt),
+            incr,
+        })
+    }
+}
+
+/// What a ZRANGE selects.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ZRangeBy {
+    /// Positions `start..=stop`, negative from the end.
+    Rank(i64, i64),
+    /// Scores in a range.
+    Score(ScoreRange),
+    /// Members in a lexicographic range.
+    Lex(LexRange),
+}
+
+/// A ZRANGE request: what to select, in which direction, and an optional
+/// `LIMIT offset count` (score and lex ranges only; a negative count means
+/// no limit).
+///
+/// ```
+/// use embedis::types::zset::{ScoreRange, ZAddOptions, ZRange};
+/// let mut ks = embedis::Keyspace::new(embedis::Config::default());
+/// let opts = ZAddOptions::default();
+/// ks.zadd(b"board", &[(10.0, b"ann".as_slice()), (30.0, b"bob"), (20.0, b"cy")], &opts).unwrap();
+/// let top = ks.zrange(b"board", &ZRange::by_score(ScoreRange::all()).rev().limit(0, 2)).unwrap();
+/// assert_eq!(top, vec![(b"bob".to_vec(), 30.0), (b"cy".to_vec(), 20.0)]);
+/// assert_eq!(ks.zrevrank(b"board", b"ann").unwrap(), Some(2));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZRange {
+    /// What to select.
+    pub by: ZRangeBy,
+    /// `REV`: highest first (score and lex bounds are still `min`, `max`).
+    pub rev: bool,
+    /// `LIMIT offset count`.
+    pub limit: Option<(i64, i64)>,
+}
+
+impl ZRange {
+    /// Positions `start..=stop` (negative from the end).
+    pub fn by_rank(start: i64, stop: i64) -> Self {
+        ZRange {
+            by: ZRangeBy::Rank(start, stop),
+            rev: false,
+            limit: None,
+        }
+    }
+
+    /// Members whose score is in `range`.
+    pub fn by_score(range: ScoreRange) -> Self {
+        ZRange {
+            by: ZRangeBy::Score(range),
+            rev: false,
+            limit: None,
+        }
+    }
+
+    /// Members in a lexicographic range.
+    pub fn by_lex(range: LexRange) -> Self {
+        ZRange {
+            by: ZRangeBy::Lex(range),
+            rev: false,
+            limit: None,
+        }
+    }
+
+    /// Highest first.
+    #[must_use]
+    pub fn rev(mut self) -> Self {
+        self.rev = true;
+        self
+    }
+
+    /// Skips `offset` results and returns at most `count` (negative: all).
+    #[must_use]
+    pub fn limit(mut self, offset: i64, count: i64) -> Self {
+        self.limit = Some((offset, count));
+        self
+    }
+}
+
+/// Clamps Redis rank arguments to an ascending window of a set of `len`.
+pub(crate) fn rank_window(len: usize, start: i64, stop: i64) -> Option<(usize, usize)> {
+    let n = len as i64;
+    let mut start = if start < 0 { n + start } else { start };
+    let mut stop = if stop < 0 { n + stop } else { stop };
+    start = start.max(0);
+    if start > stop || start >= n {
+        return None;
+    }
+    stop = stop.min(n - 1);
+    Some((start as usize, stop as usize + 1))
+}
+
+/// The members a ZRANGE selects from `z`, in reply order.
+pub(crate) fn select(z: &ZSetValue, spec: &ZRange) -> Vec<(Vec<u8>, f64)> {
+    let (a, b) = match &spec.by {
+        ZRangeBy::Rank(start, stop) => {
+            let Some((a, b)) = rank_window(z.len(), *start, *stop) else {
+                return Vec::new();
+            };
+            if spec.rev {
+                let n = z.len();
+                return z.window(n - b, n - a, true);
+            }
+            return z.window(a, b, false);
+        }
+        ZRangeBy::Score(r) => z.score_window(r),
+        ZRangeBy::Lex(r) => z.lex_window(r, spec.rev),
+    };
+    let (offset, count) = spec.limit.unwrap_or((0, -1));
+    let n = b - a;
+    let Ok(offset) = usize::try_from(offset) else {
+        return Vec::new();
+    };
+    if offset >= n {
+        return Vec::new();
+    }
+    let take = usize::try_from(count).map_or(n - offset, |c| c.min(n - offset));
+    if spec.rev {
+        z.window(b - offset - take, b - offset, true)
+    } else {
+        z.window(a + offset, a + offset + take, false)
+    }
+}
+
+/// `ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX`
+pub(crate) fn limit_with_rank() -> Error {
+    Error::other(
+        "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX",
+    )
+}
+
+impl Keyspace {
+    pub(crate) fn zset_limits(&self) -> Limits {
+        Limits::of(&self.config)
+    }
+
+    /// ```text
+    /// ZADD key [NX|XX] [GT|LT] [CH] score member [score member ...]
+    /// ```
+    /// Adds members or updates their scores; returns how many were added
+    /// (with `ch`, added plus updated). With XX on a missing key nothing is
+    /// created.
+    ///
+    /// # Errors
+    /// WRONGTYPE; `ERR GT, LT, and/or NX options at the same time are not
+    /// compatible`; `ERR resulting score is not a number (NaN)` for a NaN
+    /// score.
+    ///
+    /// # Complexity
+    /// O(log n) per member (O(n) while a listpack).
+    pub fn zadd(
+        &mut self,
+        key: &[u8],
+        members: &[(f64, &[u8])],
+        opts: &ZAddOptions,
+    ) -> Result<usize> {
+        let flags = opts.flags(false)?;
+        let (added, updated, _) = self.zadd_generic(key, members, flags)?;
+        Ok(if opts.ch { added + updated } else { added })
+    }
+
+    /// ```text
+    /// ZADD key [NX|XX] [GT|LT] INCR increment member
+    /// ```
+    /// Adds `incr` to the member's score (a missing member starts at 0) and
+    /// returns the new score, or None when NX/XX/GT/LT skipped it.
+    ///
+    /// # Errors
+    /// As [`Keyspace::zadd`], and the NaN error when the sum is NaN
+    /// (`+inf` plus `-inf`).
+    ///
+    /// # Complexity
+    /// O(log n).
+    pub fn zadd_incr(
+        &mut self,
+        key: &[u8],
+        incr: f64,
+        member: &[u8],
+        opts: &ZAddOptions,
+    ) -> Result<Option<f64>> {
+        let flags = opts.flags(true)?;
+        Ok(self.zadd_generic(key, &[(incr, member)], flags)?.2)
+    }
+
+    /// ```text
+    /// ZINCRBY key increment member
+    /// ```
+    /// Adds `incr` to the member's score and returns the new score.
+    ///
+    /// # Errors
+    /// WRONGTYPE; the NaN error.
+    ///
+    /// # Complexity
+    /// O(log n).
+    pub fn zincrby(&mut self, key: &[u8], incr: f64, member: &[u8]) -> Result<f64> {
+        let out = self.zadd_incr(key, incr, member, &ZAddOptions::default())?;
+        Ok(out.unwrap_or(incr))
+    }
+
+    /// Runs ZADD's loop; returns (added, updated, last processed score).
+    fn zadd_generic(
+        &mut self,
+        key: &[u8],
+        members: &[(f64, &[u8])],
+        flags: AddFlags,
+    ) -> Result<(usize, usize, Option<f64>)> {
+        let Some(&(_, first)) = members.first() else {
+            return Ok((0, 0, None));
+        };
+        let limits = self.zset_limits();
+        let z = if flags.xx {
+            match self.write_typed(key, as_zset)? {
+                Some(z) => z,
+                None => return Ok((0, 0, None)),
+            }
+        } else {
+            self.write_typed_or_insert(key, as_zset, || {
+                Value::ZSet(ZSetValue::new_for_first(limits, first.len()))
+            })?
+        };
+        let (mut added, mut updated, mut last) = (0, 0, None);
+        let mut failed = None;
+        for &(score, member) in members {
+            match z.add(score, member, flags, limits) {
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+                Ok((outcome, new)) => {
+                    match outcome {
+                        Outcome::Added => added += 1,
+                        Outcome::Updated => updated += 1,
+                        Outcome::Same | Outcome::Skipped => {}
+                    }
+                    if outcome != Outcome::Skipped {
+                        last = Some(new);
+                    }
+                }
+            }
+        }
+        if added + updated > 0 {
+            self.signal_modified(key);
+        }
+        match failed {
+            Some(e) => Err(e),
+            None => Ok((added, updated, last)),
+        }
+    }
+
+    /// ```text
+    /// ZREM key member [member ...]
+    /// ```
+    /// Removes members; returns how many were there. The key is deleted
+    /// when it empties.
+    ///
+    /// # Errors
+    /// WRONGTYPE.
+    ///
+    /// # Complexity
+    /// O(m log n).
+    pub fn zrem(&mut self, key: &[u8], members: &[&[u8]]) -> Result<usize> {
+        let Some(z) = self.write_typed(key, as_zset)? else {
+            return Ok(0);
+        };
+        let mut removed = 0;
+        for m in members {
+            removed += usize::from(z.remove(m));
+            if z.is_empty() {
+                break;
+            }
+        }
+        let emptied = z.is_empty();
+        if emptied {
+            self.remove_emptied(key);
+        }
+        if removed > 0 && !emptied {
+            self.signal_modified(key);
+        }
+        Ok(removed)
+    }
+
+    /// ```text
+    /// ZCARD key
+    /// ```
+    /// Number of members (0 for a missing key).
+    ///
+    /// # Errors
+    /// WRONGTYPE.
+    ///
+    /// # Complexity
+    /// O(1) (O(n) for a listpack past 65535 elements).
+    pub fn zcard(&mut self, key: &[u8]) -> Result<usize> {
+        Ok(self.read_typed(key, as_zset)?.map_or(0, |z| z.len()))
+    }
+
+    /// ```text
+    /// ZSCORE key member
+    /// ```
+    /// The member's score.
+    ///
+    /// # Errors
+    /// WRONGTYPE.
+    ///
+    /// # Complexity
+    /// O(1) (O(n) while a listpack).
+    pub fn zscore(&mut self, key: &[u8], member: &[u8]) -> Result<Option<f64>> {
+        Ok(self.read_typed(key, as_zset)?.and_then(|z| z.score(member)))
+    }
+
+    /// ```text
+    /// ZMSCORE key member [member ...]
+    /// ```
+    /// Each member's score (None for missing members or a missing key).
+    ///
+    /// # Errors
+    /// WRONGTYPE.
+    ///
+    /// # Complexity
+    /// O(m).
+    pub fn zmscore(&mut self, key: &[u8], members: &[&[u8]]) -> Result<Vec<Option<f64>>> {
+        let z = self.read_typed(key, as_zset)?;
+        Ok(members
+            .iter()
+            .map(|m| z.as_ref().and_then(|z| z.score(m)))
+            .collect())
+    }
+
+    /// ```text
+    /// ZRANK key member
+    /// ```
+    /// 0-based position of the member, lowest score first.
+    ///
+    /// # Errors
+    /// WRONGTYPE.
+    ///
+    /// # Complexity
+    /// O(log n).
+    pub fn zrank(&mut self, key: &[u8], member: &[u8]) -> Result<Option<usize>> {
+        Ok(self.read_typed(key, as_zset)?.and_then(|z| z.rank(member)))
+    }
+
+    /// ```text
+    /// ZREVRANK key member
+    /// ```
+    /// 0-based position of the member, highest score first.
+    ///
+    /// # Errors
+    /// WRONGTYPE.
+    ///
+    /// # Complexity
+    /// O(log n).
+    pub fn zrevrank(&mut self, key: &[u8], member: &[u8]) -> Result<Option<usize>> {
+        Ok(self
+            .read_typed(key, as_zset)?
+            .and_then(|z| z.rank(member).map(|r| z.len() - 1 - r)))
+    }
+
+    /// ```text
+    /// ZCOUNT key min max
+    /// ```
+    /// Number of members with a score in `range`.
+    ///
+    /// # Errors
+    /// WRONGTYPE.
+    ///
+    /// # Complexity
+    /// O(log n).
+    pub fn zcount(&mut self, key: &[u8], range: &ScoreRange) -> Result<usize> {
+        Ok(self.read_typed(key, as_zset)?.map_or(0, |z| {
+            let (a, b) = z.score_window(range);
+            b - a
+        }))
+    }
+
+    /// ```text
+    /// ZLEXCOUNT key min max
+    /// ```
+    /// Number of members in a lexicographic range (meaningful when all
+    /// scores are equal).
+    ///
+    /// # Errors
+    /// WRONGTYPE.
+    ///
+    /// # Complexity
+    /// O(log n).
+    pub fn zlexcount(&mut self, key: &[u8], range: &LexRange) -> Result<usize> {
+        Ok(self.read_typed(key, as_zset)?.map_or(0, |z| {
+            let (a, b) = z.lex_window(range, false);
+            b - a
+        }))
+    }
+
+    /// ```text
+    /// ZRANGE key start stop [BYSCORE|BYLEX] [REV] [LIMIT offset count]
+    /// ```
+    /// The selected (member, score) pairs in reply order.
+    ///
+    /// # Errors
+    /// WRONGTYPE; `ERR syntax error, LIMIT is only supported in combination
+    /// with either BYSCORE or BYLEX` for a rank range with a limit.
+    ///
+    /// # Complexity
+    /// O(log n + m).
+    pub fn zrange(&mut self, key: &[u8], spec: &ZRange) -> Result<Vec<(Vec<u8>, f64)>> {
+        if spec.limit.is_some() && matches!(spec.by, ZRangeBy::Rank(..)) {
+            return Err(limit_with_rank());
+        }
+        Ok(self
+            .read_typed(key, as_zset)?
+            .map_or_else(Vec::new, |z| select(z, spec)))
+    }
+
+    /// ```text
+    /// ZRANGESTORE dst src min max [BYSCORE|BYLEX] [REV] [LIMIT offset count]
+    /// ```
+    /// Stores the selection in `dst` (deleting `dst` when it is empty) and
+    /// returns its size.
+    ///
+    /// # Errors
+    /// As [`Keyspace::zrange`].
+    ///
+    /// # Complexity
+    /// O(log n + m log m).
+    pub fn zrangestore(&mut self, dst: &[u8], src: &[u8], spec: &ZRange) -> Result<usize> {
+        if spec.limit.is_some() && matches!(spec.by, ZRangeBy::Rank(..)) {
+            return Err(limit_with_rank());
+        }
+        let items = self
+            .read_typed(src, as_zset)?
+            .map_or_else(Vec::new, |z| select(z, spec));
+        if items.is_empty() {
+            self.delete_key(dst);
+            return Ok(0);
+        }
+        let limits = self.zset_limits();
+        let known_len = matches!(spec.by, ZRangeBy::Rank(..)).then_some(items.len());
+        let mut z = if known_len.is_some_and(|n| n > limits.entries) {
+            ZSetValue::new_skiplist()
+        } else {
+            ZSetValue::new_listpack()
+        };
+        for (m, s) in &items {
+            z.add(*s, m, AddFlags::default(), limits)?;
+        }
+        self.set_key(dst, Value::ZSet(z), false);
+        Ok(items.len())
+    }
+
+    /// Removes an ascending window chosen by `pick` from the set at `key`.
+    fn zremrange(
+        &mut self,
+        key: &[u8],
+        pick: impl FnOnce(&ZSetValue) -> Option<(usize, usize)>,
+    ) -> Result<usize> {
+        let Some(z) = self.write_typed(key, as_zset)? else {
+            return Ok(0);
+        };
+        let Some((a, b)) = pick(z) else {
+            return Ok(0);
+        };
+        let removed = z.remove_window(a, b);
+        if z.is_empty() {
+            self.remove_emptied(key);
+        } else if removed > 0 {
+            self.signal_modified(key);
+        }
+        Ok(removed)
+    }
+
+    /// ```text
+    /// ZREMRANGEBYRANK key start stop
+    /// ```
+    /// Removes members at positions `start..=stop` (negative from the end).
+    ///
+    /// # Errors
+    /// WRONGTYPE.
+    ///
+    /// # Complexity
+    /// O(log n + m).
+    pub fn zremrangebyrank(&mut self, key: &[u8], start: i64, stop: i64) -> Result<usize> {
+        self.zremrange(key, |z| rank_window(z.len(), start, stop))
+    }
+
+    /// ```text
+    /// ZREMRANGEBYSCORE key min max
+    /// ```
+    /// Removes members with a score in `range`.
+    ///
+    /// # Errors
+    /// WRONGTYPE.
+    ///
+    /// # Complexity
+    /// O(log n + m).
+    pub fn zremrangebyscore(&mut self, key: &[u8], range: &ScoreRange) -> Result<usize> {
+        self.zremrange(key, |z| Some(z.score_window(range)))
+    }
+
+    /// ```text
+    /// ZREMRANGEBYLEX key min max
+    /// ```
+    /// Removes members in a lexicographic range.
+    ///
+    /// # Errors
+    /// WRONGTYPE.
+    ///
+    /// # Complexity
+    /// O(log n + m).
+    pub fn zremrangebylex(&mut self, key: &[u8], range: &LexRange) -> Result<usize> {
+        self.zremrange(key, |z| Some(z.lex_window(range, false)))
+    }
+
+    /// ```text
+    /// ZPOPMIN key [count]
+    /// ```
+    /// Removes and returns up to `count` lowest members.
+    ///
+    /// # Errors
+    /// WRONGTYPE.
+    ///
+    /// # Complexity
+    /// O(m log n).
+    pub fn zpopmin(&mut self, key: &[u8], count: usize) -> Result<Vec<(Vec<u8>, f64)>> {
+        Ok(self
+            .zmpop(&[key], false, count)?
+            .map_or_else(Vec::new, |(_, v)| v))
+    }
+
+    /// ```text
+    /// ZPOPMAX key [count]
+    /// ```
+    /// Removes and returns up to `count` highest members, highest first.
+    ///
+    /// # Errors
+    /// WRONGTYPE.
+    ///
+    /// # Complexity
+    /// O(m log n).
+    pub fn zpopmax(&mut self, key: &[u8], count: usize) -> Result<Vec<(Vec<u8>, f64)>> {
+        Ok(self
+            .zmpop(&[key], true, count)?
+            .map_or_else(Vec::new, |(_, v)| v))
+    }
+
+    /// ```text
+    /// ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]
+    /// ```
+    /// Pops up to `count` members from the first existing key (lowest first,
+    /// or highest first with `max`); returns that key and the members.
+    /// Blocking forms (BZPOPMIN, BZPOPMAX, BZMPOP) behave as this when data
+    /// is there and as an expired timeout otherwise.
+    ///
+    /// # Errors
+    /// WRONGTYPE when a key before the first sorted set holds another type.
+    ///
+    /// # Complexity
+    /// O(k + m log n).
+    pub fn zmpop(&mut self, keys: &[&[u8]], max: bool, count: usize) -> Result<Option<Popped>> {
+        for &key in keys {
+            let Some(z) = self.write_typed(key, as_zset)? else {
+                continue;
+            };
+            let mut out = Vec::with_capacity(count.min(z.len()));
+            while out.len() < count {
+                match z.pop(max) {
+                    Some(e) => out.push(e),
+                    None => break,
+                }
+            }
+            if z.is_empty() {
+                self.remove_emptied(key);
+            } else if !out.is_empty() {
+                self.signal_modified(key);
+            }
+            return Ok(Some((key.to_vec(), out)));
+        }
+        Ok(None)
+    }
+
+    /// ```text
+    /// ZRANDMEMBER key
+    /// ```
+    /// A random member.
+    ///
+    /// # Errors
+    /// WRONGTYPE.
+    ///
+    /// # Complexity
+    /// O(log n) (O(n) while a listpack).
+    pub fn zrandmember(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        Ok(self.zrandmember_count(key, 1)?.pop().map(|(m, _)| m))
+    }
+
+    /// ```text
+    /// ZRANDMEMBER key count [WITHSCORES]
+    /// ```
+    /// `count > 0`: up to `count` distinct members (the whole set, highest
+    /// first, when `count` reaches its size); `count < 0`: `-count` members
+    /// drawn independently (repeats possible).
+    ///
+    /// # Errors
+    /// WRONGTYPE.
+    ///
+    /// # Complexity
+    /// O(|count| log n), or O(n) for large counts.
+    pub fn zrandmember_count(&mut self, key: &[u8], count: i64) -> Result<Vec<(Vec<u8>, f64)>> {
+        let mut rng = SmallRng::from_rng(&mut self.rng);
+        let Some(z) = self.read_typed(key, as_zset)? else {
+            return Ok(Vec::new());
+        };
+        let n = z.len();
+        if count == 0 || n == 0 {
+            return Ok(Vec::new());
+        }
+        let wanted = usize::try_from(count.unsigned_abs()).unwrap_or(usize::MAX);
+        if count < 0 || wanted == 1 {
+            let all = matches!(z, ZSetValue::Listpack(_)).then(|| z.to_vec());
+            return Ok((0..wanted)
+                .map(|_| {
+                    let r = rng.random_range(0..n);
+                    match &all {
+                        Some(v) => v[r].clone(),
+                        None => z.window(r, r + 1, false).remove(0),
+                    }
+                })
+                .collect());
+        }
+        if wanted >= n {
+            // Redis walks the set from its tail here.
+            return Ok(z.window(0, n, true));
+        }
+        if wanted.saturating_mul(3) > n || matches!(z, ZSetValue::Listpack(_)) {
+            let mut all = z.to_vec();
+            let mut keep = rand::seq::index::sample(&mut rng, n, wanted).into_vec();
+            keep.sort_unstable();
+            return Ok(keep
+                .into_iter()
+                .map(|i| std::mem::take(&mut all[i]))
+                .collect());
+        }
+        let picks = rand::seq::index::sample(&mut rng, n, wanted);
+        Ok(picks
+            .into_iter()
+            .map(|r| z.window(r, r + 1, false).remove(0))
+            .collect())
+    }
+
+    /// Whether `key` holds a sorted set, for commands that check the type
+    /// before parsing options (ZSCAN).
+    ///
+    /// # Errors
+    /// WRONGTYPE.
+    pub(crate) fn zset_present(&mut self, key: &[u8]) -> Result<bool> {
+        Ok(self.read_typed(key, as_zset)?.is_some())
+    }
+
+    /// ```text
+    /// ZSCAN key cursor [MATCH pattern] [COUNT count]
+    /// ```
+    /// One step of an incremental scan: the next cursor (0 when done) and a
+    /// flat `member, score` list. A listpack set is returned whole with
+    /// cursor 0 (scores as stored); a skiplist is walked by node slot, so a
+    /// member present for the whole scan is returned at least once (cursor
+    /// values differ from Redis's).
+    ///
+    /// # Errors
+    /// WRONGTYPE.
+    ///
+    /// # Complexity
+    /// O(count) per call.
+    pub fn zscan(
+        &mut self,
+        key: &[u8],
+        cursor: u64,
+        pattern: Option<&[u8]>,
+        count: usize,
+    ) -> Result<(u64, Vec<Vec<u8>>)> {
+        let Some(z) = self.read_typed(key, as_zset)? else {
+            return Ok((0, Vec::new()));
+        };
+        let (next, flat) = z.scan(cursor, count.max(1));
+        let glob = pattern.filter(|p| *p != b"*").map(|p| Glob::new(p, false));
+        let Some(glob) = glob else {
+            return Ok((next, flat));
+        };
+        let mut out = Vec::with_capacity(flat.len());
+        let mut it = flat.into_iter();
+        while let (Some(m), Some(s)) = (it.next(), it.next()) {
+            if glob.matches(&m) {
+                out.push(m);
+                out.push(s);
+            }
+        }
+        Ok((next, out))
+    }
+}
