@@ -11,10 +11,12 @@ use criterion::{criterion_group, criterion_main};
 
 mod bitmap;
 mod keyspace;
+mod list;
 
 criterion_group!(
     benches,
     keyspace::register_benches,
-    bitmap::register_benches
+    bitmap::register_benches,
+    list::register_benches
 );
 criterion_main!(benches);

@@ -475,6 +475,17 @@ impl Listpack {
         n
     }
 
+    /// Releases spare buffer capacity (for a quicklist node that is full
+    /// and will not grow again soon).
+    pub fn shrink_to_fit(&mut self) {
+        self.buf.shrink_to_fit();
+    }
+
+    /// Heap bytes the buffer holds, spare capacity included.
+    pub fn allocated_bytes(&self) -> usize {
+        self.buf.capacity()
+    }
+
     /// Whether the listpack has no elements.
     pub fn is_empty(&self) -> bool {
         self.buf[HDR] == EOF

@@ -198,6 +198,18 @@ impl Quicklist {
         self.nodes.iter().map(Listpack::total_bytes).sum()
     }
 
+    /// Heap bytes held: node buffers (spare capacity included) and the
+    /// node table.
+    pub fn allocated_bytes(&self) -> usize {
+        let table = self.nodes.capacity() * std::mem::size_of::<Listpack>();
+        table
+            + self
+                .nodes
+                .iter()
+                .map(Listpack::allocated_bytes)
+                .sum::<usize>()
+    }
+
     /// The node index and in-node offset of element `index` (negative counts
     /// from the tail), or None when out of range.
     pub fn locate(&self, index: i64) -> Option<(usize, usize)> {
@@ -273,7 +285,11 @@ impl Quicklist {
             Some(tail) if allow_insert(tail, self.fill, value.len()) => {
                 tail.push_back(Elem::Str(value));
             }
-            _ => self.nodes.push_back(single(value)),
+            Some(tail) => {
+                tail.shrink_to_fit();
+                self.nodes.push_back(single(value));
+            }
+            None => self.nodes.push_back(single(value)),
         }
         self.count += 1;
     }
@@ -284,7 +300,11 @@ impl Quicklist {
             Some(head) if allow_insert(head, self.fill, value.len()) => {
                 head.push_front(Elem::Str(value));
             }
-            _ => self.nodes.push_front(single(value)),
+            Some(head) => {
+                head.shrink_to_fit();
+                self.nodes.push_front(single(value));
+            }
+            None => self.nodes.push_front(single(value)),
         }
         self.count += 1;
     }

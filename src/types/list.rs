@@ -591,6 +591,20 @@ impl Keyspace {
         Ok(None)
     }
 
+    /// Heap bytes a list's quicklist holds (node buffers with their spare
+    /// capacity and the node table), 0 when the key is absent: an estimate
+    /// of its memory use comparable with Redis's per-element figures.
+    ///
+    /// # Errors
+    /// [`Error::WrongType`] when the key holds another type.
+    pub fn list_allocated_bytes(&mut self, key: &[u8]) -> Result<usize> {
+        match self.lookup_quiet(key).map(|e| &e.value) {
+            None => Ok(0),
+            Some(Value::List(l)) => Ok(l.ql.allocated_bytes() + std::mem::size_of::<ListValue>()),
+            Some(_) => Err(Error::WrongType),
+        }
+    }
+
     /// The node listpacks of a list (for DUMP-style inspection and tests).
     ///
     /// # Errors
