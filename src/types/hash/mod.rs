@@ -46,8 +46,9 @@ use crate::value::Encoding;
 pub enum HashValue {
     /// Field/value pairs in a listpack, in insertion order.
     Listpack(Listpack),
-    /// A hash table.
-    Table(FieldTable),
+    /// A hash table (boxed, so a hash value stays as small as a listpack's
+    /// handle and every key's entry stays small).
+    Table(Box<FieldTable>),
 }
 
 impl Default for HashValue {
@@ -179,7 +180,7 @@ impl HashValue {
                 value.write_to(&mut v);
                 t.push_new(&f, &v);
             }
-            *self = HashValue::Table(t);
+            *self = HashValue::Table(Box::new(t));
         }
     }
 
