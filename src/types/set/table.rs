@@ -88,11 +88,9 @@ impl<T> Dense<T> {
         B: Hash + Eq + ?Sized,
     {
         let hash = hasher.hash_one(self.items[at].borrow());
-        let slot = self
-            .index
-            .find_entry(hash, |&i| i as usize == at)
-            .ok()
-            .expect("member is indexed");
+        let Ok(slot) = self.index.find_entry(hash, |&i| i as usize == at) else {
+            unreachable!("member is indexed");
+        };
         slot.remove();
         let last = self.items.len() - 1;
         let removed = self.items.swap_remove(at);
@@ -329,11 +327,7 @@ impl MemberTable {
             let bottom = top.saturating_sub(budget);
             budget -= top - bottom;
             if in_strs {
-                out.extend(
-                    (bottom..top)
-                        .rev()
-                        .map(|i| Elem::Str(&self.strs.items[i])),
-                );
+                out.extend((bottom..top).rev().map(|i| Elem::Str(&self.strs.items[i])));
             } else {
                 out.extend((bottom..top).rev().map(|i| Elem::Int(self.ints.items[i])));
             }

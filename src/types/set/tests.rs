@@ -4,9 +4,10 @@ use super::*;
 use crate::keyspace::Keyspace;
 
 fn ks_with_limit(limit: usize) -> Keyspace {
-    let mut config = Config::default();
-    config.set_max_intset_entries = limit;
-    Keyspace::new(config)
+    Keyspace::new(Config {
+        set_max_intset_entries: limit,
+        ..Config::default()
+    })
 }
 
 fn enc(ks: &mut Keyspace, key: &[u8]) -> Encoding {
