@@ -12,11 +12,13 @@ use criterion::{criterion_group, criterion_main};
 mod bitmap;
 mod keyspace;
 mod list;
+mod set;
 
 criterion_group!(
     benches,
     keyspace::register_benches,
     bitmap::register_benches,
-    list::register_benches
+    list::register_benches,
+    set::register_benches
 );
 criterion_main!(benches);
