@@ -13,12 +13,14 @@ mod bitmap;
 mod keyspace;
 mod list;
 mod set;
+mod zset;
 
 criterion_group!(
     benches,
     keyspace::register_benches,
     bitmap::register_benches,
     list::register_benches,
-    set::register_benches
+    set::register_benches,
+    zset::register_benches
 );
 criterion_main!(benches);

@@ -9,7 +9,7 @@ mod common;
 use common::{Pair, element_end, sorted_elements};
 
 /// Keys whose encoding is compared after every command.
-const WATCHED: &[&str] = &["z", "z2", "z3", "lex", "dst", "d2"];
+const WATCHED: &[&str] = &["z", "z2", "z3", "lex", "dst", "d2", "ints"];
 
 /// (zset-max-listpack-entries, zset-max-listpack-value) settings.
 const CONFIGS: &[(u32, u32)] = &[(128, 64), (0, 64), (1, 64), (4, 64), (4, 3)];
@@ -24,7 +24,7 @@ fn run(p: &mut Pair, lines: &[&str]) {
 }
 
 /// Runs `f` on a fresh pair once per threshold setting.
-fn under_every_config(f: impl Fn(&mut Pair)) {
+fn under_every_config(mut f: impl FnMut(&mut Pair)) {
     let Some(mut p) = Pair::new() else { return };
     for (entries, value) in CONFIGS {
         p.check("FLUSHALL");
@@ -113,6 +113,11 @@ fn zadd_options_and_errors() {
                 "ZCARD s",
                 "ZADD d2 1 abcd",
                 "ZADD d2 1 abc",
+                "ZADD dst 1 abc",
+                "ZADD dst 1 abcd",
+                "ZADD dst 2 abc",
+                "ZADD z3 1 xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                "ZADD z3 1 yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy",
             ],
         );
     });
@@ -243,6 +248,12 @@ fn reads_and_ranges() {
                 "ZREVRANGEBYLEX lex + - LIMIT 2 2",
                 "ZREVRANGEBYLEX lex - +",
                 "ZRANGEBYLEX z - +",
+                "ZADD ints 0 10 0 9 0 -1 0 100 0 1a 0 -0 0 01",
+                "ZRANGE ints 0 -1",
+                "ZRANGEBYLEX ints [1 [9",
+                "ZRANGEBYLEX ints (-1 +",
+                "ZRANK ints 100",
+                "ZSCORE ints -0",
             ],
         );
     });
@@ -543,39 +554,54 @@ fn zrandmember_shapes() {
     });
 }
 
+/// The bulk strings of a flat RESP2 array (nested arrays flattened).
+fn bulks(reply: &[u8]) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while pos < reply.len() {
+        let nl = pos + reply[pos..].iter().position(|&b| b == b'\n').unwrap() + 1;
+        if reply[pos] == b'$' {
+            let end = element_end(reply, pos);
+            out.push(reply[nl..end - 2].to_vec());
+            pos = end;
+        } else {
+            pos = nl;
+        }
+    }
+    out
+}
+
 /// Runs ZSCAN to completion on both sides and compares the (member, score)
 /// pairs seen.
-fn full_zscan(p: &mut Pair, key: &str, opts: &str) {
+fn full_zscan(p: &mut Pair, key: &str, opts: &[&str]) {
     let mut sides = Vec::new();
     for oracle in [true, false] {
-        let mut cursor = "0".to_string();
+        let mut cursor = b"0".to_vec();
         let mut seen = std::collections::BTreeSet::new();
         loop {
-            let line = format!("ZSCAN {key} {cursor} {opts}");
-            let argv: Vec<&[u8]> = line.split_whitespace().map(str::as_bytes).collect();
+            let mut argv: Vec<&[u8]> = vec![b"ZSCAN", key.as_bytes(), &cursor];
+            argv.extend(opts.iter().map(|o| o.as_bytes()));
             let reply = if oracle {
                 p.oracle.send(&argv)
             } else {
                 p.session.execute(&mut p.ks, &argv).to_resp2()
             };
-            let text = String::from_utf8_lossy(&reply).into_owned();
-            let parts: Vec<&str> = text.split("\r\n").collect();
-            cursor = parts[2].to_string();
-            let items: Vec<&str> = parts[4..]
-                .iter()
-                .copied()
-                .filter(|s| !s.starts_with('$') && !s.is_empty())
-                .collect();
-            for pair in items.chunks(2) {
-                seen.insert((pair[0].to_string(), pair[1].to_string()));
+            let items = bulks(&reply);
+            for pair in items[1..].chunks(2) {
+                seen.insert((pair[0].clone(), pair[1].clone()));
             }
-            if cursor == "0" {
+            cursor.clone_from(&items[0]);
+            if cursor == b"0" {
                 break;
             }
         }
         sides.push(seen);
     }
-    assert_eq!(sides[1], sides[0], "ZSCAN {key} {opts} (left: embedis)");
+    assert!(
+        !sides[0].is_empty() || opts.contains(&"MATCH"),
+        "ZSCAN {key} saw nothing"
+    );
+    assert_eq!(sides[1], sides[0], "ZSCAN {key} {opts:?} (left: embedis)");
 }
 
 #[test]
@@ -600,11 +626,11 @@ fn zscan() {
             ],
         );
         for (key, opts) in [
-            ("z", ""),
-            ("z2", "COUNT 2"),
-            ("z3", "MATCH 1*"),
-            ("lex", "MATCH [a-c] COUNT 1"),
-            ("z", "MATCH *"),
+            ("z", &[][..]),
+            ("z2", &["COUNT", "2"]),
+            ("z3", &["MATCH", "1*"]),
+            ("lex", &["MATCH", "[a-c]", "COUNT", "1"]),
+            ("z", &["MATCH", "*"]),
         ] {
             full_zscan(p, key, opts);
         }
@@ -653,4 +679,102 @@ fn large_sets_cross_default_thresholds() {
     ] {
         p.check(l);
     }
+}
+
+/// A seeded random walk over the commands (lex ranges only on `lx`, whose
+/// scores are all 0, as Redis specifies them), compared step by step.
+#[test]
+fn random_walk() {
+    const MEMBERS: &[&str] = &["a", "b", "c", "1", "10", "-1", "2.5", "\"\"", "xyzxyzxyz"];
+    const SCORES: &[&str] = &[
+        "0", "1", "-1", "2.5", "-0", "inf", "-inf", "1e300", "(1", "x",
+    ];
+    const KEYS: &[&str] = &["z", "z2", "z3"];
+    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move |n: usize| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % n as u64) as usize
+    };
+    under_every_config(|p| {
+        for _ in 0..300 {
+            let mut pick = |v: &[&'static str]| v[next(v.len())];
+            let (k, k2, m, s, s2) = (
+                pick(KEYS),
+                pick(KEYS),
+                pick(MEMBERS),
+                pick(SCORES),
+                pick(SCORES),
+            );
+            let opt = pick(&["", "NX", "XX", "GT", "LT", "CH", "XX GT", "INCR", "LT CH"]);
+            let i = pick(&["0", "1", "-1", "2", "-3", "10"]);
+            let line = match pick(&[
+                "zadd",
+                "zadd",
+                "zadd",
+                "zincrby",
+                "zrem",
+                "zrange",
+                "zrangebyscore",
+                "zrevrange",
+                "zremrangebyrank",
+                "zremrangebyscore",
+                "zpop",
+                "store",
+                "lex",
+                "lexq",
+                "rank",
+                "zrangestore",
+                "zmpop",
+            ]) {
+                "zadd" => format!("ZADD {k} {opt} {s} {m}"),
+                "zincrby" => format!("ZINCRBY {k} {s} {m}"),
+                "zrem" => format!("ZREM {k} {m} {}", pick(MEMBERS)),
+                "zrange" => format!("ZRANGE {k} {i} {} WITHSCORES", pick(&["-1", "0", "3"])),
+                "zrangebyscore" => {
+                    format!("ZRANGE {k} {s2} {s} BYSCORE REV LIMIT {i} 3 WITHSCORES")
+                }
+                "zrevrange" => format!("ZREVRANGE {k} {i} -1 WITHSCORES"),
+                "zremrangebyrank" => format!("ZREMRANGEBYRANK {k} {i} {}", pick(&["0", "-1", "1"])),
+                "zremrangebyscore" => format!("ZREMRANGEBYSCORE {k} {s} {s2}"),
+                "zpop" => format!(
+                    "{} {k} {}",
+                    pick(&["ZPOPMIN", "ZPOPMAX"]),
+                    pick(&["1", "2", "0"])
+                ),
+                "store" => format!(
+                    "{} {k} 2 {k2} {} {}",
+                    pick(&["ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE"]),
+                    pick(KEYS),
+                    pick(&["", "WEIGHTS 2 -1", "AGGREGATE MIN"])
+                ),
+                "lex" => format!("ZADD lx 0 {m}"),
+                "lexq" => format!(
+                    "{} lx {} {}",
+                    pick(&[
+                        "ZRANGEBYLEX",
+                        "ZREVRANGEBYLEX",
+                        "ZLEXCOUNT",
+                        "ZREMRANGEBYLEX"
+                    ]),
+                    pick(&["-", "[b", "(1", "[10"]),
+                    pick(&["+", "(c", "[a", "[2.5"])
+                ),
+                "rank" => format!("{} {k} {m}", pick(&["ZRANK", "ZREVRANK", "ZSCORE"])),
+                "zrangestore" => format!("ZRANGESTORE {k2} {k} {i} -1"),
+                _ => format!("ZMPOP 2 {k} {k2} {} COUNT 2", pick(&["MIN", "MAX"])),
+            };
+            if line.starts_with("ZADD") && line.contains("INCR") && line.contains("NX") {
+                continue;
+            }
+            p.check(&line);
+            for key in KEYS.iter().chain(&["lx"]) {
+                p.check(&format!("OBJECT ENCODING {key}"));
+            }
+        }
+        for key in ["z", "z2", "z3", "lx"] {
+            p.check(&format!("ZRANGE {key} 0 -1 WITHSCORES"));
+        }
+    });
 }
