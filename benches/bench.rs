@@ -10,6 +10,7 @@
 use criterion::{criterion_group, criterion_main};
 
 mod bitmap;
+mod hash;
 mod keyspace;
 mod list;
 mod set;
@@ -21,6 +22,7 @@ criterion_group!(
     bitmap::register_benches,
     list::register_benches,
     set::register_benches,
-    zset::register_benches
+    zset::register_benches,
+    hash::register_benches
 );
 criterion_main!(benches);

@@ -440,6 +440,21 @@ impl Keyspace {
         Ok((next, found.into_iter().map(owned).collect()))
     }
 
+    /// The exact listpack bytes of a listpack-encoded hash (what Redis's
+    /// DUMP carries for it), `None` for a missing key or a hashtable.
+    ///
+    /// # Complexity
+    /// O(n) (the bytes are copied).
+    ///
+    /// # Errors
+    /// [`Error::WrongType`] when the key holds another type.
+    pub fn hash_listpack_bytes(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        Ok(match self.read_typed(key, as_hash)? {
+            Some(HashValue::Listpack(lp)) => Some(lp.as_bytes().to_vec()),
+            _ => None,
+        })
+    }
+
     /// The encoding-independent checks of every hash in the selected
     /// database ([`HashValue::validate`]).
     ///
