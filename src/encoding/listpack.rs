@@ -373,16 +373,22 @@ fn encode_str(out: &mut Vec<u8>, s: &[u8]) {
 /// The full entry (encoding and backlen) for an element, canonicalised.
 fn encode_entry(elem: Elem<'_>) -> Vec<u8> {
     let mut out = Vec::new();
+    encode_entry_into(&mut out, elem);
+    out
+}
+
+/// Appends the full entry for an element to `out` (no temporary buffer).
+fn encode_entry_into(out: &mut Vec<u8>, elem: Elem<'_>) {
+    let start = out.len();
     match elem {
-        Elem::Int(v) => encode_int(&mut out, v),
+        Elem::Int(v) => encode_int(out, v),
         Elem::Str(s) => match parse_i64(s) {
-            Some(v) => encode_int(&mut out, v),
-            None => encode_str(&mut out, s),
+            Some(v) => encode_int(out, v),
+            None => encode_str(out, s),
         },
     }
-    let n = out.len() as u64;
-    push_backlen(&mut out, n);
-    out
+    let n = (out.len() - start) as u64;
+    push_backlen(out, n);
 }
 
 /// Checks the entry at `p` (an entry, not the terminator) the way Redis's
@@ -541,7 +547,12 @@ impl Listpack {
     /// # Panics
     /// If the listpack would exceed 4 GiB (check [`safe_to_add`](Self::safe_to_add)).
     pub fn push_back<'e>(&mut self, elem: impl Into<Elem<'e>>) {
-        self.insert_before(self.end_pos(), elem);
+        // Same bytes as inserting before the terminator, written in place.
+        self.buf.pop();
+        encode_entry_into(&mut self.buf, elem.into());
+        self.buf.push(EOF);
+        self.bump_count(true, 1);
+        self.set_total();
     }
 
     /// Prepends an element (Redis `lpPrepend`/`lpPrependInteger`).

@@ -287,7 +287,8 @@ impl Quicklist {
             }
             Some(tail) => {
                 tail.shrink_to_fit();
-                self.nodes.push_back(single(value));
+                let node = self.growing_node(value);
+                self.nodes.push_back(node);
             }
             None => self.nodes.push_back(single(value)),
         }
@@ -302,11 +303,30 @@ impl Quicklist {
             }
             Some(head) => {
                 head.shrink_to_fit();
-                self.nodes.push_front(single(value));
+                let node = self.growing_node(value);
+                self.nodes.push_front(node);
             }
             None => self.nodes.push_front(single(value)),
         }
         self.count += 1;
+    }
+
+    /// A one-element node for the end of a list that just filled a node:
+    /// its buffer is reserved up to the node size limit at once, so the
+    /// pushes that follow do not reallocate (the node is shrunk when full).
+    fn growing_node(&self, value: &[u8]) -> Listpack {
+        let limit = if self.fill < 0 {
+            SIZE_CLASSES[(-(self.fill as i64) - 1) as usize]
+        } else {
+            // Room for `fill` entries like this one (1 to 5 bytes of tag,
+            // 1 to 5 of backlen), never above the safety limit.
+            let per_entry = value.len() + SIZE_ESTIMATE_OVERHEAD;
+            (7 + self.fill as usize * per_entry).min(SIZE_SAFETY_LIMIT)
+        };
+        let first = single(value);
+        let mut buf = Vec::with_capacity(limit.max(first.total_bytes()));
+        buf.extend_from_slice(first.as_bytes());
+        Listpack::from_bytes(buf).expect("a valid one-element listpack")
     }
 
     /// Removes and returns the head element.
