@@ -145,7 +145,12 @@ impl ListValue {
     /// Indexes of matches for LPOS.
     fn positions(&self, element: &[u8], opts: LposOptions) -> Vec<usize> {
         let reverse = opts.rank < 0;
-        let skip = opts.rank.unsigned_abs() - 1;
+        // Redis negates the rank in a C long, so i64::MIN stays negative
+        // and then counts every match, as rank -1 does.
+        let skip = match opts.rank {
+            i64::MIN => 0,
+            r => r.unsigned_abs() - 1,
+        };
         let n = self.len();
         let scan = if opts.maxlen == 0 {
             n
