@@ -12,6 +12,7 @@ use std::collections::BTreeSet;
 
 use common::{Pair, sorted_elements};
 use embedis::command::split_args;
+use embedis::{Config, MaxmemoryPolicy};
 
 /// Runs `line` on both sides, asserts identical replies, then compares
 /// OBJECT ENCODING of `key`.
@@ -578,4 +579,66 @@ fn generic_commands_on_sets() {
     ]);
     std::thread::sleep(std::time::Duration::from_millis(5));
     p.check_all(&["SCARD t", "SADD t 2", "TTL t", "SMEMBERS t"]);
+}
+
+/// Access counting under LFU with `lfu-log-factor 0` (every lookup adds
+/// exactly 1, so OBJECT FREQ counts lookups): which set commands look
+/// which keys up, how often, and that STORE overwrites and SPOP rebuilds
+/// keep the counter.
+#[test]
+fn lfu_access_counting() {
+    let mut config = Config::default();
+    config.maxmemory_policy = MaxmemoryPolicy::AllkeysLfu;
+    config.lfu_log_factor = 0;
+    config.maxmemory = 1 << 30;
+    let extra = [
+        "--maxmemory-policy",
+        "allkeys-lfu",
+        "--lfu-log-factor",
+        "0",
+        "--maxmemory",
+        "1gb",
+    ];
+    let Some(mut p) = Pair::with(&extra, config) else {
+        return;
+    };
+    let ops = [
+        "SADD a 9",
+        "SREM a 100",
+        "SMEMBERS a",
+        "SISMEMBER a 1",
+        "SMISMEMBER a 1 2",
+        "SCARD a",
+        "SRANDMEMBER a",
+        "SRANDMEMBER a 2",
+        "SMOVE a b 1",
+        "SMOVE b a 1",
+        "SMOVE a a 2",
+        "SINTER a b",
+        "SINTER a a",
+        "SINTERCARD 2 a b",
+        "SINTERSTORE b a b",
+        "SINTERSTORE a a b",
+        "SUNION a b",
+        "SUNIONSTORE b a",
+        "SDIFF a b",
+        "SDIFFSTORE b b a",
+        "SSCAN a 0",
+        "SPOP a 1",
+        "SPOP a 8",
+    ];
+    for op in ops {
+        p.check("DEL a b");
+        p.check("SADD a 1 2 3 4 5 6 7 8 9 10");
+        p.check("SADD b 2 3 x");
+        for _ in 0..2 {
+            if op.starts_with("SRANDMEMBER") || op.starts_with("SPOP") {
+                both(&mut p, op);
+            } else {
+                p.check_unordered(op);
+            }
+            p.check("OBJECT FREQ a");
+            p.check("OBJECT FREQ b");
+        }
+    }
 }
