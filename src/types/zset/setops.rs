@@ -1,17 +1,19 @@
 //! ZUNION, ZINTER, ZDIFF, their STORE forms and ZINTERCARD (Redis
 //! `zunionInterDiffGenericCommand`).
 //!
-//! Inputs are read in place: the sources are ordered by size (stably, as
+//! Inputs may be sorted sets or sets (whose members all score 1, as in
+//! Redis). They are read in place: the sources are ordered by size (stably, as
 //! glibc's merge-sort `qsort` does), the smallest is walked and the others
 //! are probed by member, so scores are aggregated in Redis's order and
 //! floating-point sums come out bit-identical.
 
 use std::collections::HashMap;
 
-use super::{Limits, ZSetValue, as_zset};
+use super::{Limits, ZSetValue};
 use crate::encoding::skiplist::SkipList;
 use crate::error::Result;
 use crate::keyspace::{Hasher, Keyspace};
+use crate::types::set::SetValue;
 use crate::value::Value;
 
 /// How scores of a member found in several inputs combine.
@@ -99,6 +101,30 @@ impl Computed {
     }
 }
 
+/// An input of a set operation: a sorted set, or a set (every score 1).
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    ZSet(&'a ZSetValue),
+    Set(&'a SetValue),
+}
+
+impl Source<'_> {
+    /// (member, score) pairs in the source's iteration order.
+    fn to_vec(self) -> Vec<(Vec<u8>, f64)> {
+        match self {
+            Source::ZSet(z) => z.to_vec(),
+            Source::Set(s) => s.iter().map(|e| (e.to_vec(), 1.0)).collect(),
+        }
+    }
+
+    fn score(self, member: &[u8]) -> Option<f64> {
+        match self {
+            Source::ZSet(z) => z.score(member),
+            Source::Set(s) => s.contains(member).then_some(1.0),
+        }
+    }
+}
+
 fn score_or_zero(v: f64) -> f64 {
     if v.is_nan() { 0.0 } else { v }
 }
@@ -106,20 +132,29 @@ fn score_or_zero(v: f64) -> f64 {
 impl Keyspace {
     /// Looks every input key up for reading (expiry, statistics) and checks
     /// its type, as Redis does before parsing the options; returns each
-    /// input's size (0 when missing).
+    /// input's size (0 when missing). Sets count as sorted sets whose
+    /// members all score 1.
     ///
     /// # Errors
-    /// WRONGTYPE when any key holds something other than a sorted set.
+    /// WRONGTYPE when any key holds something other than a set or sorted set.
     pub(crate) fn zset_sources(&mut self, keys: &[&[u8]]) -> Result<Vec<usize>> {
         keys.iter()
-            .map(|k| Ok(self.read_typed(k, as_zset)?.map_or(0, |z| z.len())))
+            .map(|k| match self.lookup_read(k) {
+                None => Ok(0),
+                Some(e) => match &e.value {
+                    Value::ZSet(z) => Ok(z.len()),
+                    Value::Set(s) => Ok(s.len()),
+                    _ => Err(crate::error::Error::WrongType),
+                },
+            })
             .collect()
     }
 
     /// A source already looked up, read without side effects.
-    fn source(&self, key: &[u8]) -> Option<&ZSetValue> {
+    fn source(&self, key: &[u8]) -> Option<Source<'_>> {
         match &self.db().map.get(key)?.value {
-            Value::ZSet(z) => Some(z),
+            Value::ZSet(z) => Some(Source::ZSet(z)),
+            Value::Set(s) => Some(Source::Set(s)),
             _ => None,
         }
     }
