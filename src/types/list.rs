@@ -234,6 +234,7 @@ impl Keyspace {
     }
 
     fn push_generic(&mut self, key: &[u8], values: &[&[u8]], end: End, xx: bool) -> Result<usize> {
+        let before = self.dirty_mark();
         let list = if xx {
             match self.write_typed(key, as_list)? {
                 Some(l) => l,
@@ -248,6 +249,7 @@ impl Keyspace {
         }
         let len = list.len();
         self.signal_modified(key);
+        self.set_dirty(before, values.len());
         Ok(len)
     }
 
@@ -321,8 +323,24 @@ impl Keyspace {
             None => vec![list.pop(end).expect("lists are never empty")],
             Some(n) => list.pop_many(end, n),
         };
+        let before = self.dirty_mark();
         self.after_removal(key);
+        self.set_dirty(before, popped.len());
         Ok(Some(popped))
+    }
+
+    /// Redis counts list writes per element (and LTRIM per element
+    /// removed), where `signal_modified` counts one per call: sets the
+    /// counter to `before + changes`.
+    /// Keys expired lazily meanwhile keep the count they added.
+    fn set_dirty(&mut self, before: (u64, u64), changes: usize) {
+        let expired = self.stats.expired_keys - before.1;
+        self.stats.dirty = before.0 + changes as u64 + expired;
+    }
+
+    /// The write and expiry counters before a list write.
+    fn dirty_mark(&self) -> (u64, u64) {
+        (self.stats.dirty, self.stats.expired_keys)
     }
 
     /// Deletes `key` if its list became empty and records the change.
@@ -451,7 +469,9 @@ impl Keyspace {
         };
         list.ql.remove_range(0, ltrim);
         list.ql.remove_range(-(rtrim as i64), rtrim);
+        let before = self.dirty_mark();
         self.after_removal(key);
+        self.set_dirty(before, ltrim + rtrim);
         Ok(())
     }
 
@@ -473,7 +493,9 @@ impl Keyspace {
         let limit = usize::try_from(count.unsigned_abs()).unwrap_or(usize::MAX);
         let removed = list.ql.remove_matching(element, limit, count < 0);
         if removed > 0 {
+            let before = self.dirty_mark();
             self.after_removal(key);
+            self.set_dirty(before, removed);
         }
         Ok(removed)
     }
@@ -554,11 +576,13 @@ impl Keyspace {
             self.signal_modified(source);
             return Ok(Some(value));
         }
+        let before = self.dirty_mark();
         let make = self.new_list_maker();
         self.write_typed_or_insert(destination, as_list, make)?
             .push(to, &value);
         self.signal_modified(destination);
         self.after_removal(source);
+        self.set_dirty(before, 1);
         Ok(Some(value))
     }
 
@@ -681,6 +705,30 @@ mod tests {
         );
         assert_eq!(ks.llen(b"l"), Ok(1));
         assert_eq!(ks.get(b"l"), Err(Error::WrongType));
+    }
+
+    /// The write counter moves as Redis's `dirty`: per element pushed,
+    /// popped, trimmed or removed; one per LSET, LINSERT and LMOVE.
+    #[test]
+    fn dirty_counts_elements() {
+        let mut ks = ks();
+        let d = |ks: &Keyspace| ks.stats().dirty;
+        let start = d(&ks);
+        ks.rpush(b"l", &[b"a", b"b", b"c", b"d", b"e"]).unwrap();
+        assert_eq!(d(&ks), start + 5);
+        ks.lpop(b"l", Some(2)).unwrap();
+        assert_eq!(d(&ks), start + 7);
+        ks.ltrim(b"l", 0, -1).unwrap();
+        assert_eq!(d(&ks), start + 7);
+        ks.ltrim(b"l", 1, -1).unwrap();
+        assert_eq!(d(&ks), start + 8);
+        ks.lmove(b"l", b"m", End::Left, End::Left).unwrap();
+        assert_eq!(d(&ks), start + 9);
+        ks.lrem(b"m", 0, b"zz").unwrap();
+        ks.lpop(b"m", Some(0)).unwrap();
+        assert_eq!(d(&ks), start + 9);
+        ks.lpop(b"m", Some(5)).unwrap();
+        assert_eq!(d(&ks), start + 10);
     }
 
     #[test]
