@@ -328,6 +328,8 @@ fn printable(argv: &[&[u8]]) -> Vec<String> {
         .collect()
 }
 
+pub use crate::types::hll::hll_bytes;
+
 #[cfg(test)]
 mod tests {
     use super::*;

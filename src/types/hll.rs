@@ -1,1 +1,0 @@
-//! HyperLogLog: Redis's exact `HYLL` string bytes, PFADD/PFCOUNT/PFMERGE.
