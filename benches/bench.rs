@@ -11,6 +11,7 @@ use criterion::{criterion_group, criterion_main};
 
 mod bitmap;
 mod hash;
+mod hll;
 mod keyspace;
 mod list;
 mod set;
@@ -23,6 +24,7 @@ criterion_group!(
     list::register_benches,
     set::register_benches,
     zset::register_benches,
-    hash::register_benches
+    hash::register_benches,
+    hll::register_benches
 );
 criterion_main!(benches);

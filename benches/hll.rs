@@ -91,7 +91,10 @@ fn pfcount(c: &mut Criterion) {
 fn pfmerge(c: &mut Criterion) {
     let mut g = c.benchmark_group("hll/pfmerge");
     let names: Vec<Vec<u8>> = (0..7).map(|i| format!("s{i}").into_bytes()).collect();
-    for (label, n, max_bytes) in [("7-dense", 20_000u64, 3000usize), ("7-sparse", 300, 1 << 20)] {
+    for (label, n, max_bytes) in [
+        ("7-dense", 20_000u64, 3000usize),
+        ("7-sparse", 300, 1 << 20),
+    ] {
         let values: Vec<Vec<u8>> = (0..7).map(|i| hll_bytes(i * n / 2, n, max_bytes)).collect();
         let pairs: Vec<(&[u8], &[u8])> = names
             .iter()

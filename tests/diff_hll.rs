@@ -47,12 +47,20 @@ fn grow_one_by_one(p: &mut Pair, key: &str, prefix: &str, n: u64) {
     p.check(&format!("PFDEBUG ENCODING {key}"));
 }
 
+/// Asserts the encoding both sides report (after checking they agree).
+fn assert_encoding(p: &mut Pair, key: &str, want: &str) {
+    let got = p.check(&format!("PFDEBUG ENCODING {key}"));
+    assert_eq!(got, format!("+{want}\r\n").into_bytes(), "{key}");
+}
+
 /// An 8-byte element whose hash lands in register `index` with run length
 /// `count` (1..=51), found by running MurmurHash64A backwards: every step of
 /// the hash of one 8-byte block is invertible.
 fn element_for(index: usize, count: u8) -> Vec<u8> {
     const M: u64 = 0xc6a4_a793_5bd1_e995;
-    let inverse = (0..6).fold(M, |x: u64, _| x.wrapping_mul(2u64.wrapping_sub(M.wrapping_mul(x))));
+    let inverse = (0..6).fold(M, |x: u64, _| {
+        x.wrapping_mul(2u64.wrapping_sub(M.wrapping_mul(x)))
+    });
     let unshift = |x: u64| x ^ (x >> 47);
     let run_bit = if count <= 50 { 1u64 << (13 + count) } else { 0 };
     let target = index as u64 | run_bit;
@@ -180,14 +188,16 @@ fn element_bytes_and_hash_tails() {
 fn sparse_growth_and_promotion_at_default_threshold() {
     let Some(mut p) = Pair::new() else { return };
     // Single adds until well past the 3000-byte promotion.
-    grow_one_by_one(&mut p, "h", "elem:", 1400);
+    grow_one_by_one(&mut p, "h", "elem:", 2000);
+    assert_encoding(&mut p, "h", "dense");
     // A register value above 32 promotes at once.
     p.check("PFADD v");
     run(&mut p, &pfadd_argv("v", &[b"small".to_vec()]));
     same_bytes(&mut p, &["v"]);
+    assert_encoding(&mut p, "v", "sparse");
     run(&mut p, &pfadd_argv("v", &[element_for(100, 33)]));
     same_bytes(&mut p, &["v"]);
-    p.check("PFDEBUG ENCODING v");
+    assert_encoding(&mut p, "v", "dense");
 }
 
 #[test]
@@ -203,12 +213,16 @@ fn promotion_with_configured_thresholds() {
         // Batches too: one PFADD crossing the threshold mid-way.
         let key = format!("b{i}");
         for batch in 0..8 {
-            run(&mut p, &pfadd_argv(&key, &elements("y", batch * 40..batch * 40 + 40)));
+            run(
+                &mut p,
+                &pfadd_argv(&key, &elements("y", batch * 40..batch * 40 + 40)),
+            );
             same_bytes(&mut p, &[&key]);
         }
     }
     p.check("CONFIG SET hll-sparse-max-bytes 20000");
     grow_one_by_one(&mut p, "big", "z", 2000);
+    assert_encoding(&mut p, "big", "sparse");
 }
 
 #[test]
@@ -258,14 +272,21 @@ fn merges_of_mixed_encodings() {
     p.check("CONFIG SET hll-sparse-max-bytes 100000");
     run(&mut p, &pfadd_argv("u1", &elements("e", 0..3000)));
     run(&mut p, &pfadd_argv("u2", &elements("f", 0..3000)));
-    p.check_all(&["PFMERGE u3 u1 u2", "GET u3", "PFDEBUG ENCODING u3", "PFCOUNT u3"]);
+    p.check_all(&[
+        "PFMERGE u3 u1 u2",
+        "GET u3",
+        "PFDEBUG ENCODING u3",
+        "PFCOUNT u3",
+    ]);
 }
 
 #[test]
 fn counts_match_the_oracle_up_to_100k() {
     let Some(mut p) = Pair::new() else { return };
     let mut n = 0;
-    for step in [1u64, 2, 5, 10, 30, 100, 300, 1000, 3000, 10_000, 30_000, 55_549] {
+    for step in [
+        1u64, 2, 5, 10, 30, 100, 300, 1000, 3000, 10_000, 30_000, 55_549,
+    ] {
         for chunk in elements("k", n..n + step).chunks(1000) {
             run(&mut p, &pfadd_argv("c", chunk));
         }
@@ -277,7 +298,13 @@ fn counts_match_the_oracle_up_to_100k() {
     for chunk in elements("k", 50_000..150_000).chunks(1000) {
         run(&mut p, &pfadd_argv("o", chunk));
     }
-    p.check_all(&["PFCOUNT c o", "PFCOUNT o", "PFMERGE u c o", "PFCOUNT u", "GET u"]);
+    p.check_all(&[
+        "PFCOUNT c o",
+        "PFCOUNT o",
+        "PFMERGE u c o",
+        "PFCOUNT u",
+        "GET u",
+    ]);
 }
 
 /// A sparse header with cache bytes `card` (byte 15 carries the flag).
@@ -330,7 +357,10 @@ fn hostile_headers() {
         (b"HYLL".to_vec(), "magic only"),
         (b"HYLL\x01\0\0\0\0\0\0\0\0\0\0".to_vec(), "15 bytes"),
         (b"1234567890123456789".to_vec(), "int-encoded"),
-        (b"hyll\x01\0\0\0\0\0\0\0\0\0\0\x80\x7f\xff".to_vec(), "lowercase magic"),
+        (
+            b"hyll\x01\0\0\0\0\0\0\0\0\0\0\x80\x7f\xff".to_vec(),
+            "lowercase magic",
+        ),
         (enc2, "encoding 2"),
         (dense[..12303].to_vec(), "short dense"),
         (long_dense, "long dense"),
@@ -349,11 +379,20 @@ fn hostile_sparse_streams() {
         (sparse_with(STALE, &[0x7f]), "truncated XZERO"),
         (sparse_with(STALE, &[0x7f, 0xfe]), "one register short"),
         (sparse_with(STALE, &[0x7f, 0xff, 0x00]), "one register long"),
-        (sparse_with(STALE, &[0x7f, 0xff, 0x7f, 0xff]), "twice the registers"),
+        (
+            sparse_with(STALE, &[0x7f, 0xff, 0x7f, 0xff]),
+            "twice the registers",
+        ),
         (sparse_with(STALE, &[0x7f, 0xff, 0xff]), "trailing VAL"),
-        (sparse_with(STALE, &[0x7f, 0xfe, 0x83]), "VAL run past the end"),
+        (
+            sparse_with(STALE, &[0x7f, 0xfe, 0x83]),
+            "VAL run past the end",
+        ),
         (sparse_with(STALE, &[0x5f, 0x3f]), "XZERO of 8000 only"),
-        (sparse_with(STALE, &[0x7f, 0xfb, 0x7c]), "truncated XZERO after"),
+        (
+            sparse_with(STALE, &[0x7f, 0xfb, 0x7c]),
+            "truncated XZERO after",
+        ),
         (
             sparse_with(STALE, &[0x80, 0x80, 0x80, 0x80, 0x7f, 0xfb]),
             "VALs of one, not merged",
@@ -362,13 +401,19 @@ fn hostile_sparse_streams() {
             sparse_with(STALE, &[0x00, 0x00, 0x7f, 0xfd]),
             "ZERO ones, not merged",
         ),
-        (sparse_with(STALE, &[0x40, 0x00, 0x7f, 0xfe]), "XZERO of one"),
+        (
+            sparse_with(STALE, &[0x40, 0x00, 0x7f, 0xfe]),
+            "XZERO of one",
+        ),
         (
             sparse_with([5, 0, 0, 0, 0, 0, 0, 0], &[0x7f]),
             "valid cache over a broken stream",
         ),
         (
-            sparse_with([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f], &[0x7f, 0xff]),
+            sparse_with(
+                [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f],
+                &[0x7f, 0xff],
+            ),
             "largest valid cache",
         ),
         (
@@ -403,7 +448,11 @@ fn hostile_sparse_streams() {
         (pick(true), pick(false))
     };
     p.check_argv(&[b"SET", b"x", &half], "half stream");
-    p.check_argv(&[b"PFADD", b"x", &low, &high], "PFADD stopping half-way");
+    let reply = p.check_argv(&[b"PFADD", b"x", &low, &high], "PFADD stopping half-way");
+    assert!(
+        reply.starts_with(b"-INVALIDOBJ"),
+        "the scenario needs the error"
+    );
     p.check("GET x");
     p.check("PFCOUNT x");
 }
@@ -465,7 +514,10 @@ fn values_copied_between_servers() {
         ours(&mut p, &[b"SET", key, &bytes]);
         same_bytes(&mut p, &["rs", "rd"]);
         p.check(&format!("PFCOUNT {}", String::from_utf8_lossy(key)));
-        run(&mut p, &pfadd_argv(std::str::from_utf8(key).unwrap(), &elements("q", 0..300)));
+        run(
+            &mut p,
+            &pfadd_argv(std::str::from_utf8(key).unwrap(), &elements("q", 0..300)),
+        );
         same_bytes(&mut p, &["rs", "rd"]);
     }
     // Built here, copied to redis with SET: redis reads our bytes the same.
@@ -495,4 +547,10 @@ fn promotion_threshold_from_config_object() {
         return;
     };
     grow_one_by_one(&mut p, "h", "n", 40);
+}
+
+#[test]
+fn pfselftest_passes_on_both() {
+    let Some(mut p) = Pair::new() else { return };
+    assert_eq!(p.check("PFSELFTEST"), b"+OK\r\n");
 }

@@ -196,7 +196,7 @@ fn score_range(min: &[u8], max: &[u8]) -> Result<ScoreRange> {
 
 /// One end of a lex range: `-`, `+`, `(member` or `[member`.
 fn lex_bound(arg: &[u8]) -> Option<LexBound> {
-    let alone = arg.len() == 1 || arg[1] == 0;
+    let alone = arg.len() == 1 || arg.get(1) == Some(&0);
     match arg.first()? {
         b'+' if alone => Some(LexBound::Max),
         b'-' if alone => Some(LexBound::Min),

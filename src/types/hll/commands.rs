@@ -307,7 +307,10 @@ pub(super) fn fuzz_one(data: &[u8]) {
         let after = ks.get(b"k").unwrap().unwrap();
         super::check(&after).expect("PFADD leaves a valid header");
         if let (Some(old), Some(new)) = (regs_before, registers_of(&after)) {
-            assert!(old.iter().zip(&new).all(|(a, b)| a <= b), "a register shrank");
+            assert!(
+                old.iter().zip(&new).all(|(a, b)| a <= b),
+                "a register shrank"
+            );
             for e in &elements {
                 let (i, v) = super::hash::pattern(e);
                 assert!(new[i] >= v, "element not recorded");

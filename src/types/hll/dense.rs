@@ -6,7 +6,7 @@
 //! at 4 or 6 it continues into the next one. The last register (16383)
 //! starts at bit 2 of the last byte, so no access ever leaves the area.
 
-use super::{BITS, DENSE_BYTES, REGISTERS, REGISTER_MAX};
+use super::{BITS, DENSE_BYTES, REGISTER_MAX, REGISTERS};
 
 /// The value of register `index` in a dense register area.
 ///

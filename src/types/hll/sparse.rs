@@ -27,8 +27,6 @@ pub(crate) const VAL_MAX_VALUE: u8 = 32;
 pub(crate) const VAL_MAX_LEN: usize = 4;
 /// Longest run of one ZERO opcode.
 pub(crate) const ZERO_MAX_LEN: usize = 64;
-/// Longest run of one XZERO opcode.
-pub(crate) const XZERO_MAX_LEN: usize = 16384;
 
 /// An empty HLL in sparse form: the header and one XZERO of 16384.
 pub(crate) fn new() -> Vec<u8> {

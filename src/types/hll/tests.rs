@@ -21,7 +21,6 @@ fn pfadd_creates_sparse_and_reports_changes() {
     assert_eq!(ks.pfcount(&[b"h", b"none"]).unwrap(), 1);
 }
 
-
 #[test]
 fn pfcount_caches_and_invalidates() {
     let mut ks = ks();
@@ -71,7 +70,9 @@ fn errors_for_strings_that_are_not_hlls() {
     assert_eq!(ks.pfcount(&[b"b"]), Err(corrupt()));
     assert_eq!(ks.pfmerge(b"d", &[b"b"]), Err(corrupt()));
     assert_eq!(
-        ks.pfdebug(PfDebugOp::GetReg, b"none").unwrap_err().to_string(),
+        ks.pfdebug(PfDebugOp::GetReg, b"none")
+            .unwrap_err()
+            .to_string(),
         "ERR The specified key does not exist"
     );
 }
@@ -114,7 +115,10 @@ fn union_count_matches_merge() {
     assert_eq!(ks.pfcount(&[b"m"]).unwrap(), union);
     ks.pfadd(b"all", &refs).unwrap();
     assert_eq!(ks.pfcount(&[b"all"]).unwrap(), union);
-    assert_eq!(ks.get(b"m").unwrap().unwrap()[HDR..], ks.get(b"all").unwrap().unwrap()[HDR..]);
+    assert_eq!(
+        ks.get(b"m").unwrap().unwrap()[HDR..],
+        ks.get(b"all").unwrap().unwrap()[HDR..]
+    );
 }
 
 /// Distinct 8-byte elements from a seeded sequence.
