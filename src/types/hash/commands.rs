@@ -6,7 +6,7 @@ use rand::{Rng, SeedableRng};
 use super::{HashLimits, HashValue};
 use crate::encoding::listpack::Elem;
 use crate::error::{Error, Result};
-use crate::keyspace::Keyspace;
+use crate::keyspace::{Entry, Keyspace};
 use crate::util::float::{hincr_long_double, parse_float_increment};
 use crate::util::glob::Glob;
 use crate::util::num::{format_i64, parse_i64};
@@ -54,6 +54,29 @@ fn owned((f, v): (Elem<'_>, Elem<'_>)) -> (Vec<u8>, Vec<u8>) {
 }
 
 impl Keyspace {
+    /// The hash at `key` for a write command, created empty when missing.
+    /// Creating it is not a change of its own: the command signals once
+    /// after writing, as Redis's `dbAdd` leaves the write counter alone.
+    ///
+    /// # Errors
+    /// [`Error::WrongType`] when the key holds another type.
+    fn hash_for_write(&mut self, key: &[u8]) -> Result<&mut HashValue> {
+        if self.write_typed(key, as_hash)?.is_none() {
+            let lru = self.new_access_field();
+            let entry = Entry {
+                lru,
+                ..Entry::new(new_hash())
+            };
+            self.db_mut().insert(key, entry);
+        }
+        let entry = self
+            .db_mut()
+            .map
+            .get_mut(key)
+            .expect("present or just added");
+        as_hash(&mut entry.value).ok_or(Error::WrongType)
+    }
+
     /// ```text
     /// HSET key field value [field value ...]
     /// ```
@@ -72,11 +95,13 @@ impl Keyspace {
             return Ok(0);
         }
         let limits = HashLimits::from_config(&self.config);
-        let h = self.write_typed_or_insert(key, as_hash, new_hash)?;
+        let h = self.hash_for_write(key)?;
         let lens = pairs.iter().flat_map(|(f, v)| [f.len(), v.len()]);
         h.prepare_for(lens.clone().max().unwrap_or(0), lens.sum(), limits);
         let created = pairs.iter().filter(|(f, v)| h.set(f, v, limits)).count();
         self.signal_modified(key);
+        // Redis counts one change per pair given.
+        self.stats.dirty += pairs.len() as u64 - 1;
         Ok(created)
     }
 
@@ -106,7 +131,7 @@ impl Keyspace {
     /// [`Error::WrongType`] when the key holds another type.
     pub fn hsetnx(&mut self, key: &[u8], field: &[u8], value: &[u8]) -> Result<bool> {
         let limits = HashLimits::from_config(&self.config);
-        let h = self.write_typed_or_insert(key, as_hash, new_hash)?;
+        let h = self.hash_for_write(key)?;
         if h.contains(field) {
             return Ok(false);
         }
@@ -183,6 +208,8 @@ impl Keyspace {
         } else if deleted > 0 {
             self.signal_modified(key);
         }
+        // Redis counts one change per deleted field.
+        self.stats.dirty += (deleted as u64).saturating_sub(1);
         Ok(deleted)
     }
 
@@ -294,7 +321,7 @@ impl Keyspace {
     /// field holds no canonical 64-bit integer; [`Error::Overflow`].
     pub fn hincrby(&mut self, key: &[u8], field: &[u8], increment: i64) -> Result<i64> {
         let limits = HashLimits::from_config(&self.config);
-        let h = self.write_typed_or_insert(key, as_hash, new_hash)?;
+        let h = self.hash_for_write(key)?;
         let current = match h.get(field) {
             None => 0,
             Some(Elem::Int(v)) => v,
@@ -326,7 +353,7 @@ impl Keyspace {
     pub fn hincrbyfloat(&mut self, key: &[u8], field: &[u8], increment: &[u8]) -> Result<Vec<u8>> {
         let incr = parse_float_increment(increment)?;
         let limits = HashLimits::from_config(&self.config);
-        let h = self.write_typed_or_insert(key, as_hash, new_hash)?;
+        let h = self.hash_for_write(key)?;
         let current = h.get(field).map(|v| v.to_vec());
         let new = hincr_long_double(current.as_deref(), incr)?;
         h.set(field, &new, limits);

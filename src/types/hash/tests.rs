@@ -125,3 +125,28 @@ fn random_and_scan_cover_both_encodings() {
         assert_eq!(seen.len(), 40);
     }
 }
+
+#[test]
+fn write_counter_counts_pairs_and_deleted_fields() {
+    let mut ks = ks_with(512, 64);
+    let dirty = |ks: &Keyspace| ks.stats().dirty;
+    ks.hset(b"k", &[(b"a", b"1"), (b"b", b"2"), (b"a", b"3")])
+        .unwrap();
+    assert_eq!(dirty(&ks), 3);
+    assert!(!ks.hsetnx(b"k", b"a", b"x").unwrap());
+    assert_eq!(dirty(&ks), 3);
+    ks.hsetnx(b"n", b"a", b"x").unwrap();
+    ks.hincrby(b"i", b"a", 1).unwrap();
+    assert_eq!(dirty(&ks), 5);
+    assert_eq!(ks.hdel(b"k", &[b"a", b"zz"]).unwrap(), 1);
+    assert_eq!(dirty(&ks), 6);
+    assert_eq!(ks.hdel(b"k", &[b"zz"]).unwrap(), 0);
+    assert_eq!(dirty(&ks), 6);
+    ks.hset(b"k", &[(b"c", b"1")]).unwrap();
+    assert_eq!(ks.hdel(b"k", &[b"b", b"c"]).unwrap(), 2);
+    assert_eq!(dirty(&ks), 9);
+    assert_eq!(ks.hincrby(b"s", b"f", 1).unwrap(), 1);
+    assert_eq!(ks.hset(b"s", &[(b"f", b"x")]).unwrap(), 0);
+    assert!(ks.hincrby(b"s", b"f", 1).is_err());
+    assert_eq!(dirty(&ks), 11);
+}
