@@ -92,22 +92,12 @@ const fn spec(name: &'static str, arity: i32, flags: u32, handler: super::Handle
     }
 }
 
-/// Keys of LMPOP/BLMPOP: `numkeys` at `at`, then that many keys.
-fn mpop_keys(argv: &[&[u8]], at: usize) -> Vec<usize> {
-    let n = argv
-        .get(at)
-        .and_then(|a| int(a).ok())
-        .and_then(|n| usize::try_from(n).ok())
-        .unwrap_or(0);
-    (at + 1..argv.len()).take(n).collect()
-}
-
 fn lmpop_keys(argv: &[&[u8]]) -> Vec<usize> {
-    mpop_keys(argv, 1)
+    super::numkeys_keys(argv, 1, 2, None)
 }
 
 fn blmpop_keys(argv: &[&[u8]]) -> Vec<usize> {
-    mpop_keys(argv, 2)
+    super::numkeys_keys(argv, 2, 3, None)
 }
 
 fn len_reply(n: usize) -> Reply {

@@ -114,6 +114,49 @@ impl KeySpec {
     }
 }
 
+/// Key positions of a command that counts its keys (ZUNION, ZUNIONSTORE,
+/// ZMPOP, LMPOP, SINTERCARD, EVAL, ...), as Redis finds them for the cluster
+/// slot check: the count at `count_at` is read with C's `atoi`, and unless
+/// `1 <= count <= argc - first` there are no keys at all (not even `store`),
+/// so the command runs and reports its own error. Otherwise the keys are
+/// `first..first + count`, then `store` (a destination key) when given.
+pub(crate) fn numkeys_keys(
+    argv: &[&[u8]],
+    count_at: usize,
+    first: usize,
+    store: Option<usize>,
+) -> Vec<usize> {
+    let count = argv.get(count_at).map_or(0, |a| c_atoi(a));
+    let room = argv.len().saturating_sub(first);
+    match usize::try_from(count) {
+        Ok(n) if n >= 1 && n <= room => (first..first + n).chain(store).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// C's `atoi` as glibc computes it: leading white space, an optional sign,
+/// then digits up to the first other byte (0 when there are none); the
+/// value saturates to 64 bits and is then cut to 32, as `(int)strtol(..)`.
+fn c_atoi(s: &[u8]) -> i32 {
+    let s = &s[s
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t'..=b'\r'))
+        .count()..];
+    let (neg, digits) = match s.first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let mut v: i64 = 0;
+    for &d in digits.iter().take_while(|b| b.is_ascii_digit()) {
+        let d = i64::from(d - b'0');
+        v = v
+            .saturating_mul(10)
+            .saturating_add(if neg { -d } else { d });
+    }
+    v as i32
+}
+
 /// The execution context a handler gets.
 pub(crate) struct Ctx<'a> {
     pub(crate) ks: &'a mut Keyspace,
@@ -331,6 +374,27 @@ mod tests {
     fn run(ks: &mut Keyspace, s: &mut Session, argv: &[&str]) -> Vec<u8> {
         let argv: Vec<&[u8]> = argv.iter().map(|a| a.as_bytes()).collect();
         s.execute(ks, &argv).to_resp2()
+    }
+
+    #[test]
+    fn numkeys_keys_follow_redis() {
+        let keys = |line: &str, count_at, first, store| {
+            let v: Vec<&[u8]> = line.split(' ').map(str::as_bytes).collect();
+            numkeys_keys(&v, count_at, first, store)
+        };
+        let none: Vec<usize> = Vec::new();
+        assert_eq!(keys("ZUNIONSTORE d 2 a b", 2, 3, Some(1)), vec![3, 4, 1]);
+        assert_eq!(keys("ZUNIONSTORE d 3 a b", 2, 3, Some(1)), none);
+        assert_eq!(keys("ZUNIONSTORE d 0 a", 2, 3, Some(1)), none);
+        assert_eq!(keys("LMPOP 3 a b LEFT", 1, 2, None), vec![2, 3, 4]);
+        assert_eq!(keys("LMPOP 2x a b LEFT", 1, 2, None), vec![2, 3]);
+        assert_eq!(keys("LMPOP 4294967298 a b", 1, 2, None), vec![2, 3]);
+        assert_eq!(keys("LMPOP", 1, 2, None), none);
+        assert_eq!(c_atoi(b"  -12x"), -12);
+        assert_eq!(c_atoi(b"+7"), 7);
+        assert_eq!(c_atoi(b"x1"), 0);
+        assert_eq!(c_atoi(b"99999999999999999999"), -1);
+        assert_eq!(c_atoi(b"-99999999999999999999"), 0);
     }
 
     #[test]

@@ -8,28 +8,16 @@ use crate::error::{Error, Result};
 use crate::types::zset::{Aggregate, SetOpOptions};
 use crate::util::float::{LongDouble, parse_double, parse_double_lenient};
 
-/// Keys counted by a `numkeys` argument at `at`, clipped to argv.
-fn numkeys_keys(argv: &[&[u8]], at: usize) -> Vec<usize> {
-    let n = argv
-        .get(at)
-        .and_then(|a| args::int(a).ok())
-        .and_then(|n| usize::try_from(n).ok())
-        .unwrap_or(0);
-    (at + 1..argv.len().min((at + 1).saturating_add(n))).collect()
-}
-
 pub(super) fn keys_at_1(argv: &[&[u8]]) -> Vec<usize> {
-    numkeys_keys(argv, 1)
+    super::super::numkeys_keys(argv, 1, 2, None)
 }
 
 pub(super) fn keys_at_2(argv: &[&[u8]]) -> Vec<usize> {
-    numkeys_keys(argv, 2)
+    super::super::numkeys_keys(argv, 2, 3, None)
 }
 
 pub(super) fn dst_and_keys_at_2(argv: &[&[u8]]) -> Vec<usize> {
-    let mut keys = vec![1];
-    keys.extend(numkeys_keys(argv, 2));
-    keys
+    super::super::numkeys_keys(argv, 2, 3, Some(1))
 }
 
 /// A long in `min..=max`, with `msg` (or Redis's default range text) for
