@@ -85,14 +85,10 @@ const fn spec(
     }
 }
 
-/// Keys of SINTERCARD: `numkeys` at 1, then that many keys.
+/// Keys of SINTERCARD: `numkeys` at 1, then that many keys (as Redis finds
+/// them for the cluster slot check).
 fn numkeys_keys(argv: &[&[u8]]) -> Vec<usize> {
-    let n = argv
-        .get(1)
-        .and_then(|a| int(a).ok())
-        .and_then(|n| usize::try_from(n).ok())
-        .unwrap_or(0);
-    (2..argv.len()).take(n).collect()
+    super::numkeys_keys(argv, 1, 2, None)
 }
 
 /// Compares an option with a lowercase keyword as Redis's `strcasecmp`:
