@@ -203,8 +203,6 @@ fn numeric(s: &BTreeSet<Vec<u8>>) -> Vec<Vec<u8>> {
 fn run(ks: &mut Keyspace, model: &mut Model, op: &Op) -> Result<(), TestCaseError> {
     let key = |i: &usize| KEYS[*i];
     let members = |v: &[usize]| v.iter().map(|&i| MEMBERS[i]).collect::<Vec<_>>();
-    let keys = |v: &[usize]| v.iter().map(key).collect::<Vec<_>>();
-    let wrong = |ks_keys: &[&[u8]]| ks_keys.contains(&STRING_KEY);
     match op {
         Op::Add(k, m) => {
             let got = ks.sadd(key(k), &members(m));
@@ -278,6 +276,18 @@ fn run(ks: &mut Keyspace, model: &mut Model, op: &Op) -> Result<(), TestCaseErro
                 }
             }
         }
+        _ => return run_multi(ks, model, op),
+    }
+    Ok(())
+}
+
+/// The operations over several keys (STORE, SINTER/SUNION/SDIFF,
+/// SINTERCARD), SSCAN and limit changes.
+fn run_multi(ks: &mut Keyspace, model: &mut Model, op: &Op) -> Result<(), TestCaseError> {
+    let key = |i: &usize| KEYS[*i];
+    let keys = |v: &[usize]| v.iter().map(key).collect::<Vec<_>>();
+    let wrong = |ks_keys: &[&[u8]]| ks_keys.contains(&STRING_KEY);
+    match op {
         Op::Store(o, d, ks_) => {
             let (dst, srcs) = (key(d), keys(ks_));
             let got = match o {
@@ -354,6 +364,7 @@ fn run(ks: &mut Keyspace, model: &mut Model, op: &Op) -> Result<(), TestCaseErro
             ks.config_mut().set_max_intset_entries = *n;
             model.limit = *n;
         }
+        _ => unreachable!("handled by run"),
     }
     Ok(())
 }
