@@ -68,17 +68,27 @@ impl<T> Dense<T> {
             .map(|&i| i as usize)
     }
 
-    /// Appends a member known to be absent.
-    fn push_new<B>(&mut self, hasher: &Hasher, item: T)
+    /// Adds the member `key` (built by `make`) unless present, hashing it
+    /// once; true when it was added.
+    fn insert_with<B>(&mut self, hasher: &Hasher, key: &B, make: impl FnOnce() -> T) -> bool
     where
         T: Borrow<B>,
         B: Hash + Eq + ?Sized,
     {
-        let hash = hasher.hash_one(item.borrow());
-        let n = pos(self.items.len());
-        self.items.push(item);
         let Dense { items, index } = self;
-        index.insert_unique(hash, n, |&i| hasher.hash_one(items[i as usize].borrow()));
+        let found = index.entry(
+            hasher.hash_one(key),
+            |&i| items[i as usize].borrow() == key,
+            |&i| hasher.hash_one(items[i as usize].borrow()),
+        );
+        match found {
+            hashbrown::hash_table::Entry::Occupied(_) => false,
+            hashbrown::hash_table::Entry::Vacant(slot) => {
+                slot.insert(pos(items.len()));
+                items.push(make());
+                true
+            }
+        }
     }
 
     /// Removes the member at position `at`; the last one takes its place.
@@ -227,11 +237,7 @@ impl MemberTable {
 
     /// Adds the integer `v`; true when it was new.
     pub fn insert_int(&mut self, v: i64) -> bool {
-        if self.contains_int(v) {
-            return false;
-        }
-        self.ints.push_new::<i64>(&self.hasher, v);
-        true
+        self.ints.insert_with(&self.hasher, &v, || v)
     }
 
     /// Adds a classified element; true when it was new. A `Str` element
@@ -241,11 +247,7 @@ impl MemberTable {
             Elem::Int(v) => self.insert_int(v),
             Elem::Str(s) => {
                 debug_assert!(parse_i64(s).is_none());
-                if self.strs.find(&self.hasher, s).is_some() {
-                    return false;
-                }
-                self.strs.push_new::<[u8]>(&self.hasher, s.into());
-                true
+                self.strs.insert_with(&self.hasher, s, || s.into())
             }
         }
     }
