@@ -8,8 +8,11 @@
 use std::sync::Arc;
 
 use embedis::command::Session;
+use embedis::types::list::End;
+use embedis::types::zset::{ScoreRange, ZAddOptions, ZRange};
 use embedis::{
-    Config, ExpireCondition, Expiry, Keyspace, ManualClock, SetCondition, SetOptions, key_hash_slot,
+    BitOp, Config, ExpireCondition, Expiry, Keyspace, ManualClock, SetCondition, SetOptions,
+    key_hash_slot,
 };
 
 fn main() -> Result<(), embedis::Error> {
@@ -20,6 +23,10 @@ fn main() -> Result<(), embedis::Error> {
     cache_with_ttl(&mut ks, &clock)?;
     counters(&mut ks, &clock)?;
     lock(&mut ks, &clock)?;
+    user_profile(&mut ks)?;
+    job_list(&mut ks)?;
+    leaderboard(&mut ks)?;
+    activity_bitmap(&mut ks)?;
     command_layer(&mut ks);
     hash_slots();
     Ok(())
@@ -110,6 +117,94 @@ fn lock(ks: &mut Keyspace, clock: &ManualClock) -> Result<(), embedis::Error> {
         ks.del(&[b"lock:report"]);
         println!("worker-2 released the lock");
     }
+    Ok(())
+}
+
+/// A user profile in a hash: small hashes stay in the compact listpack encoding.
+fn user_profile(ks: &mut Keyspace) -> Result<(), embedis::Error> {
+    println!("== user profile (hash)");
+    ks.hset(
+        b"user:42",
+        &[(b"name", b"Ada"), (b"city", b"London"), (b"logins", b"0")],
+    )?;
+    ks.hincrby(b"user:42", b"logins", 1)?;
+    for (field, value) in ks.hgetall(b"user:42")? {
+        println!(
+            "  {} = {}",
+            String::from_utf8_lossy(&field),
+            String::from_utf8_lossy(&value)
+        );
+    }
+    println!(
+        "encoding: {}",
+        ks.object_encoding(b"user:42").unwrap().as_str()
+    );
+    assert_eq!(ks.hget(b"user:42", b"logins")?.as_deref(), Some(&b"1"[..]));
+    Ok(())
+}
+
+/// A job list: producers LPUSH, a worker moves a job to its processing list
+/// (LMOVE, the reliable-queue pattern) and removes it when done.
+fn job_list(ks: &mut Keyspace) -> Result<(), embedis::Error> {
+    println!("== job list");
+    ks.lpush(b"jobs", &[b"resize:1.png", b"resize:2.png", b"email:7"])?;
+    let job = ks.lmove(b"jobs", b"jobs:processing", End::Right, End::Left)?;
+    let job = job.expect("a job is queued");
+    println!("worker took {}", String::from_utf8_lossy(&job));
+    assert_eq!(job, b"resize:1.png");
+    ks.lpop(b"jobs:processing", None)?;
+    println!(
+        "{} job(s) left: {:?}",
+        ks.llen(b"jobs")?,
+        ks.lrange(b"jobs", 0, -1)?.len()
+    );
+    Ok(())
+}
+
+/// A leaderboard: top 3, one player's rank, and a score range.
+fn leaderboard(ks: &mut Keyspace) -> Result<(), embedis::Error> {
+    println!("== leaderboard (sorted set)");
+    let players: Vec<(f64, Vec<u8>)> = (0..100)
+        .map(|i| {
+            (
+                f64::from((i * 37) % 101),
+                format!("player:{i}").into_bytes(),
+            )
+        })
+        .collect();
+    let pairs: Vec<(f64, &[u8])> = players.iter().map(|(s, m)| (*s, m.as_slice())).collect();
+    ks.zadd(b"scores", &pairs, &ZAddOptions::default())?;
+    ks.zincrby(b"scores", 50.0, b"player:7")?;
+    for (member, score) in ks.zrange(b"scores", &ZRange::by_rank(0, 2).rev())? {
+        println!("  {:<10} {score}", String::from_utf8_lossy(&member));
+    }
+    let rank = ks
+        .zrevrank(b"scores", b"player:7")?
+        .expect("player:7 is ranked");
+    println!("player:7 is number {} of {}", rank + 1, pairs.len());
+    let band = ks.zcount(b"scores", &ScoreRange::new(90.0, 100.0))?;
+    println!("{band} players scored 90..=100");
+    println!(
+        "encoding: {}",
+        ks.object_encoding(b"scores").unwrap().as_str()
+    );
+    Ok(())
+}
+
+/// Daily activity bitmaps: one bit per user id; who was active both days.
+fn activity_bitmap(ks: &mut Keyspace) -> Result<(), embedis::Error> {
+    println!("== activity bitmap");
+    for id in [3, 5, 8, 13, 21] {
+        ks.setbit(b"active:mon", id, 1)?;
+    }
+    for id in [5, 8, 9, 21, 34] {
+        ks.setbit(b"active:tue", id, 1)?;
+    }
+    ks.bitop(BitOp::And, b"active:both", &[b"active:mon", b"active:tue"])?;
+    let both = ks.bitcount(b"active:both", None)?;
+    let first = ks.bitpos(b"active:both", 1, None)?;
+    println!("active both days: {both} users, lowest id {first}");
+    assert_eq!((both, first), (3, 5));
     Ok(())
 }
 
