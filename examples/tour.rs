@@ -153,11 +153,13 @@ fn job_list(ks: &mut Keyspace) -> Result<(), embedis::Error> {
     println!("worker took {}", String::from_utf8_lossy(&job));
     assert_eq!(job, b"resize:1.png");
     ks.lpop(b"jobs:processing", None)?;
-    println!(
-        "{} job(s) left: {:?}",
-        ks.llen(b"jobs")?,
-        ks.lrange(b"jobs", 0, -1)?.len()
-    );
+    let left: Vec<String> = ks
+        .lrange(b"jobs", 0, -1)?
+        .iter()
+        .map(|j| String::from_utf8_lossy(j).into_owned())
+        .collect();
+    println!("{} job(s) left: {}", ks.llen(b"jobs")?, left.join(", "));
+    assert_eq!(ks.llen(b"jobs:processing")?, 0);
     Ok(())
 }
 
