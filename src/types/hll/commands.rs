@@ -70,6 +70,19 @@ impl Keyspace {
     /// when the key is missing. True when a register changed or the key was
     /// created. The HLL may be promoted to dense (see the module docs).
     ///
+    /// ```
+    /// use embedis::{Config, Keyspace};
+    /// let mut ks = Keyspace::new(Config::default());
+    /// assert!(ks.pfadd(b"visitors", &[b"alice", b"bob"]).unwrap());
+    /// assert!(!ks.pfadd(b"visitors", &[b"alice"]).unwrap());
+    /// assert_eq!(ks.pfcount(&[b"visitors"]).unwrap(), 2);
+    /// ks.pfadd(b"others", &[b"carol"]).unwrap();
+    /// ks.pfmerge(b"all", &[b"visitors", b"others"]).unwrap();
+    /// assert_eq!(ks.pfcount(&[b"all"]).unwrap(), 3);
+    /// // The value is a plain string holding Redis's bytes.
+    /// assert!(ks.get(b"all").unwrap().unwrap().starts_with(b"HYLL"));
+    /// ```
+    ///
     /// # Complexity
     /// O(1) per element (O(size) for a sparse HLL, bounded by
     /// `hll-sparse-max-bytes`).
