@@ -1,5 +1,0 @@
-//! Commands of Redis's `stream` group.
-
-use super::CommandSpec;
-
-pub(super) const COMMANDS: &[CommandSpec] = &[];

@@ -1,0 +1,211 @@
+//! One stream node: a listpack holding a master entry and up to
+//! `stream-node-max-entries` entries, laid out as Redis 7.0 lays it out.
+//!
+//! # Format
+//!
+//! ```text
+//! master entry:  live-count | deleted-count | n | field_1 .. field_n | 0
+//! each entry:    flags | ms-delta | seq-delta | values_1 .. values_n          | lp-count
+//!           or:  flags | ms-delta | seq-delta | m | f_1 v_1 .. f_m v_m         | lp-count
+//! ```
+//!
+//! * The master fields are the field names of the first entry added to the
+//!   node; an entry with exactly those names in that order sets the
+//!   SAMEFIELDS flag (2) and stores only its values.
+//! * Deltas are relative to the node's key (its master ID), wrapping: the
+//!   sequence delta may be "negative" (stored as a signed 64-bit integer).
+//! * `lp-count` is the number of listpack elements of the entry before it
+//!   (n + 3 with SAMEFIELDS, 2m + 4 without), which lets Redis walk
+//!   backwards.
+//! * Deletion only sets the DELETED flag (1) and moves one from the live
+//!   count to the deleted count; a node whose live count reaches zero is
+//!   dropped by the caller.
+//!
+//! # Invariants
+//!
+//! 1. The master counts equal the numbers of live and deleted entries.
+//! 2. Entry IDs strictly increase and the first entry's ID is the master ID.
+//!
+//! # References
+//!
+//! Redis 7.0 `t_stream.c` (`streamAppendItem`, the stream iterator) and
+//! `stream.h`.
+
+use crate::encoding::listpack::{Elem, Listpack, Pos};
+
+use super::StreamId;
+
+/// Entry flag: deleted (a tombstone).
+pub(crate) const FLAG_DELETED: i64 = 1;
+/// Entry flag: the entry's fields are the master fields.
+pub(crate) const FLAG_SAMEFIELDS: i64 = 2;
+
+/// An entry decoded from a node.
+#[derive(Debug)]
+pub(crate) struct RawEntry<'a> {
+    /// The entry ID.
+    pub(crate) id: StreamId,
+    /// True for a tombstone.
+    pub(crate) deleted: bool,
+    /// Position of the flags element.
+    pub(crate) flags_pos: Pos,
+    /// Field/value pairs.
+    pub(crate) fields: Vec<(Elem<'a>, Elem<'a>)>,
+}
+
+fn int(e: Elem<'_>) -> i64 {
+    match e {
+        Elem::Int(v) => v,
+        Elem::Str(s) => crate::util::num::parse_i64(s).unwrap_or(0),
+    }
+}
+
+/// A new node whose master entry holds the field names of `fields`, with
+/// that first entry (whose ID is `id`, the node key) appended.
+pub(crate) fn create(id: StreamId, fields: &[(&[u8], &[u8])]) -> Listpack {
+    let mut lp = Listpack::new();
+    lp.push_back(1i64);
+    lp.push_back(0i64);
+    lp.push_back(fields.len() as i64);
+    for (f, _) in fields {
+        lp.push_back(Elem::Str(f));
+    }
+    lp.push_back(0i64);
+    push_entry(&mut lp, id, id, FLAG_SAMEFIELDS, fields);
+    lp
+}
+
+fn push_entry(
+    lp: &mut Listpack,
+    master: StreamId,
+    id: StreamId,
+    flags: i64,
+    fields: &[(&[u8], &[u8])],
+) {
+    lp.push_back(flags);
+    lp.push_back(id.ms.wrapping_sub(master.ms) as i64);
+    lp.push_back(id.seq.wrapping_sub(master.seq) as i64);
+    let same = flags & FLAG_SAMEFIELDS != 0;
+    if !same {
+        lp.push_back(fields.len() as i64);
+    }
+    for (f, v) in fields {
+        if !same {
+            lp.push_back(Elem::Str(f));
+        }
+        lp.push_back(Elem::Str(v));
+    }
+    let n = fields.len() as i64;
+    lp.push_back(if same { n + 3 } else { 2 * n + 4 });
+}
+
+/// Live and deleted entry counts from the master entry.
+pub(crate) fn counts(lp: &Listpack) -> (u64, u64) {
+    let mut it = lp.iter();
+    let live = it.next().map_or(0, int);
+    let deleted = it.next().map_or(0, int);
+    (live as u64, deleted as u64)
+}
+
+/// Appends an entry to the node keyed `master` (the caller decided it fits).
+pub(crate) fn append(lp: &mut Listpack, master: StreamId, id: StreamId, fields: &[(&[u8], &[u8])]) {
+    let (live, _) = counts(lp);
+    let first = lp.first_pos().expect("master entry");
+    lp.replace_at(first, (live + 1) as i64);
+    let mut it = lp.iter().skip(2);
+    let n = it.next().map_or(0, int) as usize;
+    let same = n == fields.len()
+        && it
+            .by_ref()
+            .take(n)
+            .zip(fields)
+            .all(|(m, (f, _))| m.matches(f));
+    let flags = if same { FLAG_SAMEFIELDS } else { 0 };
+    push_entry(lp, master, id, flags, fields);
+}
+
+/// Decodes every entry of the node keyed `master` (tombstones included),
+/// in order.
+pub(crate) fn entries(lp: &Listpack, master: StreamId) -> Vec<RawEntry<'_>> {
+    let mut out = Vec::new();
+    let mut p = lp.first_pos();
+    let next = |p: &mut Option<Pos>| -> Option<(Pos, Elem<'_>)> {
+        let cur = (*p)?;
+        *p = lp.next_pos(cur);
+        Some((cur, lp.at(cur)))
+    };
+    // Master entry.
+    next(&mut p);
+    next(&mut p);
+    let n = next(&mut p).map_or(0, |(_, e)| int(e)) as usize;
+    let mut master_fields = Vec::with_capacity(n);
+    for _ in 0..n {
+        if let Some((_, e)) = next(&mut p) {
+            master_fields.push(e);
+        }
+    }
+    next(&mut p);
+    while let Some((flags_pos, flags)) = next(&mut p) {
+        let flags = int(flags);
+        let ms = int(next(&mut p).expect("ms delta").1) as u64;
+        let seq = int(next(&mut p).expect("seq delta").1) as u64;
+        let id = StreamId::new(master.ms.wrapping_add(ms), master.seq.wrapping_add(seq));
+        let mut fields = Vec::new();
+        if flags & FLAG_SAMEFIELDS != 0 {
+            for f in &master_fields {
+                fields.push((*f, next(&mut p).expect("value").1));
+            }
+        } else {
+            let m = int(next(&mut p).expect("field count").1);
+            for _ in 0..m {
+                let f = next(&mut p).expect("field").1;
+                fields.push((f, next(&mut p).expect("value").1));
+            }
+        }
+        next(&mut p); // lp-count
+        out.push(RawEntry {
+            id,
+            deleted: flags & FLAG_DELETED != 0,
+            flags_pos,
+            fields,
+        });
+    }
+    out
+}
+
+/// Marks the entry whose flags are at `flags_pos` deleted and moves one
+/// from the live count to the deleted count. Returns the live count left.
+pub(crate) fn mark_deleted(lp: &mut Listpack, flags_pos: Pos) -> u64 {
+    let flags = int(lp.at(flags_pos));
+    lp.replace_at(flags_pos, flags | FLAG_DELETED);
+    let (live, deleted) = counts(lp);
+    let first = lp.first_pos().expect("master entry");
+    lp.replace_at(first, (live - 1) as i64);
+    let second = lp.next_pos(first).expect("deleted count");
+    lp.replace_at(second, (deleted + 1) as i64);
+    live - 1
+}
+
+/// The ID of the node's last entry (tombstone or not).
+pub(crate) fn last_id(lp: &Listpack, master: StreamId) -> StreamId {
+    entries(lp, master).last().map_or(master, |e| e.id)
+}
+
+/// Checks the master counts and ID order of one node.
+pub(crate) fn validate(lp: &Listpack, master: StreamId) -> Result<(u64, u64), String> {
+    lp.validate(true)
+        .map_err(|c| format!("node listpack: {c:?}"))?;
+    let all = entries(lp, master);
+    let (live, deleted) = counts(lp);
+    let real_live = all.iter().filter(|e| !e.deleted).count() as u64;
+    if real_live != live || all.len() as u64 != live + deleted {
+        return Err(format!("node {master}: counts {live}/{deleted} differ"));
+    }
+    if all.first().map(|e| e.id) != Some(master) {
+        return Err(format!("node {master}: first entry is not the master ID"));
+    }
+    if all.windows(2).any(|w| w[0].id >= w[1].id) {
+        return Err(format!("node {master}: IDs out of order"));
+    }
+    Ok((live, deleted))
+}
