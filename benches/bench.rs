@@ -15,6 +15,7 @@ mod hll;
 mod keyspace;
 mod list;
 mod set;
+mod stream;
 mod zset;
 
 criterion_group!(
@@ -25,6 +26,7 @@ criterion_group!(
     set::register_benches,
     zset::register_benches,
     hash::register_benches,
-    hll::register_benches
+    hll::register_benches,
+    stream::register_benches
 );
 criterion_main!(benches);
