@@ -202,7 +202,7 @@ fn xadd_trimming_options() {
             "XADD s MAXLEN abc 358-1 f v",
             "XADD s MINID abc 358-1 f v",
             "XADD s MINID + 358-1 f v",
-            "XADD s NOMKSTREAM MAXLEN 2 * f v",
+            "XADD s NOMKSTREAM MAXLEN 2 999-1 f v",
             "XLEN s",
             "XTRIM s",
             "XTRIM s LIMIT 5",
