@@ -250,6 +250,27 @@ fn trim_inside_nodes_and_xinfo() {
 }
 
 #[test]
+fn exact_minid_trim_can_leave_a_node_of_tombstones() {
+    let Some(mut p) = Pair::new() else { return };
+    all(
+        &mut p,
+        &[
+            "XADD s 1-0 f v",
+            "XADD s 2-0 f v",
+            "XADD s 3-0 f v",
+            "XDEL s 3-0",
+            "XTRIM s MINID 3",
+            "XINFO STREAM s",
+            "XADD s 4-0 f v",
+            "XINFO STREAM s",
+            "XRANGE s - +",
+            "XTRIM s MAXLEN 0",
+            "XINFO STREAM s",
+        ],
+    );
+}
+
+#[test]
 fn xrange_and_xrevrange() {
     let Some(mut p) = Pair::new() else { return };
     all(

@@ -16,8 +16,9 @@
 //!
 //! # Invariants
 //!
-//! 1. `length` is the sum of the nodes' live counts; no node has a live
-//!    count of zero.
+//! 1. `length` is the sum of the nodes' live counts. XDEL drops a node
+//!    whose last live entry it deletes; an exact MINID trim can leave a
+//!    node of tombstones only, as Redis does.
 //! 2. Every entry ID is at most `last_id`; `first_id` is the first live
 //!    entry's ID (0-0 when empty).
 //! 3. Each node holds at most `stream-node-max-entries` entries (live and
@@ -509,9 +510,6 @@ impl StreamValue {
         let mut prev_last: Option<StreamId> = None;
         for (&master, lp) in &self.nodes {
             let (live, deleted) = node::validate(lp, master)?;
-            if live == 0 {
-                return Err(format!("node {master} has no live entry"));
-            }
             if max_entries != 0 && live + deleted > max_entries as u64 {
                 return Err(format!("node {master} holds {} entries", live + deleted));
             }
