@@ -48,6 +48,10 @@ pub use types::bitmap::{BitOp, BitUnit, BitfieldOp, BitfieldOverflow, BitfieldTy
 pub use types::string::{
     Expiry, LcsIdx, LcsMatch, SetCondition, SetOptions, SetOutcome, StringValue,
 };
+pub use types::zset::{
+    Aggregate, LexBound, LexRange, ScoreRange, SetOpOptions, ZAddCompare, ZAddCondition,
+    ZAddOptions, ZRange, ZRangeBy,
+};
 pub use value::{Encoding, Value, ValueType};
 
 #[doc = include_str!("../README.md")]

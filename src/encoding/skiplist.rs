@@ -164,6 +164,20 @@ impl ScoreRange {
     }
 }
 
+impl From<std::ops::RangeInclusive<f64>> for ScoreRange {
+    /// `a..=b` is the inclusive range `[a, b]`.
+    fn from(r: std::ops::RangeInclusive<f64>) -> Self {
+        ScoreRange::new(*r.start(), *r.end())
+    }
+}
+
+impl From<std::ops::RangeFull> for ScoreRange {
+    /// `..` is every score.
+    fn from(_: std::ops::RangeFull) -> Self {
+        ScoreRange::all()
+    }
+}
+
 /// One end of a lexicographic range.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LexBound {

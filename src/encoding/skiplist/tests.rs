@@ -223,3 +223,18 @@ fn lex_and_score_ranges() {
 fn node_is_24_bytes() {
     assert_eq!(std::mem::size_of::<Node>(), 24);
 }
+
+#[test]
+fn level_distribution_is_quarter_geometric() {
+    let mut s = SkipList::new();
+    let mut counts = [0usize; MAX_LEVEL + 1];
+    for _ in 0..400_000 {
+        counts[s.random_level()] += 1;
+    }
+    eprintln!("{:?}", &counts[..12]);
+    // P(level >= k + 1) = 4^-k: each level about a quarter of the one below.
+    for k in 1..6 {
+        let ratio = counts[k + 1] as f64 / counts[k] as f64;
+        assert!((0.2..0.3).contains(&ratio), "level {k}: {counts:?}");
+    }
+}

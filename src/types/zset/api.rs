@@ -80,8 +80,11 @@ pub enum ZRangeBy {
 /// let mut ks = embedis::Keyspace::new(embedis::Config::default());
 /// let opts = ZAddOptions::default();
 /// ks.zadd(b"board", &[(10.0, b"ann".as_slice()), (30.0, b"bob"), (20.0, b"cy")], &opts).unwrap();
-/// let top = ks.zrange(b"board", &ZRange::by_score(ScoreRange::all()).rev().limit(0, 2)).unwrap();
+/// let top = ks.zrange(b"board", &ZRange::by_score(..).rev().limit(0, 2)).unwrap();
 /// assert_eq!(top, vec![(b"bob".to_vec(), 30.0), (b"cy".to_vec(), 20.0)]);
+/// let mid = ks.zrange(b"board", &ZRange::by_score(15.0..=30.0)).unwrap();
+/// assert_eq!(mid.len(), 2);
+/// assert_eq!(ks.zcount(b"board", &ScoreRange::all()).unwrap(), 3);
 /// assert_eq!(ks.zrevrank(b"board", b"ann").unwrap(), Some(2));
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -104,10 +107,10 @@ impl ZRange {
         }
     }
 
-    /// Members whose score is in `range`.
-    pub fn by_score(range: ScoreRange) -> Self {
+    /// Members whose score is in `range` (a [`ScoreRange`], `a..=b` or `..`).
+    pub fn by_score(range: impl Into<ScoreRange>) -> Self {
         ZRange {
-            by: ZRangeBy::Score(range),
+            by: ZRangeBy::Score(range.into()),
             rev: false,
             limit: None,
         }
