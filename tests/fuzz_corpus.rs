@@ -14,7 +14,7 @@ use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
 /// Random inputs per body in the smoke loop.
-const SMOKE_CASES: usize = 2_000;
+const SMOKE_CASES: usize = 4_000;
 
 fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -246,5 +246,74 @@ fn random_bytes_never_panic() {
         run(command_bytes, "random", &data);
         run(resp_request, "random", &data);
         run(command_argv, "random", &data);
+    }
+}
+
+/// Values the sweep gives key `k` before running each command.
+fn key_states() -> Vec<Vec<Vec<u8>>> {
+    let states: &[&[&str]] = &[
+        &[],
+        &["SET", "k", "1"],
+        &["SET", "k", "hello world"],
+        &["RPUSH", "k", "a", "1", "b"],
+        &["HSET", "k", "f", "1", "g", "v"],
+        &["SADD", "k", "1", "2", "a"],
+        &["ZADD", "k", "1", "a", "2", "b"],
+        &["PFADD", "k", "a", "b"],
+        &["XADD", "k", "1-1", "f", "v"],
+    ];
+    states
+        .iter()
+        .map(|s| s.iter().map(|a| a.as_bytes().to_vec()).collect())
+        .collect()
+}
+
+/// Every command (and subcommand) with every token at every position of
+/// argument lists of 1 to 4 arguments (the rest `k`), on each kind of
+/// value: a systematic net for panics on odd arguments, which random
+/// sampling can miss.
+#[test]
+fn every_command_with_each_token() {
+    use embedis::fuzzing::Harness;
+    let mut names: Vec<Vec<Vec<u8>>> = Vec::new();
+    for spec in commands() {
+        names.push(vec![spec.name.as_bytes().to_vec()]);
+        for sub in spec.subcommands {
+            names.push(vec![
+                spec.name.as_bytes().to_vec(),
+                sub.name.as_bytes().to_vec(),
+            ]);
+        }
+    }
+    for state in key_states() {
+        let mut h = Harness::new();
+        for prefix in &names {
+            if prefix[0].eq_ignore_ascii_case(b"flushall")
+                || prefix[0].eq_ignore_ascii_case(b"flushdb")
+            {
+                continue;
+            }
+            for n in 1..=4 {
+                for pos in 0..n {
+                    for token in TOKENS {
+                        if !state.is_empty() {
+                            let setup: Vec<&[u8]> = state.iter().map(Vec::as_slice).collect();
+                            h.run(&[b"DEL", b"k"]);
+                            h.run(&setup);
+                        }
+                        let mut argv: Vec<&[u8]> = prefix.iter().map(Vec::as_slice).collect();
+                        argv.extend((0..n).map(|i| if i == pos { *token } else { &b"k"[..] }));
+                        if catch_unwind(AssertUnwindSafe(|| h.run(&argv))).is_err() {
+                            panic!(
+                                "panicked on {:?}",
+                                argv.iter()
+                                    .map(|a| String::from_utf8_lossy(a))
+                                    .collect::<Vec<_>>()
+                            );
+                        }
+                    }
+                }
+            }
+        }
     }
 }
