@@ -50,7 +50,7 @@ fn parse(
     }
     let kind = kind.unwrap_or(Kind::Rank);
     let rev = rev.unwrap_or(false);
-    if limit.is_some() && kind == Kind::Rank {
+    if limit.is_some_and(|(_, count)| count != -1) && kind == Kind::Rank {
         return Err(crate::types::zset::limit_with_rank());
     }
     if withscores && kind == Kind::Lex {

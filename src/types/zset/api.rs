@@ -465,7 +465,9 @@ impl Keyspace {
     /// # Complexity
     /// O(log n + m).
     pub fn zrange(&mut self, key: &[u8], spec: &ZRange) -> Result<Vec<(Vec<u8>, f64)>> {
-        if spec.limit.is_some() && matches!(spec.by, ZRangeBy::Rank(..)) {
+        // As Redis, only a count other than -1 (the default) conflicts.
+        if spec.limit.is_some_and(|(_, count)| count != -1) && matches!(spec.by, ZRangeBy::Rank(..))
+        {
             return Err(limit_with_rank());
         }
         Ok(self
@@ -485,7 +487,9 @@ impl Keyspace {
     /// # Complexity
     /// O(log n + m log m).
     pub fn zrangestore(&mut self, dst: &[u8], src: &[u8], spec: &ZRange) -> Result<usize> {
-        if spec.limit.is_some() && matches!(spec.by, ZRangeBy::Rank(..)) {
+        // As Redis, only a count other than -1 (the default) conflicts.
+        if spec.limit.is_some_and(|(_, count)| count != -1) && matches!(spec.by, ZRangeBy::Rank(..))
+        {
             return Err(limit_with_rank());
         }
         let items = self
