@@ -95,8 +95,16 @@ fn line(out: &mut Vec<u8>, tag: u8, body: &[u8]) {
 }
 
 impl From<Error> for Reply {
+    /// Client bytes quoted in an error (key or group names ...) may hold CR
+    /// or LF; Redis turns them into spaces so the reply stays one line.
     fn from(e: Error) -> Reply {
-        Reply::Error(Cow::Owned(e.to_string().into_bytes()))
+        let mut text = e.to_string().into_bytes();
+        for b in &mut text {
+            if *b == b'\r' || *b == b'\n' {
+                *b = b' ';
+            }
+        }
+        Reply::Error(Cow::Owned(text))
     }
 }
 
