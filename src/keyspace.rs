@@ -461,7 +461,8 @@ impl Keyspace {
     }
 
     /// Whether a live (unexpired) key exists, without side effects beyond
-    /// lazy expiry.
+    /// lazy expiry (used by unit tests).
+    #[cfg(test)]
     pub(crate) fn key_exists(&mut self, key: &[u8]) -> bool {
         self.lookup_quiet(key).is_some()
     }

@@ -19,9 +19,6 @@
 //!
 //! Every error is an [`Error`] whose `Display` is Redis's exact error text.
 #![forbid(unsafe_code)]
-// Foundation work in progress: internal helpers land before their callers.
-// Removed once every module is wired up.
-#![allow(dead_code)]
 
 mod clock;
 mod cluster;
