@@ -6,6 +6,7 @@
 
 use super::args::int;
 use super::flags::{DENYOOM, FAST, READONLY, WRITE};
+use super::spec;
 use super::{CommandSpec, Ctx, KeySpec, Reply};
 use crate::error::{Error, Result};
 use crate::types::bitmap::{
@@ -35,23 +36,6 @@ const BITOP_KEYS: KeySpec = KeySpec::Range {
     last: -1,
     step: 1,
 };
-
-const fn spec(
-    name: &'static str,
-    arity: i32,
-    flags: u32,
-    keys: KeySpec,
-    handler: super::Handler,
-) -> CommandSpec {
-    CommandSpec {
-        name,
-        arity,
-        flags,
-        keys,
-        handler,
-        subcommands: &[],
-    }
-}
 
 /// `strcasecmp(arg, kw) == 0`: `arg` up to its first NUL equals `kw`.
 fn c_kw(arg: &[u8], kw: &str) -> bool {

@@ -6,6 +6,7 @@ use std::borrow::Cow;
 
 use super::args::{self, is_kw};
 use super::flags::{DENYOOM, FAST, NO_TOUCH, READONLY, WRITE};
+use super::spec;
 use super::{CommandSpec, Ctx, KeySpec, Reply, c_str, container, error_bytes};
 use crate::error::{Error, Result};
 use crate::expire::ExpireCondition;
@@ -101,23 +102,6 @@ const OBJECT_SUBCOMMANDS: &[CommandSpec] = &[
         object_refcount,
     ),
 ];
-
-const fn spec(
-    name: &'static str,
-    arity: i32,
-    flags: u32,
-    keys: KeySpec,
-    handler: super::Handler,
-) -> CommandSpec {
-    CommandSpec {
-        name,
-        arity,
-        flags,
-        keys,
-        handler,
-        subcommands: &[],
-    }
-}
 
 fn del(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
     Ok(ctx.ks.del(&argv[1..]).into())

@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 
 use super::flags::{ADMIN, DENYOOM, FAST, READONLY, WRITE};
+use super::spec;
 use super::{CommandSpec, Ctx, KeySpec, Reply};
 use crate::error::Result;
 use crate::types::hll::{PfDebugOp, PfDebugReply};
@@ -33,23 +34,6 @@ const SECOND_KEY: KeySpec = KeySpec::Range {
     last: 2,
     step: 1,
 };
-
-const fn spec(
-    name: &'static str,
-    arity: i32,
-    flags: u32,
-    keys: KeySpec,
-    handler: super::Handler,
-) -> CommandSpec {
-    CommandSpec {
-        name,
-        arity,
-        flags,
-        keys,
-        handler,
-        subcommands: &[],
-    }
-}
 
 fn pfadd(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
     let changed = ctx.ks.pfadd(argv[1], &argv[2..])?;

@@ -204,6 +204,25 @@ impl CommandSpec {
     }
 }
 
+/// A plain (non-container) table entry; every group file builds its table
+/// with it.
+pub(crate) const fn spec(
+    name: &'static str,
+    arity: i32,
+    flags: u32,
+    keys: KeySpec,
+    handler: Handler,
+) -> CommandSpec {
+    CommandSpec {
+        name,
+        arity,
+        flags,
+        keys,
+        handler,
+        subcommands: &[],
+    }
+}
+
 /// A handler for container commands, never called (subcommands run instead).
 pub(crate) fn container(_: &mut Ctx<'_>, _: &[&[u8]]) -> Result<Reply> {
     Err(Error::Syntax)

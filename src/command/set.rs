@@ -6,6 +6,7 @@
 
 use super::args::int;
 use super::flags::{DENYOOM, FAST, READONLY, WRITE};
+use super::spec;
 use super::{CommandSpec, Ctx, KeySpec, Reply};
 use crate::error::{Error, Result};
 use crate::types::set::SetScanOptions;
@@ -67,23 +68,6 @@ const ALL_KEYS: KeySpec = KeySpec::Range {
 };
 
 const DEST_AND_KEYS: KeySpec = ALL_KEYS;
-
-const fn spec(
-    name: &'static str,
-    arity: i32,
-    flags: u32,
-    keys: KeySpec,
-    handler: super::Handler,
-) -> CommandSpec {
-    CommandSpec {
-        name,
-        arity,
-        flags,
-        keys,
-        handler,
-        subcommands: &[],
-    }
-}
 
 /// Keys of SINTERCARD: `numkeys` at 1, then that many keys (as Redis finds
 /// them for the cluster slot check).

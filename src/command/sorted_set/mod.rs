@@ -10,6 +10,7 @@ mod range;
 
 use super::args::{self, Args, is_kw};
 use super::flags::{DENYOOM, FAST, READONLY, WRITE};
+use super::spec;
 use super::{CommandSpec, Ctx, KeySpec, Reply};
 use crate::error::{Error, Result};
 use crate::types::zset::{LexBound, LexRange, ScoreRange, ZAddCompare, ZAddCondition, ZAddOptions};
@@ -30,23 +31,6 @@ const ALL_BUT_LAST: KeySpec = KeySpec::Range {
     last: -2,
     step: 1,
 };
-
-const fn spec(
-    name: &'static str,
-    arity: i32,
-    flags: u32,
-    keys: KeySpec,
-    handler: super::Handler,
-) -> CommandSpec {
-    CommandSpec {
-        name,
-        arity,
-        flags,
-        keys,
-        handler,
-        subcommands: &[],
-    }
-}
 
 const W: u32 = WRITE | DENYOOM;
 const WF: u32 = WRITE | DENYOOM | FAST;
