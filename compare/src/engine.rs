@@ -1,0 +1,83 @@
+//! The operations every engine offers to the workloads, each through the
+//! engine's own public API. A method an engine cannot do returns
+//! [`Miss::Lacks`]; one that fails at run time returns [`Miss::Fails`].
+
+use std::fmt;
+
+/// Why a cell of the table is empty.
+#[derive(Debug, Clone)]
+pub(crate) enum Miss {
+    /// The engine has no such operation (a fixed reason).
+    Lacks(&'static str),
+    /// The operation returned an error (its text).
+    Fails(String),
+}
+
+impl fmt::Display for Miss {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Miss::Lacks(why) => write!(f, "{why}"),
+            Miss::Fails(err) => write!(f, "fails: {err}"),
+        }
+    }
+}
+
+/// An engine's answer.
+pub(crate) type R<T> = Result<T, Miss>;
+
+/// Turns an engine's error into a [`Miss::Fails`].
+pub(crate) fn fails(e: impl fmt::Display) -> Miss {
+    let mut s = e.to_string();
+    s.truncate(60);
+    Miss::Fails(s.replace('|', "/"))
+}
+
+/// A stream entry ID as (milliseconds, sequence).
+pub(crate) type Id = (u64, u64);
+
+/// One engine under test: a fresh, empty keyspace per `open`.
+pub(crate) trait Engine: Sized {
+    /// Name shown in the table header.
+    const NAME: &'static str;
+    /// Version shown in the table header.
+    const VERSION: &'static str;
+    /// A fresh empty keyspace.
+    fn open() -> Self;
+    /// `SET k v`.
+    fn set(&mut self, k: &[u8], v: &[u8]) -> R<()>;
+    /// `GET k`: the value's length on a hit.
+    fn get(&mut self, k: &[u8]) -> R<Option<usize>>;
+    /// `INCR k`.
+    fn incr(&mut self, k: &[u8]) -> R<i64>;
+    /// `HSET k f v`.
+    fn hset(&mut self, k: &[u8], f: &[u8], v: &[u8]) -> R<()>;
+    /// `ZADD k score m`.
+    fn zadd(&mut self, k: &[u8], score: f64, m: &[u8]) -> R<()>;
+    /// `ZRANK k m`.
+    fn zrank(&mut self, k: &[u8], m: &[u8]) -> R<Option<usize>>;
+    /// `ZREVRANGE k 0 n-1 WITHSCORES`, collected.
+    fn zrange_top(&mut self, k: &[u8], n: usize) -> R<Vec<(Vec<u8>, f64)>>;
+    /// `SADD k m`.
+    fn sadd(&mut self, k: &[u8], m: &[u8]) -> R<()>;
+    /// `RPUSH k v`.
+    fn rpush(&mut self, k: &[u8], v: &[u8]) -> R<()>;
+    /// `PFADD k e [e ...]`.
+    fn pfadd(&mut self, _k: &[u8], _es: &[&[u8]]) -> R<()> {
+        Err(Miss::Lacks("no HLL"))
+    }
+    /// `PFCOUNT k`.
+    fn pfcount(&mut self, _k: &[u8]) -> R<u64> {
+        Err(Miss::Lacks("no HLL"))
+    }
+    /// `SETBIT k off 1`.
+    fn setbit(&mut self, k: &[u8], off: u64) -> R<()>;
+    /// `BITCOUNT k`.
+    fn bitcount(&mut self, k: &[u8]) -> R<u64>;
+    /// `XADD k id f v [f v ...]` with an explicit ID.
+    fn xadd(&mut self, k: &[u8], id: Id, fields: &[(&[u8], &[u8])]) -> R<()>;
+    /// `XGROUP CREATE k g 0`.
+    fn xgroup_create(&mut self, k: &[u8], g: &[u8]) -> R<()>;
+    /// `XREADGROUP GROUP g c COUNT n STREAMS k >` then `XACK k g` of what
+    /// was read; returns how many were acknowledged.
+    fn xread_ack(&mut self, k: &[u8], g: &[u8], c: &[u8], n: usize) -> R<usize>;
+}

@@ -1,0 +1,124 @@
+//! Side-by-side benchmark of embedis, yo-kv, kevy-embedded and a
+//! hand-written std baseline (and, from a file the redis script writes,
+//! redis-server's in-server figures): identical workloads through each
+//! engine's public API, one markdown table on stdout.
+//!
+//! ```text
+//! cargo run --release -p compare -- [--quick] [--rounds N] [--redis FILE] [FILTER ...]
+//! ```
+//!
+//! FILTER keeps the workloads whose id or title contains it
+//! (case-insensitive). Progress goes to stderr.
+
+#![deny(unsafe_code)]
+
+#[allow(unsafe_code)]
+mod alloc;
+mod bench;
+mod engine;
+mod engines;
+mod report;
+mod workloads;
+
+use std::time::Instant;
+
+use bench::Cfg;
+use engine::Engine;
+use engines::{embedis::Embedis, kevy::Kevy, std::Std, yo::Yo};
+
+#[global_allocator]
+static GLOBAL: alloc::Counting = alloc::Counting;
+
+/// (name, version) of each engine, in column order.
+pub(crate) const ENGINES: [(&str, &str); 4] = [
+    (Embedis::NAME, Embedis::VERSION),
+    (Yo::NAME, Yo::VERSION),
+    (Kevy::NAME, Kevy::VERSION),
+    (Std::NAME, Std::VERSION),
+];
+
+struct Args {
+    quick: bool,
+    rounds: Option<usize>,
+    redis: Option<String>,
+    filters: Vec<String>,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut a = Args {
+        quick: false,
+        rounds: None,
+        redis: None,
+        filters: Vec::new(),
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--quick" => a.quick = true,
+            "--rounds" => {
+                let n = it.next().and_then(|s| s.parse().ok()).filter(|&n| n > 0);
+                a.rounds = Some(n.ok_or("--rounds needs a positive number")?);
+            }
+            "--redis" => a.redis = Some(it.next().ok_or("--redis needs a file")?),
+            "-h" | "--help" => return Err(String::new()),
+            s if s.starts_with('-') => return Err(format!("unknown option {s}")),
+            s => a.filters.push(s.to_ascii_lowercase()),
+        }
+    }
+    Ok(a)
+}
+
+fn main() {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            if !e.is_empty() {
+                eprintln!("compare: {e}");
+            }
+            eprintln!("usage: compare [--quick] [--rounds N] [--redis FILE] [FILTER ...]");
+            std::process::exit(2);
+        }
+    };
+    let cfg = Cfg::new(args.quick, args.rounds);
+    let redis = match args
+        .redis
+        .as_deref()
+        .map(report::RedisFigures::load)
+        .transpose()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("compare: {e}");
+            std::process::exit(2);
+        }
+    };
+    let chosen: Vec<_> = workloads::all()
+        .into_iter()
+        .filter(|w| {
+            let hay = format!("{} {}", w.id, w.title).to_ascii_lowercase();
+            args.filters.is_empty() || args.filters.iter().any(|f| hay.contains(f.as_str()))
+        })
+        .collect();
+    let started = Instant::now();
+    let mut results = Vec::with_capacity(chosen.len());
+    for w in &chosen {
+        let mut per_engine = Vec::with_capacity(4);
+        for (run, (name, _)) in w.run.iter().zip(ENGINES) {
+            let t = Instant::now();
+            let r = run(&cfg);
+            eprintln!(
+                "{:>7.1}s  {} / {name}: {:.1}s",
+                started.elapsed().as_secs_f64(),
+                w.id,
+                t.elapsed().as_secs_f64()
+            );
+            per_engine.push(r);
+        }
+        results.push(per_engine);
+    }
+    print!(
+        "{}",
+        report::render(&cfg, &chosen, &results, redis.as_ref())
+    );
+    eprintln!("compare: done in {:.0}s", started.elapsed().as_secs_f64());
+}

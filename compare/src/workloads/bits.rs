@@ -1,0 +1,7 @@
+//! (to come)
+
+use super::Workload;
+
+pub(super) fn workloads() -> Vec<Workload> {
+    Vec::new()
+}
