@@ -18,6 +18,12 @@ pub(crate) struct Cfg {
     pub(crate) small: usize,
     /// Longest a read loop runs per round before it stops early.
     pub(crate) budget: Duration,
+    /// Hashes of 1000 fields in dataset c (10k; 1k with `--quick`).
+    pub(crate) hashes_c: usize,
+    /// Dense HLLs of 100k elements in dataset h1 (1000; 10 with `--quick`).
+    pub(crate) dense_hlls: usize,
+    /// SETBITs in dataset i (10M; 1M with `--quick`).
+    pub(crate) setbits: usize,
 }
 
 impl Cfg {
@@ -34,6 +40,9 @@ impl Cfg {
             n,
             small,
             budget,
+            hashes_c: small / 10,
+            dense_hlls: if quick { 10 } else { 1000 },
+            setbits: n * 10,
         }
     }
 }
@@ -109,15 +118,6 @@ impl Bytes {
 pub(crate) fn random_ids(seed: u64, n: usize, count: usize) -> impl Iterator<Item = u64> {
     let mut rng = Rng::new(seed);
     (0..count).map(move |_| rng.below(n as u64))
-}
-
-/// Times `op(i)` for every `i` in `0..n`; ns per op.
-pub(crate) fn time_all(n: usize, mut op: impl FnMut(usize) -> R<()>) -> R<f64> {
-    let t0 = Instant::now();
-    for i in 0..n {
-        op(i)?;
-    }
-    Ok(t0.elapsed().as_nanos() as f64 / n.max(1) as f64)
 }
 
 /// Times `op(i)` for `i` in `0..n`, stopping early once `budget` has

@@ -129,7 +129,10 @@ pub(crate) fn render(
         let title = w
             .title
             .replace("{n}", &size_label(cfg.n))
-            .replace("{small}", &size_label(cfg.small));
+            .replace("{small}", &size_label(cfg.small))
+            .replace("{c}", &size_label(cfg.hashes_c))
+            .replace("{h1}", &size_label(cfg.dense_hlls))
+            .replace("{bits}", &size_label(cfg.setbits));
         for (m, unit) in w.metrics.iter().enumerate() {
             row(
                 &mut out, &mut notes, &title, unit, w.id, m, per_engine, redis,
@@ -187,9 +190,7 @@ fn row(
         "| {title} | {unit} | {} | {rcell} | {ratio} | {aim_cell} | {verdict} |",
         cells.join(" | ")
     );
-    if m == 0 {
-        if let Err(e) = &per_engine[0] {
-            notes.push(format!("- embedis failed `{id}`: {e}"));
-        }
+    if let (0, Err(e)) = (m, &per_engine[0]) {
+        notes.push(format!("- embedis failed `{id}`: {e}"));
     }
 }

@@ -31,10 +31,13 @@ struct Zset {
     order: BTreeSet<(Score, Vec<u8>)>,
 }
 
+/// A stream entry's field/value pairs.
+type Fields = Vec<(Vec<u8>, Vec<u8>)>;
+
 /// A stream: entries by ID and consumer groups.
 #[derive(Default)]
 struct Stream {
-    entries: BTreeMap<Id, Vec<(Vec<u8>, Vec<u8>)>>,
+    entries: BTreeMap<Id, Fields>,
     groups: AHashMap<Vec<u8>, Group>,
 }
 
