@@ -25,11 +25,19 @@ impl fmt::Display for Miss {
 /// An engine's answer.
 pub(crate) type R<T> = Result<T, Miss>;
 
-/// Turns an engine's error into a [`Miss::Fails`].
+/// Turns an engine's error into a [`Miss::Fails`]: its text without a
+/// leading error code (`YO_ERR_FULL: `, `ERR `) or parenthesised detail.
 pub(crate) fn fails(e: impl fmt::Display) -> Miss {
-    let mut s = e.to_string();
-    s.truncate(60);
-    Miss::Fails(s.replace('|', "/"))
+    let text = e.to_string();
+    let mut s = text.as_str();
+    if let Some((code, rest)) = s.split_once(' ') {
+        let code = code.trim_end_matches(':');
+        if !code.is_empty() && code.chars().all(|c| c.is_ascii_uppercase() || c == '_') {
+            s = rest;
+        }
+    }
+    let s = s.split(" (").next().unwrap_or(s);
+    Miss::Fails(s.chars().take(60).collect::<String>().replace('|', "/"))
 }
 
 /// A stream entry ID as (milliseconds, sequence).

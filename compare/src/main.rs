@@ -4,11 +4,13 @@
 //! engine's public API, one markdown table on stdout.
 //!
 //! ```text
-//! cargo run --release -p compare -- [--quick] [--rounds N] [--redis FILE] [FILTER ...]
+//! cargo run --release -p compare -- [--quick] [--rounds N] [--redis FILE] [--engine NAME ...] [FILTER ...]
 //! ```
 //!
 //! FILTER keeps the workloads whose id or title contains it
-//! (case-insensitive). Progress goes to stderr.
+//! (case-insensitive); `--engine` (repeatable) runs only the named engines
+//! (`embedis`, `yo-kv`, `kevy-embedded`, `std baseline`), e.g. under a
+//! profiler. Progress goes to stderr.
 
 #![deny(unsafe_code)]
 
@@ -41,6 +43,7 @@ struct Args {
     quick: bool,
     rounds: Option<usize>,
     redis: Option<String>,
+    engines: Vec<String>,
     filters: Vec<String>,
 }
 
@@ -49,6 +52,7 @@ fn parse_args() -> Result<Args, String> {
         quick: false,
         rounds: None,
         redis: None,
+        engines: Vec::new(),
         filters: Vec::new(),
     };
     let mut it = std::env::args().skip(1);
@@ -60,6 +64,7 @@ fn parse_args() -> Result<Args, String> {
                 a.rounds = Some(n.ok_or("--rounds needs a positive number")?);
             }
             "--redis" => a.redis = Some(it.next().ok_or("--redis needs a file")?),
+            "--engine" => a.engines.push(it.next().ok_or("--engine needs a name")?),
             "-h" | "--help" => return Err(String::new()),
             s if s.starts_with('-') => return Err(format!("unknown option {s}")),
             s => a.filters.push(s.to_ascii_lowercase()),
@@ -75,7 +80,9 @@ fn main() {
             if !e.is_empty() {
                 eprintln!("compare: {e}");
             }
-            eprintln!("usage: compare [--quick] [--rounds N] [--redis FILE] [FILTER ...]");
+            eprintln!(
+                "usage: compare [--quick] [--rounds N] [--redis FILE] [--engine NAME ...] [FILTER ...]"
+            );
             std::process::exit(2);
         }
     };
@@ -104,6 +111,10 @@ fn main() {
     for w in &chosen {
         let mut per_engine = Vec::with_capacity(4);
         for (run, (name, _)) in w.run.iter().zip(ENGINES) {
+            if !args.engines.is_empty() && !args.engines.iter().any(|e| e == name) {
+                per_engine.push(Err(engine::Miss::Lacks("not run")));
+                continue;
+            }
             let t = Instant::now();
             let r = run(&cfg);
             eprintln!(

@@ -107,7 +107,7 @@ pub(crate) fn render(
     }
     let _ = writeln!(
         out,
-        "Sizes: {} ({} / {}); ns/op is the median of {} rounds.\n",
+        "Sizes: {} ({} / {}); ns/op is the median of {} round(s).\n",
         if cfg.quick { "quick" } else { "full" },
         size_label(cfg.n),
         size_label(cfg.small),
