@@ -175,6 +175,10 @@ impl Db {
                     return Err(format!("empty zset {:?}", String::from_utf8_lossy(key)));
                 }
             }
+            if let Value::Stream(st) = &e.value {
+                st.validate_structure()
+                    .map_err(|m| format!("stream {:?}: {m}", String::from_utf8_lossy(key)))?;
+            }
         }
         Ok(())
     }

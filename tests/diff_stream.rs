@@ -783,3 +783,31 @@ fn keys_of_stream_type() {
         ],
     );
 }
+
+/// Regressions found by tests/diff_random_stream.rs.
+#[test]
+fn random_sequence_regressions() {
+    let Some(mut p) = Pair::new() else { return };
+    all(
+        &mut p,
+        &[
+            // The XAUTOCLAIM cursor after the largest ID, skipped as not idle.
+            "XADD s 0-1 f v",
+            "XADD s 18446744073709551615-18446744073709551615 f v",
+            "XGROUP CREATE s g 0",
+            "XREADGROUP GROUP g c STREAMS s >",
+            "XAUTOCLAIM s g alice 3600000 -",
+            "XAUTOCLAIM s g alice 0 (0-1 JUSTID",
+            "XAUTOCLAIM s g alice 0 - COUNT 1 JUSTID",
+            // The largest ID as a history ID reads new entries, as `>`.
+            "XREADGROUP GROUP g alice STREAMS s 18446744073709551615-18446744073709551615",
+            "XADD s2 1-0 f v",
+            "XGROUP CREATE s2 g 0",
+            "XREADGROUP GROUP g alice STREAMS s2 18446744073709551615-18446744073709551615",
+            "XPENDING s2 g",
+            // NOGROUP quotes names as C strings: up to a NUL.
+            "XGROUP SETID s \"a\\x00b\" 0",
+            "XPENDING \"s\\x00t\" g",
+        ],
+    );
+}

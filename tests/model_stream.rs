@@ -285,6 +285,7 @@ fn step(ks: &mut Keyspace, m: &mut Model, op: &Op, n: &mut u64) -> Result<(), Te
 fn compare(ks: &mut Keyspace, m: &Model) -> Result<(), TestCaseError> {
     let s = ks.stream_value(key()).unwrap();
     s.validate(MAX_ENTRIES).map_err(TestCaseError::fail)?;
+    ks.validate().map_err(TestCaseError::fail)?;
     let all = ks
         .xrange(key(), StreamId::MIN, StreamId::MAX, None)
         .unwrap();

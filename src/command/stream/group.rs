@@ -8,7 +8,7 @@ use super::{
 use crate::command::flags::{DENYOOM, WRITE};
 use crate::command::{CommandSpec, Ctx, KeySpec, Reply};
 use crate::error::{Error, Result};
-use crate::types::stream::{ClaimOptions, Claimed, ReadFrom, StreamId};
+use crate::types::stream::{ClaimOptions, Claimed, ReadFrom, StreamId, no_group, no_key_or_group};
 
 pub(super) const XGROUP_SUBCOMMANDS: &[CommandSpec] = &[
     sub("create", -5, WRITE | DENYOOM, xgroup),
@@ -81,14 +81,6 @@ pub(super) fn sub_syntax(argv: &[&[u8]]) -> Error {
     ))
 }
 
-fn nogroup_for_key(group: &[u8], key: &[u8]) -> Error {
-    Error::other(format!(
-        "NOGROUP No such consumer group '{}' for key name '{}'",
-        String::from_utf8_lossy(group),
-        String::from_utf8_lossy(key)
-    ))
-}
-
 fn xgroup(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
     let opt = argv[1];
     let (key, group) = (argv[2], argv[3]);
@@ -122,7 +114,7 @@ fn xgroup(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
             ));
         };
         if !has_group && !create && !kw(opt, "destroy") {
-            return Err(nogroup_for_key(group, key));
+            return Err(no_group(group, key));
         }
     }
     let n = argv.len();
@@ -171,7 +163,12 @@ pub(super) fn xreadgroup(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
         } else if c_eq(id_arg, b">") {
             ReadFrom::New
         } else {
-            ReadFrom::After(StreamId::parse(id_arg, 0, true)?)
+            // Redis marks `>` with the largest ID: given explicitly, it
+            // reads new entries too.
+            match StreamId::parse(id_arg, 0, true)? {
+                StreamId::MAX => ReadFrom::New,
+                id => ReadFrom::After(id),
+            }
         };
         streams.push((key, from));
     }
@@ -260,11 +257,7 @@ fn claimed_reply(c: Claimed) -> Reply {
 pub(super) fn xclaim(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
     let (key, group, consumer) = (argv[1], argv[2], argv[3]);
     if ctx.ks.stream_group_probe_read(key, group)? != Some(true) {
-        return Err(Error::other(format!(
-            "NOGROUP No such key '{}' or consumer group '{}'",
-            String::from_utf8_lossy(key),
-            String::from_utf8_lossy(group)
-        )));
+        return Err(no_key_or_group(key, group, false));
     }
     let min_idle = int_or(argv[4], "ERR Invalid min-idle-time argument for XCLAIM")?.max(0);
     let mut ids = Vec::new();

@@ -90,11 +90,33 @@ pub struct AutoClaimed {
     pub deleted: Vec<StreamId>,
 }
 
-fn no_group(group: &[u8], key: &[u8]) -> Error {
+/// Client bytes as Redis's `%s` quotes them in an error: up to the first NUL.
+fn c_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+    String::from_utf8_lossy(&bytes[..end])
+}
+
+/// `NOGROUP No such consumer group '<group>' for key name '<key>'`.
+pub(crate) fn no_group(group: &[u8], key: &[u8]) -> Error {
     Error::other(format!(
         "NOGROUP No such consumer group '{}' for key name '{}'",
-        String::from_utf8_lossy(group),
-        String::from_utf8_lossy(key)
+        c_text(group),
+        c_text(key)
+    ))
+}
+
+/// `NOGROUP No such key '<key>' or consumer group '<group>'` (XPENDING,
+/// XCLAIM, XAUTOCLAIM), with XREADGROUP's suffix when `read`.
+pub(crate) fn no_key_or_group(key: &[u8], group: &[u8], read: bool) -> Error {
+    Error::other(format!(
+        "NOGROUP No such key '{}' or consumer group '{}'{}",
+        c_text(key),
+        c_text(group),
+        if read {
+            " in XREADGROUP with GROUP option"
+        } else {
+            ""
+        }
     ))
 }
 
@@ -475,18 +497,19 @@ impl StreamValue {
         let mut claimed_ids = Vec::new();
         let mut deleted = Vec::new();
         let mut have_consumer = false;
-        let mut cursor = start;
-        let mut exhausted = false;
+        // Where the scan goes on; None once it passed the largest ID.
+        let mut cursor = Some(start);
         while attempts > 0 && left > 0 {
             attempts -= 1;
+            let Some(from) = cursor else { break };
             let g = &self.groups[group];
-            let Some((&id, nack)) = g.pel.range(cursor..).next() else {
-                exhausted = true;
+            let Some((&id, nack)) = g.pel.range(from..).next() else {
+                cursor = None;
                 break;
             };
             let delivered = nack.delivery_time;
             let count_now = nack.delivery_count;
-            cursor = id.incr().unwrap_or(StreamId::MAX);
+            cursor = id.incr();
             if !self.contains(id) {
                 self.groups.get_mut(group).expect("group").drop_pending(id);
                 deleted.push(id);
@@ -513,20 +536,11 @@ impl StreamValue {
                 entries.push(e);
             }
             left -= 1;
-            if id == StreamId::MAX {
-                exhausted = true;
-                break;
-            }
         }
-        let next = if exhausted {
-            StreamId::MIN
-        } else {
-            self.groups[group]
-                .pel
-                .range(cursor..)
-                .next()
-                .map_or(StreamId::MIN, |(k, _)| *k)
-        };
+        // The cursor is the next pending ID after the last one looked at.
+        let next = cursor
+            .and_then(|c| self.groups[group].pel.range(c..).next())
+            .map_or(StreamId::MIN, |(k, _)| *k);
         AutoClaimed {
             next,
             claimed: if justid {

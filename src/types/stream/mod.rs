@@ -25,6 +25,8 @@
 //!    deleted) unless that limit is 0.
 //! 4. Each group's PEL and its consumers' PELs hold the same IDs, each
 //!    pending ID owned by exactly one consumer.
+//! 5. Nodes are ordered and disjoint: each node's entries lie between its
+//!    key and the next node's key; `entries_added` is at least `length`.
 //!
 //! # Thresholds
 //!
@@ -39,6 +41,7 @@
 
 mod api;
 mod group;
+mod group_api;
 mod id;
 mod info;
 mod node;
@@ -49,9 +52,10 @@ use crate::encoding::listpack::Listpack;
 use crate::error::{Error, Result};
 use crate::value::{Encoding, Value};
 
-pub use api::{ClaimOptions, ReadFrom, StreamRead, XAddId, XAddOptions, XTrim, XTrimStrategy};
-pub(crate) use group::Group;
+pub use api::{ReadFrom, StreamRead, XAddId, XAddOptions, XTrim, XTrimStrategy};
 pub use group::{AutoClaimed, Claimed, PendingEntry, PendingSummary};
+pub(crate) use group::{Group, no_group, no_key_or_group};
+pub use group_api::ClaimOptions;
 pub use id::StreamId;
 pub use info::{ConsumerInfo, GroupInfo, StreamInfo};
 
@@ -501,18 +505,34 @@ impl StreamValue {
         None
     }
 
-    /// Checks invariants 1-4 of the module docs.
+    /// Checks invariants 1-5 of the module docs, with invariant 3's node
+    /// limit `max_entries` (0: no limit). Use it where the limit was not
+    /// lowered since the nodes were filled (nodes are never split).
     ///
     /// # Errors
     /// A description of the first broken invariant.
     pub fn validate(&self, max_entries: usize) -> std::result::Result<(), String> {
-        let mut live_total = 0;
-        let mut prev_last: Option<StreamId> = None;
+        self.validate_structure()?;
         for (&master, lp) in &self.nodes {
-            let (live, deleted) = node::validate(lp, master)?;
+            let (live, deleted) = node::counts(lp);
             if max_entries != 0 && live + deleted > max_entries as u64 {
                 return Err(format!("node {master} holds {} entries", live + deleted));
             }
+        }
+        Ok(())
+    }
+
+    /// Checks the invariants that hold whatever the node limits were:
+    /// every node (see `node.rs`), the nodes' order and bounds, the length,
+    /// first and last IDs, the entries-added counter and every group.
+    ///
+    /// # Errors
+    /// A description of the first broken invariant.
+    pub fn validate_structure(&self) -> std::result::Result<(), String> {
+        let mut live_total = 0;
+        let mut prev_last: Option<StreamId> = None;
+        for (&master, lp) in &self.nodes {
+            let (live, _) = node::validate(lp, master)?;
             if prev_last.is_some_and(|p| p >= master) {
                 return Err(format!("node {master} overlaps the previous node"));
             }
@@ -524,6 +544,12 @@ impl StreamValue {
         }
         if prev_last.is_some_and(|l| l > self.last_id) {
             return Err("an entry is above last_id".into());
+        }
+        if self.entries_added < self.length {
+            return Err(format!(
+                "entries_added {} below length {}",
+                self.entries_added, self.length
+            ));
         }
         let first = self.edge_id(false).unwrap_or(StreamId::MIN);
         if first != self.first_id {

@@ -191,21 +191,108 @@ pub(crate) fn last_id(lp: &Listpack, master: StreamId) -> StreamId {
     entries(lp, master).last().map_or(master, |e| e.id)
 }
 
-/// Checks the master counts and ID order of one node.
+/// A cursor over a node's elements for [`validate`]: every read is checked,
+/// so a malformed node gives an error, never a panic.
+struct Reader<'a> {
+    elems: Vec<Elem<'a>>,
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn elem(&mut self, what: &str) -> Result<Elem<'a>, String> {
+        let e = self.elems.get(self.at).copied();
+        self.at += 1;
+        e.ok_or_else(|| format!("node ends inside {what}"))
+    }
+
+    fn int(&mut self, what: &str) -> Result<i64, String> {
+        match self.elem(what)? {
+            Elem::Int(v) => Ok(v),
+            Elem::Str(s) => {
+                crate::util::num::parse_i64(s).ok_or(format!("{what} is not an integer"))
+            }
+        }
+    }
+
+    fn count(&mut self, what: &str) -> Result<usize, String> {
+        usize::try_from(self.int(what)?).map_err(|_| format!("{what} is negative"))
+    }
+}
+
+/// Checks one node: the master entry's counts equal the live and deleted
+/// entries, the first entry's ID is the master ID and IDs strictly
+/// increase, flags are known, each entry's back-count is right, and the
+/// master-field compaction is applied exactly when an entry's field names
+/// are the master fields (as appending decides it). Returns the counts.
 pub(crate) fn validate(lp: &Listpack, master: StreamId) -> Result<(u64, u64), String> {
     lp.validate(true)
-        .map_err(|c| format!("node listpack: {c:?}"))?;
-    let all = entries(lp, master);
-    let (live, deleted) = counts(lp);
-    let real_live = all.iter().filter(|e| !e.deleted).count() as u64;
-    if real_live != live || all.len() as u64 != live + deleted {
-        return Err(format!("node {master}: counts {live}/{deleted} differ"));
+        .map_err(|c| format!("node {master}: listpack {c:?}"))?;
+    let mut r = Reader {
+        elems: lp.iter().collect(),
+        at: 0,
+    };
+    let live = r.int("live count")? as u64;
+    let deleted = r.int("deleted count")? as u64;
+    let n = r.count("master field count")?;
+    let master_fields: Vec<Vec<u8>> = (0..n)
+        .map(|_| r.elem("master fields").map(|e| e.to_vec()))
+        .collect::<Result<_, _>>()?;
+    if r.int("master terminator")? != 0 {
+        return Err(format!("node {master}: master entry not terminated by 0"));
     }
-    if all.first().map(|e| e.id) != Some(master) {
-        return Err(format!("node {master}: first entry is not the master ID"));
+    let (mut seen_live, mut seen_deleted) = (0u64, 0u64);
+    let mut prev: Option<StreamId> = None;
+    while r.at < r.elems.len() {
+        let flags = r.int("flags")?;
+        if !(0..=FLAG_DELETED | FLAG_SAMEFIELDS).contains(&flags) {
+            return Err(format!("node {master}: unknown flags {flags}"));
+        }
+        let ms = r.int("ms delta")? as u64;
+        let seq = r.int("seq delta")? as u64;
+        let id = StreamId::new(master.ms.wrapping_add(ms), master.seq.wrapping_add(seq));
+        let same = flags & FLAG_SAMEFIELDS != 0;
+        let elements = if same {
+            for _ in 0..n {
+                r.elem("values")?;
+            }
+            n + 3
+        } else {
+            let m = r.count("field count")?;
+            let mut names = Vec::with_capacity(m);
+            for _ in 0..m {
+                names.push(r.elem("fields")?.to_vec());
+                r.elem("values")?;
+            }
+            if names == master_fields {
+                return Err(format!(
+                    "node {master}: entry {id} has the master fields uncompacted"
+                ));
+            }
+            2 * m + 4
+        };
+        if r.count("back-count")? != elements {
+            return Err(format!("node {master}: entry {id} has a wrong back-count"));
+        }
+        match prev {
+            None if id != master => return Err(format!("node {master}: first entry is {id}")),
+            None if !same => return Err(format!("node {master}: first entry not compacted")),
+            Some(p) if p >= id => return Err(format!("node {master}: {id} after {p}")),
+            _ => {}
+        }
+        prev = Some(id);
+        if flags & FLAG_DELETED != 0 {
+            seen_deleted += 1;
+        } else {
+            seen_live += 1;
+        }
     }
-    if all.windows(2).any(|w| w[0].id >= w[1].id) {
-        return Err(format!("node {master}: IDs out of order"));
+    if (seen_live, seen_deleted) != (live, deleted) {
+        return Err(format!(
+            "node {master}: counts {live}/{deleted} but {seen_live}/{seen_deleted} entries"
+        ));
+    }
+    if prev.is_none() {
+        return Err(format!("node {master}: no entries"));
     }
     Ok((live, deleted))
 }
