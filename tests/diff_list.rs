@@ -3,7 +3,8 @@
 //! replies, the blocking forms (with a short timeout on the server), type
 //! errors across string and list commands, and OBJECT ENCODING / TYPE /
 //! RENAME / COPY / MOVE of lists, under several `list-max-listpack-size`
-//! settings.
+//! and `list-compress-depth` settings (every command also on lists whose
+//! inner nodes are LZF-compressed).
 
 mod common;
 
@@ -11,10 +12,12 @@ use common::Pair;
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
-const FILLS: [&str; 5] = ["-2", "4", "-1", "1", "0"];
+/// Node fills, each with a compress depth.
+const FILLS: [(&str, usize); 5] = [("-2", 0), ("4", 1), ("-1", 0), ("1", 2), ("0", 1)];
 
-fn set_fill(p: &mut Pair, fill: &str) {
+fn set_fill(p: &mut Pair, (fill, depth): (&str, usize)) {
     p.check(&format!("CONFIG SET list-max-listpack-size {fill}"));
+    p.check(&format!("CONFIG SET list-compress-depth {depth}"));
 }
 
 #[test]
@@ -171,7 +174,7 @@ fn lpos_options_and_errors() {
 #[test]
 fn lmove_rpoplpush_lmpop() {
     let Some(mut p) = Pair::new() else { return };
-    for fill in ["-2", "2"] {
+    for fill in [("-2", 0), ("2", 1)] {
         set_fill(&mut p, fill);
         p.check_all(&[
             "FLUSHALL",
@@ -308,9 +311,9 @@ fn types_and_generic_commands() {
 #[test]
 fn fill_is_fixed_at_creation() {
     let Some(mut p) = Pair::new() else { return };
-    set_fill(&mut p, "2");
+    set_fill(&mut p, ("2", 0));
     p.check("RPUSH l 1 2 3 4 5");
-    set_fill(&mut p, "-2");
+    set_fill(&mut p, ("-2", 1));
     p.check("RPUSH l 6 7 8 9");
     p.check("LINSERT l AFTER 2 x");
     p.check("LRANGE l 0 -1");
@@ -322,10 +325,9 @@ fn fill_is_fixed_at_creation() {
 fn random_mixes() {
     let Some(mut p) = Pair::new() else { return };
     let mut rng = SmallRng::seed_from_u64(0x115);
-    for (i, fill) in FILLS.into_iter().enumerate() {
-        set_fill(&mut p, fill);
+    for (i, (fill, _)) in FILLS.into_iter().enumerate() {
         // Compression of inner nodes changes no reply.
-        p.check(&format!("CONFIG SET list-compress-depth {}", i % 3));
+        set_fill(&mut p, (fill, i % 3));
         p.check("DEL l m");
         for _ in 0..400 {
             let line = random_command(&mut rng);
@@ -333,6 +335,75 @@ fn random_mixes() {
         }
         p.check("LRANGE l 0 -1");
         p.check("LRANGE m 0 -1");
+    }
+}
+
+/// Checks that `key`'s inner nodes are compressed (at least `min` of them)
+/// and that the quicklist's invariants, depth rules included, hold.
+fn compressed_nodes(p: &mut Pair, key: &str) -> usize {
+    p.ks.list_quicklist(key.as_bytes(), |ql| {
+        ql.validate(false).unwrap();
+        ql.compressed_nodes()
+    })
+    .unwrap()
+    .unwrap_or(0)
+}
+
+/// Every list command on lists whose inner nodes are compressed (long,
+/// repetitive elements; depths 1 and 2), reading and writing inside
+/// compressed nodes, with the node invariants checked after each step.
+#[test]
+fn commands_on_compressed_nodes() {
+    let Some(mut p) = Pair::new() else { return };
+    for fill in [("4", 1), ("2", 2), ("-1", 1), ("3", 2)] {
+        set_fill(&mut p, fill);
+        p.check("FLUSHALL");
+        // Elements of 40 to 60 bytes; of about 400 with 4 KiB nodes.
+        let reps = if fill.0 == "-1" { 130 } else { 13 };
+        let e = |i: usize| format!("e{i}-{}", "abc".repeat(reps + i % 7));
+        for i in 0..60 {
+            p.check(&format!("RPUSH l {}", e(i)));
+        }
+        p.check("RPUSH l 1 2 3 12345 -7");
+        assert!(compressed_nodes(&mut p, "l") > 2, "{fill:?}");
+        let lines = vec![
+            "LLEN l".to_string(),
+            "LINDEX l 30".into(),
+            "LINDEX l -30".into(),
+            "LINDEX l 62".into(),
+            "LRANGE l 10 40".into(),
+            "LRANGE l -50 -20".into(),
+            format!("LPOS l {} RANK 1", e(33)),
+            format!("LPOS l {} RANK -1 COUNT 0", e(20)),
+            format!("LPOS l {} MAXLEN 10", e(33)),
+            "LPOS l 12345".into(),
+            "LSET l 25 replaced".into(),
+            format!("LSET l -25 {}", "q".repeat(300)),
+            "LINDEX l 25".into(),
+            format!("LINSERT l BEFORE {} inserted-before", e(31)),
+            format!("LINSERT l AFTER {} {}", e(40), "w".repeat(90)),
+            format!("LINSERT l AFTER {} 777", e(12)),
+            format!("LREM l 1 {}", e(15)),
+            format!("LREM l -1 {}", e(45)),
+            format!("LREM l 0 {}", e(22)),
+            "LREM l 0 777".into(),
+            "LRANGE l 0 -1".into(),
+            "LPOP l 7".into(),
+            "RPOP l 9".into(),
+            "LMOVE l m LEFT RIGHT".into(),
+            "LMOVE l l RIGHT LEFT".into(),
+            "RPOPLPUSH l m".into(),
+            "LMPOP 2 l m RIGHT COUNT 3".into(),
+            "LTRIM l 3 -4".into(),
+            "LRANGE l 0 -1".into(),
+            "LTRIM l 5 10".into(),
+            "LRANGE l 0 -1".into(),
+            "OBJECT ENCODING l".into(),
+        ];
+        for line in &lines {
+            p.check(line);
+            compressed_nodes(&mut p, "l");
+        }
     }
 }
 

@@ -1,8 +1,11 @@
 //! Model test of the typed list API: random operation sequences on two list
 //! keys run against a [`Keyspace`] and a `VecDeque` model per key, comparing
 //! every result. After every operation each list's quicklist is checked:
-//! no empty node, a valid listpack per node, counts that agree, and nodes
-//! within the fill factor (until an LSET, which Redis lets overflow a node).
+//! no empty node, a valid listpack per node, counts that agree, nodes
+//! within the fill factor (until an LSET, which Redis lets overflow a node),
+//! and, with `list-compress-depth` 1 or 2, compressed nodes that expand to
+//! valid listpacks, raw nodes within the depth of each end, and no deep
+//! node left raw that compression would shrink.
 //!
 //! The model's rules are Redis 7.0.15's list semantics written from its
 //! documented behaviour: empty lists disappear, LRANGE clips, LREM counts
@@ -10,7 +13,6 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use embedis::encoding::quicklist::Quicklist;
 use embedis::types::list::{End, LposOptions};
 use embedis::{Config, Keyspace};
 use proptest::prelude::*;
@@ -268,21 +270,27 @@ fn apply(ks: &mut Keyspace, m: &mut Model, op: &Op) {
     m.tidy();
 }
 
-fn check(ks: &mut Keyspace, m: &Model, fill: i64) {
+fn check(ks: &mut Keyspace, m: &Model, fill: i64, depth: usize) -> usize {
+    let mut packed = 0;
     for (k, key) in KEYS.iter().enumerate() {
-        let nodes = ks.list_nodes(key).unwrap();
-        let Some(nodes) = nodes else {
+        let state = ks
+            .list_quicklist(key, |ql| {
+                assert_eq!(ql.fill() as i64, fill.clamp(-5, 32767));
+                assert_eq!(ql.compress_depth(), depth);
+                ql.validate(!m.replaced[k]).unwrap();
+                (ql.iter().collect::<Vec<_>>(), ql.compressed_nodes())
+            })
+            .unwrap();
+        let Some((all, compressed)) = state else {
             assert!(!m.lists.contains_key(&k), "list {k} missing");
             continue;
         };
-        assert!(nodes.iter().all(|n| !n.is_empty()), "empty node");
-        let ql = Quicklist::from_nodes(nodes, fill, 0);
-        ql.validate(!m.replaced[k]).unwrap();
-        let all: Vec<Vec<u8>> = ql.iter().map(|e| e.to_vec()).collect();
         let want: Vec<Vec<u8>> = m.lists[&k].iter().cloned().collect();
         assert_eq!(all, want);
+        packed += compressed;
     }
     ks.validate().unwrap();
+    packed
 }
 
 proptest! {
@@ -291,10 +299,12 @@ proptest! {
     #[test]
     fn list_ops_match_the_model(
         fill in prop::sample::select(vec![-2i64, -1, 0, 1, 2, 4, 9]),
+        depth in prop::sample::select(vec![0usize, 0, 1, 2]),
         ops in prop::collection::vec(op(), 1..120),
     ) {
         let mut config = Config::default();
         config.list_max_listpack_size = fill;
+        config.list_compress_depth = depth;
         let mut ks = Keyspace::new(config);
         let mut m = Model { lists: BTreeMap::new(), replaced: [false; 2] };
         for op in &ops {
@@ -304,7 +314,8 @@ proptest! {
                     m.replaced[k] = false;
                 }
             }
-            check(&mut ks, &m, fill);
+            let packed = check(&mut ks, &m, fill, depth);
+            prop_assert!(depth > 0 || packed == 0);
         }
     }
 }

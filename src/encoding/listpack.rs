@@ -429,6 +429,14 @@ impl Listpack {
         Ok(Listpack { buf: bytes })
     }
 
+    /// Adopts bytes this crate produced from a valid listpack (a quicklist
+    /// node's decompressed buffer) without walking them again; checked only
+    /// in debug builds.
+    pub(crate) fn from_trusted(bytes: Vec<u8>) -> Self {
+        debug_assert!(Self::validate_bytes(&bytes, false).is_ok());
+        Listpack { buf: bytes }
+    }
+
     /// The exact bytes, as Redis would store or dump them.
     pub fn as_bytes(&self) -> &[u8] {
         &self.buf

@@ -43,22 +43,48 @@
 //! each side of the split point are tried first, then the split node with
 //! its left and then its right neighbour. Deletions never merge.
 //!
+//! # Compression
+//!
+//! With `list-compress-depth` d > 0, the d nodes at each end stay raw and
+//! every node deeper than that is kept LZF-compressed when its listpack is
+//! at least 48 bytes and compression saves more than 8 bytes (Redis's
+//! `MIN_COMPRESS_BYTES` and `MIN_COMPRESS_IMPROVE`); a list of at most 2d
+//! nodes has no compressed node. Compressed nodes record the listpack's size
+//! and count, so the fill rules and index arithmetic never decompress.
+//!
+//! Only the nodes an operation touches are decompressed: a write
+//! decompresses its node in place and compresses it again afterwards when
+//! it is still deep; a read decompresses a temporary copy and leaves the
+//! node compressed. When nodes are added or removed, the nodes that crossed
+//! the depth boundary change state. So the head and tail are always raw,
+//! and pushes and pops at the ends decompress nothing.
+//!
 //! # Compatibility
 //!
-//! Redis 7.0.15 `quicklist.c`. Two of its features are not implemented:
-//! plain nodes (one element per raw buffer) are only used for elements of
-//! at least 1 GiB, and LZF compression of inner nodes
-//! (`list-compress-depth`) changes memory use and the RDB bytes of inner
-//! nodes but no reply. The compress depth is stored so it can be added.
+//! Redis 7.0.15 `quicklist.c`. Plain nodes (one element per raw buffer) are
+//! only used by Redis for elements of at least 1 GiB and are not
+//! implemented. Which nodes are compressed follows the rule above; Redis
+//! reaches the same state after pushes and pops, but its per-node
+//! bookkeeping can leave a deep node raw after some inserts (a node too
+//! small to compress that grew), and its read paths compress such a node
+//! when they pass it. No reply depends on compression.
 //!
 //! # References
 //!
 //! * Redis 7.0.15 `src/quicklist.c` (behaviour read, not copied).
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 
 use super::Corrupt;
-use super::listpack::{Elem, Listpack, Pos};
+use super::listpack::{Elem, Listpack};
+
+mod iter;
+mod node;
+
+pub use iter::Iter;
+use node::Node;
+pub use node::NodeView;
 
 /// Byte limits selected by negative fill factors `-1..=-5`.
 const SIZE_CLASSES: [usize; 5] = [4096, 8192, 16384, 32768, 65536];
@@ -78,7 +104,7 @@ const COMPRESS_MAX: usize = (1 << 16) - 1;
 /// A list of byte strings stored as listpack nodes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Quicklist {
-    nodes: VecDeque<Listpack>,
+    nodes: VecDeque<Node>,
     count: usize,
     fill: i32,
     compress: u16,
@@ -94,7 +120,7 @@ fn meets_size_class(sz: usize, fill: i32) -> bool {
 }
 
 /// Whether a node may take one more element of `sz` bytes.
-fn allow_insert(node: &Listpack, fill: i32, sz: usize) -> bool {
+fn allow_insert(node: &Node, fill: i32, sz: usize) -> bool {
     let new_sz = node.total_bytes() + sz + SIZE_ESTIMATE_OVERHEAD;
     if meets_size_class(new_sz, fill) {
         return true;
@@ -106,7 +132,7 @@ fn allow_insert(node: &Listpack, fill: i32, sz: usize) -> bool {
 }
 
 /// Whether two nodes may become one.
-fn allow_merge(a: &Listpack, b: &Listpack, fill: i32) -> bool {
+fn allow_merge(a: &Node, b: &Node, fill: i32) -> bool {
     let merged = a.total_bytes() + b.total_bytes() - MERGE_SAVING;
     if meets_size_class(merged, fill) {
         return true;
@@ -130,16 +156,17 @@ fn concat(a: &Listpack, b: &Listpack) -> Listpack {
     Listpack::from_bytes(buf).expect("concatenation of valid listpacks")
 }
 
-/// A listpack with one element.
-fn single(value: &[u8]) -> Listpack {
+/// A node with one element.
+fn single(value: &[u8]) -> Node {
     let mut lp = Listpack::new();
     lp.push_back(Elem::Str(value));
-    lp
+    Node::Raw(lp)
 }
 
 impl Quicklist {
     /// An empty quicklist with Redis's clamping of `fill`
-    /// (`list-max-listpack-size`) and `compress_depth`.
+    /// (`list-max-listpack-size`) and `compress_depth`
+    /// (`list-compress-depth`).
     pub fn new(fill: i64, compress_depth: usize) -> Self {
         Quicklist {
             nodes: VecDeque::new(),
@@ -150,15 +177,19 @@ impl Quicklist {
     }
 
     /// Rebuilds a quicklist from its nodes (as an RDB load would), keeping
-    /// the boundaries given. Empty nodes are dropped.
+    /// the boundaries given and compressing the nodes deeper than
+    /// `depth`. Empty nodes are dropped.
     pub fn from_nodes(nodes: impl IntoIterator<Item = Listpack>, fill: i64, depth: usize) -> Self {
         let mut ql = Quicklist::new(fill, depth);
         for mut lp in nodes {
             let n = lp.sync_count();
             if n > 0 {
                 ql.count += n;
-                ql.nodes.push_back(lp);
+                ql.nodes.push_back(Node::Raw(lp));
             }
+        }
+        for i in 0..ql.nodes.len() {
+            ql.conform(i);
         }
         ql
     }
@@ -188,30 +219,36 @@ impl Quicklist {
         self.nodes.len()
     }
 
-    /// The nodes, head first.
-    pub fn nodes(&self) -> impl ExactSizeIterator<Item = &Listpack> + '_ {
-        self.nodes.iter()
+    /// The number of LZF-compressed nodes.
+    pub fn compressed_nodes(&self) -> usize {
+        self.nodes.iter().filter(|n| n.is_compressed()).count()
     }
 
-    /// Total bytes of all node listpacks.
+    /// The nodes as stored (raw or compressed), head first.
+    pub fn node_views(&self) -> impl ExactSizeIterator<Item = NodeView<'_>> + '_ {
+        self.nodes.iter().map(Node::view)
+    }
+
+    /// The node listpacks, head first; compressed nodes are decompressed
+    /// into copies.
+    pub fn listpacks(&self) -> impl ExactSizeIterator<Item = Cow<'_, Listpack>> + '_ {
+        self.nodes.iter().map(Node::listpack)
+    }
+
+    /// Total bytes of all node listpacks, as if none were compressed.
     pub fn listpack_bytes(&self) -> usize {
-        self.nodes.iter().map(Listpack::total_bytes).sum()
+        self.nodes.iter().map(Node::total_bytes).sum()
     }
 
-    /// Heap bytes held: node buffers (spare capacity included) and the
-    /// node table.
+    /// Heap bytes held: node buffers (spare capacity included; compressed
+    /// nodes count their LZF bytes) and the node table.
     pub fn allocated_bytes(&self) -> usize {
-        let table = self.nodes.capacity() * std::mem::size_of::<Listpack>();
-        table
-            + self
-                .nodes
-                .iter()
-                .map(Listpack::allocated_bytes)
-                .sum::<usize>()
+        let table = self.nodes.capacity() * std::mem::size_of::<Node>();
+        table + self.nodes.iter().map(Node::allocated_bytes).sum::<usize>()
     }
 
     /// The node index and in-node offset of element `index` (negative counts
-    /// from the tail), or None when out of range.
+    /// from the tail), or None when out of range. Never decompresses.
     pub fn locate(&self, index: i64) -> Option<(usize, usize)> {
         let n = self.count as i64;
         let index = if index < 0 {
@@ -245,50 +282,37 @@ impl Quicklist {
     }
 
     /// The element at `index` (negative counts from the tail).
-    pub fn get(&self, index: i64) -> Option<Elem<'_>> {
+    pub fn get(&self, index: i64) -> Option<Vec<u8>> {
         let (node, offset) = self.locate(index)?;
-        self.nodes[node].get(offset as isize)
+        let lp = self.nodes[node].listpack();
+        lp.get(offset as isize).map(|e| e.to_vec())
     }
 
     /// The first element.
-    pub fn first(&self) -> Option<Elem<'_>> {
-        self.nodes.front().and_then(Listpack::first)
+    pub fn first(&self) -> Option<Vec<u8>> {
+        let lp = self.nodes.front()?.listpack();
+        lp.first().map(|e| e.to_vec())
     }
 
     /// The last element.
-    pub fn last(&self) -> Option<Elem<'_>> {
-        self.nodes.back().and_then(Listpack::last)
-    }
-
-    /// Elements from head to tail.
-    pub fn iter(&self) -> Iter<'_> {
-        self.iter_at(0, false)
-    }
-
-    /// Elements starting at `index` (negative counts from the tail), going
-    /// towards the tail, or towards the head when `reverse`. Empty when the
-    /// index is out of range.
-    pub fn iter_at(&self, index: i64, reverse: bool) -> Iter<'_> {
-        let cursor = self
-            .locate(index)
-            .and_then(|(node, offset)| Some((node, self.nodes[node].seek(offset as isize)?)));
-        Iter {
-            ql: self,
-            cursor,
-            reverse,
-        }
+    pub fn last(&self) -> Option<Vec<u8>> {
+        let lp = self.nodes.back()?.listpack();
+        lp.last().map(|e| e.to_vec())
     }
 
     /// Appends `value` at the tail (Redis `quicklistPushTail`).
     pub fn push_back(&mut self, value: &[u8]) {
+        let fill = self.fill;
         match self.nodes.back_mut() {
-            Some(tail) if allow_insert(tail, self.fill, value.len()) => {
-                tail.push_back(Elem::Str(value));
+            Some(tail) if allow_insert(tail, fill, value.len()) => {
+                tail.raw_mut().push_back(Elem::Str(value));
             }
             Some(tail) => {
-                tail.shrink_to_fit();
+                tail.raw_mut().shrink_to_fit();
                 let node = self.growing_node(value);
                 self.nodes.push_back(node);
+                // The node one past the tail-side depth just became deep.
+                self.compress_if_deep(self.nodes.len().wrapping_sub(self.depth() + 1));
             }
             None => self.nodes.push_back(single(value)),
         }
@@ -297,14 +321,16 @@ impl Quicklist {
 
     /// Prepends `value` at the head (Redis `quicklistPushHead`).
     pub fn push_front(&mut self, value: &[u8]) {
+        let fill = self.fill;
         match self.nodes.front_mut() {
-            Some(head) if allow_insert(head, self.fill, value.len()) => {
-                head.push_front(Elem::Str(value));
+            Some(head) if allow_insert(head, fill, value.len()) => {
+                head.raw_mut().push_front(Elem::Str(value));
             }
             Some(head) => {
-                head.shrink_to_fit();
+                head.raw_mut().shrink_to_fit();
                 let node = self.growing_node(value);
                 self.nodes.push_front(node);
+                self.compress_if_deep(self.depth());
             }
             None => self.nodes.push_front(single(value)),
         }
@@ -314,7 +340,7 @@ impl Quicklist {
     /// A one-element node for the end of a list that just filled a node:
     /// its buffer is reserved up to the node size limit at once, so the
     /// pushes that follow do not reallocate (the node is shrunk when full).
-    fn growing_node(&self, value: &[u8]) -> Listpack {
+    fn growing_node(&self, value: &[u8]) -> Node {
         let limit = if self.fill < 0 {
             SIZE_CLASSES[(-(self.fill as i64) - 1) as usize]
         } else {
@@ -323,19 +349,23 @@ impl Quicklist {
             let per_entry = value.len() + SIZE_ESTIMATE_OVERHEAD;
             (7 + self.fill as usize * per_entry).min(SIZE_SAFETY_LIMIT)
         };
-        let first = single(value);
+        let Node::Raw(first) = single(value) else {
+            unreachable!("a new node is raw")
+        };
         let mut buf = Vec::with_capacity(limit.max(first.total_bytes()));
         buf.extend_from_slice(first.as_bytes());
-        Listpack::from_bytes(buf).expect("a valid one-element listpack")
+        Node::Raw(Listpack::from_trusted(buf))
     }
 
     /// Removes and returns the head element.
     pub fn pop_front(&mut self) -> Option<Vec<u8>> {
-        let head = self.nodes.front_mut()?;
+        let head = self.nodes.front_mut()?.raw_mut();
         let value = head.first().expect("nodes are never empty").to_vec();
         head.remove(0);
         if head.is_empty() {
             self.nodes.pop_front();
+            // The node that was at the head-side depth is now within it.
+            self.decompress_at(self.depth().wrapping_sub(1));
         }
         self.count -= 1;
         Some(value)
@@ -343,11 +373,12 @@ impl Quicklist {
 
     /// Removes and returns the tail element.
     pub fn pop_back(&mut self) -> Option<Vec<u8>> {
-        let tail = self.nodes.back_mut()?;
+        let tail = self.nodes.back_mut()?.raw_mut();
         let value = tail.last().expect("nodes are never empty").to_vec();
         tail.remove(-1);
         if tail.is_empty() {
             self.nodes.pop_back();
+            self.decompress_at(self.nodes.len().wrapping_sub(self.depth()));
         }
         self.count -= 1;
         Some(value)
@@ -359,7 +390,7 @@ impl Quicklist {
         let Some((node, offset)) = self.locate(index) else {
             return false;
         };
-        self.nodes[node].replace(offset as isize, Elem::Str(value))
+        self.modify(node, |lp| lp.replace(offset as isize, Elem::Str(value)))
     }
 
     /// Inserts `value` next to element `index` (before it, or after it when
@@ -376,8 +407,9 @@ impl Quicklist {
     fn insert_at(&mut self, node: usize, offset: usize, value: &[u8], after: bool) {
         let fill = self.fill;
         let sz = value.len();
+        let len = self.nodes[node].len();
         let full = !allow_insert(&self.nodes[node], fill, sz);
-        let at_tail = after && offset + 1 == self.nodes[node].len();
+        let at_tail = after && offset + 1 == len;
         let at_head = !after && offset == 0;
         let next_ok = at_tail
             && self
@@ -387,15 +419,16 @@ impl Quicklist {
         let prev_ok = at_head && node > 0 && allow_insert(&self.nodes[node - 1], fill, sz);
         self.count += 1;
         if !full {
-            let lp = &mut self.nodes[node];
             let at = offset + usize::from(after);
-            lp.insert(at, Elem::Str(value));
+            self.modify(node, |lp| lp.insert(at, Elem::Str(value)));
         } else if next_ok {
-            self.nodes[node + 1].push_front(Elem::Str(value));
+            self.modify(node + 1, |lp| lp.push_front(Elem::Str(value)));
         } else if prev_ok {
-            self.nodes[node - 1].push_back(Elem::Str(value));
+            self.modify(node - 1, |lp| lp.push_back(Elem::Str(value)));
         } else if at_tail || at_head {
-            self.nodes.insert(node + usize::from(after), single(value));
+            let at = node + usize::from(after);
+            self.nodes.insert(at, single(value));
+            self.settle_added(at..at + 1);
         } else {
             self.split_insert(node, offset, value, after);
         }
@@ -404,7 +437,7 @@ impl Quicklist {
     /// Splits a full node at `offset` and puts `value` at the cut, then
     /// tries merges around the split node.
     fn split_insert(&mut self, node: usize, offset: usize, value: &[u8], after: bool) {
-        let lp = &mut self.nodes[node];
+        let lp = self.nodes[node].raw_mut();
         let mut split = lp.clone();
         let n = lp.len();
         let mut center = node;
@@ -413,22 +446,26 @@ impl Quicklist {
             lp.remove_range(offset as isize + 1, n);
             split.remove_range(0, offset + 1);
             split.push_front(Elem::Str(value));
-            self.nodes.insert(node + 1, split);
+            self.nodes.insert(node + 1, Node::Raw(split));
         } else {
             // The new node takes [0, offset), the original keeps the rest.
             lp.remove_range(0, offset);
             split.remove_range(offset as isize, n);
             split.push_back(Elem::Str(value));
-            self.nodes.insert(node, split);
+            self.nodes.insert(node, Node::Raw(split));
             center += 1;
         }
         self.merge_around(center);
+        // Every node built or merged above lies within two of the centre.
+        self.settle_removed();
+        self.settle_added(center.saturating_sub(2)..center + 3);
     }
 
     /// Merges node `i + 1` into node `i` (both must exist).
     fn merge_pair(&mut self, i: usize) {
         let b = self.nodes.remove(i + 1).expect("right node exists");
-        self.nodes[i] = concat(&self.nodes[i], &b);
+        let a = self.nodes[i].raw_mut();
+        *a = concat(a, &b.into_listpack());
     }
 
     fn can_merge(&self, i: usize) -> bool {
@@ -469,19 +506,23 @@ impl Quicklist {
         };
         let mut left = count.min(self.count - first as usize);
         let removed = left;
+        let nodes_before = self.nodes.len();
         while left > 0 {
             let len = self.nodes[node].len();
             let del = left.min(len - offset);
             if del == len {
                 self.nodes.remove(node);
             } else {
-                self.nodes[node].remove_range(offset as isize, del);
+                self.modify(node, |lp| lp.remove_range(offset as isize, del));
                 node += 1;
             }
             left -= del;
             offset = 0;
         }
         self.count -= removed;
+        if self.nodes.len() != nodes_before {
+            self.settle_removed();
+        }
         removed
     }
 
@@ -491,6 +532,7 @@ impl Quicklist {
     pub fn remove_matching(&mut self, needle: &[u8], limit: usize, from_tail: bool) -> usize {
         let mut removed = 0;
         let wanted = if limit == 0 { usize::MAX } else { limit };
+        let nodes_before = self.nodes.len();
         let mut i = if from_tail { self.nodes.len() } else { 0 };
         loop {
             if from_tail {
@@ -501,8 +543,18 @@ impl Quicklist {
             } else if i >= self.nodes.len() {
                 break;
             }
-            removed += remove_in_node(&mut self.nodes[i], needle, wanted - removed, from_tail);
-            if self.nodes[i].is_empty() {
+            // A compressed node without a match is left compressed.
+            if self.nodes[i].is_compressed() {
+                let lp = self.nodes[i].listpack().into_owned();
+                if !lp.iter().any(|e| e.matches(needle)) {
+                    i += usize::from(!from_tail);
+                    continue;
+                }
+                self.nodes[i] = Node::Raw(lp);
+            }
+            let left = wanted - removed;
+            removed += self.modify(i, |lp| remove_in_node(lp, needle, left, from_tail));
+            if self.nodes[i].len() == 0 {
                 self.nodes.remove(i);
             } else if !from_tail {
                 i += 1;
@@ -512,18 +564,94 @@ impl Quicklist {
             }
         }
         self.count -= removed;
+        if self.nodes.len() != nodes_before {
+            self.settle_removed();
+        }
         removed
     }
 
+    /// The compress depth as a node count.
+    fn depth(&self) -> usize {
+        usize::from(self.compress)
+    }
+
+    /// Whether node `i` lies deeper than the compress depth from both ends
+    /// (and so is kept compressed when that is worth it).
+    fn is_deep(&self, i: usize) -> bool {
+        let d = self.depth();
+        d > 0 && i >= d && i < self.nodes.len().saturating_sub(d)
+    }
+
+    /// Runs `f` on node `i`'s listpack, decompressing the node first and
+    /// compressing it again afterwards when it is deep and not empty.
+    fn modify<R>(&mut self, i: usize, f: impl FnOnce(&mut Listpack) -> R) -> R {
+        let r = f(self.nodes[i].raw_mut());
+        if self.is_deep(i) && self.nodes[i].len() > 0 {
+            self.nodes[i].compress();
+        }
+        r
+    }
+
+    /// Compresses node `i` (an index that may be out of range) if it is deep.
+    fn compress_if_deep(&mut self, i: usize) {
+        if self.is_deep(i) {
+            self.nodes[i].compress();
+        }
+    }
+
+    /// Decompresses node `i` (an index that may be out of range).
+    fn decompress_at(&mut self, i: usize) {
+        if let Some(node) = self.nodes.get_mut(i) {
+            node.decompress();
+        }
+    }
+
+    /// Puts node `i` (an index that may be out of range) in the state its
+    /// depth calls for.
+    fn conform(&mut self, i: usize) {
+        if self.is_deep(i) {
+            self.nodes[i].compress();
+        } else {
+            self.decompress_at(i);
+        }
+    }
+
+    /// After nodes were removed: the nodes now within the depth of either
+    /// end are raw (nothing becomes deep by a removal).
+    fn settle_removed(&mut self) {
+        let n = self.nodes.len();
+        let ends = self.depth().min(n);
+        for i in (0..ends).chain(n - ends..n) {
+            self.nodes[i].decompress();
+        }
+    }
+
+    /// After nodes were added or rebuilt at `touched`: those nodes and the
+    /// two that an insertion pushes past the depth get the state their
+    /// position calls for.
+    fn settle_added(&mut self, touched: std::ops::Range<usize>) {
+        if self.depth() == 0 {
+            return;
+        }
+        for i in touched {
+            self.conform(i);
+        }
+        self.compress_if_deep(self.depth());
+        self.compress_if_deep(self.nodes.len().wrapping_sub(self.depth() + 1));
+    }
+
     /// Checks the invariants; `strict_sizes` also checks that every node
-    /// respects the fill factor (not guaranteed after LSET).
+    /// respects the fill factor (not guaranteed after LSET). Compressed
+    /// nodes must expand to valid listpacks of their recorded size and
+    /// count; nodes within the compress depth of either end must be raw,
+    /// and deeper raw nodes must be ones compression would not keep.
     ///
     /// # Errors
     /// [`Corrupt`] naming the first broken invariant.
     pub fn validate(&self, strict_sizes: bool) -> Result<(), Corrupt> {
         let mut total = 0;
-        for lp in &self.nodes {
-            lp.validate(true)?;
+        for (i, node) in self.nodes.iter().enumerate() {
+            let lp = node.checked_listpack()?;
             if lp.is_empty() {
                 return Err(Corrupt("empty quicklist node"));
             }
@@ -531,8 +659,15 @@ impl Quicklist {
                 return Err(Corrupt("node count unknown"));
             }
             total += lp.len();
-            if strict_sizes && lp.len() > 1 && !self.node_within_fill(lp) {
+            if strict_sizes && lp.len() > 1 && !self.node_within_fill(&lp) {
                 return Err(Corrupt("node larger than the fill factor allows"));
+            }
+            match (node.is_compressed(), self.is_deep(i)) {
+                (true, false) => return Err(Corrupt("node compressed within the depth")),
+                (false, true) if node::compress(&lp).is_some() => {
+                    return Err(Corrupt("deep node left uncompressed"));
+                }
+                _ => {}
             }
         }
         if total != self.count {
@@ -582,40 +717,6 @@ fn remove_in_node(lp: &mut Listpack, needle: &[u8], limit: usize, from_tail: boo
         }
     }
     removed
-}
-
-/// An iterator over a quicklist's elements in either direction.
-#[derive(Debug, Clone)]
-pub struct Iter<'a> {
-    ql: &'a Quicklist,
-    cursor: Option<(usize, Pos)>,
-    reverse: bool,
-}
-
-impl<'a> Iterator for Iter<'a> {
-    type Item = Elem<'a>;
-
-    fn next(&mut self) -> Option<Elem<'a>> {
-        let (node, pos) = self.cursor?;
-        let nodes = &self.ql.nodes;
-        let lp = &nodes[node];
-        let elem = lp.at(pos);
-        self.cursor = if self.reverse {
-            match lp.prev_pos(pos) {
-                Some(p) => Some((node, p)),
-                None if node > 0 => nodes[node - 1].last_pos().map(|p| (node - 1, p)),
-                None => None,
-            }
-        } else {
-            match lp.next_pos(pos) {
-                Some(p) => Some((node, p)),
-                None => nodes
-                    .get(node + 1)
-                    .and_then(|n| n.first_pos().map(|p| (node + 1, p))),
-            }
-        };
-        Some(elem)
-    }
 }
 
 #[cfg(test)]

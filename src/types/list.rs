@@ -16,7 +16,9 @@
 //! timeout had expired when there is nothing to pop.
 
 use crate::encoding::quicklist::Quicklist;
-use crate::encoding::{Elem, Listpack};
+use std::ops::ControlFlow;
+
+use crate::encoding::Listpack;
 use crate::error::{Error, Result};
 use crate::keyspace::Keyspace;
 use crate::value::{Encoding, Value};
@@ -93,7 +95,7 @@ impl ListValue {
 
     /// Elements from head to tail, as bytes.
     pub fn to_vec(&self) -> Vec<Vec<u8>> {
-        self.ql.iter().map(|e| e.to_vec()).collect()
+        self.ql.iter().collect()
     }
 
     fn push(&mut self, end: End, value: &[u8]) {
@@ -114,13 +116,8 @@ impl ListValue {
     fn pop_many(&mut self, end: End, count: usize) -> Vec<Vec<u8>> {
         let n = count.min(self.len());
         let out = match end {
-            End::Left => self.ql.iter().take(n).map(|e| e.to_vec()).collect(),
-            End::Right => self
-                .ql
-                .iter_at(-1, true)
-                .take(n)
-                .map(|e| e.to_vec())
-                .collect(),
+            End::Left => self.ql.iter().take(n).collect(),
+            End::Right => self.ql.iter_at(-1, true).take(n).collect(),
         };
         match end {
             End::Left => self.ql.remove_range(0, n),
@@ -135,11 +132,7 @@ impl ListValue {
         let Some((start, len)) = clamp_range(self.len(), start, stop) else {
             return Vec::new();
         };
-        self.ql
-            .iter_at(start as i64, false)
-            .take(len)
-            .map(|e| e.to_vec())
-            .collect()
+        self.ql.iter_at(start as i64, false).take(len).collect()
     }
 
     /// Indexes of matches for LPOS.
@@ -160,19 +153,26 @@ impl ListValue {
         let start = if reverse { -1 } else { 0 };
         let mut out = Vec::new();
         let mut matches = 0u64;
-        for (i, elem) in self.ql.iter_at(start, reverse).take(scan).enumerate() {
+        let mut i = 0;
+        self.ql.scan(start, reverse, |elem| {
+            if i == scan {
+                return ControlFlow::Break(());
+            }
+            i += 1;
             if !elem.matches(element) {
-                continue;
+                return ControlFlow::Continue(());
             }
             matches += 1;
             if matches <= skip {
-                continue;
+                return ControlFlow::Continue(());
             }
-            out.push(if reverse { n - 1 - i } else { i });
+            let at = i - 1;
+            out.push(if reverse { n - 1 - at } else { at });
             if opts.count != 0 && out.len() >= opts.count {
-                break;
+                return ControlFlow::Break(());
             }
-        }
+            ControlFlow::Continue(())
+        });
         out
     }
 }
@@ -410,7 +410,7 @@ impl Keyspace {
         let Some(list) = self.read_typed(key, as_list)? else {
             return Ok(None);
         };
-        Ok(list.ql.get(index).map(|e| e.to_vec()))
+        Ok(list.ql.get(index))
     }
 
     /// Replaces the element at `index`.
@@ -521,7 +521,7 @@ impl Keyspace {
         let Some(list) = self.write_typed(key, as_list)? else {
             return Ok(0);
         };
-        let Some(index) = list.ql.iter().position(|e| e.matches(pivot)) else {
+        let Some(index) = list.ql.position(pivot) else {
             return Ok(-1);
         };
         list.ql.insert(index as i64, element, after);
@@ -634,24 +634,41 @@ impl Keyspace {
         }
     }
 
-    /// The node listpacks of a list (for DUMP-style inspection and tests).
+    /// The node listpacks of a list, decompressed (for DUMP-style
+    /// inspection and tests).
     ///
     /// # Errors
     /// [`Error::WrongType`] when the key holds another type.
     pub fn list_nodes(&mut self, key: &[u8]) -> Result<Option<Vec<Listpack>>> {
+        self.list_quicklist(key, |ql| {
+            ql.listpacks().map(std::borrow::Cow::into_owned).collect()
+        })
+    }
+
+    /// Runs `f` on a list's quicklist (for inspection: node states, LZF
+    /// blobs, validation), without touching the key's access time; None
+    /// when the key is absent.
+    ///
+    /// # Errors
+    /// [`Error::WrongType`] when the key holds another type.
+    pub fn list_quicklist<R>(
+        &mut self,
+        key: &[u8],
+        f: impl FnOnce(&Quicklist) -> R,
+    ) -> Result<Option<R>> {
         self.lookup_quiet(key)
             .map(|e| match &e.value {
-                Value::List(l) => Ok(l.ql.nodes().cloned().collect()),
+                Value::List(l) => Ok(f(&l.ql)),
                 _ => Err(Error::WrongType),
             })
             .transpose()
     }
 }
 
-/// Exposes list element access to other modules without copying.
+/// Exposes list element access to other modules.
 impl ListValue {
     /// The element at `index` (negative counts from the tail).
-    pub fn get(&self, index: i64) -> Option<Elem<'_>> {
+    pub fn get(&self, index: i64) -> Option<Vec<u8>> {
         self.ql.get(index)
     }
 }

@@ -6,11 +6,18 @@ use rand::{Rng, SeedableRng};
 use super::*;
 
 fn contents(ql: &Quicklist) -> Vec<Vec<u8>> {
-    ql.iter().map(|e| e.to_vec()).collect()
+    ql.iter().collect()
 }
 
 fn node_lens(ql: &Quicklist) -> Vec<usize> {
-    ql.nodes().map(Listpack::len).collect()
+    ql.listpacks().map(|lp| lp.len()).collect()
+}
+
+/// Which nodes are compressed, head first.
+fn packed(ql: &Quicklist) -> Vec<bool> {
+    ql.node_views()
+        .map(|v| matches!(v, NodeView::Lzf { .. }))
+        .collect()
 }
 
 #[test]
@@ -29,8 +36,8 @@ fn count_fill_makes_nodes_of_n_entries() {
     assert_eq!(node_lens(&ql), vec![4, 4, 2]);
     ql.push_front(b"x");
     assert_eq!(node_lens(&ql), vec![1, 4, 4, 2]);
-    assert_eq!(ql.get(0), Some(Elem::Str(b"x")));
-    assert_eq!(ql.get(-1), Some(Elem::Int(9)));
+    assert_eq!(ql.get(0), Some(b"x".to_vec()));
+    assert_eq!(ql.get(-1), Some(b"9".to_vec()));
     assert_eq!(ql.pop_front(), Some(b"x".to_vec()));
     assert_eq!(node_lens(&ql), vec![4, 4, 2]);
     ql.validate(true).unwrap();
@@ -108,7 +115,7 @@ fn iterators_walk_across_nodes() {
     for i in 0..7 {
         ql.push_back(format!("{i}").as_bytes());
     }
-    let back: Vec<_> = ql.iter_at(-1, true).map(|e| e.to_vec()).collect();
+    let back: Vec<_> = ql.iter_at(-1, true).collect();
     let mut fwd = contents(&ql);
     fwd.reverse();
     assert_eq!(back, fwd);
@@ -116,62 +123,216 @@ fn iterators_walk_across_nodes() {
     assert_eq!(ql.iter_at(7, false).count(), 0);
 }
 
-/// Random operations against a `VecDeque` model with every fill class.
+/// Random operations against a `VecDeque` model with every fill class,
+/// without compression and with depths 1 and 2 (checked less often: the
+/// check tries to compress every deep raw node).
 #[test]
 fn random_ops_match_a_model() {
-    let mut rng = SmallRng::seed_from_u64(0x9157);
     for fill in [-5, -2, -1, 0, 1, 2, 3, 5, 16] {
-        let mut ql = Quicklist::new(fill, 0);
-        let mut model: VecDeque<Vec<u8>> = VecDeque::new();
-        let mut replaced = false;
-        for _ in 0..3000 {
-            let len = if rng.random_bool(0.1) {
-                rng.random_range(0..3000)
-            } else {
-                rng.random_range(0..12)
-            };
-            let value: Vec<u8> = if rng.random_bool(0.3) {
-                format!("{}", rng.random_range(-100_000i64..100_000)).into_bytes()
-            } else {
-                (0..len).map(|_| rng.random_range(b'a'..b'e')).collect()
-            };
-            let n = model.len() as i64;
-            match rng.random_range(0..9) {
-                0 | 1 => {
-                    ql.push_back(&value);
-                    model.push_back(value);
-                }
-                2 => {
-                    ql.push_front(&value);
-                    model.push_front(value);
-                }
-                3 => assert_eq!(ql.pop_front(), model.pop_front()),
-                4 => assert_eq!(ql.pop_back(), model.pop_back()),
-                5 | 6 if n > 0 => {
-                    let i = rng.random_range(0..n);
-                    let after = rng.random_bool(0.5);
-                    assert!(ql.insert(i, &value, after));
-                    model.insert(i as usize + usize::from(after), value);
-                }
-                7 if n > 0 => {
-                    let i = rng.random_range(0..n);
-                    assert!(ql.replace(i, &value));
-                    model[i as usize] = value;
-                    replaced = true;
-                }
-                8 if n > 0 => {
-                    let start = rng.random_range(-n..n);
-                    let count = rng.random_range(0..4);
-                    let first = if start < 0 { start + n } else { start } as usize;
-                    let end = (first + count).min(model.len());
-                    model.drain(first..end);
-                    assert_eq!(ql.remove_range(start, count), end - first);
-                }
-                _ => {}
-            }
-            ql.validate(!replaced).unwrap();
-            assert_eq!(ql.len(), model.len());
-        }
-        assert_eq!(contents(&ql), model.iter().cloned().collect::<Vec<_>>());
+        random_run(fill, 0, 3000, 1, 0x9157);
     }
+    for (fill, depth) in [(-2, 1), (-1, 1), (1, 2), (0, 1), (3, 2), (16, 1), (5, 3)] {
+        random_run(fill, depth, 1500, 7, 0x9158);
+    }
+}
+
+fn random_value(rng: &mut SmallRng) -> Vec<u8> {
+    let len = if rng.random_bool(0.1) {
+        rng.random_range(0..3000)
+    } else {
+        rng.random_range(0..12)
+    };
+    match rng.random_range(0..10) {
+        0..3 => format!("{}", rng.random_range(-100_000i64..100_000)).into_bytes(),
+        // Random bytes compress badly: such nodes stay raw.
+        3 => (0..len).map(|_| rng.random()).collect(),
+        _ => (0..len).map(|_| rng.random_range(b'a'..b'e')).collect(),
+    }
+}
+
+fn random_run(fill: i64, depth: usize, steps: usize, check_every: usize, seed: u64) {
+    let mut rng = SmallRng::seed_from_u64(seed ^ fill as u64 ^ (depth as u64) << 8);
+    let mut ql = Quicklist::new(fill, depth);
+    let mut model: VecDeque<Vec<u8>> = VecDeque::new();
+    let mut replaced = false;
+    let mut most_packed = 0;
+    for step in 0..steps {
+        let value = random_value(&mut rng);
+        let n = model.len() as i64;
+        match rng.random_range(0..11) {
+            0 | 1 => {
+                ql.push_back(&value);
+                model.push_back(value);
+            }
+            2 => {
+                ql.push_front(&value);
+                model.push_front(value);
+            }
+            3 => assert_eq!(ql.pop_front(), model.pop_front()),
+            4 => assert_eq!(ql.pop_back(), model.pop_back()),
+            5 | 6 if n > 0 => {
+                let i = rng.random_range(0..n);
+                let after = rng.random_bool(0.5);
+                assert!(ql.insert(i, &value, after));
+                model.insert(i as usize + usize::from(after), value);
+            }
+            7 if n > 0 => {
+                let i = rng.random_range(0..n);
+                assert!(ql.replace(i, &value));
+                assert_eq!(ql.get(i), Some(value.clone()));
+                model[i as usize] = value;
+                replaced = true;
+            }
+            8 if n > 0 => {
+                let start = rng.random_range(-n..n);
+                let count = rng.random_range(0..4);
+                let first = if start < 0 { start + n } else { start } as usize;
+                let end = (first + count).min(model.len());
+                model.drain(first..end);
+                assert_eq!(ql.remove_range(start, count), end - first);
+            }
+            9 if n > 0 => {
+                let needle = model[rng.random_range(0..n) as usize].clone();
+                let limit = rng.random_range(0..3);
+                let from_tail = rng.random_bool(0.5);
+                let want = remove_from_model(&mut model, &needle, limit, from_tail);
+                assert_eq!(ql.remove_matching(&needle, limit, from_tail), want);
+            }
+            10 if n > 0 => {
+                let i = rng.random_range(-n..n);
+                let reverse = rng.random_bool(0.5);
+                let first = if i < 0 { i + n } else { i } as usize;
+                let want: Vec<Vec<u8>> = if reverse {
+                    model.range(..=first).rev().take(5).cloned().collect()
+                } else {
+                    model.range(first..).take(5).cloned().collect()
+                };
+                assert_eq!(ql.iter_at(i, reverse).take(5).collect::<Vec<_>>(), want);
+            }
+            _ => {}
+        }
+        if step % check_every == 0 {
+            ql.validate(!replaced).unwrap();
+        }
+        assert_eq!(ql.len(), model.len());
+        most_packed = most_packed.max(ql.compressed_nodes());
+    }
+    ql.validate(!replaced).unwrap();
+    assert_eq!(contents(&ql), model.iter().cloned().collect::<Vec<_>>());
+    if depth > 0 && fill != 0 {
+        assert!(
+            most_packed > 0,
+            "fill {fill} depth {depth} never compressed"
+        );
+    }
+}
+
+/// LREM on the model: the first (or last) `limit` matches, all when 0.
+fn remove_from_model(
+    model: &mut VecDeque<Vec<u8>>,
+    needle: &[u8],
+    limit: usize,
+    from_tail: bool,
+) -> usize {
+    let limit = if limit == 0 { usize::MAX } else { limit };
+    let mut hits: Vec<usize> = (0..model.len()).filter(|&i| model[i] == needle).collect();
+    if from_tail {
+        hits.reverse();
+    }
+    hits.truncate(limit);
+    hits.sort_unstable();
+    for &i in hits.iter().rev() {
+        model.remove(i);
+    }
+    hits.len()
+}
+
+/// Depth 1 keeps the head and tail raw and compresses everything between;
+/// pops bring compressed nodes back to the ends raw.
+#[test]
+fn depth_one_compresses_inner_nodes() {
+    let mut ql = Quicklist::new(4, 1);
+    for i in 0..40 {
+        ql.push_back(format!("element-{:03}-{}", i, "x".repeat(20)).as_bytes());
+    }
+    assert_eq!(ql.node_count(), 10);
+    let mut want = vec![true; 10];
+    want[0] = false;
+    want[9] = false;
+    assert_eq!(packed(&ql), want);
+    ql.validate(true).unwrap();
+    assert!(
+        ql.allocated_bytes()
+            < Quicklist::from_nodes(ql.listpacks().map(Cow::into_owned), 4, 0).allocated_bytes()
+    );
+    // Reads leave the nodes as they were.
+    assert_eq!(
+        ql.get(17),
+        Some(format!("element-017-{}", "x".repeat(20)).into_bytes())
+    );
+    assert_eq!(packed(&ql), want);
+    for _ in 0..4 {
+        ql.pop_front();
+    }
+    assert!(!packed(&ql)[0]);
+    assert_eq!(ql.compressed_nodes(), 7);
+    ql.validate(true).unwrap();
+    // Down to two nodes nothing is compressed.
+    ql.remove_range(4, 28);
+    assert_eq!(ql.node_count(), 2);
+    assert_eq!(ql.compressed_nodes(), 0);
+    ql.validate(true).unwrap();
+}
+
+/// With depth d a list of at most 2d nodes has no compressed node, and
+/// small or incompressible nodes stay raw at any depth.
+#[test]
+fn compression_thresholds() {
+    let mut ql = Quicklist::new(2, 2);
+    for i in 0..8 {
+        ql.push_back(format!("{i}-{}", "y".repeat(60)).as_bytes());
+    }
+    assert_eq!(packed(&ql), vec![false; 4]);
+    ql.push_back(b"last");
+    assert_eq!(packed(&ql), vec![false, false, true, false, false]);
+    ql.validate(true).unwrap();
+
+    // Nodes of one short element: below MIN_COMPRESS_BYTES.
+    let mut small = Quicklist::new(0, 1);
+    for i in 0..10 {
+        small.push_back(format!("{i}").as_bytes());
+    }
+    assert_eq!(small.compressed_nodes(), 0);
+    small.validate(true).unwrap();
+
+    // Random bytes do not compress by 8 bytes.
+    let mut rng = SmallRng::seed_from_u64(7);
+    let mut noisy = Quicklist::new(1, 1);
+    for _ in 0..5 {
+        let v: Vec<u8> = (0..200).map(|_| rng.random()).collect();
+        noisy.push_back(&v);
+    }
+    assert_eq!(noisy.compressed_nodes(), 0);
+    noisy.validate(true).unwrap();
+}
+
+/// Writes to a compressed node decompress it and compress it again; a
+/// node rebuilt from nodes gets the state of its position.
+#[test]
+fn writes_to_compressed_nodes() {
+    let mut ql = Quicklist::new(8, 1);
+    for i in 0..64 {
+        ql.push_back(format!("value {i} {}", "z".repeat(i % 30)).as_bytes());
+    }
+    assert!(ql.compressed_nodes() >= 5);
+    assert!(ql.replace(20, b"replaced"));
+    assert_eq!(ql.get(20), Some(b"replaced".to_vec()));
+    assert!(ql.insert(30, b"inserted", true));
+    assert_eq!(ql.get(31), Some(b"inserted".to_vec()));
+    assert_eq!(ql.remove_matching(b"value 40 zzzzzzzzzz", 0, false), 1);
+    assert_eq!(ql.position(b"replaced"), Some(20));
+    ql.validate(false).unwrap();
+    let rebuilt = Quicklist::from_nodes(ql.listpacks().map(Cow::into_owned), 8, 1);
+    assert_eq!(packed(&rebuilt), packed(&ql));
+    rebuilt.validate(false).unwrap();
 }

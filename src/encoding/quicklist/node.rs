@@ -1,0 +1,200 @@
+//! Quicklist nodes: a listpack held either as is or LZF-compressed, with
+//! Redis 7.0's rule for when compressing is worth it.
+
+use std::borrow::Cow;
+
+use super::super::Corrupt;
+use super::super::listpack::Listpack;
+
+/// Listpacks smaller than this are never compressed (Redis
+/// `MIN_COMPRESS_BYTES`).
+pub(super) const MIN_COMPRESS_BYTES: usize = 48;
+/// Compression is kept only when it saves more than this many bytes (Redis
+/// `MIN_COMPRESS_IMPROVE`).
+pub(super) const MIN_COMPRESS_IMPROVE: usize = 8;
+
+/// A compressed node: the LZF bytes of its listpack, plus what Redis keeps
+/// beside them (the listpack's size and element count) so a compressed node
+/// can be sized and counted without decompressing it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Packed {
+    blob: Box<[u8]>,
+    raw_len: u32,
+    count: u32,
+}
+
+/// One node of a quicklist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Node {
+    /// A listpack ready to read and modify.
+    Raw(Listpack),
+    /// A listpack compressed because it lies deeper than the compress depth.
+    Lzf(Packed),
+}
+
+/// A node as stored, for inspection (RDB-style dumps and tests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeView<'a> {
+    /// An uncompressed node.
+    Raw(&'a Listpack),
+    /// A compressed node: the LZF bytes and the size of the listpack they
+    /// expand to (what RDB's `rdbSaveLzfBlob` writes).
+    Lzf {
+        /// The LZF-compressed listpack.
+        blob: &'a [u8],
+        /// The listpack's size in bytes.
+        raw_len: usize,
+    },
+}
+
+/// The compressed form of `lp` when Redis would keep it: the listpack has
+/// at least [`MIN_COMPRESS_BYTES`] and LZF saves more than
+/// [`MIN_COMPRESS_IMPROVE`] bytes.
+pub(super) fn compress(lp: &Listpack) -> Option<Packed> {
+    let sz = lp.total_bytes();
+    if sz < MIN_COMPRESS_BYTES {
+        return None;
+    }
+    // The crate refuses (as lzf_compress returns 0) when the output would
+    // not fit in `sz` bytes.
+    let blob = lzf::compress(lp.as_bytes()).ok()?;
+    if blob.len() + MIN_COMPRESS_IMPROVE >= sz {
+        return None;
+    }
+    Some(Packed {
+        blob: blob.into_boxed_slice(),
+        raw_len: u32::try_from(sz).ok()?,
+        count: u32::try_from(lp.len()).ok()?,
+    })
+}
+
+impl Packed {
+    /// The listpack the blob expands to, checked deeply.
+    fn expand_checked(&self) -> Result<Listpack, Corrupt> {
+        let raw_len = self.raw_len as usize;
+        let bytes = lzf::decompress(&self.blob, raw_len).map_err(|_| Corrupt("bad LZF data"))?;
+        if bytes.len() != raw_len {
+            return Err(Corrupt("LZF data expands to the wrong size"));
+        }
+        let lp = Listpack::from_bytes(bytes)?;
+        if lp.len() != self.count as usize {
+            return Err(Corrupt("compressed node count disagrees"));
+        }
+        Ok(lp)
+    }
+
+    /// The listpack the blob expands to. The blob was made by [`compress`]
+    /// from a valid listpack, so it is not validated again.
+    fn expand(&self) -> Listpack {
+        let raw_len = self.raw_len as usize;
+        let bytes = lzf::decompress(&self.blob, raw_len).expect("node LZF data is intact");
+        debug_assert_eq!(bytes.len(), raw_len);
+        Listpack::from_trusted(bytes)
+    }
+}
+
+impl Node {
+    /// The number of elements.
+    pub(super) fn len(&self) -> usize {
+        match self {
+            Node::Raw(lp) => lp.len(),
+            Node::Lzf(p) => p.count as usize,
+        }
+    }
+
+    /// The listpack's size in bytes, compressed or not (Redis `node->sz`).
+    pub(super) fn total_bytes(&self) -> usize {
+        match self {
+            Node::Raw(lp) => lp.total_bytes(),
+            Node::Lzf(p) => p.raw_len as usize,
+        }
+    }
+
+    /// Heap bytes held by the node's buffer.
+    pub(super) fn allocated_bytes(&self) -> usize {
+        match self {
+            Node::Raw(lp) => lp.allocated_bytes(),
+            Node::Lzf(p) => p.blob.len(),
+        }
+    }
+
+    /// Whether the node is compressed.
+    pub(super) fn is_compressed(&self) -> bool {
+        matches!(self, Node::Lzf(_))
+    }
+
+    /// The node as stored.
+    pub(super) fn view(&self) -> NodeView<'_> {
+        match self {
+            Node::Raw(lp) => NodeView::Raw(lp),
+            Node::Lzf(p) => NodeView::Lzf {
+                blob: &p.blob,
+                raw_len: p.raw_len as usize,
+            },
+        }
+    }
+
+    /// The listpack for reading: borrowed when raw, a decompressed copy
+    /// otherwise (the node itself stays compressed).
+    pub(super) fn listpack(&self) -> Cow<'_, Listpack> {
+        match self {
+            Node::Raw(lp) => Cow::Borrowed(lp),
+            Node::Lzf(p) => Cow::Owned(p.expand()),
+        }
+    }
+
+    /// The listpack for modifying, decompressing the node in place first.
+    pub(super) fn raw_mut(&mut self) -> &mut Listpack {
+        if let Node::Lzf(p) = self {
+            *self = Node::Raw(p.expand());
+        }
+        match self {
+            Node::Raw(lp) => lp,
+            Node::Lzf(_) => unreachable!("decompressed above"),
+        }
+    }
+
+    /// Decompresses the node in place if it is compressed.
+    pub(super) fn decompress(&mut self) {
+        self.raw_mut();
+    }
+
+    /// Compresses a raw node in place when that is worth it (see
+    /// [`compress`]); a compressed node is left alone.
+    pub(super) fn compress(&mut self) {
+        if let Node::Raw(lp) = self
+            && let Some(p) = compress(lp)
+        {
+            *self = Node::Lzf(p);
+        }
+    }
+
+    /// The node's listpack, unwrapping or decompressing it.
+    pub(super) fn into_listpack(self) -> Listpack {
+        match self {
+            Node::Raw(lp) => lp,
+            Node::Lzf(p) => p.expand(),
+        }
+    }
+
+    /// Checks the node: a compressed node must expand to a valid listpack of
+    /// its recorded size and count and be worth its compression; returns
+    /// the listpack.
+    pub(super) fn checked_listpack(&self) -> Result<Cow<'_, Listpack>, Corrupt> {
+        match self {
+            Node::Raw(lp) => {
+                lp.validate(true)?;
+                Ok(Cow::Borrowed(lp))
+            }
+            Node::Lzf(p) => {
+                let lp = p.expand_checked()?;
+                if lp.total_bytes() < MIN_COMPRESS_BYTES
+                    || p.blob.len() + MIN_COMPRESS_IMPROVE >= lp.total_bytes()
+                {
+                    return Err(Corrupt("node compressed below Redis's thresholds"));
+                }
+                Ok(Cow::Owned(lp))
+            }
+        }
+    }
+}
