@@ -497,3 +497,56 @@ fn positions_walk_both_ways() {
     assert_eq!(lp.len(), 3);
     lp.validate(true).unwrap();
 }
+
+/// The fuzz bodies over their seed corpora (`fuzz/seeds/listpack_validate`
+/// and `fuzz/seeds/intset_validate`), each seed whole and cut at every
+/// length. A seed's name says whether Redis accepts it: corrupt ones are
+/// named for their defect.
+#[test]
+fn fuzz_seed_corpora() {
+    use crate::encoding::Intset;
+    use crate::encoding::fuzz::{intset_validate, listpack_validate};
+    let corrupt = [
+        "bad_",
+        "no_",
+        "count_mismatch",
+        "truncated",
+        "too_short",
+        "str_len",
+        "unsorted",
+        "duplicate",
+        "header_only",
+        "empty",
+    ];
+    type Body = fn(&[u8]);
+    type Check = fn(&[u8]) -> bool;
+    let targets: [(&str, Body, Check); 2] = [
+        ("listpack_validate", listpack_validate, |b| {
+            Listpack::validate_bytes(b, true).is_ok()
+        }),
+        ("intset_validate", intset_validate, |b| {
+            Intset::validate_bytes(b, true).is_ok()
+        }),
+    ];
+    for (target, body, accepts) in targets {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fuzz/seeds")
+            .join(target);
+        let mut seen = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let data = std::fs::read(&path).unwrap();
+            body(&data);
+            for cut in 0..data.len().min(300) {
+                body(&data[..cut]);
+            }
+            // An empty listpack is valid; an empty intset is not.
+            let bad = corrupt.iter().any(|c| name.starts_with(c))
+                && !(target == "listpack_validate" && name == "empty");
+            assert_eq!(accepts(&data), !bad, "{target}/{name}");
+            seen += 1;
+        }
+        assert!(seen >= 10, "{target}: only {seen} seeds");
+    }
+}
