@@ -3,57 +3,57 @@
 //!
 //! # Format
 //!
-//! Nodes live in an arena (`Vec<Node>`) and refer to each other by `u32`
-//! index; index 0 is the header, so 0 also means "no node". Each node is 24
-//! bytes:
+//! Every node is one variable-size record in a byte arena (see
+//! `skiplist/arena.rs` for the byte layout) and is referred to by its byte
+//! offset as a `u32`; offset 0 is the header (a node of 32 levels), so 0
+//! also means "no node". A record holds, in this order, the score, the
+//! level-0 forward link, the index chain link, the height, the
+//! `(forward, span)` pairs of levels 1.., and the member (LEB128 length,
+//! bytes). Level 0 needs no span (it is always 1).
 //!
-//! ```text
-//! +-------------+----------+-----------+-----------+--------------------------+
-//! | score f64   | off u32  | next u32  | back u32  | meta u32                 |
-//! |             | member   | level 0   | level 0   | block << 6 | height      |
-//! |             | in bytes | forward   | backward  | (height 0 = free slot)   |
-//! +-------------+----------+-----------+-----------+--------------------------+
-//! ```
-//!
-//! Levels above 0 of a node of height `h` are `h - 1` consecutive
-//! `(forward, span)` pairs in a second pool (`upper`), starting at `block`.
-//! Level 0 needs no span (it is always 1). A member's bytes are stored once,
-//! in a byte arena, as a LEB128 length followed by the bytes; the member
-//! index is a hash table of node handles hashed by those bytes, so the index
-//! and the list share the one copy.
+//! Keeping all of a node in one place is the point: a search step that
+//! looks at the next node reads its score and its forward links from the
+//! same cache line, and the member bytes (needed only when scores are
+//! equal) follow them. The member index is a chained hash table: a
+//! power-of-two array of bucket heads whose chains run through the records'
+//! chain links, so a lookup costs the bucket and the node it names, and the
+//! index adds 4 bytes per member plus the bucket array.
 //!
 //! # Invariants
 //!
 //! 1. Walking level 0 from the header visits every live node exactly once,
 //!    in strictly increasing (score, member) order (members compared as
-//!    bytes, shorter prefix first); `back` is the previous node (0 for the
-//!    first) and `tail` the last.
+//!    bytes, shorter prefix first).
 //! 2. At level `i > 0`, each link `x -> f` skips exactly `span` positions:
 //!    `rank(f) - rank(x)`; a link to nothing has span 0. Every node on
 //!    level `i` has height `> i`.
-//! 3. The index holds exactly the live nodes, each findable by its member.
-//! 4. Free node slots have height 0 and form a list through `next`; free
-//!    upper blocks form one list per height through their first `forward`.
-//! 5. `bytes.len()` equals the live members' encoded sizes plus `garbage`.
+//! 3. Every live node is on exactly one bucket chain, the one its member
+//!    hashes to, and the chains hold nothing else.
+//! 4. The arena's records tile it exactly; free records are on the free
+//!    list of their size and add up to its `garbage`; the chunk starts
+//!    agree with the records.
 //!
-//! [`SkipList::validate`] checks all five.
+//! [`SkipList::validate`] checks all four.
 //!
 //! # Thresholds
 //!
 //! * Levels are drawn with P = 1/4 up to 32 (Redis `ZSKIPLIST_P`,
 //!   `ZSKIPLIST_MAXLEVEL`): on average 1.33 levels per node.
-//! * The byte arena is compacted when more than half of it (and over 4 KiB)
-//!   is garbage from removed members.
-//! * Handles are `u32`, the upper pool is addressed with 26 bits and the
-//!   byte arena with 32: a list holds at most about 200 million members and
-//!   4 GiB of member bytes (exceeding either panics).
+//! * The bucket array doubles when the members outnumber the buckets (load
+//!   factor at most 1).
+//! * The arena grows by an eighth of its size at a time; freed records are
+//!   reused by nodes of exactly their size and never moved, so a list that
+//!   shrinks keeps its arena (as an allocator keeps freed pages).
+//! * Handles are byte offsets in a `u32`: the arena holds at most 4 GiB
+//!   (about 130 million short members); exceeding it panics.
 //!
 //! # Compatibility
 //!
 //! Order, ranks and range semantics match Redis 7.0.15's skiplist. The
 //! level drawn for each node differs (our generator is not `random()`), so
 //! only behaviour Redis leaves to the level structure can differ: a
-//! lexicographic range over members with *different* scores.
+//! lexicographic range over members with *different* scores. There are no
+//! backward links: reverse iteration walks forward once and buffers.
 //!
 //! # References
 //!
@@ -61,40 +61,23 @@
 //!   copied).
 //! * W. Pugh, "Skip Lists: A Probabilistic Alternative to Balanced Trees".
 
+mod arena;
+mod ranges;
+
 use std::fmt;
 use std::num::NonZeroU32;
 
-use hashbrown::HashTable;
-
+use self::arena::{Arena, CHAIN, LEVELS, NEXT, SCORE};
 use super::Corrupt;
+
+pub use self::ranges::{LexBound, LexRange, ScoreRange};
 
 /// Most levels a node can have.
 pub const MAX_LEVEL: usize = 32;
 const HEADER: u32 = 0;
-const HEIGHT_BITS: u32 = 6;
-const HEIGHT_MASK: u32 = (1 << HEIGHT_BITS) - 1;
-/// Garbage (bytes of removed members) tolerated before compacting.
-const MIN_GARBAGE: usize = 4096;
 
-/// An arena node (see the module docs). Packed to 4-byte alignment so the
-/// score does not pad the node to 32 bytes; fields are only copied out.
-#[derive(Clone, Copy)]
-#[repr(C, packed(4))]
-struct Node {
-    score: f64,
-    off: u32,
-    next: u32,
-    back: u32,
-    meta: u32,
-}
-
-/// One upper level of a node: the next node on that level and how many
-/// level-0 positions the link skips.
-#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
-struct Level {
-    fwd: u32,
-    span: u32,
-}
+/// Node -> 1-based rank, built by `validate`.
+type RankMap = hashbrown::HashMap<u32, usize, ahash::RandomState>;
 
 /// A stable reference to a member of a [`SkipList`], valid until that
 /// member is removed.
@@ -111,167 +94,14 @@ impl Handle {
     }
 }
 
-/// A score range: `min..max` with either end exclusive (Redis `zrangespec`).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct ScoreRange {
-    /// Lower bound.
-    pub min: f64,
-    /// Upper bound.
-    pub max: f64,
-    /// Whether `min` itself is excluded (`(min`).
-    pub min_ex: bool,
-    /// Whether `max` itself is excluded (`(max`).
-    pub max_ex: bool,
-}
-
-impl ScoreRange {
-    /// The inclusive range `min..=max`.
-    pub fn new(min: f64, max: f64) -> Self {
-        ScoreRange {
-            min,
-            max,
-            min_ex: false,
-            max_ex: false,
-        }
-    }
-
-    /// Every score (`-inf..=+inf`).
-    pub fn all() -> Self {
-        ScoreRange::new(f64::NEG_INFINITY, f64::INFINITY)
-    }
-
-    /// Whether `v` is at or above the lower bound.
-    pub fn gte_min(&self, v: f64) -> bool {
-        if self.min_ex {
-            v > self.min
-        } else {
-            v >= self.min
-        }
-    }
-
-    /// Whether `v` is at or below the upper bound.
-    pub fn lte_max(&self, v: f64) -> bool {
-        if self.max_ex {
-            v < self.max
-        } else {
-            v <= self.max
-        }
-    }
-
-    /// Whether no score can be in the range.
-    pub fn is_empty(&self) -> bool {
-        self.min > self.max || (self.min == self.max && (self.min_ex || self.max_ex))
-    }
-}
-
-impl From<std::ops::RangeInclusive<f64>> for ScoreRange {
-    /// `a..=b` is the inclusive range `[a, b]`.
-    fn from(r: std::ops::RangeInclusive<f64>) -> Self {
-        ScoreRange::new(*r.start(), *r.end())
-    }
-}
-
-impl From<std::ops::RangeFull> for ScoreRange {
-    /// `..` is every score.
-    fn from(_: std::ops::RangeFull) -> Self {
-        ScoreRange::all()
-    }
-}
-
-/// One end of a lexicographic range.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum LexBound {
-    /// `-`: below every member.
-    Min,
-    /// `+`: above every member.
-    Max,
-    /// `[m`: `m` included.
-    Inclusive(Vec<u8>),
-    /// `(m`: `m` excluded.
-    Exclusive(Vec<u8>),
-}
-
-impl LexBound {
-    /// Compares a member with this bound's value (`-`/`+` as infinities).
-    fn cmp_member(&self, m: &[u8]) -> std::cmp::Ordering {
-        use std::cmp::Ordering::{Greater, Less};
-        match self {
-            LexBound::Min => Greater,
-            LexBound::Max => Less,
-            LexBound::Inclusive(v) | LexBound::Exclusive(v) => m.cmp(v),
-        }
-    }
-
-    fn exclusive(&self) -> bool {
-        !matches!(self, LexBound::Inclusive(_))
-    }
-
-    /// Rank of the bound among `-` < strings < `+` (for emptiness checks).
-    fn cmp_bound(&self, other: &LexBound) -> std::cmp::Ordering {
-        use std::cmp::Ordering::{Equal, Greater, Less};
-        match (self, other) {
-            (LexBound::Min, LexBound::Min) | (LexBound::Max, LexBound::Max) => Equal,
-            (LexBound::Min, _) | (_, LexBound::Max) => Less,
-            (LexBound::Max, _) | (_, LexBound::Min) => Greater,
-            (
-                LexBound::Inclusive(a) | LexBound::Exclusive(a),
-                LexBound::Inclusive(b) | LexBound::Exclusive(b),
-            ) => a.cmp(b),
-        }
-    }
-}
-
-/// A lexicographic range of members (Redis `zlexrangespec`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LexRange {
-    /// Lower end.
-    pub min: LexBound,
-    /// Upper end.
-    pub max: LexBound,
-}
-
-impl LexRange {
-    /// Whether `m` is at or above the lower end.
-    pub fn gte_min(&self, m: &[u8]) -> bool {
-        let c = self.min.cmp_member(m);
-        if self.min.exclusive() {
-            c.is_gt()
-        } else {
-            c.is_ge()
-        }
-    }
-
-    /// Whether `m` is at or below the upper end.
-    pub fn lte_max(&self, m: &[u8]) -> bool {
-        let c = self.max.cmp_member(m);
-        if self.max.exclusive() {
-            c.is_lt()
-        } else {
-            c.is_le()
-        }
-    }
-
-    /// Whether no member can be in the range.
-    pub fn is_empty(&self) -> bool {
-        let c = self.min.cmp_bound(&self.max);
-        c.is_gt() || (c.is_eq() && (self.min.exclusive() || self.max.exclusive()))
-    }
-}
-
 /// A sorted set's skiplist and member index.
 #[derive(Clone)]
 pub struct SkipList {
-    nodes: Vec<Node>,
-    upper: Vec<Level>,
-    /// Head of the free-slot list (0 = none).
-    free_node: u32,
-    /// Per height, head of the free upper-block list, plus one (0 = none).
-    free_upper: [u32; MAX_LEVEL + 1],
-    bytes: Vec<u8>,
-    garbage: usize,
-    index: HashTable<u32>,
+    arena: Arena,
+    /// Bucket heads of the member index (0 = empty); a power of two long,
+    /// or empty before the first insert.
+    buckets: Vec<u32>,
     hasher: ahash::RandomState,
-    tail: u32,
     len: usize,
     level: usize,
     rng: u64,
@@ -283,73 +113,16 @@ impl Default for SkipList {
     }
 }
 
-/// Reads the LEB128 length at `off` and returns the member it prefixes.
-fn member_at(bytes: &[u8], off: u32) -> &[u8] {
-    let mut p = off as usize;
-    let mut len = 0usize;
-    let mut shift = 0;
-    loop {
-        let b = bytes[p];
-        p += 1;
-        len |= usize::from(b & 0x7F) << shift;
-        if b & 0x80 == 0 {
-            break;
-        }
-        shift += 7;
-    }
-    &bytes[p..p + len]
-}
-
-/// Bytes a member of `len` bytes takes in the arena.
-fn encoded_size(len: usize) -> usize {
-    let mut n = 1;
-    let mut v = len >> 7;
-    while v != 0 {
-        n += 1;
-        v >>= 7;
-    }
-    n + len
-}
-
-fn push_member(bytes: &mut Vec<u8>, member: &[u8]) -> u32 {
-    let off = u32::try_from(bytes.len()).expect("skiplist member storage exceeds 4 GiB");
-    let mut v = member.len();
-    loop {
-        let b = (v & 0x7F) as u8;
-        v >>= 7;
-        if v == 0 {
-            bytes.push(b);
-            break;
-        }
-        bytes.push(b | 0x80);
-    }
-    bytes.extend_from_slice(member);
-    assert!(
-        u32::try_from(bytes.len()).is_ok(),
-        "skiplist member storage exceeds 4 GiB"
-    );
-    off
-}
-
 impl SkipList {
     /// An empty skiplist.
     pub fn new() -> Self {
+        let mut arena = Arena::new();
+        let header = arena.alloc(0.0, MAX_LEVEL, b"");
+        debug_assert_eq!(header, HEADER);
         SkipList {
-            nodes: vec![Node {
-                score: 0.0,
-                off: 0,
-                next: 0,
-                back: 0,
-                meta: MAX_LEVEL as u32,
-            }],
-            upper: vec![Level::default(); MAX_LEVEL - 1],
-            free_node: 0,
-            free_upper: [0; MAX_LEVEL + 1],
-            bytes: Vec::new(),
-            garbage: 0,
-            index: HashTable::new(),
+            arena,
+            buckets: Vec::new(),
             hasher: ahash::RandomState::new(),
-            tail: 0,
             len: 0,
             level: 1,
             rng: 0x9E37_79B9_7F4A_7C15,
@@ -359,10 +132,10 @@ impl SkipList {
     /// An empty skiplist with room for `n` members of about `avg_len` bytes.
     pub fn with_capacity(n: usize, avg_len: usize) -> Self {
         let mut s = Self::new();
-        s.nodes.reserve(n);
-        s.upper.reserve(n / 3);
-        s.bytes.reserve(n * encoded_size(avg_len));
-        s.index.reserve(n, |_| 0);
+        s.arena
+            .bytes
+            .reserve_exact(n * (arena::record_size(1, avg_len) + 3));
+        s.buckets = vec![0; n.next_power_of_two().max(4)];
         s
     }
 
@@ -378,71 +151,79 @@ impl SkipList {
         self.len == 0
     }
 
-    fn height(&self, x: u32) -> usize {
-        (self.nodes[x as usize].meta & HEIGHT_MASK) as usize
-    }
-
-    fn block(&self, x: u32) -> usize {
-        (self.nodes[x as usize].meta >> HEIGHT_BITS) as usize
-    }
-
+    #[inline]
     fn fwd(&self, x: u32, i: usize) -> u32 {
         if i == 0 {
-            self.nodes[x as usize].next
+            self.arena.u32_at(x as usize + NEXT)
         } else {
-            self.upper[self.block(x) + i - 1].fwd
+            self.arena.u32_at(x as usize + LEVELS + 8 * (i - 1))
         }
     }
 
+    #[inline]
     fn span(&self, x: u32, i: usize) -> usize {
         if i == 0 {
             1
         } else {
-            self.upper[self.block(x) + i - 1].span as usize
+            self.arena.u32_at(x as usize + LEVELS + 8 * (i - 1) + 4) as usize
         }
     }
 
     fn set_fwd(&mut self, x: u32, i: usize, f: u32) {
         if i == 0 {
-            self.nodes[x as usize].next = f;
+            self.arena.set_u32(x as usize + NEXT, f);
         } else {
-            let b = self.block(x);
-            self.upper[b + i - 1].fwd = f;
+            self.arena.set_u32(x as usize + LEVELS + 8 * (i - 1), f);
         }
     }
 
     fn set_span(&mut self, x: u32, i: usize, span: usize) {
         if i > 0 {
-            let b = self.block(x);
-            self.upper[b + i - 1].span = u32::try_from(span).expect("span fits u32");
+            let s = u32::try_from(span).expect("span fits u32");
+            self.arena.set_u32(x as usize + LEVELS + 8 * (i - 1) + 4, s);
         }
     }
 
+    #[inline]
     fn score_of(&self, x: u32) -> f64 {
-        self.nodes[x as usize].score
+        self.arena.f64_at(x as usize + SCORE)
     }
 
+    #[inline]
     fn member_of(&self, x: u32) -> &[u8] {
-        member_at(&self.bytes, self.nodes[x as usize].off)
+        self.arena.member(x)
+    }
+
+    #[inline]
+    fn chain(&self, x: u32) -> u32 {
+        self.arena.u32_at(x as usize + CHAIN)
     }
 
     /// Whether node `x` sorts strictly before (score, member).
+    #[inline]
     fn precedes(&self, x: u32, score: f64, member: &[u8]) -> bool {
         let s = self.score_of(x);
         s < score || (s == score && self.member_of(x) < member)
     }
 
-    fn hash(&self, member: &[u8]) -> u64 {
-        self.hasher.hash_one(member)
+    fn bucket_of(&self, member: &[u8]) -> usize {
+        self.hasher.hash_one(member) as usize & (self.buckets.len() - 1)
+    }
+
+    fn find_raw(&self, member: &[u8]) -> u32 {
+        if self.buckets.is_empty() {
+            return 0;
+        }
+        let mut x = self.buckets[self.bucket_of(member)];
+        while x != 0 && self.member_of(x) != member {
+            x = self.chain(x);
+        }
+        x
     }
 
     /// The handle of `member`, if present. O(1).
     pub fn find(&self, member: &[u8]) -> Option<Handle> {
-        let h = self.hash(member);
-        let (nodes, bytes) = (&self.nodes, &self.bytes);
-        self.index
-            .find(h, |&x| member_at(bytes, nodes[x as usize].off) == member)
-            .and_then(|&x| Handle::from_raw(x))
+        Handle::from_raw(self.find_raw(member))
     }
 
     /// The score of `member`, if present. O(1).
@@ -460,9 +241,9 @@ impl SkipList {
         Handle::from_raw(self.fwd(HEADER, 0))
     }
 
-    /// The last (highest) member.
+    /// The last (highest) member. O(log n).
     pub fn last(&self) -> Option<Handle> {
-        Handle::from_raw(self.tail)
+        self.len.checked_sub(1).and_then(|r| self.at_rank(r))
     }
 
     /// The member after `h`.
@@ -470,9 +251,9 @@ impl SkipList {
         Handle::from_raw(self.fwd(h.get(), 0))
     }
 
-    /// The member before `h`.
+    /// The member before `h`. O(log n) (there are no backward links).
     pub fn prev(&self, h: Handle) -> Option<Handle> {
-        Handle::from_raw(self.nodes[h.get() as usize].back)
+        self.rank_of(h).checked_sub(1).and_then(|r| self.at_rank(r))
     }
 
     /// 0-based position of `member` in ascending order. O(log n).
@@ -550,60 +331,44 @@ impl SkipList {
     }
 
     /// Iterates members at 0-based positions `start..end` (clamped),
-    /// double-ended.
+    /// double-ended (walking backward buffers the rest of the range).
     pub fn range(&self, start: usize, end: usize) -> Iter<'_> {
         let end = end.min(self.len);
         if start >= end {
-            return Iter {
-                list: self,
-                front: 0,
-                back: 0,
-                remaining: 0,
-            };
+            return Iter::new(self, 0, 0);
         }
         let front = self.at_rank(start).map_or(0, Handle::get);
-        let back = if end == self.len {
-            self.tail
-        } else {
-            self.at_rank(end - 1).map_or(0, Handle::get)
-        };
-        Iter {
-            list: self,
-            front,
-            back,
-            remaining: end - start,
-        }
+        Iter::new(self, front, end - start)
     }
 
     /// Iterates all members in ascending order (double-ended).
     pub fn iter(&self) -> Iter<'_> {
-        Iter {
-            list: self,
-            front: self.fwd(HEADER, 0),
-            back: self.tail,
-            remaining: self.len,
+        Iter::new(self, self.fwd(HEADER, 0), self.len)
+    }
+
+    /// One ZSCAN step from `cursor`: calls `f` with every member whose
+    /// record starts in the next arena chunks until at least `count` were
+    /// seen, and returns the next cursor (0 when done). Records never move,
+    /// so a member present for the whole scan is reported at least once.
+    pub fn scan(&self, cursor: u64, count: usize, mut f: impl FnMut(f64, &[u8])) -> u64 {
+        let chunks = self.arena.chunks();
+        let mut c = usize::try_from(cursor).unwrap_or(usize::MAX);
+        let mut seen = 0;
+        while c < chunks && seen < count {
+            for x in self.arena.chunk_records(c) {
+                if x != HEADER && self.arena.height(x) != 0 {
+                    f(self.score_of(x), self.member_of(x));
+                    seen += 1;
+                }
+            }
+            c += 1;
         }
+        if c >= chunks { 0 } else { c as u64 }
     }
 
-    /// Number of node slots (live or free); SCAN cursors run over slots.
-    pub fn slots(&self) -> usize {
-        self.nodes.len()
-    }
-
-    /// The member in node slot `slot` (1-based), if that slot is live.
-    pub fn at_slot(&self, slot: usize) -> Option<(f64, &[u8])> {
-        if slot == 0 || slot >= self.nodes.len() || self.height(slot as u32) == 0 {
-            return None;
-        }
-        Some((self.score_of(slot as u32), self.member_of(slot as u32)))
-    }
-
-    /// Bytes of heap this list holds (capacity, not just length).
+    /// Bytes of heap this list holds (capacities, not just lengths). O(1).
     pub fn heap_bytes(&self) -> usize {
-        self.nodes.capacity() * std::mem::size_of::<Node>()
-            + self.upper.capacity() * std::mem::size_of::<Level>()
-            + self.bytes.capacity()
-            + self.index.capacity() * (std::mem::size_of::<u32>() + 1)
+        self.arena.heap_bytes() + self.buckets.capacity() * std::mem::size_of::<u32>()
     }
 
     // ----- mutations -----
@@ -620,81 +385,62 @@ impl SkipList {
         level.min(MAX_LEVEL)
     }
 
-    fn alloc_block(&mut self, height: usize) -> usize {
-        if height == 1 {
-            return 0;
+    /// Doubles the bucket array and rehashes, walking the arena in order.
+    fn grow_index(&mut self) {
+        let n = (self.buckets.len() * 2).max(4);
+        let mut buckets = vec![0u32; n];
+        let records: Vec<u32> = self
+            .arena
+            .records()
+            .filter(|&x| x != HEADER && self.arena.height(x) != 0)
+            .collect();
+        for x in records {
+            let b = self.hasher.hash_one(self.member_of(x)) as usize & (n - 1);
+            let head = buckets[b];
+            self.arena.set_u32(x as usize + CHAIN, head);
+            buckets[b] = x;
         }
-        let head = self.free_upper[height];
-        if head != 0 {
-            let b = (head - 1) as usize;
-            self.free_upper[height] = self.upper[b].fwd;
-            return b;
-        }
-        let b = self.upper.len();
-        self.upper.resize(b + height - 1, Level::default());
-        assert!(
-            b < 1 << (32 - HEIGHT_BITS),
-            "skiplist upper levels exhausted"
-        );
-        b
+        self.buckets = buckets;
     }
 
-    fn free_block(&mut self, x: u32) {
-        let height = self.height(x);
-        if height > 1 {
-            let b = self.block(x);
-            self.upper[b].fwd = self.free_upper[height];
-            self.free_upper[height] = b as u32 + 1;
+    /// Takes node `n` off its bucket chain.
+    fn unchain(&mut self, n: u32) {
+        let b = self.bucket_of(self.member_of(n));
+        let next = self.chain(n);
+        if self.buckets[b] == n {
+            self.buckets[b] = next;
+            return;
         }
-    }
-
-    fn alloc_node(&mut self, score: f64, off: u32) -> u32 {
-        let height = self.random_level();
-        let block = self.alloc_block(height);
-        let meta = ((block as u32) << HEIGHT_BITS) | height as u32;
-        for i in 0..height - 1 {
-            self.upper[block + i] = Level::default();
+        let mut x = self.buckets[b];
+        while self.chain(x) != n {
+            x = self.chain(x);
         }
-        let node = Node {
-            score,
-            off,
-            next: 0,
-            back: 0,
-            meta,
-        };
-        if self.free_node != 0 {
-            let x = self.free_node;
-            self.free_node = self.nodes[x as usize].next;
-            self.nodes[x as usize] = node;
-            x
-        } else {
-            let x = u32::try_from(self.nodes.len()).expect("skiplist has 2^32 nodes");
-            self.nodes.push(node);
-            x
-        }
+        self.arena.set_u32(x as usize + CHAIN, next);
     }
 
     /// Links node `n` (allocated, not linked) at its place in the order.
     fn link(&mut self, n: u32) {
-        let (score, off) = (self.score_of(n), self.nodes[n as usize].off);
         let mut update = [HEADER; MAX_LEVEL];
         let mut rank = [0usize; MAX_LEVEL];
         let mut x = HEADER;
         let mut r = 0;
-        for i in (0..self.level).rev() {
-            loop {
-                let f = self.fwd(x, i);
-                if f != 0 && self.precedes(f, score, member_at(&self.bytes, off)) {
-                    r += self.span(x, i);
-                    x = f;
-                } else {
-                    break;
+        {
+            let (score, member) = (self.score_of(n), self.member_of(n));
+            for i in (0..self.level).rev() {
+                loop {
+                    let f = self.fwd(x, i);
+                    if f != 0 && self.precedes(f, score, member) {
+                        r += self.span(x, i);
+                        x = f;
+                    } else {
+                        break;
+                    }
                 }
+                update[i] = x;
+                rank[i] = r;
             }
-            update[i] = x;
-            rank[i] = r;
         }
-        let h = self.height(n);
+        let h = self.arena.height(n);
         if h > self.level {
             self.level = h;
         }
@@ -716,14 +462,6 @@ impl SkipList {
                 let s = self.span(u, i) + 1;
                 self.set_span(u, i, s);
             }
-        }
-        let prev = update[0];
-        self.nodes[n as usize].back = prev;
-        let next = self.nodes[n as usize].next;
-        if next != 0 {
-            self.nodes[next as usize].back = n;
-        } else {
-            self.tail = n;
         }
         self.len += 1;
     }
@@ -751,7 +489,8 @@ impl SkipList {
     /// Unlinks node `n` given its predecessors (the node stays allocated).
     fn unlink(&mut self, n: u32, update: &[u32; MAX_LEVEL]) {
         for (i, &u) in update.iter().enumerate().take(self.level) {
-            if self.fwd(u, i) == n {
+            let uf = self.fwd(u, i);
+            if uf == n {
                 let f = self.fwd(n, i);
                 if f != 0 {
                     let s = self.span(u, i) + self.span(n, i) - 1;
@@ -760,16 +499,10 @@ impl SkipList {
                     self.set_span(u, i, 0);
                 }
                 self.set_fwd(u, i, f);
-            } else if self.fwd(u, i) != 0 {
+            } else if uf != 0 {
                 let s = self.span(u, i) - 1;
                 self.set_span(u, i, s);
             }
-        }
-        let Node { next, back, .. } = self.nodes[n as usize];
-        if next != 0 {
-            self.nodes[next as usize].back = back;
-        } else {
-            self.tail = back;
         }
         while self.level > 1 && self.fwd(HEADER, self.level - 1) == 0 {
             self.level -= 1;
@@ -777,20 +510,10 @@ impl SkipList {
         self.len -= 1;
     }
 
-    /// Releases an unlinked node: index entry, member bytes, slot.
+    /// Releases an unlinked node: index entry and record.
     fn release(&mut self, n: u32) {
-        let h = self.hash(self.member_of(n));
-        if let Ok(entry) = self.index.find_entry(h, |&x| x == n) {
-            entry.remove();
-        }
-        self.garbage += encoded_size(self.member_of(n).len());
-        self.free_block(n);
-        let node = &mut self.nodes[n as usize];
-        node.meta = 0;
-        node.next = self.free_node;
-        node.back = 0;
-        self.free_node = n;
-        self.maybe_compact();
+        self.unchain(n);
+        self.arena.release(n);
     }
 
     /// Adds `member` with `score`; returns false (changing nothing) when
@@ -800,17 +523,22 @@ impl SkipList {
     /// If `score` is NaN, or the list outgrows the limits in the module docs.
     pub fn insert(&mut self, score: f64, member: &[u8]) -> bool {
         assert!(!score.is_nan(), "NaN score");
-        if self.find(member).is_some() {
-            return false;
+        if self.len >= self.buckets.len() {
+            self.grow_index();
         }
-        let off = push_member(&mut self.bytes, member);
-        let n = self.alloc_node(score, off);
+        let b = self.bucket_of(member);
+        let mut x = self.buckets[b];
+        while x != 0 {
+            if self.member_of(x) == member {
+                return false;
+            }
+            x = self.chain(x);
+        }
+        let height = self.random_level();
+        let n = self.arena.alloc(score, height, member);
+        self.arena.set_u32(n as usize + CHAIN, self.buckets[b]);
+        self.buckets[b] = n;
         self.link(n);
-        let h = self.hash(member);
-        let (nodes, bytes, hasher) = (&self.nodes, &self.bytes, &self.hasher);
-        self.index.insert_unique(h, n, |&x| {
-            hasher.hash_one(member_at(bytes, nodes[x as usize].off))
-        });
         true
     }
 
@@ -821,28 +549,34 @@ impl SkipList {
     /// If `score` is NaN.
     pub fn update_score(&mut self, member: &[u8], score: f64) -> Option<f64> {
         assert!(!score.is_nan(), "NaN score");
-        let n = self.find(member)?.get();
+        let n = self.find_raw(member);
+        if n == 0 {
+            return None;
+        }
         let old = self.score_of(n);
-        let Node { next, back, .. } = self.nodes[n as usize];
-        let after_prev = back == 0 || self.precedes(back, score, member);
+        let update = self.predecessors(n);
+        let (back, next) = (update[0], self.fwd(n, 0));
+        let after_prev = back == HEADER || self.precedes(back, score, member);
         let before_next = next == 0 || {
             let s = self.score_of(next);
             score < s || (score == s && member < self.member_of(next))
         };
         if after_prev && before_next {
-            self.nodes[n as usize].score = score;
+            self.arena.set_f64(n as usize + SCORE, score);
             return Some(old);
         }
-        let update = self.predecessors(n);
         self.unlink(n, &update);
-        self.nodes[n as usize].score = score;
+        self.arena.set_f64(n as usize + SCORE, score);
         self.link(n);
         Some(old)
     }
 
     /// Removes `member`, returning its score. O(log n).
     pub fn remove(&mut self, member: &[u8]) -> Option<f64> {
-        let n = self.find(member)?.get();
+        let n = self.find_raw(member);
+        if n == 0 {
+            return None;
+        }
         let score = self.score_of(n);
         let update = self.predecessors(n);
         self.unlink(n, &update);
@@ -880,25 +614,6 @@ impl SkipList {
         end - start
     }
 
-    /// Rewrites the byte arena without the removed members' bytes.
-    fn maybe_compact(&mut self) {
-        if self.garbage <= MIN_GARBAGE || self.garbage * 2 <= self.bytes.len() {
-            return;
-        }
-        let mut fresh = Vec::with_capacity(self.bytes.len() - self.garbage);
-        let mut x = self.fwd(HEADER, 0);
-        while x != 0 {
-            let off = push_member(
-                &mut fresh,
-                member_at(&self.bytes, self.nodes[x as usize].off),
-            );
-            self.nodes[x as usize].off = off;
-            x = self.nodes[x as usize].next;
-        }
-        self.bytes = fresh;
-        self.garbage = 0;
-    }
-
     // ----- validation -----
 
     /// Checks the invariants in the module docs.
@@ -906,34 +621,49 @@ impl SkipList {
     /// # Errors
     /// [`Corrupt`] naming the first broken invariant.
     pub fn validate(&self) -> Result<(), Corrupt> {
-        let mut rank = vec![0usize; self.nodes.len()];
-        let (mut x, mut prev, mut count, mut live_bytes) = (self.fwd(HEADER, 0), 0u32, 0, 0);
+        self.arena.validate()?;
+        if self.arena.height(HEADER) != MAX_LEVEL {
+            return Err(Corrupt("header record lost its levels"));
+        }
+        let ranks = self.validate_level0()?;
+        self.validate_upper(&ranks)?;
+        self.validate_index()
+    }
+
+    /// Invariant 1; returns each live node's 1-based rank.
+    fn validate_level0(&self) -> Result<RankMap, Corrupt> {
+        let mut rank = hashbrown::HashMap::with_hasher(ahash::RandomState::new());
+        let (mut x, mut prev, mut count) = (self.fwd(HEADER, 0), HEADER, 0);
         while x != 0 {
             count += 1;
-            if count > self.len || self.height(x) == 0 {
-                return Err(Corrupt("level 0 walk longer than len or hits a free slot"));
+            if count > self.len || self.arena.height(x) == 0 {
+                return Err(Corrupt(
+                    "level 0 walk longer than len or hits a free record",
+                ));
             }
-            rank[x as usize] = count;
-            if self.nodes[x as usize].back != prev {
-                return Err(Corrupt("backward link wrong"));
-            }
+            rank.insert(x, count);
             let s = self.score_of(x);
-            if s.is_nan() || (prev != 0 && !self.precedes(prev, s, self.member_of(x))) {
+            if s.is_nan() || (prev != HEADER && !self.precedes(prev, s, self.member_of(x))) {
                 return Err(Corrupt("level 0 out of order"));
             }
-            if self.find(self.member_of(x)).map(Handle::get) != Some(x) {
-                return Err(Corrupt("index does not find the member's node"));
-            }
-            live_bytes += encoded_size(self.member_of(x).len());
             prev = x;
             x = self.fwd(x, 0);
         }
-        if count != self.len || self.tail != prev || self.index.len() != self.len {
-            return Err(Corrupt("len, tail or index size wrong"));
+        let live = self
+            .arena
+            .records()
+            .filter(|&r| r != HEADER && self.arena.height(r) != 0)
+            .count();
+        if count != self.len || live != self.len {
+            return Err(Corrupt(
+                "len disagrees with the level 0 walk or live records",
+            ));
         }
-        if live_bytes + self.garbage != self.bytes.len() {
-            return Err(Corrupt("byte arena accounting wrong"));
-        }
+        Ok(rank)
+    }
+
+    /// Invariant 2.
+    fn validate_upper(&self, rank: &RankMap) -> Result<(), Corrupt> {
         for i in 1..MAX_LEVEL {
             let (mut x, mut r) = (HEADER, 0);
             loop {
@@ -947,24 +677,49 @@ impl SkipList {
                     }
                     break;
                 }
-                if self.height(f) <= i || rank[f as usize] <= r {
-                    return Err(Corrupt("upper link to a short or earlier node"));
+                let rf = rank.get(&f).copied().unwrap_or(0);
+                if self.arena.height(f) <= i || rf <= r {
+                    return Err(Corrupt("upper link to a short, dead or earlier node"));
                 }
-                if self.span(x, i) != rank[f as usize] - r {
+                if self.span(x, i) != rf - r {
                     return Err(Corrupt("span disagrees with ranks"));
                 }
-                r = rank[f as usize];
+                r = rf;
                 x = f;
             }
         }
         if self.level > 1 && self.fwd(HEADER, self.level - 1) == 0 {
             return Err(Corrupt("list level above the highest node"));
         }
-        let free = (1..self.nodes.len())
-            .filter(|&i| self.height(i as u32) == 0)
-            .count();
-        if free + self.len + 1 != self.nodes.len() {
-            return Err(Corrupt("free slots and live nodes do not add up"));
+        Ok(())
+    }
+
+    /// Invariant 3.
+    fn validate_index(&self) -> Result<(), Corrupt> {
+        if !self.buckets.is_empty() && !self.buckets.len().is_power_of_two() {
+            return Err(Corrupt("bucket count not a power of two"));
+        }
+        let mut chained = 0;
+        for (b, &head) in self.buckets.iter().enumerate() {
+            let mut x = head;
+            while x != 0 {
+                chained += 1;
+                if chained > self.len || self.arena.height(x) == 0 {
+                    return Err(Corrupt(
+                        "index chain longer than len or holds a free record",
+                    ));
+                }
+                if self.bucket_of(self.member_of(x)) != b {
+                    return Err(Corrupt("member chained in the wrong bucket"));
+                }
+                if self.find_raw(self.member_of(x)) != x {
+                    return Err(Corrupt("member chained twice"));
+                }
+                x = self.chain(x);
+            }
+        }
+        if chained != self.len {
+            return Err(Corrupt("index does not hold every member"));
         }
         Ok(())
     }
@@ -987,13 +742,31 @@ impl PartialEq for SkipList {
 /// Scores are never NaN, so equality is reflexive.
 impl Eq for SkipList {}
 
-/// Iterator over (score, member) in ascending order, double-ended.
+/// Iterator over (score, member) in ascending order, double-ended: the
+/// first step from the back walks the rest of the range once and keeps its
+/// handles (there are no backward links).
 #[derive(Debug, Clone)]
 pub struct Iter<'a> {
     list: &'a SkipList,
     front: u32,
-    back: u32,
     remaining: usize,
+    /// Handles still to yield, once a backward step was taken.
+    buffered: Option<std::collections::VecDeque<u32>>,
+}
+
+impl<'a> Iter<'a> {
+    fn new(list: &'a SkipList, front: u32, remaining: usize) -> Self {
+        Iter {
+            list,
+            front,
+            remaining,
+            buffered: None,
+        }
+    }
+
+    fn item(&self, x: u32) -> (f64, &'a [u8]) {
+        (self.list.score_of(x), self.list.member_of(x))
+    }
 }
 
 impl<'a> Iterator for Iter<'a> {
@@ -1004,9 +777,15 @@ impl<'a> Iterator for Iter<'a> {
             return None;
         }
         self.remaining -= 1;
-        let x = self.front;
-        self.front = self.list.fwd(x, 0);
-        Some((self.list.score_of(x), self.list.member_of(x)))
+        let x = match &mut self.buffered {
+            Some(q) => q.pop_front()?,
+            None => {
+                let x = self.front;
+                self.front = self.list.fwd(x, 0);
+                x
+            }
+        };
+        Some(self.item(x))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -1019,30 +798,22 @@ impl DoubleEndedIterator for Iter<'_> {
         if self.remaining == 0 {
             return None;
         }
+        if self.buffered.is_none() {
+            let mut q = std::collections::VecDeque::with_capacity(self.remaining);
+            let mut x = self.front;
+            for _ in 0..self.remaining {
+                q.push_back(x);
+                x = self.list.fwd(x, 0);
+            }
+            self.buffered = Some(q);
+        }
         self.remaining -= 1;
-        let x = self.back;
-        self.back = self.list.nodes[x as usize].back;
-        Some((self.list.score_of(x), self.list.member_of(x)))
+        let x = self.buffered.as_mut()?.pop_back()?;
+        Some(self.item(x))
     }
 }
 
 impl ExactSizeIterator for Iter<'_> {}
-
-impl fmt::Debug for Node {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Node {
-            score,
-            off,
-            next,
-            back,
-            meta,
-        } = *self;
-        write!(
-            f,
-            "Node({score}, off {off}, next {next}, back {back}, meta {meta:#x})"
-        )
-    }
-}
 
 #[cfg(test)]
 mod tests;

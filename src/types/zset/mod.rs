@@ -375,26 +375,18 @@ impl ZSetValue {
 
     /// One ZSCAN step without filtering: the next cursor and a flat
     /// `member, score` list. A listpack returns everything with cursor 0;
-    /// a skiplist walks its node slots from `cursor`, so a member present
-    /// for the whole scan is returned at least once.
+    /// a skiplist walks its arena chunks from `cursor` (records never
+    /// move), so a member present for the whole scan is returned at least
+    /// once.
     pub(crate) fn scan(&self, cursor: u64, count: usize) -> (u64, Vec<Vec<u8>>) {
         match self {
             ZSetValue::Listpack(lp) => (0, listpack::raw_pairs(lp)),
             ZSetValue::Skiplist(s) => {
-                let slots = s.slots();
-                let mut slot = usize::try_from(cursor).unwrap_or(usize::MAX).max(1);
                 let mut out = Vec::new();
-                let budget = count.saturating_mul(10).max(1);
-                let mut visited = 0;
-                while slot < slots && out.len() < 2 * count && visited < budget {
-                    if let Some((score, m)) = s.at_slot(slot) {
-                        out.push(m.to_vec());
-                        out.push(format_double(score));
-                    }
-                    slot += 1;
-                    visited += 1;
-                }
-                let next = if slot >= slots { 0 } else { slot as u64 };
+                let next = s.scan(cursor, count, |score, m| {
+                    out.push(m.to_vec());
+                    out.push(format_double(score));
+                });
                 (next, out)
             }
         }
