@@ -212,7 +212,7 @@ dataset() {
     sleep 1
     after=$(mem)
     if [ -n "$unit" ]; then
-        put "$id:$unit" "$(awk -v a="$after" -v b="$before" -v d="$elems" 'BEGIN{printf "%.1f", (a-b)/d}')"
+        put "$id:$unit" "$(awk -v a="$after" -v b="$before" -v d="$elems" 'BEGIN{printf "%.2f", (a-b)/d}')"
     fi
     if [ "$id" != ds_i ]; then
         put "$id:B/key" "$(awk -v a="$after" -v b="$before" -v d="$keys" 'BEGIN{printf "%.1f", (a-b)/d}')"

@@ -65,6 +65,8 @@ fn fmt_value(unit: &str, x: f64) -> String {
             out.push(c);
         }
         out
+    } else if x < 10.0 {
+        format!("{x:.2}")
     } else {
         format!("{x:.1}")
     }
@@ -176,10 +178,10 @@ fn row(
     };
     let (aim_cell, verdict) = match (values[0], aim(unit, &values, rv)) {
         (Some(e), Some((bound, what))) => {
-            let v = if e <= bound {
-                "met".to_string()
-            } else {
-                format!("**short {:.1}x**", e / bound)
+            let v = match e / bound {
+                r if r <= 1.0 => "met".to_string(),
+                r if r < 1.1 => format!("**short {r:.2}x**"),
+                r => format!("**short {r:.1}x**"),
             };
             (format!("≤ {} ({what})", fmt_value(unit, bound)), v)
         }
