@@ -370,6 +370,23 @@ fn encode_str(out: &mut Vec<u8>, s: &[u8]) {
     out.extend_from_slice(s);
 }
 
+/// The size of the smallest integer encoding of `v`.
+fn int_encoding_len(v: i64) -> usize {
+    if (0..=127).contains(&v) {
+        1
+    } else if (-4096..=4095).contains(&v) {
+        2
+    } else if i16::try_from(v).is_ok() {
+        3
+    } else if (-(1 << 23)..(1 << 23)).contains(&v) {
+        4
+    } else if i32::try_from(v).is_ok() {
+        5
+    } else {
+        9
+    }
+}
+
 /// The full entry (encoding and backlen) for an element, canonicalised.
 fn encode_entry(elem: Elem<'_>) -> Vec<u8> {
     let mut out = Vec::new();
@@ -487,6 +504,28 @@ impl Listpack {
             self.set_header_count(small);
         }
         n
+    }
+
+    /// The bytes `elem` takes when stored: its encoding (integer-looking
+    /// strings canonicalised, as every insert does) plus its backlen.
+    pub fn entry_size<'e>(elem: impl Into<Elem<'e>>) -> usize {
+        let enc = match elem.into() {
+            Elem::Int(v) => int_encoding_len(v),
+            Elem::Str(s) => match parse_i64(s) {
+                Some(v) => int_encoding_len(v),
+                None if s.len() < 64 => 1 + s.len(),
+                None if s.len() < 4096 => 2 + s.len(),
+                None => 5 + s.len(),
+            },
+        };
+        enc + backlen_size(enc as u64)
+    }
+
+    /// Makes room for exactly `additional` more bytes, without the
+    /// doubling a plain push would do: for listpacks that stay small, such
+    /// as small hashes, where spare capacity would be a large share.
+    pub fn reserve_exact(&mut self, additional: usize) {
+        self.buf.reserve_exact(additional);
     }
 
     /// Releases spare buffer capacity (for a quicklist node that is full

@@ -86,6 +86,14 @@ impl Listpack {
         decode(&self.buf, pos.0).0
     }
 
+    /// The bytes the entry at `pos` takes (encoding plus backlen).
+    ///
+    /// # Panics
+    /// If `pos` is the terminator or stale.
+    pub fn entry_len_at(&self, pos: Pos) -> usize {
+        decode(&self.buf, pos.0).1
+    }
+
     /// Position of the first element equal to `needle` (as
     /// [`Elem::matches`]) among `start` and every `skip + 1`-th element
     /// after it (Redis `lpFind`). Starting at the terminator finds nothing.

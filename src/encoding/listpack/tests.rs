@@ -550,3 +550,35 @@ fn fuzz_seed_corpora() {
         assert!(seen >= 10, "{target}: only {seen} seeds");
     }
 }
+
+/// `entry_size` predicts what an insert adds, for every encoding and
+/// backlen width; `entry_len_at` reads it back.
+#[test]
+fn entry_sizes_match_inserts() {
+    let long = vec![b'x'; 20_000];
+    let cases: Vec<Elem<'_>> = vec![
+        Elem::Int(5),
+        Elem::Int(-4096),
+        Elem::Int(30_000),
+        Elem::Int(-8_000_000),
+        Elem::Int(2_000_000_000),
+        Elem::Int(i64::MIN),
+        Elem::Str(b"12345"),
+        Elem::Str(b"012"),
+        Elem::Str(&long[..63]),
+        Elem::Str(&long[..64]),
+        Elem::Str(&long[..200]),
+        Elem::Str(&long[..4095]),
+        Elem::Str(&long[..4096]),
+        Elem::Str(&long[..16_400]),
+    ];
+    for e in cases {
+        let mut lp = Listpack::new();
+        lp.push_back(Elem::Int(1));
+        let before = lp.total_bytes();
+        lp.push_back(e);
+        assert_eq!(Listpack::entry_size(e), lp.total_bytes() - before, "{e:?}");
+        let pos = lp.last_pos().unwrap();
+        assert_eq!(lp.entry_len_at(pos), Listpack::entry_size(e));
+    }
+}

@@ -207,13 +207,19 @@ impl HashValue {
         }
         match self {
             HashValue::Listpack(lp) => {
+                // Small hashes grow by exactly what they store (Redis
+                // reallocates a listpack to its new size on every write):
+                // capacity doubling would leave a third of them unused.
                 let new = match lp_find(lp, field) {
                     Some(p) => {
                         let vp = lp_value(lp, p);
+                        let grow = Listpack::entry_size(value).saturating_sub(lp.entry_len_at(vp));
+                        lp.reserve_exact(grow);
                         lp.replace_at(vp, value);
                         false
                     }
                     None => {
+                        lp.reserve_exact(Listpack::entry_size(field) + Listpack::entry_size(value));
                         lp.push_back(field);
                         lp.push_back(value);
                         true
