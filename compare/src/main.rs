@@ -116,7 +116,16 @@ fn main() {
                 continue;
             }
             let t = Instant::now();
-            let r = run(&cfg);
+            // A workload that panics (an engine's answer failed a check)
+            // shows as a failed cell instead of ending the run.
+            let r = std::panic::catch_unwind(|| run(&cfg)).unwrap_or_else(|p| {
+                let msg = p
+                    .downcast_ref::<String>()
+                    .map(String::as_str)
+                    .or_else(|| p.downcast_ref::<&str>().copied())
+                    .unwrap_or("panic");
+                Err(engine::fails(format!("panicked: {msg}")))
+            });
             eprintln!(
                 "{:>7.1}s  {} / {name}: {:.1}s",
                 started.elapsed().as_secs_f64(),
