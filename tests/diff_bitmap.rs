@@ -8,7 +8,6 @@ mod common;
 use std::cell::RefCell;
 
 use common::Pair;
-use embedis::{Config, MaxmemoryPolicy};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as PropConfig, TestCaseError, TestRunner};
 
@@ -550,21 +549,7 @@ fn bitfield_offsets_and_growth() {
 /// that in-place edits and BITOP overwrites keep the counter.
 #[test]
 fn lfu_access_counting() {
-    let mut config = Config::default();
-    config.maxmemory_policy = MaxmemoryPolicy::AllkeysLfu;
-    config.lfu_log_factor = 0;
-    config.maxmemory = 1 << 30;
-    let extra = [
-        "--maxmemory-policy",
-        "allkeys-lfu",
-        "--lfu-log-factor",
-        "0",
-        "--maxmemory",
-        "1gb",
-    ];
-    let Some(mut p) = Pair::with(&extra, config) else {
-        return;
-    };
+    let Some(mut p) = Pair::lfu() else { return };
     let ops = [
         "SETBIT k 3 1",
         "SETBIT k 100 0",

@@ -11,20 +11,12 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::{Pair, sorted_elements};
-use embedis::command::split_args;
-use embedis::{Config, MaxmemoryPolicy};
 
 /// Runs `line` on both sides, asserts identical replies, then compares
 /// OBJECT ENCODING of `key`.
 fn step(p: &mut Pair, line: &str, key: &str) {
     p.check(line);
     p.check(&format!("OBJECT ENCODING {key}"));
-}
-
-fn both(p: &mut Pair, line: &str) -> (Vec<u8>, Vec<u8>) {
-    let argv = split_args(line.as_bytes()).expect("balanced quotes");
-    let argv: Vec<&[u8]> = argv.iter().map(Vec::as_slice).collect();
-    p.both(&argv)
 }
 
 /// Member bulk strings of an array reply, as a set (asserting no repeats).
@@ -383,11 +375,11 @@ fn difference_algorithms_show_in_the_encoding() {
 /// Pops with `line` on both sides, then checks what each side popped and
 /// kept against the members both had before.
 fn check_pop(p: &mut Pair, line: &str, key: &str) {
-    let before = member_set(&both(p, &format!("SMEMBERS {key}")).0);
-    let (want, got) = both(p, line);
+    let before = member_set(&p.both_line(&format!("SMEMBERS {key}")).0);
+    let (want, got) = p.both_line(line);
     let (want_set, got_set) = (member_set(&want), member_set(&got));
     assert_eq!(array_len(&want), array_len(&got), "`{line}` sizes");
-    let (rest_want, rest_got) = both(p, &format!("SMEMBERS {key}"));
+    let (rest_want, rest_got) = p.both_line(&format!("SMEMBERS {key}"));
     for (popped, rest) in [(&want_set, rest_want), (&got_set, rest_got)] {
         let rest = member_set(&rest);
         assert!(popped.is_disjoint(&rest));
@@ -436,7 +428,7 @@ fn spop_structure_and_encodings() {
     p.check("SADD m a b c d e f g h i j");
     check_pop(&mut p, "SPOP m 9", "m");
     p.check("SADD one x");
-    let (want, got) = both(&mut p, "SPOP one");
+    let (want, got) = p.both_line("SPOP one");
     assert_eq!(want, got);
     p.check("SADD t 1 2 3");
     p.check("EXPIRE t 100");
@@ -463,7 +455,7 @@ fn srandmember_structure() {
     p.check_unordered("SRANDMEMBER h 3");
     p.check_unordered("SRANDMEMBER h 50");
     sadd_range(&mut p, "big", 0, 1000);
-    let all = member_set(&both(&mut p, "SMEMBERS big").0);
+    let all = member_set(&p.both_line("SMEMBERS big").0);
     for line in [
         "SRANDMEMBER s",
         "SRANDMEMBER s 1",
@@ -475,9 +467,9 @@ fn srandmember_structure() {
         "SRANDMEMBER big 999",
         "SRANDMEMBER big -2000",
     ] {
-        let (want, got) = both(&mut p, line);
+        let (want, got) = p.both_line(line);
         let key = line.split(' ').nth(1).unwrap();
-        let universe = member_set(&both(&mut p, &format!("SMEMBERS {key}")).0);
+        let universe = member_set(&p.both_line(&format!("SMEMBERS {key}")).0);
         if want.starts_with(b"$") {
             assert!(got.starts_with(b"$"));
             continue;
@@ -533,7 +525,7 @@ fn scan_all(p: &mut Pair, key: &str, opts: &str) -> [BTreeSet<Vec<u8>>; 2] {
         let mut cursor = b"0".to_vec();
         loop {
             let line = format!("SSCAN {key} {}{opts}", String::from_utf8_lossy(&cursor));
-            let (want, got) = both(p, &line);
+            let (want, got) = p.both_line(&line);
             let reply = if side == 1 { got } else { want };
             let nl = reply.iter().position(|&b| b == b'\n').unwrap();
             let rest = &reply[nl + 1..];
@@ -587,21 +579,7 @@ fn generic_commands_on_sets() {
 /// keep the counter.
 #[test]
 fn lfu_access_counting() {
-    let mut config = Config::default();
-    config.maxmemory_policy = MaxmemoryPolicy::AllkeysLfu;
-    config.lfu_log_factor = 0;
-    config.maxmemory = 1 << 30;
-    let extra = [
-        "--maxmemory-policy",
-        "allkeys-lfu",
-        "--lfu-log-factor",
-        "0",
-        "--maxmemory",
-        "1gb",
-    ];
-    let Some(mut p) = Pair::with(&extra, config) else {
-        return;
-    };
+    let Some(mut p) = Pair::lfu() else { return };
     let ops = [
         "SADD a 9",
         "SREM a 100",
@@ -633,7 +611,7 @@ fn lfu_access_counting() {
         p.check("SADD b 2 3 x");
         for _ in 0..2 {
             if op.starts_with("SRANDMEMBER") || op.starts_with("SPOP") {
-                both(&mut p, op);
+                p.both_line(op);
             } else {
                 p.check_unordered(op);
             }

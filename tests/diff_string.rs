@@ -811,21 +811,7 @@ fn wrong_type() {
 /// integer objects (their counters are global in Redis).
 #[test]
 fn lfu_access_counting() {
-    let mut config = Config::default();
-    config.maxmemory_policy = MaxmemoryPolicy::AllkeysLfu;
-    config.lfu_log_factor = 0;
-    config.maxmemory = 1 << 30;
-    let extra = [
-        "--maxmemory-policy",
-        "allkeys-lfu",
-        "--lfu-log-factor",
-        "0",
-        "--maxmemory",
-        "1gb",
-    ];
-    let Some(mut p) = Pair::with(&extra, config) else {
-        return;
-    };
+    let Some(mut p) = Pair::lfu() else { return };
     let ops = [
         "GET k",
         "SET k w",

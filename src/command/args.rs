@@ -9,6 +9,14 @@ pub(crate) fn is_kw(arg: &[u8], kw: &str) -> bool {
     arg.eq_ignore_ascii_case(kw.as_bytes())
 }
 
+/// True when `arg` equals the lowercase keyword `keyword` the way Redis's C
+/// code compares an option with `strcasecmp`: case-insensitively, up to the
+/// argument's first NUL byte (so `"count\0junk"` matches `count`).
+pub(crate) fn kw(arg: &[u8], keyword: &str) -> bool {
+    let end = arg.iter().position(|&b| b == 0).unwrap_or(arg.len());
+    arg[..end].eq_ignore_ascii_case(keyword.as_bytes())
+}
+
 /// Parses an integer argument (`ERR value is not an integer or out of range`).
 pub(crate) fn int(arg: &[u8]) -> Result<i64> {
     num::parse_i64(arg).ok_or(Error::NotInteger)

@@ -5,7 +5,7 @@
 //! typed methods in [`crate::types::hash`]. Option keywords compare as C
 //! strings (up to the first NUL byte), as Redis's `strcasecmp` does.
 
-use super::args::int;
+use super::args::{int, kw};
 use super::flags::{DENYOOM, FAST, READONLY, WRITE};
 use super::{CommandSpec, Ctx, KeySpec, Reply};
 use crate::error::{Error, Result};
@@ -46,13 +46,6 @@ const fn spec(name: &'static str, arity: i32, flags: u32, handler: super::Handle
         handler,
         subcommands: &[],
     }
-}
-
-/// Compares an option with a lowercase keyword as Redis's `strcasecmp`:
-/// case-insensitively, up to the argument's first NUL byte.
-fn kw(arg: &[u8], keyword: &str) -> bool {
-    let end = arg.iter().position(|&b| b == 0).unwrap_or(arg.len());
-    arg[..end].eq_ignore_ascii_case(keyword.as_bytes())
 }
 
 /// The (field, value) pairs of HSET/HMSET, after Redis's odd-count check.

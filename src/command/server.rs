@@ -17,14 +17,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
 ];
 
 const fn spec(name: &'static str, arity: i32, flags: u32, handler: super::Handler) -> CommandSpec {
-    CommandSpec {
-        name,
-        arity,
-        flags,
-        keys: KeySpec::None,
-        handler,
-        subcommands: &[],
-    }
+    super::spec(name, arity, flags, KeySpec::None, handler)
 }
 
 fn ping(_: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {

@@ -4,7 +4,7 @@
 //! Handlers parse argv with Redis's rules and error order, then call the
 //! typed methods in [`crate::types::set`].
 
-use super::args::int;
+use super::args::{int, kw};
 use super::flags::{DENYOOM, FAST, READONLY, WRITE};
 use super::spec;
 use super::{CommandSpec, Ctx, KeySpec, Reply};
@@ -73,13 +73,6 @@ const DEST_AND_KEYS: KeySpec = ALL_KEYS;
 /// them for the cluster slot check).
 fn numkeys_keys(argv: &[&[u8]]) -> Vec<usize> {
     super::numkeys_keys(argv, 1, 2, None)
-}
-
-/// Compares an option with a lowercase keyword as Redis's `strcasecmp`:
-/// case-insensitively, up to the argument's first NUL byte.
-fn kw(arg: &[u8], keyword: &str) -> bool {
-    let end = arg.iter().position(|&b| b == 0).unwrap_or(arg.len());
-    arg[..end].eq_ignore_ascii_case(keyword.as_bytes())
 }
 
 /// A non-negative integer argument, as Redis's

@@ -5,7 +5,7 @@
 //! typed methods in [`crate::types::string`]. Keywords are compared as C
 //! strings, as Redis does: an argument such as `NX\0junk` reads as `NX`.
 
-use super::args::{Args, int};
+use super::args::{Args, int, kw};
 use super::flags::{DENYOOM, FAST, READONLY, WRITE};
 use super::{CommandSpec, Ctx, KeySpec, Reply};
 use crate::error::{Error, Result};
@@ -72,21 +72,7 @@ const PAIRS: KeySpec = KeySpec::Range {
 };
 
 const fn spec(name: &'static str, arity: i32, flags: u32, handler: super::Handler) -> CommandSpec {
-    CommandSpec {
-        name,
-        arity,
-        flags,
-        keys: ONE_KEY,
-        handler,
-        subcommands: &[],
-    }
-}
-
-/// Compares an option with a lowercase keyword the way Redis's C code does:
-/// case-insensitively, up to the argument's first NUL byte.
-fn kw(arg: &[u8], keyword: &str) -> bool {
-    let end = arg.iter().position(|&b| b == 0).unwrap_or(arg.len());
-    arg[..end].eq_ignore_ascii_case(keyword.as_bytes())
+    super::spec(name, arity, flags, ONE_KEY, handler)
 }
 
 fn get(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {

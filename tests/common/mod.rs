@@ -168,6 +168,34 @@ impl Pair {
         })
     }
 
+    /// A pair where every access moves the LFU counter by exactly one:
+    /// `allkeys-lfu` with `lfu-log-factor 0` on both sides, and a
+    /// `maxmemory` so Redis does not share its small integer objects (their
+    /// counters are global). For OBJECT FREQ comparisons.
+    pub fn lfu() -> Option<Pair> {
+        let mut config = Config::default();
+        config.maxmemory_policy = embedis::MaxmemoryPolicy::AllkeysLfu;
+        config.lfu_log_factor = 0;
+        config.maxmemory = 1 << 30;
+        let extra = [
+            "--maxmemory-policy",
+            "allkeys-lfu",
+            "--lfu-log-factor",
+            "0",
+            "--maxmemory",
+            "1gb",
+        ];
+        Self::with(&extra, config)
+    }
+
+    /// Runs an inline-syntax line on both sides; returns (oracle bytes,
+    /// embedis bytes) without comparing them.
+    pub fn both_line(&mut self, line: &str) -> (Vec<u8>, Vec<u8>) {
+        let argv = split_args(line.as_bytes()).expect("balanced quotes");
+        let argv: Vec<&[u8]> = argv.iter().map(Vec::as_slice).collect();
+        self.both(&argv)
+    }
+
     /// Runs argv on both sides; returns (oracle bytes, embedis bytes).
     pub fn both(&mut self, argv: &[&[u8]]) -> (Vec<u8>, Vec<u8>) {
         let want = self.oracle.send(argv);

@@ -96,12 +96,7 @@ fn read_keys(argv: &[&[u8]]) -> Vec<usize> {
     (pos + 1..pos + 1 + n).collect()
 }
 
-/// Compares an option with a lowercase keyword as Redis's `strcasecmp`
-/// (up to the argument's first NUL byte).
-pub(super) fn kw(arg: &[u8], keyword: &str) -> bool {
-    let end = arg.iter().position(|&b| b == 0).unwrap_or(arg.len());
-    arg[..end].eq_ignore_ascii_case(keyword.as_bytes())
-}
+pub(super) use super::args::kw;
 
 /// True when `arg` is exactly the C string `s`.
 pub(super) fn c_eq(arg: &[u8], s: &[u8]) -> bool {
