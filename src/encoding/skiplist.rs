@@ -132,6 +132,7 @@ impl SkipList {
     /// An empty skiplist with room for `n` members of about `avg_len` bytes.
     pub fn with_capacity(n: usize, avg_len: usize) -> Self {
         let mut s = Self::new();
+        // On average 1.33 levels, a third of an 8-byte level each.
         s.arena
             .bytes
             .reserve_exact(n * (arena::record_size(1, avg_len) + 3));
@@ -750,8 +751,10 @@ pub struct Iter<'a> {
     list: &'a SkipList,
     front: u32,
     remaining: usize,
-    /// Handles still to yield, once a backward step was taken.
-    buffered: Option<std::collections::VecDeque<u32>>,
+    /// After a backward step: the handles of the range, still to yield
+    /// from `lo` to `lo + remaining`.
+    buffered: Option<Vec<u32>>,
+    lo: usize,
 }
 
 impl<'a> Iter<'a> {
@@ -761,6 +764,7 @@ impl<'a> Iter<'a> {
             front,
             remaining,
             buffered: None,
+            lo: 0,
         }
     }
 
@@ -777,8 +781,11 @@ impl<'a> Iterator for Iter<'a> {
             return None;
         }
         self.remaining -= 1;
-        let x = match &mut self.buffered {
-            Some(q) => q.pop_front()?,
+        let x = match &self.buffered {
+            Some(buf) => {
+                self.lo += 1;
+                buf[self.lo - 1]
+            }
             None => {
                 let x = self.front;
                 self.front = self.list.fwd(x, 0);
@@ -798,17 +805,17 @@ impl DoubleEndedIterator for Iter<'_> {
         if self.remaining == 0 {
             return None;
         }
-        if self.buffered.is_none() {
-            let mut q = std::collections::VecDeque::with_capacity(self.remaining);
+        let buf = self.buffered.get_or_insert_with(|| {
+            let mut buf = Vec::with_capacity(self.remaining);
             let mut x = self.front;
             for _ in 0..self.remaining {
-                q.push_back(x);
+                buf.push(x);
                 x = self.list.fwd(x, 0);
             }
-            self.buffered = Some(q);
-        }
+            buf
+        });
         self.remaining -= 1;
-        let x = self.buffered.as_mut()?.pop_back()?;
+        let x = buf[self.lo + self.remaining];
         Some(self.item(x))
     }
 }

@@ -16,8 +16,8 @@
 //!
 //! so one search step reads the score, the forward link and (on equal
 //! scores) the member from the same few bytes of one record. A free record
-//! keeps its size at +0, the next free record of that size at +4 and 0 at
-//! +16.
+//! keeps its size at +0, one more than the offset of the next free record
+//! of that size at +4 (0 ends the list) and 0 at +16.
 //!
 //! Records never move and never split or merge: a freed record is reused
 //! only by a node of exactly its size. Handles therefore stay valid and
@@ -59,7 +59,7 @@ pub(super) fn record_size(height: usize, len: usize) -> usize {
 #[derive(Clone)]
 pub(super) struct Arena {
     pub(super) bytes: Vec<u8>,
-    /// Record size -> first free record of that size (0 = none).
+    /// Record size -> offset of the first free record of that size.
     free: HashMap<u32, u32, ahash::RandomState>,
     /// Bytes held by free records.
     pub(super) garbage: usize,
@@ -169,12 +169,10 @@ impl Arena {
     fn take(&mut self, size: usize) -> u32 {
         let key = size as u32;
         if let Some(head) = self.free.get(&key).copied() {
-            let next = self.u32_at(head as usize + 4);
-            if next == 0 {
-                self.free.remove(&key);
-            } else {
-                self.free.insert(key, next);
-            }
+            match self.u32_at(head as usize + 4) {
+                0 => self.free.remove(&key),
+                next => self.free.insert(key, next - 1),
+            };
             self.garbage -= size;
             return head;
         }
@@ -203,7 +201,7 @@ impl Arena {
     pub(super) fn release(&mut self, x: u32) {
         let size = self.size_at(x);
         let key = size as u32;
-        let next = self.free.get(&key).copied().unwrap_or(0);
+        let next = self.free.get(&key).map_or(0, |&head| head + 1);
         let o = x as usize;
         self.set_u32(o, key);
         self.set_u32(o + 4, next);
@@ -282,13 +280,14 @@ impl Arena {
         }
         let mut listed = 0;
         for (&size, &head) in &self.free {
-            let mut f = head;
+            let mut f = head + 1;
             while f != 0 {
+                let x = f - 1;
                 listed += 1;
-                if listed > free_records || self.height(f) != 0 || self.u32_at(f as usize) != size {
+                if listed > free_records || self.height(x) != 0 || self.u32_at(x as usize) != size {
                     return Err(Corrupt("free list holds a wrong record"));
                 }
-                f = self.u32_at(f as usize + 4);
+                f = self.u32_at(x as usize + 4);
             }
         }
         if listed != free_records {

@@ -330,13 +330,10 @@ impl ZSetValue {
                 .take(end - start)
                 .map(|(m, s)| (m.to_vec(), listpack::elem_score(s)))
                 .collect(),
-            ZSetValue::Skiplist(s) => {
-                let it = s.range(start, end).map(|(sc, m)| (m.to_vec(), sc));
-                if rev {
-                    return it.rev().collect();
-                }
-                it.collect()
-            }
+            ZSetValue::Skiplist(s) => s
+                .range(start, end)
+                .map(|(sc, m)| (m.to_vec(), sc))
+                .collect(),
         };
         if rev {
             out.reverse();
