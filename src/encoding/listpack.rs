@@ -534,13 +534,6 @@ impl Listpack {
         self.buf.shrink_to_fit();
     }
 
-    /// Makes room for at least `additional` more bytes without the usual
-    /// doubling (for callers that know their growth, as Redis reallocates a
-    /// listpack to its exact new size).
-    pub fn reserve_exact(&mut self, additional: usize) {
-        self.buf.reserve_exact(additional);
-    }
-
     /// Heap bytes the buffer holds, spare capacity included.
     pub fn allocated_bytes(&self) -> usize {
         self.buf.capacity()

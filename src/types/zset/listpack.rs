@@ -65,18 +65,19 @@ pub(super) fn insert(lp: &mut Listpack, member: &[u8], score: f64) {
         p = lp.next_pos(sp);
     }
     let text = score_text(score);
-    reserve_pair(lp, member, &text);
+    reserve_pair(lp, member, score, &text);
     let ep = lp.insert_before(at, Elem::parse(member));
     let sp = lp.next_pos(ep).unwrap_or_else(|| lp.end_pos());
     lp.insert_before(sp, score_elem(score, &text));
 }
 
-/// Grows the buffer by at most what one more pair can take (entry headers
-/// and backlens are at most 10 bytes each, an integer score at most 10),
-/// so a small sorted set carries at most that much spare capacity instead
-/// of up to half its size.
-fn reserve_pair(lp: &mut Listpack, member: &[u8], text: &[u8]) {
-    lp.reserve_exact(member.len() + text.len() + 20);
+/// Grows the buffer by exactly what the pair takes, as Redis reallocates a
+/// listpack to its new size, instead of doubling it (spare capacity would
+/// be a large share of a small sorted set).
+fn reserve_pair(lp: &mut Listpack, member: &[u8], score: f64, text: &[u8]) {
+    let need =
+        Listpack::entry_size(Elem::parse(member)) + Listpack::entry_size(score_elem(score, text));
+    lp.reserve_exact(need);
 }
 
 /// The text a non-integral score is stored as (`d2string`).
@@ -99,7 +100,7 @@ fn score_elem(score: f64, text: &[u8]) -> Elem<'_> {
 /// Appends a pair (the caller keeps the order).
 pub(super) fn push(lp: &mut Listpack, member: &[u8], score: f64) {
     let text = score_text(score);
-    reserve_pair(lp, member, &text);
+    reserve_pair(lp, member, score, &text);
     lp.push_back(Elem::parse(member));
     lp.push_back(score_elem(score, &text));
 }
