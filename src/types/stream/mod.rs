@@ -19,14 +19,16 @@
 //! 1. `length` is the sum of the nodes' live counts. XDEL drops a node
 //!    whose last live entry it deletes; an exact MINID trim can leave a
 //!    node of tombstones only, as Redis does.
-//! 2. Every entry ID is at most `last_id`; `first_id` is the first live
-//!    entry's ID (0-0 when empty).
+//! 2. `first_id` is the first live entry's ID (0-0 when empty).
 //! 3. Each node holds at most `stream-node-max-entries` entries (live and
 //!    deleted) unless that limit is 0.
 //! 4. Each group's PEL and its consumers' PELs hold the same IDs, each
 //!    pending ID owned by exactly one consumer.
-//! 5. Nodes are ordered and disjoint: each node's entries lie between its
-//!    key and the next node's key; `entries_added` is at least `length`.
+//! 5. The last live entry (as a reverse scan finds it) is at most
+//!    `last_id`; `entries_added` is at least `length`. Nodes are ordered and
+//!    disjoint until XSETID sets the last ID below a tombstone: then new
+//!    entries may land in (or ahead of) a node whose key is above them, as
+//!    in Redis, and scans follow Redis's iterator so replies agree.
 //!
 //! # Thresholds
 //!
@@ -237,6 +239,12 @@ impl StreamValue {
 
     /// Calls `f` on each live entry with `start <= id <= end`, ascending or
     /// (`rev`) descending, until `f` returns false.
+    ///
+    /// This walks as Redis's stream iterator does, which matters once XSETID
+    /// lowered the last ID below a tombstone (entries are then not sorted):
+    /// it starts at the last node whose key is at most the near bound (else
+    /// at the first or last node), skips tombstones without looking at their
+    /// IDs, and stops at the first live entry beyond the far bound.
     pub(crate) fn scan(
         &self,
         start: StreamId,
@@ -247,34 +255,34 @@ impl StreamValue {
         if start > end {
             return;
         }
+        let near = if rev { end } else { start };
+        let seek = self.nodes.range(..=near).next_back().map(|(k, _)| *k);
         if !rev {
-            let from = self
-                .nodes
-                .range(..=start)
-                .next_back()
-                .map_or(start, |(k, _)| *k);
-            for (&master, lp) in self.nodes.range(from..=end) {
+            let Some(from) = seek.or_else(|| self.nodes.keys().next().copied()) else {
+                return;
+            };
+            for (&master, lp) in self.nodes.range(from..) {
                 for e in node::entries(lp, master) {
-                    if e.id > end {
-                        return;
+                    if e.deleted || e.id < start {
+                        continue;
                     }
-                    if !e.deleted && e.id >= start && !f(&e) {
+                    if e.id > end || !f(&e) {
                         return;
                     }
                 }
             }
         } else {
-            for (&master, lp) in self.nodes.range(..=end).rev() {
+            let Some(to) = seek.or_else(|| self.nodes.keys().next_back().copied()) else {
+                return;
+            };
+            for (&master, lp) in self.nodes.range(..=to).rev() {
                 for e in node::entries(lp, master).iter().rev() {
-                    if e.id < start {
+                    if e.deleted || e.id > end {
+                        continue;
+                    }
+                    if e.id < start || !f(e) {
                         return;
                     }
-                    if !e.deleted && e.id <= end && !f(e) {
-                        return;
-                    }
-                }
-                if master <= start {
-                    return;
                 }
             }
         }
@@ -331,18 +339,29 @@ impl StreamValue {
     }
 
     /// Deletes one live entry (a tombstone in its node; an emptied node is
-    /// dropped). Does not touch `max_deleted_id` or `first_id`.
+    /// dropped). Does not touch `max_deleted_id` or `first_id`. The entry is
+    /// found as [`StreamValue::scan`] finds it.
     fn delete_raw(&mut self, id: StreamId) -> bool {
-        let Some((&master, lp)) = self.nodes.range_mut(..=id).next_back() else {
+        let seek = self.nodes.range(..=id).next_back().map(|(k, _)| *k);
+        let Some(from) = seek.or_else(|| self.nodes.keys().next().copied()) else {
             return false;
         };
-        let Some(pos) = node::entries(lp, master)
-            .iter()
-            .find(|e| e.id == id && !e.deleted)
-            .map(|e| e.flags_pos)
-        else {
+        let mut found = None;
+        'nodes: for (&master, lp) in self.nodes.range(from..) {
+            for e in node::entries(lp, master) {
+                if e.deleted || e.id < id {
+                    continue;
+                }
+                if e.id == id {
+                    found = Some((master, e.flags_pos));
+                }
+                break 'nodes;
+            }
+        }
+        let Some((master, pos)) = found else {
             return false;
         };
+        let lp = self.nodes.get_mut(&master).expect("found above");
         if node::mark_deleted(lp, pos) == 0 {
             self.nodes.remove(&master);
         }
@@ -523,27 +542,22 @@ impl StreamValue {
     }
 
     /// Checks the invariants that hold whatever the node limits were:
-    /// every node (see `node.rs`), the nodes' order and bounds, the length,
-    /// first and last IDs, the entries-added counter and every group.
+    /// every node (see `node.rs`), the length, first and last IDs, the
+    /// entries-added counter and every group.
     ///
     /// # Errors
     /// A description of the first broken invariant.
     pub fn validate_structure(&self) -> std::result::Result<(), String> {
         let mut live_total = 0;
-        let mut prev_last: Option<StreamId> = None;
         for (&master, lp) in &self.nodes {
             let (live, _) = node::validate(lp, master)?;
-            if prev_last.is_some_and(|p| p >= master) {
-                return Err(format!("node {master} overlaps the previous node"));
-            }
-            prev_last = Some(node::last_id(lp, master));
             live_total += live;
         }
         if live_total != self.length {
             return Err(format!("length {} but {live_total} live", self.length));
         }
-        if prev_last.is_some_and(|l| l > self.last_id) {
-            return Err("an entry is above last_id".into());
+        if self.last_entry_id().is_some_and(|l| l > self.last_id) {
+            return Err("the last entry is above last_id".into());
         }
         if self.entries_added < self.length {
             return Err(format!(

@@ -24,7 +24,9 @@
 //! # Invariants
 //!
 //! 1. The master counts equal the numbers of live and deleted entries.
-//! 2. Entry IDs strictly increase and the first entry's ID is the master ID.
+//! 2. Live entry IDs strictly increase and the first entry's ID is the
+//!    master ID. Tombstones may be out of order: XSETID may set the last ID
+//!    below a deleted entry's, and later entries are appended after it.
 //!
 //! # References
 //!
@@ -220,8 +222,9 @@ impl<'a> Reader<'a> {
 }
 
 /// Checks one node: the master entry's counts equal the live and deleted
-/// entries, the first entry's ID is the master ID and IDs strictly
-/// increase, flags are known, each entry's back-count is right, and the
+/// entries, the first entry's ID is the master ID and live IDs strictly
+/// increase (a tombstone may exceed later IDs once XSETID lowered the last
+/// ID), flags are known, each entry's back-count is right, and the
 /// master-field compaction is applied exactly when an entry's field names
 /// are the master fields (as appending decides it). Returns the counts.
 pub(crate) fn validate(lp: &Listpack, master: StreamId) -> Result<(u64, u64), String> {
@@ -241,7 +244,7 @@ pub(crate) fn validate(lp: &Listpack, master: StreamId) -> Result<(u64, u64), St
         return Err(format!("node {master}: master entry not terminated by 0"));
     }
     let (mut seen_live, mut seen_deleted) = (0u64, 0u64);
-    let mut prev: Option<StreamId> = None;
+    let mut prev_live: Option<StreamId> = None;
     while r.at < r.elems.len() {
         let flags = r.int("flags")?;
         if !(0..=FLAG_DELETED | FLAG_SAMEFIELDS).contains(&flags) {
@@ -273,25 +276,30 @@ pub(crate) fn validate(lp: &Listpack, master: StreamId) -> Result<(u64, u64), St
         if r.count("back-count")? != elements {
             return Err(format!("node {master}: entry {id} has a wrong back-count"));
         }
-        match prev {
-            None if id != master => return Err(format!("node {master}: first entry is {id}")),
-            None if !same => return Err(format!("node {master}: first entry not compacted")),
-            Some(p) if p >= id => return Err(format!("node {master}: {id} after {p}")),
-            _ => {}
+        if seen_live + seen_deleted == 0 {
+            if id != master {
+                return Err(format!("node {master}: first entry is {id}"));
+            }
+            if !same {
+                return Err(format!("node {master}: first entry not compacted"));
+            }
         }
-        prev = Some(id);
         if flags & FLAG_DELETED != 0 {
             seen_deleted += 1;
-        } else {
-            seen_live += 1;
+            continue;
         }
+        seen_live += 1;
+        if let Some(p) = prev_live.filter(|&p| p >= id) {
+            return Err(format!("node {master}: live {id} after live {p}"));
+        }
+        prev_live = Some(id);
     }
     if (seen_live, seen_deleted) != (live, deleted) {
         return Err(format!(
             "node {master}: counts {live}/{deleted} but {seen_live}/{seen_deleted} entries"
         ));
     }
-    if prev.is_none() {
+    if seen_live + seen_deleted == 0 {
         return Err(format!("node {master}: no entries"));
     }
     Ok((live, deleted))
