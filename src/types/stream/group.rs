@@ -133,13 +133,17 @@ impl Group {
     /// The consumer named `name`, created (seen now) if missing; its seen
     /// time is set to `now` either way.
     fn touch_consumer(&mut self, name: &[u8], now: u64) -> &mut Consumer {
-        let c = self
-            .consumers
-            .entry(name.into())
-            .or_insert_with(|| Consumer {
-                seen_time: now,
-                pel: BTreeSet::new(),
-            });
+        // Look up before inserting: the name is copied only for a new one.
+        if !self.consumers.contains_key(name) {
+            self.consumers.insert(
+                name.into(),
+                Consumer {
+                    seen_time: now,
+                    pel: BTreeSet::new(),
+                },
+            );
+        }
+        let c = self.consumers.get_mut(name).expect("present");
         c.seen_time = now;
         c
     }

@@ -95,11 +95,11 @@ pub(crate) fn as_stream(v: &mut Value) -> Option<&mut StreamValue> {
     }
 }
 
-fn to_entry(raw: &node::RawEntry<'_>) -> StreamEntry {
+fn to_entry(node: &node::Node<'_>, raw: &node::RawEntry) -> StreamEntry {
     StreamEntry {
         id: raw.id,
-        fields: raw
-            .fields
+        fields: node
+            .fields(raw)
             .iter()
             .map(|(f, v)| (f.to_vec(), v.to_vec()))
             .collect(),
@@ -250,7 +250,7 @@ impl StreamValue {
         start: StreamId,
         end: StreamId,
         rev: bool,
-        mut f: impl FnMut(&node::RawEntry<'_>) -> bool,
+        mut f: impl FnMut(&node::Node<'_>, &node::RawEntry) -> bool,
     ) {
         if start > end {
             return;
@@ -262,11 +262,12 @@ impl StreamValue {
                 return;
             };
             for (&master, lp) in self.nodes.range(from..) {
-                for e in node::entries(lp, master) {
+                let n = node::Node::open(lp, master);
+                for e in n.iter() {
                     if e.deleted || e.id < start {
                         continue;
                     }
-                    if e.id > end || !f(&e) {
+                    if e.id > end || !f(&n, &e) {
                         return;
                     }
                 }
@@ -276,11 +277,12 @@ impl StreamValue {
                 return;
             };
             for (&master, lp) in self.nodes.range(..=to).rev() {
-                for e in node::entries(lp, master).iter().rev() {
+                let n = node::Node::open(lp, master);
+                for e in n.iter_rev() {
                     if e.deleted || e.id > end {
                         continue;
                     }
-                    if e.id < start || !f(e) {
+                    if e.id < start || !f(&n, &e) {
                         return;
                     }
                 }
@@ -297,8 +299,8 @@ impl StreamValue {
         count: usize,
     ) -> Vec<StreamEntry> {
         let mut out = Vec::new();
-        self.scan(start, end, rev, |e| {
-            out.push(to_entry(e));
+        self.scan(start, end, rev, |n, e| {
+            out.push(to_entry(n, e));
             count == 0 || out.len() < count
         });
         out
@@ -312,7 +314,7 @@ impl StreamValue {
     /// True when a live entry has ID `id`.
     pub fn contains(&self, id: StreamId) -> bool {
         let mut found = false;
-        self.scan(id, id, false, |_| {
+        self.scan(id, id, false, |_, _| {
             found = true;
             false
         });
@@ -321,7 +323,7 @@ impl StreamValue {
 
     fn edge_id(&self, last: bool) -> Option<StreamId> {
         let mut found = None;
-        self.scan(StreamId::MIN, StreamId::MAX, last, |e| {
+        self.scan(StreamId::MIN, StreamId::MAX, last, |_, e| {
             found = Some(e.id);
             false
         });
@@ -348,7 +350,7 @@ impl StreamValue {
         };
         let mut found = None;
         'nodes: for (&master, lp) in self.nodes.range(from..) {
-            for e in node::entries(lp, master) {
+            for e in node::Node::open(lp, master).iter() {
                 if e.deleted || e.id < id {
                     continue;
                 }

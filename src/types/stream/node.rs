@@ -33,6 +33,8 @@
 //! Redis 7.0 `t_stream.c` (`streamAppendItem`, the stream iterator) and
 //! `stream.h`.
 
+use smallvec::SmallVec;
+
 use crate::encoding::listpack::{Elem, Listpack, Pos};
 
 use super::StreamId;
@@ -42,17 +44,134 @@ pub(crate) const FLAG_DELETED: i64 = 1;
 /// Entry flag: the entry's fields are the master fields.
 pub(crate) const FLAG_SAMEFIELDS: i64 = 2;
 
-/// An entry decoded from a node.
-#[derive(Debug)]
-pub(crate) struct RawEntry<'a> {
+/// An entry's header, decoded without its fields (see [`Node::fields`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RawEntry {
     /// The entry ID.
     pub(crate) id: StreamId,
     /// True for a tombstone.
     pub(crate) deleted: bool,
     /// Position of the flags element.
     pub(crate) flags_pos: Pos,
-    /// Field/value pairs.
-    pub(crate) fields: Vec<(Elem<'a>, Elem<'a>)>,
+    /// True when the field names are the master fields (SAMEFIELDS).
+    same: bool,
+    /// Position of the element after the sequence delta.
+    body: Pos,
+}
+
+/// A node opened for reading: its master fields decoded once, entries
+/// walked lazily forwards or backwards (by the back-counts).
+#[derive(Debug)]
+pub(crate) struct Node<'a> {
+    lp: &'a Listpack,
+    master: StreamId,
+    master_fields: SmallVec<[Elem<'a>; 4]>,
+    /// Position of the first entry's flags.
+    first: Option<Pos>,
+}
+
+impl<'a> Node<'a> {
+    /// Opens the node keyed `master`.
+    pub(crate) fn open(lp: &'a Listpack, master: StreamId) -> Self {
+        let mut p = lp.first_pos();
+        let mut next = || {
+            let cur = p?;
+            p = lp.next_pos(cur);
+            Some(lp.at(cur))
+        };
+        next();
+        next();
+        let n = next().map_or(0, int) as usize;
+        let master_fields = (0..n).filter_map(|_| next()).collect();
+        next(); // the master entry's terminating 0
+        Node {
+            lp,
+            master,
+            master_fields,
+            first: p,
+        }
+    }
+
+    fn step(&self, p: Pos) -> Pos {
+        self.lp.next_pos(p).expect("a complete stream entry")
+    }
+
+    /// Decodes the header of the entry whose flags are at `flags_pos`.
+    fn head(&self, flags_pos: Pos) -> RawEntry {
+        let flags = int(self.lp.at(flags_pos));
+        let ms_pos = self.step(flags_pos);
+        let seq_pos = self.step(ms_pos);
+        let ms = int(self.lp.at(ms_pos)) as u64;
+        let seq = int(self.lp.at(seq_pos)) as u64;
+        RawEntry {
+            id: StreamId::new(
+                self.master.ms.wrapping_add(ms),
+                self.master.seq.wrapping_add(seq),
+            ),
+            deleted: flags & FLAG_DELETED != 0,
+            flags_pos,
+            same: flags & FLAG_SAMEFIELDS != 0,
+            body: self.step(seq_pos),
+        }
+    }
+
+    /// The position after `e` (the next entry's flags), None at the end.
+    fn after(&self, e: &RawEntry) -> Option<Pos> {
+        let mut p = e.body;
+        let skip = if e.same {
+            self.master_fields.len()
+        } else {
+            1 + 2 * int(self.lp.at(p)) as usize
+        };
+        for _ in 0..skip {
+            p = self.step(p);
+        }
+        self.lp.next_pos(p) // past the back-count
+    }
+
+    /// Entries (tombstones included) front to back.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = RawEntry> + '_ {
+        let mut p = self.first;
+        std::iter::from_fn(move || {
+            let e = self.head(p?);
+            p = self.after(&e);
+            Some(e)
+        })
+    }
+
+    /// Entries (tombstones included) back to front.
+    pub(crate) fn iter_rev(&self) -> impl Iterator<Item = RawEntry> + '_ {
+        let mut back = self.lp.last_pos();
+        std::iter::from_fn(move || {
+            let b = back?;
+            let k = int(self.lp.at(b));
+            if k <= 0 {
+                return None; // the master entry's terminator
+            }
+            let mut p = b;
+            for _ in 0..k {
+                p = self.lp.prev_pos(p)?;
+            }
+            back = self.lp.prev_pos(p);
+            Some(self.head(p))
+        })
+    }
+
+    /// The field/value pairs of `e`.
+    pub(crate) fn fields(&self, e: &RawEntry) -> Vec<(Elem<'a>, Elem<'a>)> {
+        let mut p = e.body;
+        let mut take = || {
+            let v = self.lp.at(p);
+            p = self.step(p);
+            v
+        };
+        if e.same {
+            self.master_fields.iter().map(|f| (*f, take())).collect()
+        } else {
+            let m = int(take()) as usize;
+            (0..m).map(|_| (take(), take())).collect()
+        }
+    }
 }
 
 fn int(e: Elem<'_>) -> i64 {
@@ -126,53 +245,10 @@ pub(crate) fn append(lp: &mut Listpack, master: StreamId, id: StreamId, fields: 
     push_entry(lp, master, id, flags, fields);
 }
 
-/// Decodes every entry of the node keyed `master` (tombstones included),
+/// Every entry header of the node keyed `master` (tombstones included),
 /// in order.
-pub(crate) fn entries(lp: &Listpack, master: StreamId) -> Vec<RawEntry<'_>> {
-    let mut out = Vec::new();
-    let mut p = lp.first_pos();
-    let next = |p: &mut Option<Pos>| -> Option<(Pos, Elem<'_>)> {
-        let cur = (*p)?;
-        *p = lp.next_pos(cur);
-        Some((cur, lp.at(cur)))
-    };
-    // Master entry.
-    next(&mut p);
-    next(&mut p);
-    let n = next(&mut p).map_or(0, |(_, e)| int(e)) as usize;
-    let mut master_fields = Vec::with_capacity(n);
-    for _ in 0..n {
-        if let Some((_, e)) = next(&mut p) {
-            master_fields.push(e);
-        }
-    }
-    next(&mut p);
-    while let Some((flags_pos, flags)) = next(&mut p) {
-        let flags = int(flags);
-        let ms = int(next(&mut p).expect("ms delta").1) as u64;
-        let seq = int(next(&mut p).expect("seq delta").1) as u64;
-        let id = StreamId::new(master.ms.wrapping_add(ms), master.seq.wrapping_add(seq));
-        let mut fields = Vec::new();
-        if flags & FLAG_SAMEFIELDS != 0 {
-            for f in &master_fields {
-                fields.push((*f, next(&mut p).expect("value").1));
-            }
-        } else {
-            let m = int(next(&mut p).expect("field count").1);
-            for _ in 0..m {
-                let f = next(&mut p).expect("field").1;
-                fields.push((f, next(&mut p).expect("value").1));
-            }
-        }
-        next(&mut p); // lp-count
-        out.push(RawEntry {
-            id,
-            deleted: flags & FLAG_DELETED != 0,
-            flags_pos,
-            fields,
-        });
-    }
-    out
+pub(crate) fn entries(lp: &Listpack, master: StreamId) -> Vec<RawEntry> {
+    Node::open(lp, master).iter().collect()
 }
 
 /// Marks the entry whose flags are at `flags_pos` deleted and moves one
@@ -190,7 +266,10 @@ pub(crate) fn mark_deleted(lp: &mut Listpack, flags_pos: Pos) -> u64 {
 
 /// The ID of the node's last entry (tombstone or not).
 pub(crate) fn last_id(lp: &Listpack, master: StreamId) -> StreamId {
-    entries(lp, master).last().map_or(master, |e| e.id)
+    Node::open(lp, master)
+        .iter_rev()
+        .next()
+        .map_or(master, |e| e.id)
 }
 
 /// A cursor over a node's elements for [`validate`]: every read is checked,
