@@ -614,6 +614,7 @@ impl Keyspace {
         };
         check_string_length(s.len(), value.len(), limit)?;
         let buf = s.make_raw();
+        reserve_greedy(buf, buf.len() + value.len());
         buf.extend_from_slice(value);
         let len = buf.len();
         self.signal_modified(key);
@@ -690,9 +691,7 @@ impl Keyspace {
         check_string_length(offset, value.len(), limit)?;
         let buf = s.make_raw();
         let end = offset + value.len();
-        if buf.len() < end {
-            buf.resize(end, 0);
-        }
+        grow_zeroed(buf, end);
         buf[offset..end].copy_from_slice(value);
         let len = buf.len();
         self.signal_modified(key);
@@ -701,6 +700,37 @@ impl Keyspace {
 }
 
 /// Fails when `len + add` bytes would exceed `limit` (proto-max-bulk-len).
+/// Past this length a growing string reserves this much spare room instead
+/// of doubling (Redis's `SDS_MAX_PREALLOC`, 1 MB).
+const GREEDY_STEP: usize = 1024 * 1024;
+
+/// Makes room in a raw string buffer for `len` bytes the way Redis's
+/// greedy `sdsMakeRoomFor` does when a write grows a string (APPEND,
+/// SETRANGE, SETBIT, BITFIELD): nothing when the capacity already
+/// suffices; otherwise capacity for twice the needed length below 1 MB,
+/// or the needed length plus 1 MB from there on. (Vec's own doubling
+/// would leave up to twice a large bitmap's length allocated.)
+pub(crate) fn reserve_greedy(buf: &mut Vec<u8>, len: usize) {
+    if len <= buf.capacity() {
+        return;
+    }
+    let target = if len < GREEDY_STEP {
+        len * 2
+    } else {
+        len.saturating_add(GREEDY_STEP)
+    };
+    buf.reserve_exact(target - buf.len());
+}
+
+/// Grows a raw string buffer to `len` bytes with zero bytes, reserving
+/// room as [`reserve_greedy`] does (Redis's `sdsgrowzero`).
+pub(crate) fn grow_zeroed(buf: &mut Vec<u8>, len: usize) {
+    if buf.len() < len {
+        reserve_greedy(buf, len);
+        buf.resize(len, 0);
+    }
+}
+
 fn check_string_length(len: usize, add: usize, limit: u64) -> Result<()> {
     match (len as u64).checked_add(add as u64) {
         Some(total) if total <= limit => Ok(()),

@@ -236,6 +236,36 @@ fn write(
     (Some(reply), old != new & mask)
 }
 
+/// Runs BITFIELD's operations on a buffer already grown to hold every
+/// written field; `grew` when the string was created or grew. Returns the
+/// replies and the number of changes Redis counts.
+fn apply_ops(buf: &mut [u8], grew: bool, ops: &[BitfieldOp]) -> (Vec<Option<i64>>, u64) {
+    let mut mode = BitfieldOverflow::Wrap;
+    let mut changes = 0;
+    let mut out = Vec::with_capacity(ops.len());
+    for op in ops {
+        let (reply, did) = match *op {
+            BitfieldOp::Overflow(m) => {
+                mode = m;
+                continue;
+            }
+            BitfieldOp::Get { ty, offset } => (Some(read(buf, ty, offset)), false),
+            BitfieldOp::Set { ty, offset, value } => write(buf, ty, offset, value, false, mode),
+            BitfieldOp::IncrBy {
+                ty,
+                offset,
+                increment,
+            } => write(buf, ty, offset, increment, true, mode),
+        };
+        // Redis counts a write that changed the field, or any write that
+        // FAIL did not refuse on a new or grown string, as one change.
+        let wrote = reply.is_some() && !matches!(op, BitfieldOp::Get { .. });
+        changes += u64::from(did || (grew && wrote));
+        out.push(reply);
+    }
+    (out, changes)
+}
+
 impl Keyspace {
     /// ```text
     /// BITFIELD key [GET type offset | [OVERFLOW WRAP|SAT|FAIL]
@@ -315,30 +345,9 @@ impl Keyspace {
         if read_only {
             return Err(Error::other(RO_ERR));
         }
-        let (buf, grew) = self.bits_for_write(key, (highest / 8) as usize + 1)?;
-        let mut mode = BitfieldOverflow::Wrap;
-        let mut changes = 0;
-        let mut out = Vec::with_capacity(ops.len());
-        for op in ops {
-            let (reply, did) = match *op {
-                BitfieldOp::Overflow(m) => {
-                    mode = m;
-                    continue;
-                }
-                BitfieldOp::Get { ty, offset } => (Some(read(buf, ty, offset)), false),
-                BitfieldOp::Set { ty, offset, value } => write(buf, ty, offset, value, false, mode),
-                BitfieldOp::IncrBy {
-                    ty,
-                    offset,
-                    increment,
-                } => write(buf, ty, offset, increment, true, mode),
-            };
-            // Redis counts a write that changed the field, or any write that
-            // FAIL did not refuse on a new or grown string, as one change.
-            let wrote = reply.is_some() && !matches!(op, BitfieldOp::Get { .. });
-            changes += u64::from(did || (grew && wrote));
-            out.push(reply);
-        }
+        let (out, changes) = self.edit_bits(key, (highest / 8) as usize + 1, |buf, grew| {
+            apply_ops(buf, grew, ops)
+        })?;
         if changes > 0 {
             // One modification signal; the write counter counts each change.
             self.signal_modified(key);

@@ -39,7 +39,7 @@ pub use bits::BitOp;
 
 use crate::error::{Error, Result};
 use crate::keyspace::{Entry, Keyspace};
-use crate::types::string::StringValue;
+use crate::types::string::{self, StringValue};
 use crate::util::num;
 use crate::value::Value;
 
@@ -103,15 +103,6 @@ pub(crate) fn parse_offset(arg: &[u8], hash_width: Option<u32>, max_bulk_len: u6
     check_offset(v, max_bulk_len)
 }
 
-/// Projects a value to a string (bitmaps are strings).
-#[allow(unreachable_patterns)]
-fn as_string(v: &mut Value) -> Option<&mut StringValue> {
-    match v {
-        Value::String(s) => Some(s),
-        _ => None,
-    }
-}
-
 /// Resolves Redis `start`/`end` indexes over `total` units to an inclusive,
 /// non-empty range, or `None`.
 fn clamp_range(start: i64, end: i64, total: i64) -> Option<(u64, u64)> {
@@ -171,38 +162,43 @@ fn bitpos_in(bytes: &[u8], bit: bool, range: Option<BitposRange>) -> i64 {
 }
 
 impl Keyspace {
-    /// The string at `key` as a growable buffer at least `len` bytes long
-    /// (zero-filled), created when missing; also whether it was created or
-    /// grew. Redis's `lookupStringForBitCommand`.
+    /// Runs `edit` on the string at `key` as a raw buffer at least `len`
+    /// bytes long (zero-filled), creating the key when missing; `edit` also
+    /// learns whether the string was created or grew. Redis's
+    /// `lookupStringForBitCommand`: a new string is exactly `len` bytes, an
+    /// existing one grows as Redis's `sdsgrowzero` (see
+    /// [`string::grow_zeroed`]).
     ///
-    /// A new key is added without a modification signal (Redis's `dbAdd`
-    /// here does not signal): the caller signals once if it changed anything,
-    /// so a BITFIELD whose writes FAIL refused signals nothing.
-    fn bits_for_write(&mut self, key: &[u8], len: usize) -> Result<(&mut Vec<u8>, bool)> {
-        if self.write_string(key)?.is_none() {
-            let lru = self.new_access_field();
-            let value = Value::String(StringValue::Raw(Vec::new()));
-            self.db_mut().insert(
-                key,
-                Entry {
-                    lru,
-                    ..Entry::new(value)
-                },
-            );
+    /// An existing key is looked up once (the edit runs on the borrowed
+    /// entry). A new key is added without a modification signal (Redis's
+    /// `dbAdd` here does not signal): the caller signals once if it changed
+    /// anything, so a BITFIELD whose writes FAIL refused signals nothing.
+    fn edit_bits<R>(
+        &mut self,
+        key: &[u8],
+        len: usize,
+        edit: impl FnOnce(&mut Vec<u8>, bool) -> R,
+    ) -> Result<R> {
+        if let Some(s) = self.write_string(key)? {
+            let buf = s.make_raw();
+            let grew = buf.len() < len;
+            if grew {
+                string::grow_zeroed(buf, len);
+            }
+            return Ok(edit(buf, grew));
         }
-        let entry = self
-            .db_mut()
-            .map
-            .get_mut(key)
-            .expect("present or just added");
-        let buf = as_string(&mut entry.value)
-            .expect("checked to be a string")
-            .make_raw();
-        let grew = buf.len() < len;
-        if grew {
-            buf.resize(len, 0);
-        }
-        Ok((buf, grew))
+        let mut buf = vec![0; len];
+        let out = edit(&mut buf, true);
+        let lru = self.new_access_field();
+        let value = Value::String(StringValue::Raw(buf));
+        self.db_mut().insert(
+            key,
+            Entry {
+                lru,
+                ..Entry::new(value)
+            },
+        );
+        Ok(out)
     }
 
     /// ```text
@@ -234,11 +230,13 @@ impl Keyspace {
         }
         let byte = (offset / 8) as usize;
         let mask = 0x80u8 >> (offset % 8);
-        let (buf, grew) = self.bits_for_write(key, byte + 1)?;
-        let old = u8::from(buf[byte] & mask != 0);
-        if old != bit {
-            buf[byte] ^= mask;
-        }
+        let (old, grew) = self.edit_bits(key, byte + 1, |buf, grew| {
+            let old = u8::from(buf[byte] & mask != 0);
+            if old != bit {
+                buf[byte] ^= mask;
+            }
+            (old, grew)
+        })?;
         if grew || old != bit {
             self.signal_modified(key);
         }

@@ -358,3 +358,47 @@ fn write_counter_counts_changes() {
     assert_eq!(ks.get(b"new2").unwrap().unwrap(), [0]);
     ks.validate().unwrap();
 }
+
+/// The raw buffer behind `key` (tests look at its capacity).
+fn raw<'a>(ks: &'a Keyspace, key: &[u8]) -> &'a Vec<u8> {
+    match ks.db().map.get(key).map(|e| &e.value) {
+        Some(Value::String(StringValue::Raw(b))) => b,
+        _ => panic!("not a raw string"),
+    }
+}
+
+#[test]
+fn strings_grow_as_redis_greedy_rule() {
+    let mut ks = ks();
+    // A new bitmap is exactly as long as its highest byte.
+    ks.setbit(b"k", 8 * 999, 1).unwrap();
+    assert_eq!(raw(&ks, b"k").capacity(), 1000);
+    // Growing below 1 MB reserves twice the needed length...
+    ks.setbit(b"k", 8 * 1999, 1).unwrap();
+    assert_eq!(raw(&ks, b"k").len(), 2000);
+    assert_eq!(raw(&ks, b"k").capacity(), 4000);
+    // ... and nothing while that room lasts.
+    ks.setbit(b"k", 8 * 3999, 1).unwrap();
+    assert_eq!(raw(&ks, b"k").capacity(), 4000);
+    // From 1 MB on, the needed length plus 1 MB (not twice 3 MB).
+    let mb = 1 << 20;
+    ks.setbit(b"k", 8 * (3 * mb as u64) - 1, 1).unwrap();
+    assert_eq!(raw(&ks, b"k").len(), 3 * mb);
+    assert_eq!(raw(&ks, b"k").capacity(), 4 * mb);
+    // BITFIELD, SETRANGE and APPEND grow by the same rule.
+    let u8t = BitfieldType::new(false, 8).unwrap();
+    let set = BitfieldOp::Set {
+        ty: u8t,
+        offset: 8 * 99,
+        value: 1,
+    };
+    ks.bitfield(b"f", &[set]).unwrap();
+    assert_eq!(raw(&ks, b"f").capacity(), 100);
+    ks.setrange(b"f", 199, b"x").unwrap();
+    assert_eq!(raw(&ks, b"f").capacity(), 400);
+    ks.set(b"a", b"abc", &Default::default()).unwrap();
+    ks.append(b"a", &[b'x'; 100]).unwrap();
+    assert_eq!(raw(&ks, b"a").capacity(), 206);
+    assert_eq!(ks.strlen(b"a").unwrap(), 103);
+    ks.validate().unwrap();
+}

@@ -103,11 +103,16 @@ impl Keyspace {
         let hll = s.make_raw();
         let mut updated = u64::from(created);
         let mut after = 0;
-        for element in elements {
-            if super::add(hll, element, max_bytes, &mut after)? {
-                updated += 1;
-            }
+        let added = elements.iter().try_fold(0, |n, element| {
+            super::add(hll, element, max_bytes, &mut after).map(|changed| n + u64::from(changed))
+        });
+        // A sparse string grows a few bytes at a time with spare room for
+        // the edits; it keeps no spare capacity between commands. (Redis's
+        // greedy growth keeps some; the bytes stored are the same.)
+        if !super::is_dense(hll) {
+            hll.shrink_to_fit();
         }
+        updated += added?;
         if updated == 0 {
             return Ok(false);
         }

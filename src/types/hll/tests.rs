@@ -317,3 +317,19 @@ mod fuzz_corpus {
         }
     }
 }
+
+#[test]
+fn sparse_strings_keep_no_spare_capacity() {
+    let mut ks = ks();
+    for round in 0..40u32 {
+        let element = round.to_le_bytes();
+        ks.pfadd(b"h", &[&element, b"x"]).unwrap();
+        let entry = ks.db().map.get(&b"h"[..]).unwrap();
+        let crate::value::Value::String(crate::types::string::StringValue::Raw(b)) = &entry.value
+        else {
+            panic!("HLLs are raw strings");
+        };
+        assert!(!is_dense(b));
+        assert_eq!(b.capacity(), b.len(), "after {round} rounds");
+    }
+}
