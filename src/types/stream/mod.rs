@@ -100,7 +100,6 @@ fn to_entry(node: &node::Node<'_>, raw: &node::RawEntry) -> StreamEntry {
         id: raw.id,
         fields: node
             .fields(raw)
-            .iter()
             .map(|(f, v)| (f.to_vec(), v.to_vec()))
             .collect(),
     }

@@ -157,20 +157,34 @@ impl<'a> Node<'a> {
         })
     }
 
-    /// The field/value pairs of `e`.
-    pub(crate) fn fields(&self, e: &RawEntry) -> Vec<(Elem<'a>, Elem<'a>)> {
+    /// The field/value pairs of `e`, decoded as they are iterated.
+    pub(crate) fn fields(
+        &self,
+        e: &RawEntry,
+    ) -> impl ExactSizeIterator<Item = (Elem<'a>, Elem<'a>)> + '_ {
         let mut p = e.body;
-        let mut take = || {
-            let v = self.lp.at(p);
+        let m = if e.same {
+            None
+        } else {
+            let m = int(self.lp.at(p)) as usize;
             p = self.step(p);
+            Some(m)
+        };
+        let n = m.unwrap_or(self.master_fields.len());
+        let lp = self.lp;
+        let mut next = move || {
+            let v = lp.at(p);
+            // The back-count follows the last value, so a next element exists.
+            p = lp.next_pos(p).unwrap_or(p);
             v
         };
-        if e.same {
-            self.master_fields.iter().map(|f| (*f, take())).collect()
-        } else {
-            let m = int(take()) as usize;
-            (0..m).map(|_| (take(), take())).collect()
-        }
+        (0..n).map(move |i| match m {
+            None => (self.master_fields[i], next()),
+            Some(_) => {
+                let f = next();
+                (f, next())
+            }
+        })
     }
 }
 
