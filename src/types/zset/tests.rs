@@ -99,3 +99,46 @@ fn nan_and_option_errors() {
     assert!(ks.zadd(b"z", &[(1.0, b"b".as_slice())], &bad).is_err());
     ks.validate().unwrap();
 }
+
+#[test]
+fn stored_score_texts_read_back_as_strtod_reads_them() {
+    use crate::encoding::Elem;
+    use crate::util::float::{format_double_compact, parse_double_lenient};
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut values = vec![
+        0.1,
+        1.5,
+        -2.25e-300,
+        1e308,
+        f64::MAX,
+        f64::MIN_POSITIVE,
+        5e-324,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+    ];
+    for _ in 0..20_000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let v = f64::from_bits(x);
+        if v.is_finite() {
+            values.push(v);
+        }
+        values.push((x >> 11) as f64 / (1u64 << 53) as f64 * 1e6);
+    }
+    for v in values {
+        let text = format_double_compact(v);
+        let strtod = parse_double_lenient(&text).unwrap();
+        let got = listpack::elem_score(Elem::Str(&text));
+        assert_eq!(
+            got.to_bits(),
+            strtod.to_bits(),
+            "{}",
+            String::from_utf8_lossy(&text)
+        );
+    }
+    for odd in [&b"0x1p3"[..], b"1e", b" 2", b"3abc"] {
+        let got = listpack::elem_score(Elem::Str(odd));
+        assert_eq!(got, parse_double_lenient(odd).unwrap_or(0.0));
+    }
+}
