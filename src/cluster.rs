@@ -57,6 +57,8 @@ fn hash_tag(key: &[u8]) -> &[u8] {
 pub(crate) struct SlotIndex {
     counts: Vec<u32>,
     keys: BTreeSet<(u16, Box<[u8]>)>,
+    /// Sum of the indexed keys' lengths (their copies' allocations).
+    key_bytes: usize,
 }
 
 impl SlotIndex {
@@ -64,12 +66,21 @@ impl SlotIndex {
         SlotIndex {
             counts: vec![0; usize::from(CLUSTER_SLOTS)],
             keys: BTreeSet::new(),
+            key_bytes: 0,
         }
+    }
+
+    /// Estimated heap bytes: the count table, the key copies and the
+    /// ordered set's share per key (leaves about two thirds full).
+    pub(crate) fn heap_bytes(&self) -> usize {
+        let per_key = (11 * std::mem::size_of::<(u16, Box<[u8]>)>() + 16) * 3 / 22;
+        self.counts.capacity() * 4 + self.key_bytes + self.keys.len() * per_key
     }
 
     pub(crate) fn add(&mut self, key: &[u8]) {
         let slot = key_hash_slot(key);
         if self.keys.insert((slot, key.into())) {
+            self.key_bytes += key.len();
             self.counts[usize::from(slot)] += 1;
         }
     }
@@ -77,6 +88,7 @@ impl SlotIndex {
     pub(crate) fn remove(&mut self, key: &[u8]) {
         let slot = key_hash_slot(key);
         if self.keys.remove(&(slot, Box::from(key))) {
+            self.key_bytes -= key.len();
             self.counts[usize::from(slot)] -= 1;
         }
     }

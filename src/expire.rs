@@ -390,7 +390,7 @@ impl Keyspace {
             loop {
                 let want = per_loop
                     .min(budget - sampled_total)
-                    .min(self.dbs[db].expires.len());
+                    .min(self.dbs[db].expires_len());
                 if want == 0 {
                     break;
                 }
@@ -410,14 +410,13 @@ impl Keyspace {
     fn sample_expired(&mut self, db: usize, want: usize, now: u64) -> usize {
         let mut expired = 0;
         for _ in 0..want {
-            let len = self.dbs[db].expires.len();
+            let len = self.dbs[db].expires_len();
             if len == 0 {
                 break;
             }
             let pos = self.expire_cursor[db] % len;
             let key = self.dbs[db]
-                .expires
-                .get_index(pos)
+                .expires_key_at(pos)
                 .expect("pos < len")
                 .to_vec();
             if self.expire_if_needed(&key, now) {

@@ -358,7 +358,6 @@ impl Keyspace {
         let now = self.now_ms();
         let glob = (pattern != b"*").then(|| Glob::new(pattern, false));
         self.db()
-            .map
             .iter()
             .filter(|(k, e)| glob.as_ref().is_none_or(|g| g.matches(k)) && !is_expired(e, now))
             .map(|(k, _)| k.to_vec())
@@ -385,7 +384,7 @@ impl Keyspace {
         let next = start.saturating_sub(opts.count.max(1));
         let candidates: Vec<Vec<u8>> = (next..start)
             .rev()
-            .filter_map(|i| self.db().map.get_index(i).map(|(k, _)| k.to_vec()))
+            .filter_map(|i| self.db().get_index(i).map(|(k, _)| k.to_vec()))
             .collect();
         let glob = opts
             .pattern
@@ -427,7 +426,7 @@ impl Keyspace {
                 return None;
             }
             let i = self.rng.random_range(0..len);
-            let key = self.db().map.get_index(i).map(|(k, _)| k.to_vec())?;
+            let key = self.db().get_index(i).map(|(k, _)| k.to_vec())?;
             if !self.expire_if_needed(&key, now) {
                 return Some(key);
             }

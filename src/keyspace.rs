@@ -66,52 +66,167 @@ impl Entry {
 }
 
 /// One logical database.
+///
+/// The map is private: every access that may change a value goes through
+/// [`Db::get_mut`] / [`Db::entry_at_mut`], which remember the entry handed
+/// out and its heap bytes, so the running byte total can be brought up to
+/// date (settled) before the next structural change or read of the total.
 #[derive(Debug, Default)]
 pub(crate) struct Db {
-    pub(crate) map: IndexMap<Key, Entry, Hasher>,
+    map: IndexMap<Key, Entry, Hasher>,
     /// Keys with a TTL (Redis's `expires` dict), for sampling and counting.
-    pub(crate) expires: IndexSet<Key, Hasher>,
+    expires: IndexSet<Key, Hasher>,
     /// Per-slot key index, kept only with `cluster-enabled`.
     pub(crate) slots: Option<Box<SlotIndex>>,
+    /// Key allocations (in the map and in `expires`) plus every value's
+    /// [`Value::heap_bytes`], as of the last settle.
+    data_bytes: usize,
+    /// The entry last handed out for mutation: its position and its
+    /// value's heap bytes at that time.
+    pending: Option<(usize, usize)>,
+}
+
+/// Heap bytes of a hashbrown table of `cap` usable slots of `slot` bytes
+/// (buckets of data plus one control byte each and a group of spare ones).
+fn raw_table_bytes(cap: usize, slot: usize) -> usize {
+    if cap == 0 {
+        return 0;
+    }
+    let buckets = if cap < 8 { cap + 1 } else { cap / 7 * 8 };
+    buckets * (slot + 1) + 16
 }
 
 impl Db {
     fn new(cluster: bool) -> Self {
         Db {
-            map: IndexMap::default(),
-            expires: IndexSet::default(),
             slots: cluster.then(|| Box::new(SlotIndex::new())),
+            ..Db::default()
+        }
+    }
+
+    /// Brings `data_bytes` up to date with the entry last handed out.
+    fn settle(&mut self) {
+        if let Some((i, before)) = self.pending.take() {
+            let after = self.map[i].value.heap_bytes();
+            self.data_bytes = self.data_bytes + after - before;
+        }
+    }
+
+    /// What settling would change `data_bytes` by (signed).
+    fn pending_delta(&self) -> isize {
+        self.pending.map_or(0, |(i, before)| {
+            self.map[i].value.heap_bytes() as isize - before as isize
+        })
+    }
+
+    /// Heap bytes this database holds: its tables at capacity, every key
+    /// allocation and every value's heap bytes. O(1).
+    pub(crate) fn used_memory(&self) -> usize {
+        let entry = 8 + std::mem::size_of::<Key>() + std::mem::size_of::<Entry>();
+        let map = self.map.capacity() * entry + raw_table_bytes(self.map.capacity(), 8);
+        let expires = self.expires.capacity() * (8 + std::mem::size_of::<Key>())
+            + raw_table_bytes(self.expires.capacity(), 8);
+        let slots = self.slots.as_ref().map_or(0, |s| s.heap_bytes());
+        (self.data_bytes as isize + self.pending_delta()) as usize + map + expires + slots
+    }
+
+    /// The entry of `key`, for reading.
+    pub(crate) fn get(&self, key: &[u8]) -> Option<&Entry> {
+        self.map.get(key)
+    }
+
+    /// The position and entry of `key`, for reading.
+    pub(crate) fn get_full(&self, key: &[u8]) -> Option<(usize, &Entry)> {
+        self.map.get_full(key).map(|(i, _, e)| (i, e))
+    }
+
+    /// The entry of `key`, for writing (its size change is accounted).
+    pub(crate) fn get_mut(&mut self, key: &[u8]) -> Option<&mut Entry> {
+        self.settle();
+        let i = self.map.get_index_of(key)?;
+        self.entry_at_mut(i).map(|(_, e)| e)
+    }
+
+    /// The key and entry at position `i` (`0..len`), for writing (its size
+    /// change is accounted).
+    pub(crate) fn entry_at_mut(&mut self, i: usize) -> Option<(&[u8], &mut Entry)> {
+        self.settle();
+        let Db { map, pending, .. } = self;
+        let (key, entry) = map.get_index_mut(i)?;
+        *pending = Some((i, entry.value.heap_bytes()));
+        Some((key, entry))
+    }
+
+    /// The key and entry at position `i` (`0..len`): positions are dense,
+    /// so a uniform `i` is a uniform sample (RANDOMKEY, SCAN, eviction).
+    pub(crate) fn get_index(&self, i: usize) -> Option<(&[u8], &Entry)> {
+        self.map.get_index(i).map(|(k, e)| (&k[..], e))
+    }
+
+    /// Every key and entry, in position order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&[u8], &Entry)> + '_ {
+        self.map.iter().map(|(k, e)| (&k[..], e))
+    }
+
+    /// Number of keys with a TTL.
+    pub(crate) fn expires_len(&self) -> usize {
+        self.expires.len()
+    }
+
+    /// The key at position `i` (`0..expires_len`) of the TTL index.
+    pub(crate) fn expires_key_at(&self, i: usize) -> Option<&[u8]> {
+        self.expires.get_index(i).map(|k| &k[..])
+    }
+
+    /// Adds `key` to the TTL index.
+    fn add_expire(&mut self, key: &[u8]) {
+        self.expires.insert(key.into());
+        self.data_bytes += key.len();
+    }
+
+    /// Drops `key` from the TTL index.
+    fn drop_expire(&mut self, key: &[u8]) {
+        if self.expires.swap_remove(key) {
+            self.data_bytes -= key.len();
         }
     }
 
     /// Inserts or replaces `key`, keeping the expiry and slot indexes right.
     /// Returns the previous entry.
     pub(crate) fn insert(&mut self, key: &[u8], entry: Entry) -> Option<Entry> {
+        self.settle();
         let has_ttl = entry.expire_at != 0;
+        self.data_bytes += entry.value.heap_bytes();
         let old = match self.map.get_mut(key) {
             Some(slot) => Some(std::mem::replace(slot, entry)),
             None => {
                 self.map.insert(key.into(), entry);
+                self.data_bytes += key.len();
                 if let Some(slots) = &mut self.slots {
                     slots.add(key);
                 }
                 None
             }
         };
+        if let Some(old) = &old {
+            self.data_bytes -= old.value.heap_bytes();
+        }
         let had_ttl = old.as_ref().is_some_and(|e| e.expire_at != 0);
         if has_ttl && !had_ttl {
-            self.expires.insert(key.into());
+            self.add_expire(key);
         } else if had_ttl && !has_ttl {
-            self.expires.swap_remove(key);
+            self.drop_expire(key);
         }
         old
     }
 
     /// Removes `key` and returns its entry.
     pub(crate) fn remove(&mut self, key: &[u8]) -> Option<Entry> {
+        self.settle();
         let entry = self.map.swap_remove(key)?;
+        self.data_bytes -= key.len() + entry.value.heap_bytes();
         if entry.expire_at != 0 {
-            self.expires.swap_remove(key);
+            self.drop_expire(key);
         }
         if let Some(slots) = &mut self.slots {
             slots.remove(key);
@@ -128,9 +243,9 @@ impl Db {
         let had = entry.expire_at != 0;
         entry.expire_at = when;
         if when != 0 && !had {
-            self.expires.insert(key.into());
+            self.add_expire(key);
         } else if when == 0 && had {
-            self.expires.swap_remove(key);
+            self.drop_expire(key);
         }
         true
     }
@@ -139,6 +254,8 @@ impl Db {
     pub(crate) fn clear(&mut self) {
         self.map = IndexMap::default();
         self.expires = IndexSet::default();
+        self.data_bytes = 0;
+        self.pending = None;
         if let Some(slots) = &mut self.slots {
             **slots = SlotIndex::new();
         }
@@ -168,20 +285,51 @@ impl Db {
             slots.validate(self.map.keys().map(|k| &k[..]), self.map.len())?;
         }
         for (key, e) in &self.map {
-            if let Value::ZSet(z) = &e.value {
-                z.validate()
-                    .map_err(|m| format!("zset {:?}: {m}", String::from_utf8_lossy(key)))?;
-                if z.is_empty() {
-                    return Err(format!("empty zset {:?}", String::from_utf8_lossy(key)));
-                }
-            }
-            if let Value::Stream(st) = &e.value {
-                st.validate_structure()
-                    .map_err(|m| format!("stream {:?}: {m}", String::from_utf8_lossy(key)))?;
-            }
+            validate_value(&e.value)
+                .map_err(|m| format!("key {:?}: {m}", String::from_utf8_lossy(key)))?;
+        }
+        self.validate_bytes()
+    }
+
+    /// Checks the running byte total against a count from scratch.
+    fn validate_bytes(&self) -> std::result::Result<(), String> {
+        let keys: usize = self.map.keys().map(|k| k.len()).sum();
+        let ttl_keys: usize = self.expires.iter().map(|k| k.len()).sum();
+        let values: usize = self.map.values().map(|e| e.value.heap_bytes()).sum();
+        let counted = self.data_bytes as isize + self.pending_delta();
+        let fresh = (keys + ttl_keys + values) as isize;
+        if counted != fresh {
+            return Err(format!("running byte total {counted}, recounted {fresh}"));
         }
         Ok(())
     }
+}
+
+/// Checks a value's own invariants where its type keeps counters or
+/// structure the keyspace relies on.
+fn validate_value(value: &Value) -> std::result::Result<(), String> {
+    use crate::types::hash::HashValue;
+    use crate::types::set::SetValue;
+    match value {
+        Value::ZSet(z) => {
+            z.validate().map_err(|m| format!("zset: {m}"))?;
+            if z.is_empty() {
+                return Err("empty zset".into());
+            }
+        }
+        Value::List(l) => {
+            l.quicklist()
+                .validate(false)
+                .map_err(|m| format!("list: {}", m.0))?;
+        }
+        Value::Hash(HashValue::Table(t)) => t.validate().map_err(|m| format!("hash: {m}"))?,
+        Value::Set(SetValue::Table(t)) => t.validate().map_err(|m| format!("set: {m}"))?,
+        Value::Stream(st) => st
+            .validate_structure()
+            .map_err(|m| format!("stream: {m}"))?,
+        _ => {}
+    }
+    Ok(())
 }
 
 /// Counters INFO reports.
@@ -319,7 +467,7 @@ impl Keyspace {
     /// Returns true when the key was expired (and is now gone).
     pub(crate) fn expire_if_needed(&mut self, key: &[u8], now: u64) -> bool {
         let db = &mut self.dbs[self.selected];
-        match db.map.get(key) {
+        match db.get(key) {
             Some(e) if e.expire_at != 0 && now > e.expire_at => {
                 db.remove(key);
                 self.stats.expired_keys += 1;
@@ -333,7 +481,7 @@ impl Keyspace {
     /// The position of a live `key` in the selected database's map, after
     /// lazy expiry: one hash lookup; callers then reach the entry by index.
     fn find_live(&mut self, key: &[u8], now: u64) -> Option<usize> {
-        let (index, _, entry) = self.dbs[self.selected].map.get_full(key)?;
+        let (index, entry) = self.dbs[self.selected].get_full(key)?;
         if entry.expire_at != 0 && now > entry.expire_at {
             self.expire_if_needed(key, now);
             return None;
@@ -368,7 +516,7 @@ impl Keyspace {
             rng,
             ..
         } = self;
-        let (_, entry) = dbs[*selected].map.get_index_mut(index)?;
+        let (_, entry) = dbs[*selected].entry_at_mut(index)?;
         if touch {
             crate::keys::touch_access(&mut entry.lru, config, now, rng);
         }
@@ -386,7 +534,7 @@ impl Keyspace {
             rng,
             ..
         } = self;
-        let (_, entry) = dbs[*selected].map.get_index_mut(index)?;
+        let (_, entry) = dbs[*selected].entry_at_mut(index)?;
         crate::keys::touch_access(&mut entry.lru, config, now, rng);
         Some(entry)
     }
@@ -437,7 +585,6 @@ impl Keyspace {
             self.add_key(key, make());
         }
         let entry = self.dbs[self.selected]
-            .map
             .get_mut(key)
             .expect("present or just added");
         proj(&mut entry.value).ok_or(Error::WrongType)
@@ -461,7 +608,7 @@ impl Keyspace {
     pub(crate) fn lookup_quiet(&mut self, key: &[u8]) -> Option<&Entry> {
         let now = self.now_ms();
         self.expire_if_needed(key, now);
-        self.dbs[self.selected].map.get(key)
+        self.dbs[self.selected].get(key)
     }
 
     /// Whether a live (unexpired) key exists, without side effects beyond
@@ -481,12 +628,12 @@ impl Keyspace {
         let mut lru = self.new_access_field();
         let db = &mut self.dbs[self.selected];
         if self.config.maxmemory_policy.is_lfu()
-            && let Some(old) = db.map.get(key)
+            && let Some(old) = db.get(key)
         {
             lru = old.lru;
         }
         let expire_at = if keep_ttl {
-            db.map.get(key).map_or(0, |e| e.expire_at)
+            db.get(key).map_or(0, |e| e.expire_at)
         } else {
             0
         };
@@ -531,6 +678,48 @@ impl Keyspace {
     /// hook WATCH, client-side caching and notifications will hang off.
     pub(crate) fn signal_modified(&mut self, _key: &[u8]) {
         self.stats.dirty += 1;
+    }
+
+    /// Heap bytes the data holds, over every database: the key tables at
+    /// capacity, key allocations and each value's heap bytes (buffers at
+    /// capacity). Kept up to date incrementally, so this is O(databases).
+    /// This is the figure `maxmemory` is compared with.
+    ///
+    /// ```
+    /// use embedis::{Config, Keyspace};
+    /// let mut ks = Keyspace::new(Config::default());
+    /// let empty = ks.used_memory();
+    /// ks.set(b"k", &[b'x'; 100], &Default::default()).unwrap();
+    /// assert!(ks.used_memory() >= empty + 101);
+    /// ks.del(&[b"k"]);
+    /// ks.flushall();
+    /// assert_eq!(ks.used_memory(), 0);
+    /// ```
+    pub fn used_memory(&self) -> usize {
+        self.dbs.iter().map(Db::used_memory).sum()
+    }
+
+    /// ```text
+    /// MEMORY USAGE key [SAMPLES count]
+    /// ```
+    /// Bytes `key` costs in the selected database: its key allocation, its
+    /// share of the key table (entry slot and index), and its value's heap
+    /// bytes; `None` when the key is missing. Every size is exact here, so
+    /// `samples` (Redis's sampling of aggregate elements) is accepted and
+    /// ignored. Does not update the access time.
+    ///
+    /// # Complexity
+    /// O(1).
+    pub fn memory_usage(&mut self, key: &[u8], samples: usize) -> Option<usize> {
+        let _ = samples;
+        let entry = self.lookup_quiet(key)?;
+        let table = 8 + std::mem::size_of::<Key>() + std::mem::size_of::<Entry>() + 9;
+        let ttl = if entry.expire_at != 0 {
+            key.len() + 8 + std::mem::size_of::<Key>() + 9
+        } else {
+            0
+        };
+        Some(table + key.len() + ttl + entry.value.heap_bytes())
     }
 
     /// Checks every structural invariant of every database.

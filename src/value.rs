@@ -4,9 +4,10 @@
 //! encodings and decides its conversions. [`Encoding::as_str`] is the exact
 //! OBJECT ENCODING reply.
 
-use crate::types::hash::HashValue;
+use crate::encoding::skiplist::SkipList;
+use crate::types::hash::{FieldTable, HashValue};
 use crate::types::list::ListValue;
-use crate::types::set::SetValue;
+use crate::types::set::{MemberTable, SetValue};
 use crate::types::stream::StreamValue;
 use crate::types::string::StringValue;
 use crate::types::zset::ZSetValue;
@@ -39,6 +40,35 @@ impl Value {
             Value::Set(_) => ValueType::Set,
             Value::ZSet(_) => ValueType::ZSet,
             Value::Stream(_) => ValueType::Stream,
+        }
+    }
+
+    /// Heap bytes this value holds beyond its own inline size: buffers at
+    /// their capacity, boxed tables at their size plus their contents.
+    /// O(1) for every type (streams: O(log nodes + consumers)); the
+    /// keyspace reads it before and after each write to keep its running
+    /// total exact.
+    pub fn heap_bytes(&self) -> usize {
+        match self {
+            Value::String(s) => match s {
+                StringValue::Int(_) => 0,
+                StringValue::Embstr(b) => b.len(),
+                StringValue::Raw(v) => v.capacity(),
+            },
+            Value::List(l) => l.quicklist().allocated_bytes(),
+            Value::Hash(h) => match h {
+                HashValue::Listpack(lp) => lp.allocated_bytes(),
+                HashValue::Table(t) => size_of::<FieldTable>() + t.heap_bytes(),
+            },
+            Value::Set(v) => match v {
+                SetValue::Intset(is) => is.allocated_bytes(),
+                SetValue::Table(t) => size_of::<MemberTable>() + t.heap_bytes(),
+            },
+            Value::ZSet(z) => match z {
+                ZSetValue::Listpack(lp) => lp.allocated_bytes(),
+                ZSetValue::Skiplist(sl) => size_of::<SkipList>() + sl.heap_bytes(),
+            },
+            Value::Stream(st) => st.heap_bytes(),
         }
     }
 

@@ -130,6 +130,11 @@ impl Intset {
         Ok(Intset { buf: bytes })
     }
 
+    /// Heap bytes the buffer holds, spare capacity included.
+    pub fn allocated_bytes(&self) -> usize {
+        self.buf.capacity()
+    }
+
     /// The exact bytes, as Redis would store or dump them.
     pub fn as_bytes(&self) -> &[u8] {
         &self.buf

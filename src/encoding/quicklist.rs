@@ -102,13 +102,42 @@ const FILL_MIN: i64 = -5;
 const COMPRESS_MAX: usize = (1 << 16) - 1;
 
 /// A list of byte strings stored as listpack nodes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct Quicklist {
     nodes: VecDeque<Node>,
     count: usize,
     fill: i32,
     compress: u16,
+    /// Sum of the nodes' [`Node::allocated_bytes`], kept by
+    /// [`Quicklist::tracked`] so [`Quicklist::allocated_bytes`] is O(1).
+    node_bytes: usize,
 }
+
+impl Clone for Quicklist {
+    /// Clones the nodes; the clone's buffers are exact-sized, so its byte
+    /// count is taken afresh.
+    fn clone(&self) -> Self {
+        let nodes = self.nodes.clone();
+        let node_bytes = nodes.iter().map(Node::allocated_bytes).sum();
+        Quicklist {
+            nodes,
+            node_bytes,
+            ..*self
+        }
+    }
+}
+
+impl PartialEq for Quicklist {
+    /// Same nodes and settings; spare buffer capacity does not count.
+    fn eq(&self, other: &Self) -> bool {
+        self.nodes == other.nodes
+            && self.count == other.count
+            && self.fill == other.fill
+            && self.compress == other.compress
+    }
+}
+
+impl Eq for Quicklist {}
 
 /// Whether a node of `sz` bytes fits the size class of a negative fill.
 fn meets_size_class(sz: usize, fill: i32) -> bool {
@@ -173,6 +202,7 @@ impl Quicklist {
             count: 0,
             fill: fill.clamp(FILL_MIN, FILL_MAX) as i32,
             compress: compress_depth.min(COMPRESS_MAX) as u16,
+            node_bytes: 0,
         }
     }
 
@@ -191,6 +221,7 @@ impl Quicklist {
         for i in 0..ql.nodes.len() {
             ql.conform(i);
         }
+        ql.node_bytes = ql.span_bytes(0..ql.nodes.len());
         ql
     }
 
@@ -241,10 +272,80 @@ impl Quicklist {
     }
 
     /// Heap bytes held: node buffers (spare capacity included; compressed
-    /// nodes count their LZF bytes) and the node table.
+    /// nodes count their LZF bytes) and the node table. O(1).
     pub fn allocated_bytes(&self) -> usize {
-        let table = self.nodes.capacity() * std::mem::size_of::<Node>();
-        table + self.nodes.iter().map(Node::allocated_bytes).sum::<usize>()
+        self.nodes.capacity() * std::mem::size_of::<Node>() + self.node_bytes
+    }
+
+    /// Buffer bytes of the nodes in `r` (clipped to the list).
+    fn span_bytes(&self, r: std::ops::Range<usize>) -> usize {
+        let end = r.end.min(self.nodes.len());
+        let start = r.start.min(end);
+        self.nodes
+            .range(start..end)
+            .map(Node::allocated_bytes)
+            .sum()
+    }
+
+    /// Runs `f`, which may change, add or remove nodes only within `lo..hi`
+    /// and, for compression, within `depth + 2` nodes of either end, and
+    /// keeps `node_bytes` in step: the nodes outside those regions keep
+    /// their bytes and merely shift, so only the regions are recounted.
+    fn tracked<R>(&mut self, lo: usize, hi: usize, f: impl FnOnce(&mut Self) -> R) -> R {
+        /// Which region takes the change in node count.
+        enum Takes {
+            Front,
+            Window(usize, usize),
+            Back,
+        }
+        let len = self.nodes.len();
+        let ends = if self.compress > 0 {
+            self.depth() + 2
+        } else {
+            0
+        }
+        .min(len);
+        let (lo, hi) = (lo.min(len), hi.min(len));
+        let hi = hi.max(lo);
+        // Regions [0, front), [lo, hi), [len - back, len); a window that
+        // reaches an end region joins it.
+        let (front, back, takes) = if lo <= ends {
+            (ends.max(hi), ends, Takes::Front)
+        } else if hi + ends >= len {
+            (ends, len - lo, Takes::Back)
+        } else {
+            (ends, ends, Takes::Window(lo, hi))
+        };
+        if front + back >= len {
+            let out = f(self);
+            self.node_bytes = self.span_bytes(0..self.nodes.len());
+            return out;
+        }
+        let window = |ql: &Self, a: usize, b: usize| ql.span_bytes(a..b);
+        let before = self.span_bytes(0..front)
+            + self.span_bytes(len - back..len)
+            + match takes {
+                Takes::Window(a, b) => window(self, a, b),
+                _ => 0,
+            };
+        let out = f(self);
+        let new_len = self.nodes.len();
+        let grow = |n: usize| (n + new_len).saturating_sub(len);
+        let after = match takes {
+            Takes::Front => {
+                self.span_bytes(0..grow(front)) + self.span_bytes(new_len - back..new_len)
+            }
+            Takes::Back => {
+                self.span_bytes(0..front) + self.span_bytes(new_len - grow(back)..new_len)
+            }
+            Takes::Window(a, b) => {
+                self.span_bytes(0..front)
+                    + window(self, a, grow(b))
+                    + self.span_bytes(new_len - back..new_len)
+            }
+        };
+        self.node_bytes = self.node_bytes + after - before;
+        out
     }
 
     /// The node index and in-node offset of element `index` (negative counts
@@ -302,6 +403,11 @@ impl Quicklist {
 
     /// Appends `value` at the tail (Redis `quicklistPushTail`).
     pub fn push_back(&mut self, value: &[u8]) {
+        let last = self.nodes.len().saturating_sub(1);
+        self.tracked(last, last + 1, |ql| ql.push_back_untracked(value));
+    }
+
+    fn push_back_untracked(&mut self, value: &[u8]) {
         let fill = self.fill;
         match self.nodes.back_mut() {
             Some(tail) if allow_insert(tail, fill, value.len()) => {
@@ -321,6 +427,10 @@ impl Quicklist {
 
     /// Prepends `value` at the head (Redis `quicklistPushHead`).
     pub fn push_front(&mut self, value: &[u8]) {
+        self.tracked(0, 1, |ql| ql.push_front_untracked(value));
+    }
+
+    fn push_front_untracked(&mut self, value: &[u8]) {
         let fill = self.fill;
         match self.nodes.front_mut() {
             Some(head) if allow_insert(head, fill, value.len()) => {
@@ -359,6 +469,10 @@ impl Quicklist {
 
     /// Removes and returns the head element.
     pub fn pop_front(&mut self) -> Option<Vec<u8>> {
+        self.tracked(0, 1, Self::pop_front_untracked)
+    }
+
+    fn pop_front_untracked(&mut self) -> Option<Vec<u8>> {
         let head = self.nodes.front_mut()?.raw_mut();
         let value = head.first().expect("nodes are never empty").to_vec();
         head.remove(0);
@@ -373,6 +487,11 @@ impl Quicklist {
 
     /// Removes and returns the tail element.
     pub fn pop_back(&mut self) -> Option<Vec<u8>> {
+        let last = self.nodes.len().saturating_sub(1);
+        self.tracked(last, last + 1, Self::pop_back_untracked)
+    }
+
+    fn pop_back_untracked(&mut self) -> Option<Vec<u8>> {
         let tail = self.nodes.back_mut()?.raw_mut();
         let value = tail.last().expect("nodes are never empty").to_vec();
         tail.remove(-1);
@@ -390,7 +509,9 @@ impl Quicklist {
         let Some((node, offset)) = self.locate(index) else {
             return false;
         };
-        self.modify(node, |lp| lp.replace(offset as isize, Elem::Str(value)))
+        self.tracked(node, node + 1, |ql| {
+            ql.modify(node, |lp| lp.replace(offset as isize, Elem::Str(value)))
+        })
     }
 
     /// Inserts `value` next to element `index` (before it, or after it when
@@ -400,7 +521,10 @@ impl Quicklist {
         let Some((node, offset)) = self.locate(index) else {
             return false;
         };
-        self.insert_at(node, offset, value, after);
+        // Splits and merges stay within two nodes either side.
+        self.tracked(node.saturating_sub(2), node + 3, |ql| {
+            ql.insert_at(node, offset, value, after);
+        });
         true
     }
 
@@ -496,6 +620,20 @@ impl Quicklist {
     /// the tail), clipped to the list's end, as Redis's `quicklistDelRange`.
     /// Returns how many were deleted.
     pub fn remove_range(&mut self, start: i64, count: usize) -> usize {
+        let Some((node, _)) = self.locate(start) else {
+            return 0;
+        };
+        let first = if start < 0 {
+            start + self.count as i64
+        } else {
+            start
+        };
+        let last = first.saturating_add(count as i64).min(self.count as i64) - 1;
+        let end = self.locate(last).map_or(node, |(n, _)| n) + 1;
+        self.tracked(node, end, |ql| ql.remove_range_untracked(start, count))
+    }
+
+    fn remove_range_untracked(&mut self, start: i64, count: usize) -> usize {
         let Some((mut node, mut offset)) = self.locate(start) else {
             return 0;
         };
@@ -530,6 +668,14 @@ impl Quicklist {
     /// up to `limit` of them (0 = all), scanning from the tail when
     /// `from_tail`. Returns how many were removed (LREM).
     pub fn remove_matching(&mut self, needle: &[u8], limit: usize, from_tail: bool) -> usize {
+        // A scan of the whole list anyway: recount it all.
+        let n = self.nodes.len();
+        self.tracked(0, n, |ql| {
+            ql.remove_matching_untracked(needle, limit, from_tail)
+        })
+    }
+
+    fn remove_matching_untracked(&mut self, needle: &[u8], limit: usize, from_tail: bool) -> usize {
         let mut removed = 0;
         let wanted = if limit == 0 { usize::MAX } else { limit };
         let nodes_before = self.nodes.len();
@@ -672,6 +818,9 @@ impl Quicklist {
         }
         if total != self.count {
             return Err(Corrupt("element count disagrees with the nodes"));
+        }
+        if self.span_bytes(0..self.nodes.len()) != self.node_bytes {
+            return Err(Corrupt("node byte count disagrees with the nodes"));
         }
         Ok(())
     }

@@ -346,7 +346,7 @@ impl Keyspace {
     /// Deletes `key` if its list became empty and records the change.
     fn after_removal(&mut self, key: &[u8]) {
         let empty = matches!(
-            self.db().map.get(key).map(|e| &e.value),
+            self.db().get(key).map(|e| &e.value),
             Some(Value::List(l)) if l.is_empty()
         );
         if empty {

@@ -432,7 +432,7 @@ impl Keyspace {
                 self.signal_modified(key);
             }
             None if expiry == Expiry::Persist => {
-                let had_ttl = self.db().map.get(key).is_some_and(|e| e.expire_at != 0);
+                let had_ttl = self.db().get(key).is_some_and(|e| e.expire_at != 0);
                 if had_ttl {
                     self.db_mut().set_expire(key, 0);
                     self.signal_modified(key);

@@ -385,7 +385,7 @@ impl Keyspace {
             self.read_string(key)?;
         }
         let result = {
-            let map = &self.db().map;
+            let map = self.db();
             let value = |key: &[u8]| match map.get(key).map(|e| &e.value) {
                 Some(Value::String(s)) => Some(s),
                 _ => None,

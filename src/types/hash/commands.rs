@@ -69,11 +69,7 @@ impl Keyspace {
             };
             self.db_mut().insert(key, entry);
         }
-        let entry = self
-            .db_mut()
-            .map
-            .get_mut(key)
-            .expect("present or just added");
+        let entry = self.db_mut().get_mut(key).expect("present or just added");
         as_hash(&mut entry.value).ok_or(Error::WrongType)
     }
 
@@ -488,7 +484,7 @@ impl Keyspace {
     /// # Errors
     /// The first key whose hash is broken, with the reason.
     pub fn validate_hashes(&self) -> std::result::Result<(), String> {
-        for (key, entry) in &self.db().map {
+        for (key, entry) in self.db().iter() {
             if let Value::Hash(h) = &entry.value {
                 h.validate().map_err(|e| format!("hash {key:?}: {e}"))?;
             }

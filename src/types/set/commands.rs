@@ -56,7 +56,7 @@ impl Keyspace {
 
     /// The set under `key` as it is now, without any lookup side effects.
     fn set_ref(&self, key: &[u8]) -> Option<&SetValue> {
-        match self.db().map.get(key).map(|e| &e.value) {
+        match self.db().get(key).map(|e| &e.value) {
             Some(Value::Set(s)) => Some(s),
             _ => None,
         }
@@ -394,7 +394,6 @@ impl Keyspace {
 
     fn set_mut_quiet(&mut self, key: &[u8]) -> Option<&mut SetValue> {
         self.db_mut()
-            .map
             .get_mut(key)
             .and_then(|e| as_set(&mut e.value))
     }
@@ -589,7 +588,7 @@ impl Keyspace {
     /// # Errors
     /// The first key whose set is broken, with the reason.
     pub fn validate_sets(&self) -> std::result::Result<(), String> {
-        for (key, entry) in &self.db().map {
+        for (key, entry) in self.db().iter() {
             if let Value::Set(s) = &entry.value {
                 s.validate().map_err(|e| format!("set {key:?}: {e}"))?;
             }

@@ -169,6 +169,9 @@ pub struct MemberTable {
     ints: Dense<i64>,
     strs: Dense<Box<[u8]>>,
     hasher: Hasher,
+    /// Sum of the string members' lengths (their allocations), kept so
+    /// [`MemberTable::heap_bytes`] is O(1).
+    str_bytes: usize,
 }
 
 impl std::fmt::Debug for MemberTable {
@@ -194,6 +197,7 @@ impl MemberTable {
             ints: Dense::with_capacity(ints),
             strs: Dense::default(),
             hasher: Hasher::new(),
+            str_bytes: 0,
         }
     }
 
@@ -247,7 +251,11 @@ impl MemberTable {
             Elem::Int(v) => self.insert_int(v),
             Elem::Str(s) => {
                 debug_assert!(parse_i64(s).is_none());
-                self.strs.insert_with(&self.hasher, s, || s.into())
+                let added = self.strs.insert_with(&self.hasher, s, || s.into());
+                if added {
+                    self.str_bytes += s.len();
+                }
+                added
             }
         }
     }
@@ -270,6 +278,7 @@ impl MemberTable {
             Elem::Str(s) => match self.strs.find(&self.hasher, s) {
                 Some(at) => {
                     self.strs.remove_at::<[u8]>(&self.hasher, at);
+                    self.str_bytes -= s.len();
                     true
                 }
                 None => false,
@@ -298,7 +307,9 @@ impl MemberTable {
             let v = self.ints.remove_at::<i64>(&self.hasher, i);
             crate::util::num::format_i64(v)
         } else {
-            self.strs.remove_at::<[u8]>(&self.hasher, i - n).into_vec()
+            let s = self.strs.remove_at::<[u8]>(&self.hasher, i - n);
+            self.str_bytes -= s.len();
+            s.into_vec()
         }
     }
 
@@ -349,10 +360,9 @@ impl MemberTable {
     }
 
     /// Heap bytes held (vectors and indexes at capacity, string bytes at
-    /// their length).
+    /// their length). O(1): the string total is kept as members change.
     pub fn heap_bytes(&self) -> usize {
-        let strs: usize = self.strs.items.iter().map(|s| s.len()).sum();
-        self.ints.heap_bytes() + self.strs.heap_bytes() + strs
+        self.ints.heap_bytes() + self.strs.heap_bytes() + self.str_bytes
     }
 
     /// Checks the invariants in the module docs.
@@ -362,6 +372,13 @@ impl MemberTable {
     pub fn validate(&self) -> Result<(), String> {
         self.ints.validate::<i64>(&self.hasher)?;
         self.strs.validate::<[u8]>(&self.hasher)?;
+        let strs: usize = self.strs.items.iter().map(|s| s.len()).sum();
+        if strs != self.str_bytes {
+            return Err(format!(
+                "string bytes counted {} but the members hold {strs}",
+                self.str_bytes
+            ));
+        }
         if let Some(s) = self.strs.items.iter().find(|s| parse_i64(s).is_some()) {
             return Err(format!("integer {s:?} kept as a string"));
         }

@@ -86,6 +86,9 @@ pub struct StreamValue {
     max_deleted_id: StreamId,
     entries_added: u64,
     pub(crate) groups: BTreeMap<Box<[u8]>, Group>,
+    /// Sum of the nodes' listpack lengths, kept as nodes change so
+    /// [`StreamValue::heap_bytes`] needs no walk over the nodes.
+    node_bytes: usize,
 }
 
 pub(crate) fn as_stream(v: &mut Value) -> Option<&mut StreamValue> {
@@ -146,14 +149,38 @@ impl StreamValue {
         self.nodes.len()
     }
 
-    /// Heap bytes held by the entries: node buffers plus the ordered map's
-    /// per-node share (key, pointer-sized value and tree overhead).
+    /// Heap bytes held: node buffers (the tail node's spare capacity
+    /// included; full nodes are shrunk), the ordered map's per-node share
+    /// and the consumer groups. O(log nodes + consumers).
     pub fn heap_bytes(&self) -> usize {
-        let per_node = std::mem::size_of::<StreamId>() + std::mem::size_of::<Listpack>() + 16;
-        self.nodes
-            .values()
-            .map(|lp| lp.allocated_bytes() + per_node)
-            .sum()
+        let tail_spare = self
+            .nodes
+            .last_key_value()
+            .map_or(0, |(_, lp)| lp.allocated_bytes() - lp.total_bytes());
+        self.node_bytes
+            + tail_spare
+            + self.nodes.len() * btree_share::<StreamId, Listpack>()
+            + self.groups_heap_bytes()
+    }
+
+    /// Estimated heap bytes of the consumer groups: names, PEL entries
+    /// (each holding a copy of its consumer's name), consumers.
+    fn groups_heap_bytes(&self) -> usize {
+        let mut total = 0;
+        for (name, g) in &self.groups {
+            total += btree_share::<Box<[u8]>, Group>() + name.len();
+            total += g.pel.len() * btree_share::<StreamId, group::Nack>();
+            for (cname, c) in &g.consumers {
+                total += btree_share::<Box<[u8]>, group::Consumer>() + cname.len();
+                total += c.pel.len() * (btree_share::<StreamId, ()>() + cname.len());
+            }
+        }
+        total
+    }
+
+    /// The sum of the nodes' lengths, from scratch (validation).
+    fn count_node_bytes(&self) -> usize {
+        self.nodes.values().map(Listpack::total_bytes).sum()
     }
 
     /// The ID the next XADD gets for `how` at time `now`, checked against
@@ -220,12 +247,16 @@ impl StreamValue {
             if full {
                 lp.shrink_to_fit();
             } else {
+                self.node_bytes -= lp.total_bytes();
                 node::append(lp, master, id, fields);
+                self.node_bytes += lp.total_bytes();
                 appended = true;
             }
         }
         if !appended {
-            self.nodes.insert(id, node::create(id, fields));
+            let lp = node::create(id, fields);
+            self.node_bytes += lp.total_bytes();
+            self.nodes.insert(id, lp);
         }
         self.length += 1;
         self.entries_added += 1;
@@ -363,8 +394,11 @@ impl StreamValue {
             return false;
         };
         let lp = self.nodes.get_mut(&master).expect("found above");
+        self.node_bytes -= lp.total_bytes();
         if node::mark_deleted(lp, pos) == 0 {
             self.nodes.remove(&master);
+        } else {
+            self.node_bytes += lp.total_bytes();
         }
         self.length -= 1;
         true
@@ -411,6 +445,7 @@ impl StreamValue {
                 XTrimStrategy::MinId(min) => node::last_id(lp, master) < min,
             };
             if whole {
+                self.node_bytes -= lp.total_bytes();
                 self.nodes.remove(&master);
                 self.length -= live;
                 deleted += live;
@@ -436,9 +471,11 @@ impl StreamValue {
             }
             // Flags are one-byte integers either way, so positions stay
             // valid while flags change; the master counts come last.
+            self.node_bytes -= lp.total_bytes();
             for pos in &victims {
                 node::mark_deleted(lp, *pos);
             }
+            self.node_bytes += lp.total_bytes();
             self.length -= victims.len() as u64;
             deleted += victims.len() as u64;
             break;
@@ -557,6 +594,13 @@ impl StreamValue {
         if live_total != self.length {
             return Err(format!("length {} but {live_total} live", self.length));
         }
+        if self.count_node_bytes() != self.node_bytes {
+            return Err(format!(
+                "node bytes counted {} but the nodes hold {}",
+                self.node_bytes,
+                self.count_node_bytes()
+            ));
+        }
         if self.last_entry_id().is_some_and(|l| l > self.last_id) {
             return Err("the last entry is above last_id".into());
         }
@@ -579,6 +623,12 @@ impl StreamValue {
         }
         Ok(())
     }
+}
+
+/// Estimated heap share of one element of a `BTreeMap<K, V>`: leaves of
+/// 11 slots (keys, values, parent link and counts) about two thirds full.
+fn btree_share<K, V>() -> usize {
+    (11 * (std::mem::size_of::<K>() + std::mem::size_of::<V>()) + 16) * 3 / 22
 }
 
 fn too_small() -> Error {

@@ -152,7 +152,7 @@ impl Keyspace {
 
     /// A source already looked up, read without side effects.
     fn source(&self, key: &[u8]) -> Option<Source<'_>> {
-        match &self.db().map.get(key)?.value {
+        match &self.db().get(key)?.value {
             Value::ZSet(z) => Some(Source::ZSet(z)),
             Value::Set(s) => Some(Source::Set(s)),
             _ => None,

@@ -1,0 +1,467 @@
+//! The key table of one database: a dense, position-addressable array of
+//! slots (key + entry) with a chained hash index over it.
+//!
+//! # Format
+//!
+//! ```text
+//!   buckets: [u32; 2^k]        head position of each hash chain (NIL = empty)
+//!   slots:   chunk 0 | chunk 1 | ...   position p lives at chunks[p / CHUNK][p % CHUNK]
+//!   slot:    KeyBuf (16 B: inline <= 14 bytes, else boxed) + Entry (value, lru, link)
+//!   link:    bit 31 = the key has a TTL, bits 0..31 = next position in the chain
+//! ```
+//!
+//! Chunk 0 grows like a `Vec` up to `CHUNK` slots; every later chunk is
+//! allocated at exactly `CHUNK` slots, so the array wastes at most one
+//! chunk and never copies the slots when it grows. The index is a power-of-
+//! two array of chain heads kept at load factor <= 1 (Redis's dict), 4
+//! bytes a bucket; chains link through the slots themselves.
+//!
+//! # Invariants
+//!
+//! 1. Positions `0..len` are occupied; every key is on the chain of
+//!    `hash(key) & (buckets - 1)` exactly once, and chains hold nothing else.
+//! 2. Removal moves the last slot into the hole (swap-remove), so a key
+//!    only ever moves from the end to a lower position: SCAN, walking
+//!    positions downwards, returns every key present for the whole scan.
+//!
+//! # Thresholds
+//!
+//! `CHUNK` = 1024 slots (56 KiB); the index doubles when `len` exceeds the
+//! bucket count and halves below one key per 8 buckets.
+
+use crate::value::Value;
+
+/// Slots per chunk (a power of two).
+const CHUNK: usize = 1024;
+/// End of a chain.
+const NIL: u32 = 0x7FFF_FFFF;
+/// The TTL flag in a link.
+const TTL_FLAG: u32 = 0x8000_0000;
+/// Longest key stored inline.
+const INLINE_KEY: usize = 14;
+
+/// The hasher of the index: keyed per table with random seeds, so clients
+/// cannot aim collisions at it.
+pub(crate) type Hasher = ahash::RandomState;
+
+/// Key bytes, inline when at most 14 bytes long (the slot then holds no
+/// pointer and the key costs no allocation).
+#[derive(Clone)]
+pub(crate) enum KeyBuf {
+    /// A short key.
+    Inline {
+        /// Its length.
+        len: u8,
+        /// Its bytes, zero-padded.
+        bytes: [u8; INLINE_KEY],
+    },
+    /// A longer key (boxed twice so the slot stays 16 bytes).
+    Heap(Box<Box<[u8]>>),
+}
+
+impl KeyBuf {
+    pub(crate) fn new(key: &[u8]) -> Self {
+        if key.len() <= INLINE_KEY {
+            let mut bytes = [0; INLINE_KEY];
+            bytes[..key.len()].copy_from_slice(key);
+            KeyBuf::Inline {
+                len: key.len() as u8,
+                bytes,
+            }
+        } else {
+            KeyBuf::Heap(Box::new(key.into()))
+        }
+    }
+
+    #[inline]
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        match self {
+            KeyBuf::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            KeyBuf::Heap(b) => b,
+        }
+    }
+
+    /// Heap bytes held (0 for an inline key).
+    pub(crate) fn heap_bytes(&self) -> usize {
+        match self {
+            KeyBuf::Inline { .. } => 0,
+            KeyBuf::Heap(b) => std::mem::size_of::<Box<[u8]>>() + b.len(),
+        }
+    }
+}
+
+impl std::fmt::Debug for KeyBuf {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", String::from_utf8_lossy(self.as_bytes()))
+    }
+}
+
+/// A stored key's value and metadata (its TTL, if any, is in the
+/// database's expires index; a flag here says whether to look).
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    /// The value.
+    pub(crate) value: Value,
+    /// Redis's 24-bit LRU clock or LFU (minutes << 8 | counter) field.
+    pub(crate) lru: u32,
+    /// TTL flag and next position in the hash chain (see the module docs).
+    link: u32,
+}
+
+impl Entry {
+    /// An entry for `value` with a zero access field.
+    pub(crate) fn new(value: Value) -> Self {
+        Self::with_lru(value, 0)
+    }
+
+    /// An entry for `value` with the access field `lru`.
+    pub(crate) fn with_lru(value: Value, lru: u32) -> Self {
+        Entry {
+            value,
+            lru,
+            link: NIL,
+        }
+    }
+
+    /// Whether the key has a TTL (then it is in the expires index).
+    #[inline]
+    pub(crate) fn has_ttl(&self) -> bool {
+        self.link & TTL_FLAG != 0
+    }
+
+    pub(super) fn set_ttl_flag(&mut self, on: bool) {
+        self.link = (self.link & !TTL_FLAG) | if on { TTL_FLAG } else { 0 };
+    }
+
+    #[inline]
+    fn next(&self) -> u32 {
+        self.link & !TTL_FLAG
+    }
+
+    fn set_next(&mut self, next: u32) {
+        self.link = (self.link & TTL_FLAG) | next;
+    }
+}
+
+/// One key and its entry.
+#[derive(Debug, Clone)]
+struct Slot {
+    key: KeyBuf,
+    entry: Entry,
+}
+
+/// The key table (see the module docs).
+#[derive(Debug, Default)]
+pub(crate) struct Table {
+    chunks: Vec<Vec<Slot>>,
+    buckets: Vec<u32>,
+    len: usize,
+    hasher: Hasher,
+}
+
+impl Table {
+    /// Number of keys.
+    #[inline]
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    #[inline]
+    fn slot(&self, i: usize) -> &Slot {
+        &self.chunks[i / CHUNK][i % CHUNK]
+    }
+
+    #[inline]
+    fn slot_mut(&mut self, i: usize) -> &mut Slot {
+        &mut self.chunks[i / CHUNK][i % CHUNK]
+    }
+
+    #[inline]
+    fn bucket_of(&self, key: &[u8]) -> usize {
+        (self.hasher.hash_one(key) as usize) & (self.buckets.len() - 1)
+    }
+
+    /// The position of `key`.
+    #[inline]
+    pub(crate) fn find(&self, key: &[u8]) -> Option<usize> {
+        if self.len == 0 {
+            return None;
+        }
+        let mut i = self.buckets[self.bucket_of(key)];
+        while i != NIL {
+            let s = self.slot(i as usize);
+            if s.key.as_bytes() == key {
+                return Some(i as usize);
+            }
+            i = s.entry.next();
+        }
+        None
+    }
+
+    /// The key and entry at position `i`.
+    #[inline]
+    pub(crate) fn get_index(&self, i: usize) -> Option<(&[u8], &Entry)> {
+        (i < self.len).then(|| {
+            let s = self.slot(i);
+            (s.key.as_bytes(), &s.entry)
+        })
+    }
+
+    /// The key and entry at position `i`, the entry mutable.
+    #[inline]
+    pub(crate) fn get_index_mut(&mut self, i: usize) -> Option<(&[u8], &mut Entry)> {
+        if i >= self.len {
+            return None;
+        }
+        let s = self.slot_mut(i);
+        Some((s.key.as_bytes(), &mut s.entry))
+    }
+
+    /// The entry at position `i` (which must be `< len`).
+    pub(crate) fn entry(&self, i: usize) -> &Entry {
+        &self.slot(i).entry
+    }
+
+    /// The key's heap bytes at position `i` (which must be `< len`).
+    pub(crate) fn key_heap_bytes(&self, i: usize) -> usize {
+        self.slot(i).key.heap_bytes()
+    }
+
+    /// Every key and entry in position order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&[u8], &Entry)> + '_ {
+        self.chunks
+            .iter()
+            .flatten()
+            .map(|s| (s.key.as_bytes(), &s.entry))
+    }
+
+    /// Adds `key`, which must be absent; returns its position.
+    pub(crate) fn push(&mut self, key: &[u8], mut entry: Entry) -> usize {
+        if self.len >= self.buckets.len() {
+            self.rehash((self.buckets.len() * 2).max(4));
+        }
+        let pos = self.len;
+        let b = self.bucket_of(key);
+        entry.set_next(self.buckets[b]);
+        self.buckets[b] = pos as u32;
+        let slot = Slot {
+            key: KeyBuf::new(key),
+            entry,
+        };
+        match self.chunks.get_mut(pos / CHUNK) {
+            Some(chunk) => chunk.push(slot),
+            None => {
+                let mut chunk = Vec::with_capacity(CHUNK);
+                chunk.push(slot);
+                self.chunks.push(chunk);
+            }
+        }
+        self.len += 1;
+        pos
+    }
+
+    /// Replaces the entry at position `pos` (keeping its chain link and
+    /// TTL flag); returns the old entry.
+    pub(crate) fn replace(&mut self, pos: usize, mut entry: Entry) -> Entry {
+        let slot = self.slot_mut(pos);
+        entry.link = slot.entry.link;
+        std::mem::replace(&mut slot.entry, entry)
+    }
+
+    /// Unlinks position `pos` from the chain of bucket `b`.
+    fn unlink(&mut self, b: usize, pos: usize) {
+        let next = self.slot(pos).entry.next();
+        if self.buckets[b] == pos as u32 {
+            self.buckets[b] = next;
+            return;
+        }
+        let mut i = self.buckets[b] as usize;
+        loop {
+            let at = self.slot(i).entry.next();
+            if at == pos as u32 {
+                self.slot_mut(i).entry.set_next(next);
+                return;
+            }
+            debug_assert!(at != NIL, "position {pos} not on its chain");
+            i = at as usize;
+        }
+    }
+
+    /// Points whatever links to `from` (a bucket head or a slot of its
+    /// chain) at `to` instead.
+    fn relink(&mut self, b: usize, from: usize, to: usize) {
+        if self.buckets[b] == from as u32 {
+            self.buckets[b] = to as u32;
+            return;
+        }
+        let mut i = self.buckets[b] as usize;
+        loop {
+            let at = self.slot(i).entry.next();
+            if at == from as u32 {
+                self.slot_mut(i).entry.set_next(to as u32);
+                return;
+            }
+            i = at as usize;
+        }
+    }
+
+    /// Removes the key at position `pos`; the last key takes its place.
+    /// Returns the removed key's entry and its key's heap bytes.
+    pub(crate) fn swap_remove(&mut self, pos: usize) -> (Entry, usize) {
+        let b = self.bucket_of(self.slot(pos).key.as_bytes());
+        self.unlink(b, pos);
+        let last = self.len - 1;
+        if pos != last {
+            let lb = self.bucket_of(self.slot(last).key.as_bytes());
+            self.relink(lb, last, pos);
+        }
+        let chunk = &mut self.chunks[last / CHUNK];
+        let mut removed = chunk.pop().expect("last slot exists");
+        if pos != last {
+            std::mem::swap(&mut removed, self.slot_mut(pos));
+        }
+        self.len -= 1;
+        self.release_spare();
+        let key_bytes = removed.key.heap_bytes();
+        (removed.entry, key_bytes)
+    }
+
+    /// Frees trailing chunks beyond one spare empty one, and shrinks the
+    /// index below one key per 8 buckets.
+    fn release_spare(&mut self) {
+        while self.chunks.len() >= 2
+            && self.chunks[self.chunks.len() - 1].is_empty()
+            && self.chunks[self.chunks.len() - 2].is_empty()
+        {
+            self.chunks.pop();
+        }
+        if self.len == 0 {
+            *self = Table {
+                hasher: std::mem::take(&mut self.hasher),
+                ..Table::default()
+            };
+        } else if self.buckets.len() > 4 && self.len * 8 < self.buckets.len() {
+            self.rehash(self.len.next_power_of_two().max(4));
+        }
+    }
+
+    /// Rebuilds the index with `n` buckets (a power of two).
+    fn rehash(&mut self, n: usize) {
+        self.buckets = vec![NIL; n];
+        let mask = n - 1;
+        for i in 0..self.len {
+            let b = (self.hasher.hash_one(self.slot(i).key.as_bytes()) as usize) & mask;
+            let head = self.buckets[b];
+            self.slot_mut(i).entry.set_next(head);
+            self.buckets[b] = i as u32;
+        }
+    }
+
+    /// Heap bytes of the slot chunks and the index (keys' own allocations
+    /// and values not included).
+    pub(crate) fn table_bytes(&self) -> usize {
+        let slots: usize = match self.chunks.len() {
+            0 => 0,
+            1 => self.chunks[0].capacity(),
+            n => n * CHUNK,
+        };
+        slots * std::mem::size_of::<Slot>()
+            + self.chunks.capacity() * std::mem::size_of::<Vec<Slot>>()
+            + self.buckets.capacity() * std::mem::size_of::<u32>()
+    }
+
+    /// Checks invariant 1 of the module docs.
+    pub(crate) fn validate(&self) -> Result<(), String> {
+        let stored: usize = self.chunks.iter().map(Vec::len).sum();
+        if stored != self.len {
+            return Err(format!("{stored} slots for {} keys", self.len));
+        }
+        if self.chunks.iter().rev().skip(2).any(|c| c.len() != CHUNK) {
+            return Err("a chunk before the last is not full".into());
+        }
+        let mut chained = 0;
+        for (b, &head) in self.buckets.iter().enumerate() {
+            let mut i = head;
+            while i != NIL {
+                let s = self.slot(i as usize);
+                if self.bucket_of(s.key.as_bytes()) != b {
+                    return Err(format!("key {:?} on the wrong chain", s.key));
+                }
+                chained += 1;
+                if chained > self.len {
+                    return Err("a chain loops".into());
+                }
+                i = s.entry.next();
+            }
+        }
+        if chained != self.len {
+            return Err(format!("{chained} keys chained, {} stored", self.len));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::string::StringValue;
+
+    fn entry(i: usize) -> Entry {
+        Entry::new(Value::String(StringValue::from_bytes(
+            i.to_string().as_bytes(),
+        )))
+    }
+
+    #[test]
+    fn slots_and_keys_stay_small() {
+        assert_eq!(std::mem::size_of::<KeyBuf>(), 16);
+        assert!(std::mem::size_of::<Slot>() <= 16 + std::mem::size_of::<Entry>());
+    }
+
+    #[test]
+    fn push_find_remove_across_chunks() {
+        let mut t = Table::default();
+        let key = |i: usize| format!("some-longer-key:{i}").into_bytes();
+        for i in 0..3000 {
+            let k = if i % 2 == 0 { key(i) } else { i.to_string().into_bytes() };
+            assert_eq!(t.push(&k, entry(i)), i);
+        }
+        t.validate().unwrap();
+        for i in (0..3000).step_by(3) {
+            let k = if i % 2 == 0 { key(i) } else { i.to_string().into_bytes() };
+            let pos = t.find(&k).expect("present");
+            t.swap_remove(pos);
+            assert_eq!(t.find(&k), None);
+        }
+        t.validate().unwrap();
+        assert_eq!(t.len(), 2000);
+        for i in 0..3000 {
+            let k = if i % 2 == 0 { key(i) } else { i.to_string().into_bytes() };
+            assert_eq!(t.find(&k).is_some(), i % 3 != 0, "{i}");
+        }
+        while t.len() > 0 {
+            t.swap_remove(0);
+        }
+        t.validate().unwrap();
+        assert_eq!(t.table_bytes(), 0);
+    }
+
+    #[test]
+    fn ttl_flag_survives_relinking() {
+        let mut t = Table::default();
+        for i in 0..100 {
+            let mut e = entry(i);
+            e.set_ttl_flag(i % 2 == 0);
+            t.push(i.to_string().as_bytes(), e);
+        }
+        for i in (0..100).step_by(7) {
+            let pos = t.find(i.to_string().as_bytes()).unwrap();
+            t.swap_remove(pos);
+        }
+        for (k, e) in t.iter() {
+            let i: usize = std::str::from_utf8(k).unwrap().parse().unwrap();
+            assert_eq!(e.has_ttl(), i % 2 == 0);
+        }
+        t.validate().unwrap();
+    }
+}
