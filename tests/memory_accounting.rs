@@ -3,7 +3,7 @@
 //! typed API. A counting global allocator measures the live heap bytes the
 //! load added; the keyspace's figure must be within 10 % of them.
 //!
-//! The default test loads every dataset at 1/20 of its anchor size (a few
+//! The default test loads every dataset at 1/50 of its anchor size (a few
 //! seconds in the test profile). The full sizes run with
 //! `cargo test --release --test memory_accounting -- --ignored --nocapture`,
 //! which also prints bytes per key and per element.
@@ -144,11 +144,7 @@ fn g_big_list(ks: &mut Keyspace, div: usize) -> (usize, usize) {
 fn h1_dense_hlls(ks: &mut Keyspace, div: usize) -> (usize, usize) {
     // Full size: 1000 HLLs x 100k elements. Scaled: fewer HLLs, and fewer
     // elements each, still far past the sparse limit (dense at ~3000 B).
-    let (n, per) = if div == 1 {
-        (1000, 100_000)
-    } else {
-        (1000 / div, 100_000 / div)
-    };
+    let (n, per) = (1000 / div, (100_000 / div).max(5000));
     for i in 0..n {
         let k = key("hll", i);
         for e in 0..per {
@@ -291,8 +287,8 @@ fn check_all(div: usize) {
 }
 
 #[test]
-fn accounted_within_ten_percent_of_real_at_one_twentieth() {
-    check_all(20);
+fn accounted_within_ten_percent_of_real_at_one_fiftieth() {
+    check_all(50);
 }
 
 #[test]
