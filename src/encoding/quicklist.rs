@@ -312,7 +312,7 @@ impl Quicklist {
         let (front, back, takes) = if lo <= ends {
             (ends.max(hi), ends, Takes::Front)
         } else if hi + ends >= len {
-            (ends, len - lo, Takes::Back)
+            (ends, (len - lo).max(ends), Takes::Back)
         } else {
             (ends, ends, Takes::Window(lo, hi))
         };
