@@ -309,10 +309,12 @@ impl Quicklist {
         let hi = hi.max(lo);
         // Regions [0, front), [lo, hi), [len - back, len); a window that
         // reaches an end region joins it.
+        // (An end region that takes the window also takes the `ends` nodes
+        // beyond it: removing nodes there brings those within the depth.)
         let (front, back, takes) = if lo <= ends {
-            (ends.max(hi), ends, Takes::Front)
+            ((hi + ends).min(len), ends, Takes::Front)
         } else if hi + ends >= len {
-            (ends, (len - lo).max(ends), Takes::Back)
+            (ends, (len - lo + ends).min(len), Takes::Back)
         } else {
             (ends, ends, Takes::Window(lo, hi))
         };
@@ -521,8 +523,10 @@ impl Quicklist {
         let Some((node, offset)) = self.locate(index) else {
             return false;
         };
-        // Splits and merges stay within two nodes either side.
-        self.tracked(node.saturating_sub(2), node + 3, |ql| {
+        // A split adds a node and up to four merges follow around it, then
+        // the nodes within two of the centre are recompressed: all within
+        // this window (the after-window shrinks by up to three nodes).
+        self.tracked(node.saturating_sub(4), node + 8, |ql| {
             ql.insert_at(node, offset, value, after);
         });
         true
