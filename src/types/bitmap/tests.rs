@@ -361,7 +361,7 @@ fn write_counter_counts_changes() {
 
 /// The raw buffer behind `key` (tests look at its capacity).
 fn raw<'a>(ks: &'a Keyspace, key: &[u8]) -> &'a Vec<u8> {
-    match ks.db().map.get(key).map(|e| &e.value) {
+    match ks.db().get(key).map(|e| &e.value) {
         Some(Value::String(StringValue::Raw(b))) => b,
         _ => panic!("not a raw string"),
     }

@@ -324,7 +324,7 @@ fn sparse_strings_keep_no_spare_capacity() {
     for round in 0..40u32 {
         let element = round.to_le_bytes();
         ks.pfadd(b"h", &[&element, b"x"]).unwrap();
-        let entry = ks.db().map.get(&b"h"[..]).unwrap();
+        let entry = ks.db().get(&b"h"[..]).unwrap();
         let crate::value::Value::String(crate::types::string::StringValue::Raw(b)) = &entry.value
         else {
             panic!("HLLs are raw strings");
