@@ -201,13 +201,17 @@ impl Keyspace {
         let hll = s.make_raw();
         if use_dense {
             super::to_dense(hll)?;
-        }
-        let mut after = 0;
-        for (index, &value) in max.iter().enumerate() {
-            if value != 0 {
-                // As Redis, a failed sparse edit is skipped silently (the
-                // destination was validated by the merge above).
-                let _ = raise(hll, index, value, max_bytes, &mut after);
+            // `max` already holds the destination's own registers, so
+            // every register simply becomes its merged value.
+            dense::store_all(&mut hll[HDR..], &max);
+        } else {
+            let mut after = 0;
+            for (index, &value) in max.iter().enumerate() {
+                if value != 0 {
+                    // As Redis, a failed sparse edit is skipped silently (the
+                    // destination was validated by the merge above).
+                    let _ = raise(hll, index, value, max_bytes, &mut after);
+                }
             }
         }
         super::invalidate_cache(hll);

@@ -50,21 +50,43 @@ pub(crate) fn raise(registers: &mut [u8], index: usize, value: u8) -> bool {
 pub(crate) fn histogram(registers: &[u8], histogram: &mut [u64; 64]) {
     // Four registers per three bytes.
     for chunk in registers[..DENSE_BYTES].chunks_exact(3) {
-        let (a, b, c) = (chunk[0], chunk[1], chunk[2]);
-        histogram[usize::from(a & 63)] += 1;
-        histogram[usize::from((a >> 6) | ((b & 15) << 2))] += 1;
-        histogram[usize::from((b >> 4) | ((c & 3) << 4))] += 1;
-        histogram[usize::from(c >> 2)] += 1;
+        for v in unpack4(chunk) {
+            histogram[usize::from(v)] += 1;
+        }
     }
 }
 
-/// Raises each byte of `max` (one per register) to the register's value.
+/// The four registers held by three packed bytes.
+fn unpack4(chunk: &[u8]) -> [u8; 4] {
+    let (a, b, c) = (chunk[0], chunk[1], chunk[2]);
+    [
+        a & 63,
+        (a >> 6) | ((b & 15) << 2),
+        (b >> 4) | ((c & 3) << 4),
+        c >> 2,
+    ]
+}
+
+/// Raises each byte of `max` (one per register) to the register's value,
+/// four registers per three bytes.
 pub(crate) fn merge_into(registers: &[u8], max: &mut [u8]) {
-    for (i, m) in max.iter_mut().enumerate().take(REGISTERS) {
-        let v = get(registers, i);
-        if v > *m {
-            *m = v;
+    let packed = registers[..DENSE_BYTES].chunks_exact(3);
+    for (chunk, out) in packed.zip(max[..REGISTERS].chunks_exact_mut(4)) {
+        for (m, v) in out.iter_mut().zip(unpack4(chunk)) {
+            *m = (*m).max(v);
         }
+    }
+}
+
+/// Packs one register per byte (each at most 63) into the dense area,
+/// replacing every register.
+pub(crate) fn store_all(registers: &mut [u8], values: &[u8]) {
+    let packed = registers[..DENSE_BYTES].chunks_exact_mut(3);
+    for (chunk, v) in packed.zip(values[..REGISTERS].chunks_exact(4)) {
+        debug_assert!(v.iter().all(|&x| x <= REGISTER_MAX));
+        chunk[0] = v[0] | (v[1] << 6);
+        chunk[1] = (v[1] >> 2) | (v[2] << 4);
+        chunk[2] = (v[2] >> 4) | (v[3] << 2);
     }
 }
 
@@ -90,6 +112,27 @@ mod tests {
         assert_eq!(h.iter().sum::<u64>(), REGISTERS as u64);
         assert_eq!(h[0], 257);
         assert_eq!(h[5], 255);
+    }
+
+    #[test]
+    fn bulk_merge_and_store_match_single_registers() {
+        let mut regs = vec![0u8; DENSE_BYTES];
+        let value = |i: usize| ((i * 37 + i / 7) % 64) as u8;
+        for i in 0..REGISTERS {
+            put(&mut regs, i, value(i));
+        }
+        let mut max: Vec<u8> = (0..REGISTERS).map(|i| (i % 50) as u8).collect();
+        merge_into(&regs, &mut max);
+        for (i, &m) in max.iter().enumerate() {
+            assert_eq!(m, value(i).max((i % 50) as u8), "register {i}");
+        }
+        let mut packed = vec![0xffu8; DENSE_BYTES];
+        store_all(&mut packed, &max);
+        for (i, &m) in max.iter().enumerate() {
+            assert_eq!(get(&packed, i), m, "register {i}");
+        }
+        store_all(&mut packed, &(0..REGISTERS).map(value).collect::<Vec<_>>());
+        assert_eq!(packed, regs);
     }
 
     #[test]
