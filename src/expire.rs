@@ -392,6 +392,9 @@ impl Keyspace {
                     .min(budget - sampled_total)
                     .min(self.dbs[db].expires_len());
                 if want == 0 {
+                    if self.dbs[db].expires_len() == 0 {
+                        self.dbs[db].avg_ttl = 0;
+                    }
                     break;
                 }
                 let expired = self.with_db(db, |ks| ks.sample_expired(db, want, now));
@@ -407,8 +410,11 @@ impl Keyspace {
 
     /// Examines `want` volatile keys of the selected database `db` from its
     /// expire cursor, deleting the expired ones; returns how many it deleted.
+    /// The TTLs left on the others feed the database's `avg_ttl` estimate
+    /// (2 % weight per round, as Redis).
     fn sample_expired(&mut self, db: usize, want: usize, now: u64) -> usize {
         let mut expired = 0;
+        let (mut ttl_sum, mut ttl_samples) = (0u64, 0u64);
         for _ in 0..want {
             let len = self.dbs[db].expires_len();
             if len == 0 {
@@ -425,7 +431,19 @@ impl Keyspace {
                 self.expire_cursor[db] = pos;
             } else {
                 self.expire_cursor[db] = pos + 1;
+                let at = self.dbs[db].get(&key).map_or(0, |e| e.expire_at);
+                if at > now {
+                    ttl_sum += at - now;
+                    ttl_samples += 1;
+                }
             }
+        }
+        if let Some(sample) = ttl_sum.checked_div(ttl_samples) {
+            let avg = &mut self.dbs[db].avg_ttl;
+            if *avg == 0 {
+                *avg = sample;
+            }
+            *avg = *avg / 50 * 49 + sample / 50;
         }
         expired
     }

@@ -84,6 +84,9 @@ pub(crate) struct Db {
     /// The entry last handed out for mutation: its position and its
     /// value's heap bytes at that time.
     pending: Option<(usize, usize)>,
+    /// Running estimate of the TTL left on volatile keys, in ms (INFO
+    /// keyspace `avg_ttl`), refreshed by the active expire cycle.
+    pub(crate) avg_ttl: u64,
 }
 
 /// Heap bytes of a hashbrown table of `cap` usable slots of `slot` bytes
@@ -122,12 +125,20 @@ impl Db {
     /// Heap bytes this database holds: its tables at capacity, every key
     /// allocation and every value's heap bytes. O(1).
     pub(crate) fn used_memory(&self) -> usize {
+        let (map, expires, slots) = self.table_bytes();
+        (self.data_bytes as isize + self.pending_delta()) as usize + map + expires + slots
+    }
+
+    /// Heap bytes of the tables alone, at capacity: (key table, TTL index,
+    /// slot index), keys and values excluded. MEMORY STATS reports them
+    /// per database. O(1).
+    pub(crate) fn table_bytes(&self) -> (usize, usize, usize) {
         let entry = 8 + std::mem::size_of::<Key>() + std::mem::size_of::<Entry>();
         let map = self.map.capacity() * entry + raw_table_bytes(self.map.capacity(), 8);
         let expires = self.expires.capacity() * (8 + std::mem::size_of::<Key>())
             + raw_table_bytes(self.expires.capacity(), 8);
         let slots = self.slots.as_ref().map_or(0, |s| s.heap_bytes());
-        (self.data_bytes as isize + self.pending_delta()) as usize + map + expires + slots
+        (map, expires, slots)
     }
 
     /// The entry of `key`, for reading.
@@ -348,6 +359,8 @@ pub struct Stats {
     pub total_commands_processed: u64,
     /// Writes since the keyspace was created (Redis's `dirty`).
     pub dirty: u64,
+    /// Error replies the command layer sent (rejected commands included).
+    pub total_error_replies: u64,
 }
 
 /// Redis's data, in process: logical databases of keys with TTLs.
@@ -371,6 +384,8 @@ pub struct Keyspace {
     pub(crate) expire_cursor: Vec<usize>,
     /// The database the next active expire cycle starts with.
     pub(crate) expire_next_db: usize,
+    /// Command and error statistics, the slow log, the memory peak.
+    pub(crate) introspection: crate::info::Introspection,
 }
 
 impl Keyspace {
@@ -383,17 +398,22 @@ impl Keyspace {
     pub fn with_clock(config: Config, clock: Arc<dyn Clock>) -> Self {
         let n = config.databases.max(1);
         let dbs = (0..n).map(|_| Db::new(config.cluster_enabled)).collect();
-        Keyspace {
+        let mut rng = SmallRng::from_os_rng();
+        let introspection = crate::info::Introspection::new(clock.now_ms(), &mut rng);
+        let mut ks = Keyspace {
             config,
             dbs,
             selected: 0,
             clock,
             frozen_ms: None,
             stats: Stats::default(),
-            rng: SmallRng::from_os_rng(),
+            rng,
             expire_cursor: vec![0; n],
             expire_next_db: 0,
-        }
+            introspection,
+        };
+        ks.introspection.startup_memory = ks.used_memory() as u64;
+        ks
     }
 
     /// Reseeds the random source (RANDOMKEY, sampling) for reproducible runs.
@@ -521,6 +541,17 @@ impl Keyspace {
             crate::keys::touch_access(&mut entry.lru, config, now, rng);
         }
         Some(entry)
+    }
+
+    /// Runs `f` with the hit/miss counters left as they were: for a typed
+    /// call that repeats lookups the command layer already made and counted
+    /// (Redis looks each key up once per command).
+    pub(crate) fn uncounted<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
+        let (hits, misses) = (self.stats.keyspace_hits, self.stats.keyspace_misses);
+        let out = f(self);
+        self.stats.keyspace_hits = hits;
+        self.stats.keyspace_misses = misses;
+        out
     }
 
     /// Looks a key up for writing: lazy expiry and the access time update.

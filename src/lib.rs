@@ -15,6 +15,7 @@
 //! | `keys`, `expire` | commands on keys of any type; TTLs and the active expire cycle |
 //! | [`command`] | the command table, argv parsing, RESP replies and requests |
 //! | [`cluster`](key_hash_slot) | hash slots and the per-slot key index |
+//! | `info`, `slowlog` | INFO text, command/error statistics, MEMORY figures, the slow log |
 //! | [`util`] | Redis-exact number parsing/formatting and glob matching |
 //!
 //! Every error is an [`Error`] whose `Display` is Redis's exact error text.
@@ -28,8 +29,10 @@ pub mod encoding;
 mod error;
 mod expire;
 pub mod fuzzing;
+mod info;
 mod keys;
 mod keyspace;
+mod slowlog;
 pub mod types;
 pub mod util;
 mod value;
@@ -39,8 +42,10 @@ pub use cluster::{CLUSTER_SLOTS, key_hash_slot};
 pub use config::{Config, MaxmemoryPolicy};
 pub use error::{Error, Result};
 pub use expire::ExpireCondition;
+pub use info::{CommandStats, DbOverhead, DbStats, MemoryStats};
 pub use keys::ScanOptions;
 pub use keyspace::{Keyspace, Stats};
+pub use slowlog::SlowlogEntry;
 pub use types::bitmap::{BitOp, BitUnit, BitfieldOp, BitfieldOverflow, BitfieldType, BitposRange};
 pub use types::string::{
     Expiry, LcsIdx, LcsMatch, SetCondition, SetOptions, SetOutcome, StringValue,

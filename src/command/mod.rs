@@ -27,6 +27,7 @@ mod config;
 mod generic;
 mod hash;
 mod hyperloglog;
+mod introspection;
 mod list;
 mod reply;
 mod resp;
@@ -40,6 +41,7 @@ mod string;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
+use std::time::Instant;
 
 use crate::error::{Error, Result};
 use crate::keyspace::Keyspace;
@@ -242,15 +244,20 @@ const GROUPS: &[&[CommandSpec]] = &[
     stream::COMMANDS,
     bitmap::COMMANDS,
     hyperloglog::COMMANDS,
+    introspection::COMMANDS,
 ];
 
-fn table() -> &'static HashMap<&'static str, &'static CommandSpec> {
-    static TABLE: OnceLock<HashMap<&'static str, &'static CommandSpec>> = OnceLock::new();
+/// Command names (as bytes, so a lookup needs no UTF-8 check) to specs,
+/// hashed with the keyspace's fast hasher.
+type Table = HashMap<&'static [u8], &'static CommandSpec, crate::keyspace::Hasher>;
+
+fn table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
     TABLE.get_or_init(|| {
         GROUPS
             .iter()
             .flat_map(|g| g.iter())
-            .map(|c| (c.name, c))
+            .map(|c| (c.name.as_bytes(), c))
             .collect()
     })
 }
@@ -264,7 +271,7 @@ pub fn lookup(name: &[u8]) -> Option<&'static CommandSpec> {
     let lower = &mut buf[..name.len()];
     lower.copy_from_slice(name);
     lower.make_ascii_lowercase();
-    table().get(std::str::from_utf8(lower).ok()?).copied()
+    table().get(&*lower).copied()
 }
 
 /// Every top-level command in the table.
@@ -272,19 +279,41 @@ pub fn commands() -> impl Iterator<Item = &'static CommandSpec> {
     GROUPS.iter().flat_map(|g| g.iter())
 }
 
+/// A command found in the table: its entry and, for a subcommand, the
+/// container's entry.
+#[derive(Clone, Copy)]
+struct Found {
+    spec: &'static CommandSpec,
+    parent: Option<&'static CommandSpec>,
+}
+
+impl Found {
+    /// The identity command statistics are kept under.
+    fn id(self) -> crate::info::CommandId {
+        crate::info::CommandId {
+            id: std::ptr::from_ref(self.spec) as usize,
+            parent: self.parent.map(|p| p.name),
+            own: self.spec.name,
+        }
+    }
+}
+
+/// A command refused before running: the command when it is known (its
+/// rejected calls count), and the error reply.
+type Refused = (Option<Found>, Reply);
+
 /// Resolves argv to the spec that will run it, checking arity, or returns
 /// the exact error reply.
-fn resolve(
-    argv: &[&[u8]],
-) -> std::result::Result<(&'static CommandSpec, Cow<'static, str>), Reply> {
+fn resolve(argv: &[&[u8]]) -> std::result::Result<Found, Refused> {
     let Some(spec) = lookup(argv[0]) else {
-        return Err(unknown_command(argv));
+        return Err((None, unknown_command(argv)));
     };
+    let top = Found { spec, parent: None };
     if !spec.arity_ok(argv.len()) {
-        return Err(Error::WrongArity(spec.name.to_owned()).into());
+        return Err((Some(top), Error::WrongArity(spec.name.to_owned()).into()));
     }
     if spec.subcommands.is_empty() {
-        return Ok((spec, Cow::Borrowed(spec.name)));
+        return Ok(top);
     }
     let sub = argv[1];
     let found = spec
@@ -292,13 +321,17 @@ fn resolve(
         .iter()
         .find(|s| sub.eq_ignore_ascii_case(s.name.as_bytes()));
     let Some(sub_spec) = found else {
-        return Err(unknown_subcommand(spec.name, sub));
+        return Err((None, unknown_subcommand(spec.name, sub)));
     };
-    let full = format!("{}|{}", spec.name, sub_spec.name);
+    let found = Found {
+        spec: sub_spec,
+        parent: Some(spec),
+    };
     if !sub_spec.arity_ok(argv.len()) {
-        return Err(Error::WrongArity(full).into());
+        let full = format!("{}|{}", spec.name, sub_spec.name);
+        return Err((Some(found), Error::WrongArity(full).into()));
     }
-    Ok((sub_spec, Cow::Owned(full)))
+    Ok(found)
 }
 
 /// Redis prints client bytes in some errors with `%.Ns`: cut at NUL and at
@@ -343,32 +376,57 @@ fn unknown_subcommand(container: &str, sub: &[u8]) -> Reply {
     error_bytes(text)
 }
 
-/// Runs one command for `session` against `ks`.
+/// Runs one command for `session` against `ks`, timing it and recording
+/// its statistics (see [`crate::info`]).
 pub(crate) fn dispatch(session: &mut Session, ks: &mut Keyspace, argv: &[&[u8]]) -> Reply {
     if argv.is_empty() {
         return Reply::Error(Cow::Borrowed(b"ERR empty command"));
     }
-    let (spec, _full_name) = match resolve(argv) {
+    let found = match admit(ks, argv) {
         Ok(found) => found,
-        Err(reply) => return reply,
+        Err((found, reply)) => {
+            if let Reply::Error(text) = &reply {
+                ks.record_rejected(found.map(Found::id).as_ref(), text);
+            }
+            return reply;
+        }
     };
-    if ks.config.cluster_enabled
-        && let Err(e) = check_slots(spec, argv)
-    {
-        return e.into();
-    }
     if ks.select(session.db).is_err() {
         session.db = 0;
         let _ = ks.select(0);
     }
+    let start = Instant::now();
     let mut ctx = Ctx { ks, session };
-    let reply = match (spec.handler)(&mut ctx, argv) {
+    let reply = match (found.spec.handler)(&mut ctx, argv) {
         Ok(reply) => reply,
         Err(e) => e.into(),
     };
-    // Counted once run, as Redis does (so CONFIG RESETSTAT leaves 1).
-    ctx.ks.stats.total_commands_processed += 1;
+    let finished = Instant::now();
+    let ran = crate::slowlog::Ran {
+        argv,
+        duration_ns: u64::try_from((finished - start).as_nanos()).unwrap_or(u64::MAX),
+        finished,
+        client_addr: &session.client_addr,
+        client_name: &session.client_name,
+    };
+    let error = match &reply {
+        Reply::Error(text) => Some(&text[..]),
+        _ => None,
+    };
+    ks.record_call(&found.id(), &ran, error);
     reply
+}
+
+/// The checks a command passes before it runs: it exists, its arity, and
+/// (with `cluster-enabled`) that its keys share a slot.
+fn admit(ks: &Keyspace, argv: &[&[u8]]) -> std::result::Result<Found, Refused> {
+    let found = resolve(argv)?;
+    if ks.config.cluster_enabled
+        && let Err(e) = check_slots(found.spec, argv)
+    {
+        return Err((Some(found), e.into()));
+    }
+    Ok(found)
 }
 
 /// Fails with CROSSSLOT when the command's keys span more than one slot.

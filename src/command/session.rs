@@ -3,11 +3,14 @@
 use super::Reply;
 use crate::keyspace::Keyspace;
 
-/// Per-client state: the selected database (SELECT). Later: the MULTI queue,
-/// WATCHed keys, the protocol version (HELLO) and the client name.
+/// Per-client state: the selected database (SELECT) and how the client is
+/// reported (address and name, shown in SLOWLOG entries). Later: the MULTI
+/// queue, WATCHed keys, the protocol version (HELLO).
 #[derive(Debug, Default, Clone)]
 pub struct Session {
     pub(crate) db: usize,
+    pub(crate) client_addr: Vec<u8>,
+    pub(crate) client_name: Vec<u8>,
 }
 
 impl Session {
@@ -19,6 +22,18 @@ impl Session {
     /// The database this session has selected.
     pub fn db(&self) -> usize {
         self.db
+    }
+
+    /// Sets the address reported for this client (e.g. `10.0.0.7:51234`
+    /// when the host serves a network peer); empty by default.
+    pub fn set_client_addr(&mut self, addr: &[u8]) {
+        self.client_addr = addr.to_vec();
+    }
+
+    /// Sets the client name reported for this client (as CLIENT SETNAME
+    /// would); empty by default.
+    pub fn set_client_name(&mut self, name: &[u8]) {
+        self.client_name = name.to_vec();
     }
 
     /// Runs one command (argv[0] is its name, any case) and returns the reply

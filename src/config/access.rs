@@ -164,17 +164,19 @@ impl Keyspace {
     /// ```text
     /// CONFIG RESETSTAT
     /// ```
-    /// Zeroes the counters INFO reports (hits, misses, expired and evicted
-    /// keys, commands processed). The write counter (`dirty`) is not a
-    /// statistic and stays.
+    /// Zeroes the counters INFO reports, as Redis: hits, misses, expired and
+    /// evicted keys, commands processed, error replies, the per-command and
+    /// per-error tables. The write counter (`dirty`), the slow log and the
+    /// memory peak stay.
     ///
     /// # Complexity
-    /// O(1).
+    /// O(commands used + error codes seen).
     pub fn config_resetstat(&mut self) {
         self.stats = Stats {
             dirty: self.stats.dirty,
             ..Stats::default()
         };
+        self.introspection.reset_stats();
     }
 }
 

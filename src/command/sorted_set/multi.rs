@@ -239,23 +239,25 @@ fn setop(ctx: &mut Ctx<'_>, argv: &[&[u8]], op: Op, store: bool) -> Result<Reply
             return Err(Error::Syntax);
         }
     }
-    let ks = &mut *ctx.ks;
-    if store {
-        let dst = argv[1];
-        let n = match op {
-            Op::Union => ks.zunionstore(dst, keys, &opts)?,
-            Op::Inter => ks.zinterstore(dst, keys, &opts)?,
-            _ => ks.zdiffstore(dst, keys)?,
+    // The sources were looked up (and counted) above.
+    ctx.ks.uncounted(|ks| {
+        if store {
+            let dst = argv[1];
+            let n = match op {
+                Op::Union => ks.zunionstore(dst, keys, &opts)?,
+                Op::Inter => ks.zinterstore(dst, keys, &opts)?,
+                _ => ks.zdiffstore(dst, keys)?,
+            };
+            return Ok(n.into());
+        }
+        let items = match op {
+            Op::Union => ks.zunion(keys, &opts)?,
+            Op::Inter => ks.zinter(keys, &opts)?,
+            Op::Diff => ks.zdiff(keys)?,
+            Op::Card => return Ok(ks.zintercard(keys, limit)?.into()),
         };
-        return Ok(n.into());
-    }
-    let items = match op {
-        Op::Union => ks.zunion(keys, &opts)?,
-        Op::Inter => ks.zinter(keys, &opts)?,
-        Op::Diff => ks.zdiff(keys)?,
-        Op::Card => return Ok(ks.zintercard(keys, limit)?.into()),
-    };
-    Ok(pairs_reply(items, withscores))
+        Ok(pairs_reply(items, withscores))
+    })
 }
 
 pub(super) fn zunion(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {

@@ -186,7 +186,9 @@ pub(super) fn xack(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
         .iter()
         .map(|a| StreamId::parse(a, 0, true))
         .collect::<Result<Vec<_>>>()?;
-    Ok(Reply::Integer(ctx.ks.xack(argv[1], argv[2], &ids)? as i64))
+    // The probe above made the command's one counted lookup.
+    let acked = ctx.ks.uncounted(|ks| ks.xack(argv[1], argv[2], &ids))?;
+    Ok(Reply::Integer(acked as i64))
 }
 
 pub(super) fn xpending(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
@@ -304,7 +306,9 @@ pub(super) fn xclaim(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
         }
         j += 1;
     }
-    let claimed = ctx.ks.xclaim(key, group, consumer, min_idle, &ids, &opts)?;
+    let claimed = ctx
+        .ks
+        .uncounted(|ks| ks.xclaim(key, group, consumer, min_idle, &ids, &opts))?;
     Ok(claimed_reply(claimed))
 }
 

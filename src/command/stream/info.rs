@@ -69,7 +69,7 @@ fn xinfo(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
     // Redis looks the key up before checking the subcommand's form.
     ctx.ks.stream_value(key)?;
     if kw(opt, "consumers") && argv.len() == 4 {
-        let rows = ctx.ks.xinfo_consumers(key, argv[3])?;
+        let rows = ctx.ks.uncounted(|ks| ks.xinfo_consumers(key, argv[3]))?;
         return Ok(Reply::Array(
             rows.into_iter()
                 .map(|c| {
@@ -83,7 +83,7 @@ fn xinfo(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
         ));
     }
     if kw(opt, "groups") && argv.len() == 3 {
-        let rows = ctx.ks.xinfo_groups(key)?;
+        let rows = ctx.ks.uncounted(|ks| ks.xinfo_groups(key))?;
         return Ok(Reply::Array(
             rows.into_iter()
                 .map(|g| {
@@ -125,7 +125,10 @@ fn xinfo_stream(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
             }
         }
     }
-    let s = ctx.ks.stream_value(key)?;
+    // XINFO looked the key up (and counted it) already.
+    let Some(crate::value::Value::Stream(s)) = ctx.ks.lookup_quiet(key).map(|e| &e.value) else {
+        return Err(Error::NoSuchKey);
+    };
     let info = s.info();
     let mut m = Vec::new();
     kv(&mut m, "length", int_reply(info.length));
