@@ -33,18 +33,8 @@ pub(super) fn elem_score(e: Elem<'_>) -> f64 {
     match e {
         Elem::Int(v) => v as f64,
         // Stored scores are always complete numbers; strtod of Redis's
-        // 127-byte copy reads the same value. The texts are the ones
-        // `d2string` wrote, which Rust's correctly rounded parser reads to
-        // the same double as strtod in a fraction of the time; anything it
-        // refuses (hex, trailing bytes) takes the strtod-exact path.
-        Elem::Str(s) => {
-            let s = &s[..s.len().min(127)];
-            std::str::from_utf8(s)
-                .ok()
-                .and_then(|t| t.parse::<f64>().ok())
-                .or_else(|| parse_double_lenient(s))
-                .unwrap_or(0.0)
-        }
+        // 127-byte copy reads the same value.
+        Elem::Str(s) => parse_double_lenient(&s[..s.len().min(127)]).unwrap_or(0.0),
     }
 }
 
