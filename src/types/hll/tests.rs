@@ -160,7 +160,6 @@ fn accuracy_up_to_one_million() {
 }
 
 #[test]
-#[ignore = "10M elements: a few seconds in release, long in debug"]
 fn accuracy_up_to_ten_million() {
     let mut points = CHECKPOINTS.to_vec();
     points.extend([2_000_000, 5_000_000, 10_000_000]);
