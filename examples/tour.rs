@@ -13,8 +13,8 @@ use embedis::types::list::End;
 use embedis::types::stream::{Claimed, ReadFrom, StreamId, XAddId, XAddOptions};
 use embedis::types::zset::{ScoreRange, ZAddOptions, ZRange};
 use embedis::{
-    BitOp, Config, ExpireCondition, Expiry, Keyspace, ManualClock, SetCondition, SetOptions,
-    key_hash_slot,
+    BitOp, Config, ExpireCondition, Expiry, Keyspace, ManualClock, MaxmemoryPolicy, SetCondition,
+    SetOptions, key_hash_slot,
 };
 
 fn main() -> Result<(), embedis::Error> {
@@ -23,6 +23,7 @@ fn main() -> Result<(), embedis::Error> {
     let mut ks = Keyspace::with_clock(Config::default(), Arc::new(clock.clone()));
 
     cache_with_ttl(&mut ks, &clock)?;
+    cache_under_maxmemory(&clock)?;
     counters(&mut ks, &clock)?;
     lock(&mut ks, &clock)?;
     user_profile(&mut ks)?;
@@ -66,6 +67,65 @@ fn cache_with_ttl(ks: &mut Keyspace, clock: &ManualClock) -> Result<(), embedis:
         ks.dbsize()
     );
     assert_eq!(ks.dbsize(), 0);
+    Ok(())
+}
+
+/// The same page cache bounded by memory instead of TTLs: `maxmemory` with
+/// `allkeys-lfu` keeps the pages read most often and evicts the long tail,
+/// and an eviction listener sees every page that goes.
+fn cache_under_maxmemory(clock: &ManualClock) -> Result<(), embedis::Error> {
+    println!("== cache under maxmemory (allkeys-lfu)");
+    let mut config = Config::default();
+    config.maxmemory = 256 * 1024;
+    config.maxmemory_policy = MaxmemoryPolicy::AllkeysLfu;
+    let mut ks = Keyspace::with_clock(config, Arc::new(clock.clone()));
+    let evicted = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = Arc::clone(&evicted);
+    ks.set_eviction_listener(move |_page| {
+        seen.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    });
+
+    // 20 popular pages get 3 reads in 4; the rest go to a tail of 5,000.
+    let body = vec![b'x'; 1000];
+    let mut x: u32 = 12345;
+    for _ in 0..40_000 {
+        x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        let page = if x % 4 < 3 {
+            (x >> 8) % 20
+        } else {
+            20 + (x >> 8) % 5_000
+        };
+        let key = format!("page:/{page}").into_bytes();
+        if ks.get(&key)?.is_none() {
+            // A miss: render the page and cache it.
+            ks.set(&key, &body, &SetOptions::default())?;
+        }
+        clock.advance(5);
+    }
+    let stats = ks.stats();
+    let ratio =
+        100.0 * stats.keyspace_hits as f64 / (stats.keyspace_hits + stats.keyspace_misses) as f64;
+    println!(
+        "hits {}, misses {} ({ratio:.1} % hit ratio), evicted {}; {} pages in {} bytes",
+        stats.keyspace_hits,
+        stats.keyspace_misses,
+        stats.evicted_keys,
+        ks.dbsize(),
+        ks.used_memory()
+    );
+    let popular_cached = (0..20)
+        .filter(|p| ks.exists(&[format!("page:/{p}").as_bytes()]) == 1)
+        .count();
+    println!(
+        "{popular_cached} of the 20 popular pages are cached; OBJECT FREQ of page:/0 = {}",
+        ks.object_freq(b"page:/0")?.unwrap_or(0)
+    );
+    assert_eq!(
+        stats.evicted_keys as usize,
+        evicted.load(std::sync::atomic::Ordering::Relaxed)
+    );
+    assert!(ks.used_memory() as u64 <= 256 * 1024 + 2048);
+    assert!(popular_cached >= 18);
     Ok(())
 }
 

@@ -263,6 +263,9 @@ impl Keyspace {
     /// - `ERR source and destination objects are the same` for the same key
     ///   in the same database.
     ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
+    ///
     /// # Complexity
     /// O(N) in the size of the value.
     pub fn copy(
@@ -272,6 +275,7 @@ impl Keyspace {
         db: Option<usize>,
         replace: bool,
     ) -> Result<bool> {
+        self.make_room()?;
         let src_db = self.selected;
         let dst_db = db.unwrap_or(src_db);
         if dst_db >= self.dbs.len() {
@@ -575,7 +579,7 @@ pub(crate) fn lfu_decayed(field: u32, decay_minutes: u32, now_ms: u64) -> u32 {
 }
 
 /// Seconds since the LRU clock stood at `field` (the clock wraps every 2^24 s).
-fn idle_seconds(field: u32, now_ms: u64) -> u64 {
+pub(crate) fn idle_seconds(field: u32, now_ms: u64) -> u64 {
     let clock = u64::from(lru_clock(now_ms));
     let field = u64::from(field);
     if clock >= field {

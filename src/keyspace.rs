@@ -386,6 +386,8 @@ pub struct Keyspace {
     pub(crate) expire_next_db: usize,
     /// Command and error statistics, the slow log, the memory peak.
     pub(crate) introspection: crate::info::Introspection,
+    /// maxmemory eviction: the candidate pool, the listener.
+    pub(crate) evict: crate::evict::EvictionState,
 }
 
 impl Keyspace {
@@ -411,6 +413,7 @@ impl Keyspace {
             expire_cursor: vec![0; n],
             expire_next_db: 0,
             introspection,
+            evict: crate::evict::EvictionState::default(),
         };
         ks.introspection.startup_memory = ks.used_memory() as u64;
         ks

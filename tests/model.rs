@@ -992,10 +992,9 @@ fn step_strings(ks: &mut Keyspace, m: &mut Model, op: &Op) -> Result<(), String>
             let got = if *nx {
                 ks.msetnx(&pairs)
             } else {
-                ks.mset(&pairs);
-                true
+                ks.mset(&pairs).map(|()| true)
             };
-            same(Ok(got), Ok(m.mset(&pairs, *nx)))
+            same(got, Ok(m.mset(&pairs, *nx)))
         }
         Op::MGet(keys) => {
             let want: Vec<_> = keys

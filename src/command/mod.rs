@@ -413,17 +413,23 @@ pub(crate) fn dispatch(session: &mut Session, ks: &mut Keyspace, argv: &[&[u8]])
         Reply::Error(text) => Some(&text[..]),
         _ => None,
     };
+    ks.end_command();
     ks.record_call(&found.id(), &ran, error);
     reply
 }
 
 /// The checks a command passes before it runs: it exists, its arity, and
 /// (with `cluster-enabled`) that its keys share a slot.
-fn admit(ks: &Keyspace, argv: &[&[u8]]) -> std::result::Result<Found, Refused> {
+fn admit(ks: &mut Keyspace, argv: &[&[u8]]) -> std::result::Result<Found, Refused> {
     let found = resolve(argv)?;
     if ks.config.cluster_enabled
         && let Err(e) = check_slots(found.spec, argv)
     {
+        return Err((Some(found), e.into()));
+    }
+    // Redis's processCommand: evict before every command when maxmemory is
+    // set, and refuse a DENYOOM command still over the limit.
+    if let Err(e) = ks.admit_command(found.spec.flags & flags::DENYOOM != 0) {
         return Err((Some(found), e.into()));
     }
     Ok(found)

@@ -241,12 +241,12 @@ fn pairs<'a>(argv: &[&'a [u8]], command: &str) -> Result<Vec<(&'a [u8], &'a [u8]
 }
 
 fn mset(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
-    ctx.ks.mset(&pairs(argv, "mset")?);
+    ctx.ks.mset(&pairs(argv, "mset")?)?;
     Ok(Reply::OK)
 }
 
 fn msetnx(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
-    Ok(ctx.ks.msetnx(&pairs(argv, "msetnx")?).into())
+    Ok(ctx.ks.msetnx(&pairs(argv, "msetnx")?)?.into())
 }
 
 fn incr(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {

@@ -263,7 +263,11 @@ impl Keyspace {
     ///
     /// # Errors
     /// [`Error::WrongType`] when the key holds another type.
+    ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn lpush(&mut self, key: &[u8], values: &[&[u8]]) -> Result<usize> {
+        self.make_room()?;
         self.push_generic(key, values, End::Left, false)
     }
 
@@ -276,7 +280,11 @@ impl Keyspace {
     ///
     /// # Errors
     /// [`Error::WrongType`] when the key holds another type.
+    ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn rpush(&mut self, key: &[u8], values: &[&[u8]]) -> Result<usize> {
+        self.make_room()?;
         self.push_generic(key, values, End::Right, false)
     }
 
@@ -289,7 +297,11 @@ impl Keyspace {
     ///
     /// # Errors
     /// [`Error::WrongType`] when the key holds another type.
+    ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn lpushx(&mut self, key: &[u8], values: &[&[u8]]) -> Result<usize> {
+        self.make_room()?;
         self.push_generic(key, values, End::Left, true)
     }
 
@@ -302,7 +314,11 @@ impl Keyspace {
     ///
     /// # Errors
     /// [`Error::WrongType`] when the key holds another type.
+    ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn rpushx(&mut self, key: &[u8], values: &[&[u8]]) -> Result<usize> {
+        self.make_room()?;
         self.push_generic(key, values, End::Right, true)
     }
 
@@ -423,7 +439,11 @@ impl Keyspace {
     /// # Errors
     /// [`Error::NoSuchKey`] when the key is absent, [`Error::WrongType`],
     /// [`Error::IndexOutOfRange`] when `index` is outside the list.
+    ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn lset(&mut self, key: &[u8], index: i64, value: &[u8]) -> Result<()> {
+        self.make_room()?;
         let list = self.write_typed(key, as_list)?.ok_or(Error::NoSuchKey)?;
         if !list.ql.replace(index, value) {
             return Err(Error::IndexOutOfRange);
@@ -511,6 +531,9 @@ impl Keyspace {
     ///
     /// # Errors
     /// [`Error::WrongType`] when the key holds another type.
+    ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn linsert(
         &mut self,
         key: &[u8],
@@ -518,6 +541,7 @@ impl Keyspace {
         pivot: &[u8],
         element: &[u8],
     ) -> Result<i64> {
+        self.make_room()?;
         let Some(list) = self.write_typed(key, as_list)? else {
             return Ok(0);
         };
@@ -558,6 +582,9 @@ impl Keyspace {
     /// # Errors
     /// [`Error::WrongType`] when either key holds another type (nothing
     /// moves).
+    ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn lmove(
         &mut self,
         source: &[u8],
@@ -565,6 +592,7 @@ impl Keyspace {
         from: End,
         to: End,
     ) -> Result<Option<Vec<u8>>> {
+        self.make_room()?;
         if self.write_typed(source, as_list)?.is_none() {
             return Ok(None);
         }
@@ -595,7 +623,11 @@ impl Keyspace {
     ///
     /// # Errors
     /// [`Error::WrongType`] when either key holds another type.
+    ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn rpoplpush(&mut self, source: &[u8], destination: &[u8]) -> Result<Option<Vec<u8>>> {
+        self.make_room()?;
         self.lmove(source, destination, End::Right, End::Left)
     }
 

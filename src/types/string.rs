@@ -273,7 +273,11 @@ impl Keyspace {
     /// [`Error::InvalidExpireTime`] for a non-positive or overflowing time
     /// (checked before anything else); [`Error::WrongType`] with GET when the
     /// old value is not a string (nothing is written).
+    ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn set(&mut self, key: &[u8], value: &[u8], opts: &SetOptions) -> Result<SetOutcome> {
+        self.make_room()?;
         self.set_generic(key, value, opts, "set")
     }
 
@@ -317,8 +321,10 @@ impl Keyspace {
     /// O(1).
     ///
     /// # Errors
-    /// None in practice (the signature matches the other writes).
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn setnx(&mut self, key: &[u8], value: &[u8]) -> Result<bool> {
+        self.make_room()?;
         let opts = SetOptions {
             condition: SetCondition::IfAbsent,
             ..Default::default()
@@ -337,7 +343,11 @@ impl Keyspace {
     /// # Errors
     /// `ERR invalid expire time in 'setex' command` when `seconds` is not
     /// positive or the deadline overflows.
+    ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn setex(&mut self, key: &[u8], seconds: i64, value: &[u8]) -> Result<()> {
+        self.make_room()?;
         let opts = SetOptions {
             expiry: Expiry::Ex(seconds),
             ..Default::default()
@@ -356,7 +366,11 @@ impl Keyspace {
     /// # Errors
     /// `ERR invalid expire time in 'psetex' command` when `milliseconds` is
     /// not positive or the deadline overflows.
+    ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn psetex(&mut self, key: &[u8], milliseconds: i64, value: &[u8]) -> Result<()> {
+        self.make_room()?;
         let opts = SetOptions {
             expiry: Expiry::Px(milliseconds),
             ..Default::default()
@@ -374,7 +388,11 @@ impl Keyspace {
     ///
     /// # Errors
     /// [`Error::WrongType`] when the key holds another type (nothing is written).
+    ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn getset(&mut self, key: &[u8], value: &[u8]) -> Result<Option<Vec<u8>>> {
+        self.make_room()?;
         let old = self.get(key)?;
         self.overwrite_string(key, value);
         Ok(old)
@@ -471,10 +489,16 @@ impl Keyspace {
     ///
     /// # Complexity
     /// O(n) in the number of pairs.
-    pub fn mset(&mut self, pairs: &[(&[u8], &[u8])]) {
+    ///
+    /// # Errors
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
+    pub fn mset(&mut self, pairs: &[(&[u8], &[u8])]) -> Result<()> {
+        self.make_room()?;
         for (key, value) in pairs {
             self.overwrite_string(key, value);
         }
+        Ok(())
     }
 
     /// ```text
@@ -484,15 +508,20 @@ impl Keyspace {
     ///
     /// # Complexity
     /// O(n) in the number of pairs.
-    pub fn msetnx(&mut self, pairs: &[(&[u8], &[u8])]) -> bool {
+    ///
+    /// # Errors
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
+    pub fn msetnx(&mut self, pairs: &[(&[u8], &[u8])]) -> Result<bool> {
+        self.make_room()?;
         if pairs
             .iter()
             .any(|(key, _)| self.lookup_write(key).is_some())
         {
-            return false;
+            return Ok(false);
         }
-        self.mset(pairs);
-        true
+        self.mset(pairs)?;
+        Ok(true)
     }
 
     /// ```text
@@ -507,7 +536,11 @@ impl Keyspace {
     /// # Errors
     /// [`Error::WrongType`]; [`Error::NotInteger`] when the value is not a
     /// canonical 64-bit integer; [`Error::Overflow`] past `i64` bounds.
+    ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn incr(&mut self, key: &[u8]) -> Result<i64> {
+        self.make_room()?;
         self.incrby(key, 1)
     }
 
@@ -521,7 +554,11 @@ impl Keyspace {
     ///
     /// # Errors
     /// As [`Keyspace::incr`].
+    ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn decr(&mut self, key: &[u8]) -> Result<i64> {
+        self.make_room()?;
         self.incrby(key, -1)
     }
 
@@ -536,7 +573,11 @@ impl Keyspace {
     /// # Errors
     /// `ERR decrement would overflow` for `i64::MIN` (checked before the key
     /// is read); otherwise as [`Keyspace::incr`].
+    ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn decrby(&mut self, key: &[u8], decrement: i64) -> Result<i64> {
+        self.make_room()?;
         if decrement == i64::MIN {
             return Err(Error::other("ERR decrement would overflow"));
         }
@@ -553,7 +594,11 @@ impl Keyspace {
     ///
     /// # Errors
     /// As [`Keyspace::incr`].
+    ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn incrby(&mut self, key: &[u8], increment: i64) -> Result<i64> {
+        self.make_room()?;
         let Some(s) = self.write_string(key)? else {
             self.add_key(key, Value::String(StringValue::Int(increment)));
             return Ok(increment);
@@ -582,7 +627,11 @@ impl Keyspace {
     /// # Errors
     /// [`Error::WrongType`]; [`Error::NotFloat`] when the value or increment
     /// is not a number; `ERR increment would produce NaN or Infinity`.
+    ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn incrbyfloat(&mut self, key: &[u8], increment: &[u8]) -> Result<Vec<u8>> {
+        self.make_room()?;
         let Some(s) = self.write_string(key)? else {
             let result = incr_long_double(b"0", increment)?;
             self.add_key(key, Value::String(StringValue::from_bytes_no_int(&result)));
@@ -606,7 +655,11 @@ impl Keyspace {
     /// # Errors
     /// [`Error::WrongType`]; [`Error::StringTooLong`] when the result would
     /// exceed `proto_max_bulk_len`.
+    ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn append(&mut self, key: &[u8], value: &[u8]) -> Result<usize> {
+        self.make_room()?;
         let limit = self.config.proto_max_bulk_len;
         let Some(s) = self.write_string(key)? else {
             self.add_key(key, Value::String(StringValue::from_bytes(value)));
@@ -669,7 +722,11 @@ impl Keyspace {
     /// [`Error::OffsetOutOfRange`] for a negative offset; [`Error::WrongType`];
     /// [`Error::StringTooLong`] when `offset + value.len()` exceeds
     /// `proto_max_bulk_len`.
+    ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn setrange(&mut self, key: &[u8], offset: i64, value: &[u8]) -> Result<usize> {
+        self.make_room()?;
         let Ok(offset) = usize::try_from(offset) else {
             return Err(Error::OffsetOutOfRange);
         };

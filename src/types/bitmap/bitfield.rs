@@ -298,7 +298,11 @@ impl Keyspace {
     /// `ERR bit offset is not an integer or out of range` for an offset at or
     /// past `8 * proto-max-bulk-len` (checked for every op before any runs);
     /// [`Error::WrongType`].
+    ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn bitfield(&mut self, key: &[u8], ops: &[BitfieldOp]) -> Result<Vec<Option<i64>>> {
+        self.make_room()?;
         self.bitfield_generic(key, ops, false)
     }
 

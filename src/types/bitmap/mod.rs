@@ -223,7 +223,11 @@ impl Keyspace {
     /// `ERR bit offset is not an integer or out of range` for an offset at
     /// or past `8 * proto-max-bulk-len`; `ERR bit is not an integer or out of
     /// range` for a `bit` other than 0 or 1; [`Error::WrongType`].
+    ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn setbit(&mut self, key: &[u8], offset: u64, bit: u8) -> Result<u8> {
+        self.make_room()?;
         check_offset(offset, self.config.proto_max_bulk_len)?;
         if bit > 1 {
             return Err(Error::other(BIT_VALUE_ERR));
@@ -375,7 +379,11 @@ impl Keyspace {
     /// `ERR BITOP NOT must be called with a single source key.`;
     /// [`Error::WrongType`] for the first source that is not a string
     /// (nothing is written).
+    ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn bitop(&mut self, op: BitOp, dest: &[u8], sources: &[&[u8]]) -> Result<usize> {
+        self.make_room()?;
         if op == BitOp::Not && sources.len() != 1 {
             return Err(Error::other(BITOP_NOT_ERR));
         }

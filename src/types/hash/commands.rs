@@ -85,7 +85,11 @@ impl Keyspace {
     ///
     /// # Errors
     /// [`Error::WrongType`] when the key holds another type.
+    ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn hset(&mut self, key: &[u8], pairs: &[(&[u8], &[u8])]) -> Result<usize> {
+        self.make_room()?;
         if pairs.is_empty() {
             self.write_typed(key, as_hash)?;
             return Ok(0);
@@ -111,7 +115,11 @@ impl Keyspace {
     ///
     /// # Errors
     /// [`Error::WrongType`] when the key holds another type.
+    ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn hmset(&mut self, key: &[u8], pairs: &[(&[u8], &[u8])]) -> Result<()> {
+        self.make_room()?;
         self.hset(key, pairs).map(drop)
     }
 
@@ -125,7 +133,11 @@ impl Keyspace {
     ///
     /// # Errors
     /// [`Error::WrongType`] when the key holds another type.
+    ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn hsetnx(&mut self, key: &[u8], field: &[u8], value: &[u8]) -> Result<bool> {
+        self.make_room()?;
         let limits = HashLimits::from_config(&self.config);
         let h = self.hash_for_write(key)?;
         if h.contains(field) {
@@ -315,7 +327,11 @@ impl Keyspace {
     /// # Errors
     /// [`Error::WrongType`]; `ERR hash value is not an integer` when the
     /// field holds no canonical 64-bit integer; [`Error::Overflow`].
+    ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn hincrby(&mut self, key: &[u8], field: &[u8], increment: i64) -> Result<i64> {
+        self.make_room()?;
         let limits = HashLimits::from_config(&self.config);
         let h = self.hash_for_write(key)?;
         let current = match h.get(field) {
@@ -346,7 +362,11 @@ impl Keyspace {
     /// Infinity` for an infinite one (both before the key is looked up);
     /// then [`Error::WrongType`]; `ERR hash value is not a float`; `ERR
     /// increment would produce NaN or Infinity`.
+    ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn hincrbyfloat(&mut self, key: &[u8], field: &[u8], increment: &[u8]) -> Result<Vec<u8>> {
+        self.make_room()?;
         let incr = parse_float_increment(increment)?;
         let limits = HashLimits::from_config(&self.config);
         let h = self.hash_for_write(key)?;

@@ -92,7 +92,11 @@ impl Keyspace {
     /// valid HyperLogLog string value.` for a string that is not an HLL;
     /// `INVALIDOBJ Corrupted HLL object detected` for a malformed sparse
     /// stream (elements added before the error stay added, as in Redis).
+    ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn pfadd(&mut self, key: &[u8], elements: &[&[u8]]) -> Result<bool> {
+        self.make_room()?;
         let max_bytes = self.config.hll_sparse_max_bytes;
         let mut created = false;
         let s = self.write_typed_or_insert(key, as_string, || {
@@ -182,7 +186,11 @@ impl Keyspace {
     /// # Errors
     /// As [`Keyspace::pfcount`], for the first offending key (nothing is
     /// written then).
+    ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn pfmerge(&mut self, dest: &[u8], sources: &[&[u8]]) -> Result<()> {
+        self.make_room()?;
         let max_bytes = self.config.hll_sparse_max_bytes;
         let mut max = vec![0u8; REGISTERS];
         let mut use_dense = false;
@@ -248,7 +256,11 @@ impl Keyspace {
     /// `ERR The specified key does not exist`, [`Error::WrongType`], the HLL
     /// WRONGTYPE error, INVALIDOBJ when a conversion meets a malformed
     /// stream, and `ERR HLL encoding is not sparse` for DECODE on dense.
+    ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn pfdebug(&mut self, op: PfDebugOp, key: &[u8]) -> Result<PfDebugReply> {
+        self.make_room()?;
         let hll = self.pfdebug_target(key)?;
         let reply = match op {
             PfDebugOp::GetReg => {

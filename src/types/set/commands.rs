@@ -99,7 +99,11 @@ impl Keyspace {
     ///
     /// # Errors
     /// [`Error::WrongType`] when the key holds another type.
+    ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn sadd(&mut self, key: &[u8], members: &[&[u8]]) -> Result<usize> {
+        self.make_room()?;
         let Some(first) = members.first() else {
             self.write_typed(key, as_set)?;
             return Ok(0);
@@ -457,7 +461,11 @@ impl Keyspace {
     ///
     /// # Errors
     /// [`Error::WrongType`] for the first source that holds another type.
+    ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn sinterstore(&mut self, dst: &[u8], keys: &[&[u8]]) -> Result<usize> {
+        self.make_room()?;
         self.lookup_sources(keys)?;
         let limit = intset_limit(&self.config);
         let sets = self.sources(keys).into_iter().collect::<Option<Vec<_>>>();
@@ -503,7 +511,11 @@ impl Keyspace {
     ///
     /// # Errors
     /// [`Error::WrongType`] for the first source that holds another type.
+    ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn sunionstore(&mut self, dst: &[u8], keys: &[&[u8]]) -> Result<usize> {
+        self.make_room()?;
         let result = self.union_of(keys)?;
         Ok(self.store_set(dst, result))
     }
@@ -534,7 +546,11 @@ impl Keyspace {
     ///
     /// # Errors
     /// [`Error::WrongType`] for the first source that holds another type.
+    ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn sdiffstore(&mut self, dst: &[u8], keys: &[&[u8]]) -> Result<usize> {
+        self.make_room()?;
         let result = self.difference_of(keys)?;
         Ok(self.store_set(dst, result))
     }

@@ -126,6 +126,9 @@ impl Keyspace {
     /// `WRONGTYPE`; `ERR The ID specified in XADD must be greater than 0-0`;
     /// `ERR The ID specified in XADD is equal or smaller than the target stream top item`;
     /// the exhausted-ID and too-large errors.
+    ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn xadd(
         &mut self,
         key: &[u8],
@@ -133,6 +136,7 @@ impl Keyspace {
         fields: &[(&[u8], &[u8])],
         opts: &XAddOptions,
     ) -> Result<Option<StreamId>> {
+        self.make_room()?;
         if id == XAddId::Explicit(StreamId::MIN) {
             return Err(Error::other(
                 "ERR The ID specified in XADD must be greater than 0-0",
@@ -287,6 +291,9 @@ impl Keyspace {
     ///
     /// # Errors
     /// `ERR no such key`, `WRONGTYPE`, and XSETID's ordering errors.
+    ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn xsetid(
         &mut self,
         key: &[u8],
@@ -294,6 +301,7 @@ impl Keyspace {
         entries_added: Option<u64>,
         max_deleted: Option<StreamId>,
     ) -> Result<()> {
+        self.make_room()?;
         if let Some(md) = max_deleted
             && id < md
         {

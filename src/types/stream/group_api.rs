@@ -254,6 +254,9 @@ impl Keyspace {
     ///
     /// # Errors
     /// `WRONGTYPE`, the missing-key error, `BUSYGROUP`.
+    ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn xgroup_create(
         &mut self,
         key: &[u8],
@@ -262,6 +265,7 @@ impl Keyspace {
         mkstream: bool,
         entries_read: Option<i64>,
     ) -> Result<()> {
+        self.make_room()?;
         if self.stream_write(key)?.is_none() {
             if !mkstream {
                 return Err(no_key_for_group());
@@ -336,12 +340,16 @@ impl Keyspace {
     ///
     /// # Errors
     /// `WRONGTYPE`, the missing-key error, NOGROUP.
+    ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
     pub fn xgroup_createconsumer(
         &mut self,
         key: &[u8],
         group: &[u8],
         consumer: &[u8],
     ) -> Result<bool> {
+        self.make_room()?;
         let now = self.now_ms();
         let s = self.stream_write(key)?.ok_or_else(no_key_for_group)?;
         let created = s.create_consumer(key, group, consumer, now)?;

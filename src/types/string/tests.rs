@@ -85,7 +85,7 @@ fn encodings_after_each_operation() {
     assert_eq!(enc(&mut ks, b"b"), Encoding::Embstr);
     ks.setrange(b"c", 0, b"1").unwrap();
     assert_eq!(enc(&mut ks, b"c"), Encoding::Raw);
-    ks.mset(&[(b"d", b"5"), (b"e", &[b'x'; 45])]);
+    ks.mset(&[(b"d", b"5"), (b"e", &[b'x'; 45])]).unwrap();
     assert_eq!(enc(&mut ks, b"d"), Encoding::Int);
     assert_eq!(enc(&mut ks, b"e"), Encoding::Raw);
     assert_eq!(ks.setrange(b"d", 3, b"").unwrap(), 1);
@@ -124,7 +124,7 @@ fn ttl_kept_by_edits_and_dropped_by_overwrites() {
     let overwrites: [fn(&mut Keyspace); 4] = [
         |ks| assert!(ks.set(b"k", b"1", &SetOptions::default()).unwrap().written),
         |ks| assert_eq!(ks.getset(b"k", b"1"), Ok(Some(b"1".to_vec()))),
-        |ks| ks.mset(&[(b"k", b"1")]),
+        |ks| ks.mset(&[(b"k", b"1")]).unwrap(),
         |ks| assert_eq!(ks.getex(b"k", Expiry::Persist), Ok(Some(b"1".to_vec()))),
     ];
     for overwrite in overwrites {
@@ -145,7 +145,7 @@ fn ttl_kept_by_edits_and_dropped_by_overwrites() {
 fn getex_deadlines() {
     let (mut ks, _) = ks_at(10_000);
     assert_eq!(ks.getex(b"k", Expiry::Ex(0)), Ok(None));
-    ks.mset(&[(b"k", b"v")]);
+    ks.mset(&[(b"k", b"v")]).unwrap();
     assert_eq!(
         ks.getex(b"k", Expiry::Ex(0)),
         Err(Error::InvalidExpireTime("getex"))
@@ -177,16 +177,16 @@ fn counters_and_errors() {
     assert_eq!(ks.incrby(b"n", i64::MAX).unwrap(), i64::MAX);
     assert_eq!(ks.incr(b"n"), Err(Error::Overflow));
     assert_eq!(ks.decrby(b"n", -1), Err(Error::Overflow));
-    ks.mset(&[(b"s", b"-0"), (b"t", b" 1")]);
+    ks.mset(&[(b"s", b"-0"), (b"t", b" 1")]).unwrap();
     assert_eq!(ks.incr(b"s"), Err(Error::NotInteger));
     assert_eq!(ks.incr(b"t"), Err(Error::NotInteger));
     assert_eq!(ks.incrbyfloat(b"t", b"1"), Err(Error::NotFloat));
     assert_eq!(ks.incrbyfloat(b"u", b"1.5").unwrap(), b"1.5");
     assert_eq!(ks.incrbyfloat(b"u", b"-1.5").unwrap(), b"0");
     assert_eq!(ks.get(b"s").unwrap(), Some(b"-0".to_vec()));
-    assert!(ks.msetnx(&[(b"x", b"1"), (b"x", b"2")]));
+    assert!(ks.msetnx(&[(b"x", b"1"), (b"x", b"2")]).unwrap());
     assert_eq!(ks.get(b"x").unwrap(), Some(b"2".to_vec()));
-    assert!(!ks.msetnx(&[(b"y", b"1"), (b"x", b"2")]));
+    assert!(!ks.msetnx(&[(b"y", b"1"), (b"x", b"2")]).unwrap());
     assert_eq!(ks.mget(&[b"x", b"y"]), vec![Some(b"2".to_vec()), None]);
 }
 
@@ -219,7 +219,8 @@ fn ranges_and_setrange() {
 #[test]
 fn lcs_results() {
     let (mut ks, _) = ks_at(0);
-    ks.mset(&[(b"a", b"ohmytext"), (b"b", b"mynewtext")]);
+    ks.mset(&[(b"a", b"ohmytext"), (b"b", b"mynewtext")])
+        .unwrap();
     assert_eq!(ks.lcs(b"a", b"b").unwrap(), b"mytext");
     assert_eq!(ks.lcs_len(b"a", b"b").unwrap(), 6);
     let idx = ks.lcs_idx(b"a", b"b", 0).unwrap();
@@ -256,14 +257,14 @@ fn wrong_type_leaves_the_key_alone() {
     assert_eq!(ks.setrange(b"h", -1, b"x"), Err(Error::OffsetOutOfRange));
     assert!(ks.lcs(b"h", b"nokey").is_err());
     assert_eq!(ks.mget(&[b"h"]), vec![None]);
-    assert!(!ks.msetnx(&[(b"a", b"1"), (b"h", b"2")]));
+    assert!(!ks.msetnx(&[(b"a", b"1"), (b"h", b"2")]).unwrap());
     assert!(!ks.setnx(b"h", b"x").unwrap());
     assert_eq!(
         ks.lookup_quiet(b"h").unwrap().value.value_type().as_str(),
         "hash"
     );
     // Whole-value writes replace any type.
-    ks.mset(&[(b"h", b"s")]);
+    ks.mset(&[(b"h", b"s")]).unwrap();
     assert_eq!(ks.get(b"h").unwrap(), Some(b"s".to_vec()));
     ks.validate().unwrap();
 }

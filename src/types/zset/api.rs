@@ -209,6 +209,9 @@ impl Keyspace {
     /// compatible`; `ERR resulting score is not a number (NaN)` for a NaN
     /// score.
     ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
+    ///
     /// # Complexity
     /// O(log n) per member (O(n) while a listpack).
     pub fn zadd(
@@ -217,6 +220,7 @@ impl Keyspace {
         members: &[(f64, &[u8])],
         opts: &ZAddOptions,
     ) -> Result<usize> {
+        self.make_room()?;
         let flags = opts.flags(false)?;
         let (added, updated, _) = self.zadd_generic(key, members, flags)?;
         Ok(if opts.ch { added + updated } else { added })
@@ -253,9 +257,13 @@ impl Keyspace {
     /// # Errors
     /// WRONGTYPE; the NaN error.
     ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
+    ///
     /// # Complexity
     /// O(log n).
     pub fn zincrby(&mut self, key: &[u8], incr: f64, member: &[u8]) -> Result<f64> {
+        self.make_room()?;
         let out = self.zadd_incr(key, incr, member, &ZAddOptions::default())?;
         Ok(out.unwrap_or(incr))
     }
@@ -484,9 +492,13 @@ impl Keyspace {
     /// # Errors
     /// As [`Keyspace::zrange`].
     ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
+    ///
     /// # Complexity
     /// O(log n + m log m).
     pub fn zrangestore(&mut self, dst: &[u8], src: &[u8], spec: &ZRange) -> Result<usize> {
+        self.make_room()?;
         // As Redis, only a count other than -1 (the default) conflicts.
         if spec.limit.is_some_and(|(_, count)| count != -1) && matches!(spec.by, ZRangeBy::Rank(..))
         {

@@ -316,6 +316,9 @@ impl Keyspace {
     /// # Errors
     /// WRONGTYPE.
     ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
+    ///
     /// # Complexity
     /// As ZUNION.
     pub fn zunionstore(
@@ -324,6 +327,7 @@ impl Keyspace {
         keys: &[&[u8]],
         opts: &SetOpOptions,
     ) -> Result<usize> {
+        self.make_room()?;
         let c = self.compute(keys, opts, Op::Union)?;
         Ok(self.store_computed(dst, c))
     }
@@ -336,6 +340,9 @@ impl Keyspace {
     /// # Errors
     /// WRONGTYPE.
     ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
+    ///
     /// # Complexity
     /// As ZINTER.
     pub fn zinterstore(
@@ -344,6 +351,7 @@ impl Keyspace {
         keys: &[&[u8]],
         opts: &SetOpOptions,
     ) -> Result<usize> {
+        self.make_room()?;
         let c = self.compute(keys, opts, Op::Inter)?;
         Ok(self.store_computed(dst, c))
     }
@@ -356,9 +364,13 @@ impl Keyspace {
     /// # Errors
     /// WRONGTYPE.
     ///
+    /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
+    /// and eviction cannot bring it under; nothing is changed then.
+    ///
     /// # Complexity
     /// As ZDIFF.
     pub fn zdiffstore(&mut self, dst: &[u8], keys: &[&[u8]]) -> Result<usize> {
+        self.make_room()?;
         let c = self.compute(keys, &SetOpOptions::default(), Op::Diff)?;
         Ok(self.store_computed(dst, c))
     }
