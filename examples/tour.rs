@@ -124,7 +124,11 @@ fn cache_under_maxmemory(clock: &ManualClock) -> Result<(), embedis::Error> {
         stats.evicted_keys as usize,
         evicted.load(std::sync::atomic::Ordering::Relaxed)
     );
-    assert!(ks.used_memory() as u64 <= 256 * 1024 + 2048);
+    // The last write may end over the limit by what it added; the next
+    // write (or an explicit `evict`) brings memory back under it.
+    ks.evict()?;
+    assert!(ks.used_memory() as u64 <= 256 * 1024);
+    assert!(ratio > 70.0 && stats.evicted_keys > 0);
     assert!(popular_cached >= 18);
     Ok(())
 }
