@@ -338,13 +338,13 @@ impl Keyspace {
     /// let sink = Arc::clone(&gone);
     /// ks.set_eviction_listener(move |e| sink.lock().unwrap().push(e.key));
     /// ks.config_mut().maxmemory_policy = MaxmemoryPolicy::AllkeysLru;
-    /// ks.config_mut().maxmemory = 64 * 1024;
-    /// for i in 0..10_000 {
-    ///     ks.set(format!("k{i}").as_bytes(), b"some value", &Default::default()).unwrap();
+    /// ks.config_mut().maxmemory = 1 << 20;
+    /// for i in 0..5_000 {
+    ///     ks.set(format!("k{i}").as_bytes(), &[b'v'; 1000], &Default::default()).unwrap();
     /// }
     /// let gone = gone.lock().unwrap();
     /// assert_eq!(gone.len() as u64, ks.stats().evicted_keys);
-    /// assert!(ks.dbsize() + gone.len() == 10_000 && !gone.is_empty());
+    /// assert!(ks.dbsize() + gone.len() == 5_000 && !gone.is_empty());
     /// ```
     pub fn set_eviction_listener(&mut self, listener: impl FnMut(Evicted) + Send + 'static) {
         self.evict.listener = Some(Box::new(listener));
