@@ -414,7 +414,8 @@ impl Keyspace {
     /// (2 % weight per round, as Redis).
     fn sample_expired(&mut self, db: usize, want: usize, now: u64) -> usize {
         let mut expired = 0;
-        let (mut ttl_sum, mut ttl_samples) = (0u64, 0u64);
+        // u128: a few TTLs near the far end of the clock would overflow u64.
+        let (mut ttl_sum, mut ttl_samples) = (0u128, 0u128);
         for _ in 0..want {
             let len = self.dbs[db].expires_len();
             if len == 0 {
@@ -433,12 +434,13 @@ impl Keyspace {
                 self.expire_cursor[db] = pos + 1;
                 let at = self.dbs[db].get(&key).map_or(0, |e| e.expire_at);
                 if at > now {
-                    ttl_sum += at - now;
+                    ttl_sum += u128::from(at - now);
                     ttl_samples += 1;
                 }
             }
         }
         if let Some(sample) = ttl_sum.checked_div(ttl_samples) {
+            let sample = u64::try_from(sample).unwrap_or(u64::MAX);
             let avg = &mut self.dbs[db].avg_ttl;
             if *avg == 0 {
                 *avg = sample;
