@@ -32,7 +32,7 @@ mod common;
 
 use std::cell::RefCell;
 
-use common::Pair;
+use common::{Pair, V, parse_reply as parse};
 use proptest::prelude::*;
 use proptest::strategy::Union;
 use proptest::test_runner::{Config as PropConfig, TestCaseError, TestRunner};
@@ -444,37 +444,6 @@ impl Ids {
             format!("{open}{ms}-{seq}")
         }
         .into_bytes()
-    }
-}
-
-/// A parsed RESP2 reply.
-#[derive(Debug, Clone, PartialEq)]
-enum V {
-    Line(Vec<u8>),
-    Int(i64),
-    Bulk(Option<Vec<u8>>),
-    Arr(Option<Vec<V>>),
-}
-
-fn parse(buf: &[u8], pos: &mut usize) -> V {
-    let nl = *pos + buf[*pos..].iter().position(|&b| b == b'\n').unwrap();
-    let head = &buf[*pos + 1..nl - 1];
-    let tag = buf[*pos];
-    *pos = nl + 1;
-    let n = || std::str::from_utf8(head).unwrap().parse::<i64>().unwrap();
-    match tag {
-        b'+' | b'-' => V::Line(buf[*pos - head.len() - 3..nl - 1].to_vec()),
-        b':' => V::Int(n()),
-        b'$' if n() < 0 => V::Bulk(None),
-        b'$' => {
-            let len = n() as usize;
-            let v = buf[*pos..*pos + len].to_vec();
-            *pos += len + 2;
-            V::Bulk(Some(v))
-        }
-        b'*' if n() < 0 => V::Arr(None),
-        b'*' => V::Arr(Some((0..n()).map(|_| parse(buf, pos)).collect())),
-        _ => panic!("bad reply {:?}", String::from_utf8_lossy(buf)),
     }
 }
 

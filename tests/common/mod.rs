@@ -276,3 +276,40 @@ pub fn element_end(buf: &[u8], pos: usize) -> usize {
         _ => nl,
     }
 }
+
+/// A parsed RESP2 reply, for tests that mask or inspect fields.
+#[derive(Debug, Clone, PartialEq)]
+pub enum V {
+    /// A status or error line, with its `+`/`-` prefix.
+    Line(Vec<u8>),
+    /// An integer.
+    Int(i64),
+    /// A bulk string (None: nil).
+    Bulk(Option<Vec<u8>>),
+    /// An array (None: nil array).
+    Arr(Option<Vec<V>>),
+}
+
+/// Parses one RESP2 reply from `buf` at `*pos`, advancing `*pos` past it.
+/// Panics on malformed input (test code only).
+pub fn parse_reply(buf: &[u8], pos: &mut usize) -> V {
+    let nl = *pos + buf[*pos..].iter().position(|&b| b == b'\n').unwrap();
+    let head = &buf[*pos + 1..nl - 1];
+    let tag = buf[*pos];
+    *pos = nl + 1;
+    let n = || std::str::from_utf8(head).unwrap().parse::<i64>().unwrap();
+    match tag {
+        b'+' | b'-' => V::Line(buf[*pos - head.len() - 3..nl - 1].to_vec()),
+        b':' => V::Int(n()),
+        b'$' if n() < 0 => V::Bulk(None),
+        b'$' => {
+            let len = n() as usize;
+            let v = buf[*pos..*pos + len].to_vec();
+            *pos += len + 2;
+            V::Bulk(Some(v))
+        }
+        b'*' if n() < 0 => V::Arr(None),
+        b'*' => V::Arr(Some((0..n()).map(|_| parse_reply(buf, pos)).collect())),
+        _ => panic!("bad reply {:?}", String::from_utf8_lossy(buf)),
+    }
+}
