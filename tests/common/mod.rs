@@ -48,7 +48,7 @@ impl Oracle {
                  `apt-get install -y redis-server` or set EMBEDIS_SKIP_ORACLE=1 to skip"
             );
         }
-        for _ in 0..5 {
+        for _ in 0..20 {
             if let Some(o) = Self::try_start(extra) {
                 return Some(o);
             }
@@ -79,7 +79,13 @@ impl Oracle {
                     stream: BufReader::new(stream),
                     port,
                 };
-                if o.send(&[b"PING"]) == b"+PONG\r\n" {
+                // Tests run in parallel and the port was only free when we
+                // looked: another test's server may have taken it first, in
+                // which case ours exited and we reached theirs. Only accept
+                // the server whose process id is our child's.
+                let info = o.send(&[b"INFO", b"server"]);
+                let mine = format!("process_id:{}\r\n", o.child.id());
+                if String::from_utf8_lossy(&info).contains(&mine) {
                     return Some(o);
                 }
                 return None;
