@@ -7,6 +7,10 @@
 //! `EVICTION_REQUESTS` scale the trace down, e.g. for a quick look:
 //! `EVICTION_KEYS=100000 EVICTION_REQUESTS=1000000 cargo bench --bench eviction`.
 //!
+//! Under `cargo bench -- --test` (the smoke run of every bench) the trace
+//! shrinks to 10,000 keys and 100,000 requests unless the variables say
+//! otherwise.
+//!
 //! The workload is a read-through cache: GET the key; on a miss, SET it
 //! (16-byte value). The embedis caches get `maxmemory` equal to the
 //! `used_memory` of a keyspace holding exactly 10 % of the keys in the same
@@ -20,6 +24,8 @@
 
 // A bench binary: its main and helpers need no API docs.
 #![allow(missing_docs)]
+
+mod common;
 
 use std::num::NonZeroUsize;
 use std::sync::Arc;
@@ -130,8 +136,12 @@ fn run_exact_lru(capacity: usize, trace: &[u32], warmup: usize) -> Outcome {
 
 fn main() {
     // `cargo bench` passes `--bench`; a filter argument is not used here.
-    let keys = env_or("EVICTION_KEYS", 1_000_000);
-    let requests = env_or("EVICTION_REQUESTS", 10_000_000);
+    let smoke = common::smoke_test();
+    let keys = env_or("EVICTION_KEYS", if smoke { 10_000 } else { 1_000_000 });
+    let requests = env_or(
+        "EVICTION_REQUESTS",
+        if smoke { 100_000 } else { 10_000_000 },
+    );
     let capacity = keys / 10;
     let warmup = keys.min(requests / 2);
     println!(

@@ -1,9 +1,16 @@
-//! Bitmaps: random SETBIT over a 10^8-bit bitmap, and the whole-string
-//! scans (BITCOUNT, BITPOS, BITOP) over 12.5 MB (10^8 bits) strings.
+//! Bitmaps (group `bitmap`): random SETBIT, GETBIT and BITFIELD over a
+//! 10^8-bit bitmap, and the whole-string scans (BITCOUNT, BITPOS, BITOP)
+//! over 12.5 MB (10^8 bits) strings. Bitmaps are raw strings, so the names
+//! carry no encoding.
+//!
+//! Run: `cargo bench --bench bitmaps` (e.g. `-- bitmap/bitop` for part of it).
+
+// criterion_group!/criterion_main! generate undocumented items.
+#![allow(missing_docs)]
 
 use std::hint::black_box;
 
-use criterion::{Criterion, Throughput};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use embedis::{BitOp, BitfieldOp, BitfieldType, Config, Keyspace};
 
 /// Bits in the big bitmaps (12.5 MB).
@@ -30,7 +37,7 @@ fn loaded() -> Keyspace {
     ks
 }
 
-pub(crate) fn register_benches(c: &mut Criterion) {
+fn bitmaps(c: &mut Criterion) {
     let mut ks = loaded();
     let mut g = c.benchmark_group("bitmap");
     g.bench_function("setbit/random/1e8", |b| {
@@ -44,7 +51,7 @@ pub(crate) fn register_benches(c: &mut Criterion) {
         let mut x = 7;
         b.iter(|| ks.getbit(b"a", next(&mut x) % BITS).unwrap());
     });
-    g.bench_function("bitfield-incrby/u16/random/1e8", |b| {
+    g.bench_function("bitfield/incrby-u16/random/1e8", |b| {
         let ty = BitfieldType::new(false, 16).unwrap();
         let mut x = 3;
         b.iter(|| {
@@ -56,11 +63,22 @@ pub(crate) fn register_benches(c: &mut Criterion) {
             ks.bitfield(b"a", &[op]).unwrap()
         });
     });
+    g.bench_function("bitfield/get-i32/random/1e8", |b| {
+        let ty = BitfieldType::new(true, 32).unwrap();
+        let mut x = 5;
+        b.iter(|| {
+            let op = BitfieldOp::Get {
+                ty,
+                offset: next(&mut x) % (BITS - 32),
+            };
+            ks.bitfield(b"a", &[op]).unwrap()
+        });
+    });
     g.throughput(Throughput::Bytes(BITS / 8));
     g.bench_function("bitcount/12.5MB", |b| {
         b.iter(|| ks.bitcount(black_box(b"a"), None).unwrap());
     });
-    g.bench_function("bitpos/zeros/12.5MB", |b| {
+    g.bench_function("bitpos/after-zeros/12.5MB", |b| {
         b.iter(|| ks.bitpos(black_box(b"z"), 1, None).unwrap());
     });
     g.bench_function("bitop-and/12.5MB", |b| {
@@ -71,3 +89,6 @@ pub(crate) fn register_benches(c: &mut Criterion) {
     });
     g.finish();
 }
+
+criterion_group!(benches, bitmaps);
+criterion_main!(benches);

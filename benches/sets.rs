@@ -1,0 +1,195 @@
+//! Sets (group `set`): SADD of a new member and SISMEMBER on both sides of
+//! the intset/hashtable threshold (512 integers), the SADD that converts
+//! (513th integer, or a first non-integer), one set of 1M integers, and
+//! SINTER/SUNIONSTORE of two 10k-member sets.
+//!
+//! Run: `cargo bench --bench sets` (e.g. `-- set/sadd` for part of it).
+
+// criterion_group!/criterion_main! generate undocumented items.
+#![allow(missing_docs)]
+
+mod common;
+
+use std::hint::black_box;
+
+use common::{PROBES, Rng, assert_encoding, per_key, restore_from, steady};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
+use embedis::Keyspace;
+
+const SMALL_KEYS: u64 = 100_000;
+const EDGE_KEYS: u64 = 1000;
+const BIG: u64 = 1_000_000;
+/// An integer member no dataset holds (fits the int32 width the datasets
+/// already use, so adding it never widens an intset).
+const NEW_INT: &[u8] = b"1999999999";
+
+fn decimal(v: u64) -> Vec<u8> {
+    v.to_string().into_bytes()
+}
+
+/// SADDs the integers `base .. base + members` to `key`.
+fn fill(ks: &mut Keyspace, key: &[u8], base: u64, members: u64) {
+    let all: Vec<Vec<u8>> = (base..base + members).map(decimal).collect();
+    for chunk in all.chunks(1000) {
+        ks.sadd(key, &common::refs(chunk)).unwrap();
+    }
+}
+
+/// `keys` sets `s:0` ..; set `k` holds the integers `k*1000 ..` (`members`
+/// of them), as a hashtable when `hashtable` (built under a lowered
+/// threshold, which is then restored).
+fn dataset(keys: u64, members: u64, hashtable: bool) -> (Keyspace, Vec<Vec<u8>>) {
+    let mut ks = common::keyspace();
+    if hashtable {
+        ks.config_mut().set_max_intset_entries = 0;
+    }
+    let names = common::names("s:", keys);
+    for (k, key) in names.iter().enumerate() {
+        fill(&mut ks, key, k as u64 * 1000, members);
+    }
+    ks.config_mut().set_max_intset_entries = 512;
+    (ks, names)
+}
+
+fn sadd_each(
+    g: &mut BenchmarkGroup<'_, WallTime>,
+    id: &str,
+    ks: &mut Keyspace,
+    keys: &[Vec<u8>],
+    member: &[u8],
+    template: Option<&'static [u8]>,
+) {
+    let mut next = 0;
+    g.bench_function(id, |b| {
+        let op = |ks: &mut Keyspace, k: &[u8]| {
+            black_box(ks.sadd(k, &[member]).unwrap());
+        };
+        match template {
+            None => per_key(b, ks, keys, &mut next, op, |ks, k| {
+                ks.srem(k, &[member]).unwrap();
+            }),
+            Some(t) => per_key(b, ks, keys, &mut next, op, restore_from(t)),
+        }
+    });
+}
+
+/// SISMEMBER of pseudo-random members (about half present) of
+/// pseudo-random keys.
+fn sismember_each(
+    g: &mut BenchmarkGroup<'_, WallTime>,
+    id: &str,
+    ks: &mut Keyspace,
+    keys: &[Vec<u8>],
+    members: u64,
+) {
+    let mut rng = Rng::new(13);
+    let probes: Vec<(usize, Vec<u8>)> = (0..PROBES)
+        .map(|_| {
+            let k = rng.below(keys.len() as u64);
+            (k as usize, decimal(k * 1000 + rng.below(2 * members)))
+        })
+        .collect();
+    let mut at = 0;
+    g.bench_function(id, |b| {
+        b.iter(|| {
+            at = (at + 1) & (PROBES - 1);
+            let (k, m) = &probes[at];
+            black_box(ks.sismember(&keys[*k], m).unwrap())
+        });
+    });
+}
+
+/// 100k intsets of 9 integers: SADD of a 10th, SISMEMBER, and the SADD of
+/// a non-integer that converts a 10-member intset.
+fn small(c: &mut Criterion) {
+    let mut g = c.benchmark_group("set");
+    let (mut ks, keys) = dataset(SMALL_KEYS, 9, false);
+    assert_encoding(&mut ks, &keys[0], "intset");
+    sadd_each(&mut g, "sadd/intset/10", &mut ks, &keys, NEW_INT, None);
+    sismember_each(&mut g, "sismember/intset/10", &mut ks, &keys, 9);
+    drop(ks);
+    let (mut ks, keys) = dataset(EDGE_KEYS, 10, false);
+    fill(&mut ks, b"template", 0, 10);
+    let id = "sadd/intset-to-hashtable/non-integer";
+    sadd_each(&mut g, id, &mut ks, &keys, b"member", Some(b"template"));
+    g.finish();
+}
+
+/// The 512-entry threshold: SADD of the 512th integer into intsets, of the
+/// 513th into hashtables and into intsets (the conversion); SISMEMBER at
+/// 512 and 513.
+fn entries_threshold(c: &mut Criterion) {
+    let mut g = c.benchmark_group("set");
+    let (mut ks, keys) = dataset(EDGE_KEYS, 511, false);
+    sadd_each(&mut g, "sadd/intset/512", &mut ks, &keys, NEW_INT, None);
+    assert_encoding(&mut ks, &keys[0], "intset");
+    for (k, key) in keys.iter().enumerate() {
+        fill(&mut ks, key, k as u64 * 1000 + 511, 1);
+    }
+    fill(&mut ks, b"template", 0, 512);
+    assert_encoding(&mut ks, &keys[0], "intset");
+    let id = "sadd/intset-to-hashtable/513";
+    sadd_each(&mut g, id, &mut ks, &keys, NEW_INT, Some(b"template"));
+    sismember_each(&mut g, "sismember/intset/512", &mut ks, &keys, 512);
+    drop(ks);
+    let (mut ks, keys) = dataset(EDGE_KEYS, 512, true);
+    assert_encoding(&mut ks, &keys[0], "hashtable");
+    sadd_each(&mut g, "sadd/hashtable/513", &mut ks, &keys, NEW_INT, None);
+    sismember_each(&mut g, "sismember/hashtable/513", &mut ks, &keys, 512);
+    g.finish();
+}
+
+/// One set of the integers 0 .. 1M: SADD of new integers, SISMEMBER.
+fn big(c: &mut Criterion) {
+    let mut g = c.benchmark_group("set");
+    let mut state: Option<(Keyspace, Vec<Vec<u8>>)> = None;
+    let mut next = 0;
+    g.bench_function("sadd/hashtable/1M", |b| {
+        let (ks, _) = state.get_or_insert_with(|| dataset(1, BIG, false));
+        steady(
+            b,
+            ks,
+            1000,
+            &mut next,
+            |ks, i| {
+                black_box(ks.sadd(b"s:0", &[&decimal(BIG + i)]).unwrap());
+            },
+            |ks, r| {
+                let members: Vec<Vec<u8>> = r.map(|i| decimal(BIG + i)).collect();
+                ks.srem(b"s:0", &common::refs(&members)).unwrap();
+            },
+        );
+    });
+    let mut rng = Rng::new(17);
+    let probes: Vec<Vec<u8>> = (0..PROBES).map(|_| decimal(rng.below(2 * BIG))).collect();
+    let mut at = 0;
+    g.bench_function("sismember/hashtable/1M", |b| {
+        let (ks, _) = state.get_or_insert_with(|| dataset(1, BIG, false));
+        b.iter(|| {
+            at = (at + 1) & (PROBES - 1);
+            black_box(ks.sismember(b"s:0", &probes[at]).unwrap())
+        });
+    });
+    g.finish();
+}
+
+/// SINTER and SUNIONSTORE of two 10k-integer hashtable sets overlapping by
+/// half.
+fn setops(c: &mut Criterion) {
+    let mut g = c.benchmark_group("set");
+    let mut ks = common::keyspace();
+    fill(&mut ks, b"a", 0, 10_000);
+    fill(&mut ks, b"b", 5_000, 10_000);
+    let keys: [&[u8]; 2] = [b"a", b"b"];
+    g.bench_function("sinter/hashtable/2x10k", |b| {
+        b.iter(|| black_box(ks.sinter(&keys).unwrap()));
+    });
+    g.bench_function("sunionstore/hashtable/2x10k", |b| {
+        b.iter(|| black_box(ks.sunionstore(b"dst", &keys).unwrap()));
+    });
+    g.finish();
+}
+
+criterion_group!(benches, small, entries_threshold, big, setops);
+criterion_main!(benches);
