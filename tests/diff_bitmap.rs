@@ -393,6 +393,83 @@ fn bitop_combinations() {
     }
 }
 
+/// A long string for the block kernels: `len` bytes of xorshift noise with
+/// runs of 0x00 and 0xff of `run` bytes starting at every third of it.
+fn long_bytes(seed: u64, len: usize, run: usize) -> Vec<u8> {
+    let mut x = seed | 1;
+    let mut b: Vec<u8> = (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect();
+    for (i, fill) in [(len / 3, 0x00), (2 * len / 3, 0xff)] {
+        let end = (i + run).min(len);
+        b[i..end].fill(fill);
+    }
+    b
+}
+
+/// BITCOUNT, BITPOS and BITOP over strings of several 512-byte popcount
+/// blocks and 64-byte skip blocks, with ranges cutting blocks anywhere.
+#[test]
+fn long_strings_through_the_block_kernels() {
+    let Some(mut p) = Pair::new() else { return };
+    let long = long_bytes(7, 5000, 1500);
+    put(&mut p, "k", &long);
+    put(&mut p, "a", &long_bytes(11, 2049, 700));
+    put(&mut p, "b", &long_bytes(13, 4000, 100));
+    // All zeros but one bit near the end, and all ones but one.
+    let mut zeros = vec![0u8; 3000];
+    zeros[2990] = 0x04;
+    put(&mut p, "z", &zeros);
+    let mut ones = vec![0xffu8; 3000];
+    ones[2100] = 0xbf;
+    put(&mut p, "o", &ones);
+    let cuts = [
+        "0", "1", "63", "64", "511", "512", "513", "1666", "-1", "-513", "-4000",
+    ];
+    let bit_cuts = [
+        "0", "7", "509", "4095", "4097", "13333", "-1", "-9", "-4103", "-32000",
+    ];
+    for key in ["k", "z", "o"] {
+        p.check(&format!("BITCOUNT {key}"));
+        for bit in ["0", "1"] {
+            p.check(&format!("BITPOS {key} {bit}"));
+        }
+        for start in cuts {
+            for end in cuts {
+                p.check(&format!("BITCOUNT {key} {start} {end}"));
+                for bit in ["0", "1"] {
+                    p.check(&format!("BITPOS {key} {bit} {start} {end}"));
+                }
+            }
+            for bit in ["0", "1"] {
+                p.check(&format!("BITPOS {key} {bit} {start}"));
+            }
+        }
+        for start in bit_cuts {
+            for end in bit_cuts {
+                p.check(&format!("BITCOUNT {key} {start} {end} BIT"));
+                for bit in ["0", "1"] {
+                    p.check(&format!("BITPOS {key} {bit} {start} {end} BIT"));
+                }
+            }
+        }
+    }
+    for op in ["AND", "OR", "XOR"] {
+        for srcs in ["k a", "a k", "k a b", "b a k z", "o o", "a missing k"] {
+            step(&mut p, &format!("BITOP {op} d {srcs}"));
+        }
+    }
+    for src in ["k", "z", "o", "a"] {
+        step(&mut p, &format!("BITOP NOT d {src}"));
+        p.check("BITCOUNT d");
+    }
+}
+
 /// Limits of a BITFIELD type: (min, max) as i128.
 fn limits(signed: bool, bits: u32) -> (i128, i128) {
     if signed {

