@@ -7,9 +7,11 @@
 //! `skiplist/arena.rs` for the byte layout) and is referred to by its byte
 //! offset as a `u32`; offset 0 is the header (a node of 32 levels), so 0
 //! also means "no node". A record holds, in this order, the score, the
-//! level-0 forward link, the index chain link, the height, the
-//! `(forward, span)` pairs of levels 1.., and the member (LEB128 length,
-//! bytes). Level 0 needs no span (it is always 1).
+//! level-0 forward and backward links, the index chain link, the height,
+//! the `(forward, span)` pairs of levels 1.., and the member (LEB128
+//! length, bytes). Level 0 needs no span (it is always 1). The list keeps
+//! its last node (`tail`), so reverse ranges start there and walk the
+//! backward links, as Redis's do.
 //!
 //! Keeping all of a node in one place is the point: a search step that
 //! looks at the next node reads its score and its forward links from the
@@ -30,20 +32,25 @@
 //! 3. Every live node is on exactly one bucket chain, the one its member
 //!    hashes to, and the chains hold nothing else.
 //! 4. The arena's records tile it exactly; free records are on the free
-//!    list of their size and add up to its `garbage`; the chunk starts
-//!    agree with the records.
+//!    list of their size and add up to its `garbage`.
+//! 5. Each node's backward link names the node before it on level 0 (0 for
+//!    the first), and `tail` is the last node (0 when empty).
 //!
-//! [`SkipList::validate`] checks all four.
+//! [`SkipList::validate`] checks all five.
 //!
 //! # Thresholds
 //!
 //! * Levels are drawn with P = 1/4 up to 32 (Redis `ZSKIPLIST_P`,
 //!   `ZSKIPLIST_MAXLEVEL`): on average 1.33 levels per node.
 //! * The bucket array doubles when the members outnumber the buckets (load
-//!   factor at most 1).
+//!   factor at most 1) and, after removals, shrinks to the next power of
+//!   two when the members fill less than an eighth of it.
 //! * The arena grows by an eighth of its size at a time; freed records are
-//!   reused by nodes of exactly their size and never moved, so a list that
-//!   shrinks keeps its arena (as an allocator keeps freed pages).
+//!   reused by nodes of exactly their size, and when free records hold more
+//!   than a quarter of the arena (and at least 4 KiB) a removal compacts it
+//!   into a tight new vector. Memory therefore stays proportional to the
+//!   live members under any insert/remove churn (a queue popped by ZPOPMIN
+//!   included), at an amortized O(log n) per removed member.
 //! * Handles are byte offsets in a `u32`: the arena holds at most 4 GiB
 //!   (about 130 million short members); exceeding it panics.
 //!
@@ -52,8 +59,10 @@
 //! Order, ranks and range semantics match Redis 7.0.15's skiplist. The
 //! level drawn for each node differs (our generator is not `random()`), so
 //! only behaviour Redis leaves to the level structure can differ: a
-//! lexicographic range over members with *different* scores. There are no
-//! backward links: reverse iteration walks forward once and buffers.
+//! lexicographic range over members with *different* scores. ZSCAN walks
+//! the member index's buckets with Redis's reverse-binary cursor, so a
+//! member present for the whole scan is reported at least once even when
+//! the index is resized or the arena compacted between calls.
 //!
 //! # References
 //!
@@ -62,14 +71,17 @@
 //! * W. Pugh, "Skip Lists: A Probabilistic Alternative to Balanced Trees".
 
 mod arena;
+mod iter;
+mod maintain;
 mod ranges;
 
 use std::fmt;
 use std::num::NonZeroU32;
 
-use self::arena::{Arena, CHAIN, LEVELS, NEXT, SCORE};
+use self::arena::{Arena, BACK, CHAIN, LEVELS, NEXT, SCORE};
 use super::Corrupt;
 
+pub use self::iter::Iter;
 pub use self::ranges::{LexBound, LexRange, ScoreRange};
 
 /// Most levels a node can have.
@@ -79,8 +91,8 @@ const HEADER: u32 = 0;
 /// Node -> 1-based rank, built by `validate`.
 type RankMap = hashbrown::HashMap<u32, usize, ahash::RandomState>;
 
-/// A stable reference to a member of a [`SkipList`], valid until that
-/// member is removed.
+/// A reference to a member of a [`SkipList`], valid until the next removal
+/// (a removal can compact the arena, which moves the records).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Handle(NonZeroU32);
 
@@ -104,6 +116,8 @@ pub struct SkipList {
     hasher: ahash::RandomState,
     len: usize,
     level: usize,
+    /// The last node (0 when empty).
+    tail: u32,
     rng: u64,
 }
 
@@ -125,6 +139,7 @@ impl SkipList {
             hasher: ahash::RandomState::new(),
             len: 0,
             level: 1,
+            tail: 0,
             rng: 0x9E37_79B9_7F4A_7C15,
         }
     }
@@ -186,6 +201,15 @@ impl SkipList {
     }
 
     #[inline]
+    fn back(&self, x: u32) -> u32 {
+        self.arena.u32_at(x as usize + BACK)
+    }
+
+    fn set_back(&mut self, x: u32, b: u32) {
+        self.arena.set_u32(x as usize + BACK, b);
+    }
+
+    #[inline]
     fn score_of(&self, x: u32) -> f64 {
         self.arena.f64_at(x as usize + SCORE)
     }
@@ -242,9 +266,9 @@ impl SkipList {
         Handle::from_raw(self.fwd(HEADER, 0))
     }
 
-    /// The last (highest) member. O(log n).
+    /// The last (highest) member. O(1).
     pub fn last(&self) -> Option<Handle> {
-        self.len.checked_sub(1).and_then(|r| self.at_rank(r))
+        Handle::from_raw(self.tail)
     }
 
     /// The member after `h`.
@@ -252,9 +276,9 @@ impl SkipList {
         Handle::from_raw(self.fwd(h.get(), 0))
     }
 
-    /// The member before `h`. O(log n) (there are no backward links).
+    /// The member before `h`.
     pub fn prev(&self, h: Handle) -> Option<Handle> {
-        self.rank_of(h).checked_sub(1).and_then(|r| self.at_rank(r))
+        Handle::from_raw(self.back(h.get()))
     }
 
     /// 0-based position of `member` in ascending order. O(log n).
@@ -332,39 +356,28 @@ impl SkipList {
     }
 
     /// Iterates members at 0-based positions `start..end` (clamped),
-    /// double-ended (walking backward buffers the rest of the range).
+    /// double-ended: each end is found when first used, so a reverse range
+    /// ending at the last member starts at the tail without a search.
     pub fn range(&self, start: usize, end: usize) -> Iter<'_> {
         let end = end.min(self.len);
-        if start >= end {
-            return Iter::new(self, 0, 0);
-        }
-        let front = self.at_rank(start).map_or(0, Handle::get);
-        Iter::new(self, front, end - start)
+        Iter::new(self, start.min(end), end)
     }
 
     /// Iterates all members in ascending order (double-ended).
     pub fn iter(&self) -> Iter<'_> {
-        Iter::new(self, self.fwd(HEADER, 0), self.len)
+        Iter::new(self, 0, self.len)
     }
 
-    /// One ZSCAN step from `cursor`: calls `f` with every member whose
-    /// record starts in the next arena chunks until at least `count` were
-    /// seen, and returns the next cursor (0 when done). Records never move,
-    /// so a member present for the whole scan is reported at least once.
-    pub fn scan(&self, cursor: u64, count: usize, mut f: impl FnMut(f64, &[u8])) -> u64 {
-        let chunks = self.arena.chunks();
-        let mut c = usize::try_from(cursor).unwrap_or(usize::MAX);
-        let mut seen = 0;
-        while c < chunks && seen < count {
-            for x in self.arena.chunk_records(c) {
-                if x != HEADER && self.arena.height(x) != 0 {
-                    f(self.score_of(x), self.member_of(x));
-                    seen += 1;
-                }
-            }
-            c += 1;
+    /// The node at 0-based position `rank` (< len), using the ends when
+    /// they are the target.
+    fn node_at(&self, rank: usize) -> u32 {
+        if rank == 0 {
+            self.fwd(HEADER, 0)
+        } else if rank + 1 == self.len {
+            self.tail
+        } else {
+            self.at_rank(rank).map_or(0, Handle::get)
         }
-        if c >= chunks { 0 } else { c as u64 }
     }
 
     /// Bytes of heap this list holds (capacities, not just lengths). O(1).
@@ -384,24 +397,6 @@ impl SkipList {
         let r = x.wrapping_mul(0x2545_F491_4F6C_DD1D);
         let level = 1 + (r | (1 << 63)).trailing_zeros() as usize / 2;
         level.min(MAX_LEVEL)
-    }
-
-    /// Doubles the bucket array and rehashes, walking the arena in order.
-    fn grow_index(&mut self) {
-        let n = (self.buckets.len() * 2).max(4);
-        let mut buckets = vec![0u32; n];
-        let records: Vec<u32> = self
-            .arena
-            .records()
-            .filter(|&x| x != HEADER && self.arena.height(x) != 0)
-            .collect();
-        for x in records {
-            let b = self.hasher.hash_one(self.member_of(x)) as usize & (n - 1);
-            let head = buckets[b];
-            self.arena.set_u32(x as usize + CHAIN, head);
-            buckets[b] = x;
-        }
-        self.buckets = buckets;
     }
 
     /// Takes node `n` off its bucket chain.
@@ -464,6 +459,11 @@ impl SkipList {
                 self.set_span(u, i, s);
             }
         }
+        self.set_back(n, update[0]);
+        match self.fwd(n, 0) {
+            0 => self.tail = n,
+            f => self.set_back(f, n),
+        }
         self.len += 1;
     }
 
@@ -489,6 +489,10 @@ impl SkipList {
 
     /// Unlinks node `n` given its predecessors (the node stays allocated).
     fn unlink(&mut self, n: u32, update: &[u32; MAX_LEVEL]) {
+        match self.fwd(n, 0) {
+            0 => self.tail = self.back(n),
+            f => self.set_back(f, self.back(n)),
+        }
         for (i, &u) in update.iter().enumerate().take(self.level) {
             let uf = self.fwd(u, i);
             if uf == n {
@@ -525,7 +529,7 @@ impl SkipList {
     pub fn insert(&mut self, score: f64, member: &[u8]) -> bool {
         assert!(!score.is_nan(), "NaN score");
         if self.len >= self.buckets.len() {
-            self.grow_index();
+            self.rehash((self.buckets.len() * 2).max(4));
         }
         let b = self.bucket_of(member);
         let mut x = self.buckets[b];
@@ -555,8 +559,8 @@ impl SkipList {
             return None;
         }
         let old = self.score_of(n);
-        let update = self.predecessors(n);
-        let (back, next) = (update[0], self.fwd(n, 0));
+        // A node that keeps its place only changes its score (no search).
+        let (back, next) = (self.back(n), self.fwd(n, 0));
         let after_prev = back == HEADER || self.precedes(back, score, member);
         let before_next = next == 0 || {
             let s = self.score_of(next);
@@ -566,6 +570,7 @@ impl SkipList {
             self.arena.set_f64(n as usize + SCORE, score);
             return Some(old);
         }
+        let update = self.predecessors(n);
         self.unlink(n, &update);
         self.arena.set_f64(n as usize + SCORE, score);
         self.link(n);
@@ -582,6 +587,7 @@ impl SkipList {
         let update = self.predecessors(n);
         self.unlink(n, &update);
         self.release(n);
+        self.after_removal();
         Some(score)
     }
 
@@ -612,6 +618,7 @@ impl SkipList {
             self.unlink(n, &update);
             self.release(n);
         }
+        self.after_removal();
         end - start
     }
 
@@ -628,6 +635,7 @@ impl SkipList {
         }
         let ranks = self.validate_level0()?;
         self.validate_upper(&ranks)?;
+        self.validate_back()?;
         self.validate_index()
     }
 
@@ -695,6 +703,25 @@ impl SkipList {
         Ok(())
     }
 
+    /// Invariant 5.
+    fn validate_back(&self) -> Result<(), Corrupt> {
+        if self.back(HEADER) != 0 || self.chain(HEADER) != 0 {
+            return Err(Corrupt("header has a backward or chain link"));
+        }
+        let (mut x, mut prev) = (self.fwd(HEADER, 0), HEADER);
+        while x != 0 {
+            if self.back(x) != prev {
+                return Err(Corrupt("backward link is not the level 0 predecessor"));
+            }
+            prev = x;
+            x = self.fwd(x, 0);
+        }
+        if self.tail != prev {
+            return Err(Corrupt("tail is not the last node"));
+        }
+        Ok(())
+    }
+
     /// Invariant 3.
     fn validate_index(&self) -> Result<(), Corrupt> {
         if !self.buckets.is_empty() && !self.buckets.len().is_power_of_two() {
@@ -742,85 +769,6 @@ impl PartialEq for SkipList {
 
 /// Scores are never NaN, so equality is reflexive.
 impl Eq for SkipList {}
-
-/// Iterator over (score, member) in ascending order, double-ended: the
-/// first step from the back walks the rest of the range once and keeps its
-/// handles (there are no backward links).
-#[derive(Debug, Clone)]
-pub struct Iter<'a> {
-    list: &'a SkipList,
-    front: u32,
-    remaining: usize,
-    /// After a backward step: the handles of the range, still to yield
-    /// from `lo` to `lo + remaining`.
-    buffered: Option<Vec<u32>>,
-    lo: usize,
-}
-
-impl<'a> Iter<'a> {
-    fn new(list: &'a SkipList, front: u32, remaining: usize) -> Self {
-        Iter {
-            list,
-            front,
-            remaining,
-            buffered: None,
-            lo: 0,
-        }
-    }
-
-    fn item(&self, x: u32) -> (f64, &'a [u8]) {
-        (self.list.score_of(x), self.list.member_of(x))
-    }
-}
-
-impl<'a> Iterator for Iter<'a> {
-    type Item = (f64, &'a [u8]);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.remaining == 0 {
-            return None;
-        }
-        self.remaining -= 1;
-        let x = match &self.buffered {
-            Some(buf) => {
-                self.lo += 1;
-                buf[self.lo - 1]
-            }
-            None => {
-                let x = self.front;
-                self.front = self.list.fwd(x, 0);
-                x
-            }
-        };
-        Some(self.item(x))
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.remaining, Some(self.remaining))
-    }
-}
-
-impl DoubleEndedIterator for Iter<'_> {
-    fn next_back(&mut self) -> Option<Self::Item> {
-        if self.remaining == 0 {
-            return None;
-        }
-        let buf = self.buffered.get_or_insert_with(|| {
-            let mut buf = Vec::with_capacity(self.remaining);
-            let mut x = self.front;
-            for _ in 0..self.remaining {
-                buf.push(x);
-                x = self.list.fwd(x, 0);
-            }
-            buf
-        });
-        self.remaining -= 1;
-        let x = buf[self.lo + self.remaining];
-        Some(self.item(x))
-    }
-}
-
-impl ExactSizeIterator for Iter<'_> {}
 
 #[cfg(test)]
 mod tests;

@@ -7,9 +7,10 @@
 //! ```text
 //! +0   score      f64 LE
 //! +8   next       u32 LE   level-0 forward link (0 = none; the header is 0)
-//! +12  chain      u32 LE   next node in the same index bucket (0 = none)
-//! +16  height     u8       1..=32 (0 marks a free record)
-//! +17  levels     (height - 1) x { forward u32, span u32 } for levels 1..
+//! +12  back       u32 LE   level-0 backward link (0 = the header)
+//! +16  chain      u32 LE   next node in the same index bucket (0 = none)
+//! +20  height     u8       1..=32 (0 marks a free record)
+//! +21  levels     (height - 1) x { forward u32, span u32 } for levels 1..
 //! ...  length     LEB128 member length
 //! ...  member     the member's bytes
 //! ```
@@ -17,32 +18,30 @@
 //! so one search step reads the score, the forward link and (on equal
 //! scores) the member from the same few bytes of one record. A free record
 //! keeps its size at +0, one more than the offset of the next free record
-//! of that size at +4 (0 ends the list) and 0 at +16.
+//! of that size at +4 (0 ends the list) and 0 at +20.
 //!
-//! Records never move and never split or merge: a freed record is reused
-//! only by a node of exactly its size. Handles therefore stay valid and
-//! record boundaries never change, which is what lets ZSCAN walk the arena
-//! in 1 KiB chunks with a cursor that misses no member present for the whole
-//! scan. `starts` holds, per chunk, the first record that starts inside it.
+//! A freed record is reused by a node of exactly its size; records are
+//! never split or merged. When free records hold more than a quarter of the
+//! arena the skiplist compacts it (`SkipList::compact`): live records slide
+//! down in order into a new, tight vector and every link is rewritten, so
+//! the arena stays proportional to the live members under any churn.
 
 use hashbrown::HashMap;
 
 use super::super::Corrupt;
 
-/// Arena bytes a SCAN cursor step covers.
-pub(super) const CHUNK: usize = 1024;
-const NO_START: u32 = u32::MAX;
-
 /// Offset of the score in a record.
 pub(super) const SCORE: usize = 0;
 /// Offset of the level-0 forward link.
 pub(super) const NEXT: usize = 8;
+/// Offset of the level-0 backward link.
+pub(super) const BACK: usize = 12;
 /// Offset of the index chain link.
-pub(super) const CHAIN: usize = 12;
+pub(super) const CHAIN: usize = 16;
 /// Offset of the height byte.
-pub(super) const HEIGHT: usize = 16;
+pub(super) const HEIGHT: usize = 20;
 /// Offset of the level-1 link (levels 1.. follow, 8 bytes each).
-pub(super) const LEVELS: usize = 17;
+pub(super) const LEVELS: usize = 21;
 
 /// Bytes of a node record of `height` levels holding a `len`-byte member.
 pub(super) fn record_size(height: usize, len: usize) -> usize {
@@ -55,7 +54,7 @@ pub(super) fn record_size(height: usize, len: usize) -> usize {
     LEVELS + 8 * (height - 1) + n + len
 }
 
-/// The byte vector of records plus the free lists and chunk starts.
+/// The byte vector of records plus the free lists.
 #[derive(Clone)]
 pub(super) struct Arena {
     pub(super) bytes: Vec<u8>,
@@ -63,8 +62,6 @@ pub(super) struct Arena {
     free: HashMap<u32, u32, ahash::RandomState>,
     /// Bytes held by free records.
     pub(super) garbage: usize,
-    /// Per CHUNK, the offset of the first record starting in it.
-    starts: Vec<u32>,
 }
 
 impl Arena {
@@ -73,7 +70,6 @@ impl Arena {
             bytes: Vec::new(),
             free: HashMap::with_hasher(ahash::RandomState::new()),
             garbage: 0,
-            starts: Vec::new(),
         }
     }
 
@@ -187,13 +183,6 @@ impl Arena {
             self.bytes.reserve_exact(target - o);
         }
         self.bytes.resize(end, 0);
-        let chunk = o / CHUNK;
-        if self.starts.len() <= chunk {
-            self.starts.resize(chunk + 1, NO_START);
-        }
-        if self.starts[chunk] == NO_START {
-            self.starts[chunk] = o as u32;
-        }
         o as u32
     }
 
@@ -208,25 +197,6 @@ impl Arena {
         self.bytes[o + HEIGHT] = 0;
         self.free.insert(key, x);
         self.garbage += size;
-    }
-
-    /// Number of SCAN chunks.
-    pub(super) fn chunks(&self) -> usize {
-        self.starts.len()
-    }
-
-    /// The records (live or free) starting inside chunk `c`.
-    pub(super) fn chunk_records(&self, c: usize) -> impl Iterator<Item = u32> + '_ {
-        let mut x = self.starts.get(c).copied().unwrap_or(NO_START) as usize;
-        let end = ((c + 1) * CHUNK).min(self.bytes.len());
-        std::iter::from_fn(move || {
-            if x >= end {
-                return None;
-            }
-            let r = x as u32;
-            x += self.size_at(r);
-            Some(r)
-        })
     }
 
     /// Every record (live or free) in arena order.
@@ -244,13 +214,26 @@ impl Arena {
 
     /// Heap bytes held (capacities).
     pub(super) fn heap_bytes(&self) -> usize {
-        self.bytes.capacity() + self.starts.capacity() * 4 + self.free.allocation_size()
+        self.bytes.capacity() + self.free.allocation_size()
     }
 
-    /// Checks the record walk, the free lists, `garbage` and `starts`.
+    /// Whether free records hold enough of the arena to compact it: more
+    /// than a quarter, and at least 4 KiB.
+    pub(super) fn wants_compaction(&self) -> bool {
+        self.garbage >= 4096 && self.garbage * 4 > self.bytes.len()
+    }
+
+    /// Replaces the records with `bytes` (the live records, compacted by
+    /// the skiplist): no free records remain.
+    pub(super) fn replace(&mut self, bytes: Vec<u8>) {
+        self.bytes = bytes;
+        self.free = HashMap::with_hasher(ahash::RandomState::new());
+        self.garbage = 0;
+    }
+
+    /// Checks the record walk, the free lists and `garbage`.
     pub(super) fn validate(&self) -> Result<(), Corrupt> {
         let (mut free_records, mut free_bytes) = (0usize, 0usize);
-        let mut expect_starts = Vec::new();
         let mut x = 0usize;
         while x < self.bytes.len() {
             let h = self.bytes.get(x + HEIGHT).copied().unwrap_or(0);
@@ -265,15 +248,7 @@ impl Arena {
                 free_records += 1;
                 free_bytes += size;
             }
-            let chunk = x / CHUNK;
-            if expect_starts.len() <= chunk {
-                expect_starts.resize(chunk + 1, NO_START);
-                expect_starts[chunk] = x as u32;
-            }
             x += size;
-        }
-        if expect_starts != self.starts {
-            return Err(Corrupt("chunk starts disagree with the records"));
         }
         if free_bytes != self.garbage {
             return Err(Corrupt("free bytes disagree with garbage"));

@@ -117,7 +117,25 @@ fn random_ops_against_a_btreemap() {
                     .rev()
                     .map(|(sc, m)| (sc, m.to_vec()))
                     .collect();
-                assert_eq!(got_rev, want.into_iter().rev().collect::<Vec<_>>());
+                assert_eq!(got_rev, want.iter().rev().cloned().collect::<Vec<_>>());
+                // Both ends at once meet in the middle without overlap.
+                let mut it = s.range(a, b);
+                let (mut lo, mut hi) = (Vec::new(), Vec::new());
+                while let Some((sc, m)) = it.next() {
+                    lo.push((sc, m.to_vec()));
+                    if let Some((sc, m)) = it.next_back() {
+                        hi.push((sc, m.to_vec()));
+                    }
+                }
+                lo.extend(hi.into_iter().rev());
+                assert_eq!(lo, want);
+                let last = s.last().map(|h| s.entry(h).1.to_vec());
+                assert_eq!(last, entries.last().map(|(_, m)| m.clone()));
+                if let Some(h) = s.last() {
+                    let before = s.prev(h).map(|p| s.entry(p).1.to_vec());
+                    let want = entries.len().checked_sub(2).map(|i| entries[i].1.clone());
+                    assert_eq!(before, want);
+                }
             }
         }
         if step % 50 == 0 {
@@ -130,41 +148,46 @@ fn random_ops_against_a_btreemap() {
 }
 
 #[test]
-fn many_members_keep_spans_and_compact_bytes() {
+fn many_members_keep_spans_and_reuse_or_compact_bytes() {
     let mut s = SkipList::new();
     let member = |i: u32| format!("member:{i:06}-{}", "x".repeat((i % 50) as usize)).into_bytes();
     for i in 0..20_000u32 {
         assert!(s.insert(f64::from(i % 1000), &member(i)));
     }
     s.validate().unwrap();
-    for i in (0..20_000u32).step_by(3) {
+    // A fifth of the bytes freed: below the compaction threshold.
+    for i in (0..20_000u32).step_by(5) {
         assert!(s.remove(&member(i)).is_some());
     }
     s.validate().unwrap();
-    // Re-adding members of the same lengths reuses the freed records.
     let arena_len = s.arena.bytes.len();
-    let garbage_of = |s: &SkipList| s.arena.garbage;
-    let garbage = garbage_of(&s);
+    let garbage = s.arena.garbage;
     assert!(garbage > 0);
-    for i in (0..20_000u32).step_by(3) {
+    // Re-adding members of the same lengths reuses the freed records.
+    for i in (0..20_000u32).step_by(5) {
         assert!(s.insert(f64::from(i % 1000), &member(i)));
     }
     s.validate().unwrap();
     assert!(
-        garbage_of(&s) < garbage / 2,
+        s.arena.garbage < garbage / 2,
         "{} of {garbage}",
-        garbage_of(&s)
+        s.arena.garbage
     );
     assert!(s.arena.bytes.len() < arena_len + garbage);
-    for i in (0..20_000u32).step_by(3) {
+    // Removing half compacts: the garbage goes and ranks stay right.
+    for i in (0..20_000u32).step_by(2) {
         assert!(s.remove(&member(i)).is_some());
     }
+    s.validate().unwrap();
+    assert!(s.arena.garbage * 4 <= s.arena.bytes.len());
     let live: Vec<_> = s.iter().map(|(_, m)| m.to_vec()).collect();
     for (r, m) in live.iter().enumerate().step_by(97) {
         assert_eq!(s.rank(m), Some(r));
     }
-    assert_eq!(s.remove_range(100, 13_000), 12_900);
+    assert_eq!(s.remove_range(100, 9_000), 8_900);
     s.validate().unwrap();
+    assert_eq!(s.len(), 1_100);
+    assert!(s.buckets.len() <= 2048, "{}", s.buckets.len());
     let mut seen = std::collections::HashSet::new();
     let mut cursor = 0;
     loop {
@@ -174,6 +197,70 @@ fn many_members_keep_spans_and_compact_bytes() {
         }
     }
     assert_eq!(seen.len(), s.len());
+}
+
+#[test]
+fn queue_churn_keeps_memory_bounded() {
+    // A queue by time: members of growing length pushed at the back and
+    // popped at the front, so freed records rarely fit new members.
+    let mut s = SkipList::new();
+    let mut peak = 0;
+    for t in 0..60_000u64 {
+        let m = format!("job:{t}:{}", "p".repeat((t % 13) as usize));
+        assert!(s.insert(t as f64, m.as_bytes()));
+        if t >= 1_000 {
+            assert_eq!(s.remove_range(0, 1), 1);
+        }
+        if t == 5_000 {
+            peak = s.heap_bytes();
+        }
+        if t % 7_919 == 0 {
+            s.validate().unwrap();
+        }
+    }
+    s.validate().unwrap();
+    assert_eq!(s.len(), 1_000);
+    assert_eq!(s.first().map(|h| s.entry(h).0), Some(59_000.0));
+    // 1000 live members of about 40 bytes: well under 100 KiB, and no
+    // larger than early in the churn.
+    let end = s.heap_bytes();
+    assert!(end < 100 << 10 && end <= peak + peak / 4, "{end} vs {peak}");
+}
+
+#[test]
+fn scan_reports_stable_members_across_resizes_and_compaction() {
+    let mut s = SkipList::new();
+    for i in 0..3_000u32 {
+        s.insert(f64::from(i), format!("stable:{i}").as_bytes());
+    }
+    let mut seen = std::collections::HashSet::new();
+    let (mut cursor, mut step) = (0, 0u32);
+    loop {
+        cursor = s.scan(cursor, 20, |_, m| {
+            seen.insert(m.to_vec());
+        });
+        // Between calls: grow the index, then churn enough to compact.
+        for j in 0..40 {
+            s.insert(
+                -1.0,
+                format!("temp:{step}:{j}:{}", "t".repeat(40)).as_bytes(),
+            );
+        }
+        if step % 5 == 4 {
+            s.remove_range(0, s.count_while(|sc, _| sc < 0.0));
+        }
+        step += 1;
+        if cursor == 0 {
+            break;
+        }
+    }
+    s.validate().unwrap();
+    for i in 0..3_000u32 {
+        assert!(
+            seen.contains(format!("stable:{i}").as_bytes()),
+            "missed {i}"
+        );
+    }
 }
 
 #[test]
@@ -242,10 +329,10 @@ fn lex_and_score_ranges() {
 
 #[test]
 fn record_sizes() {
-    // score 8, next 4, chain 4, height 1, length 1, member.
-    assert_eq!(arena::record_size(1, 8), 26);
-    assert_eq!(arena::record_size(3, 8), 42);
-    assert_eq!(arena::record_size(1, 200), 219);
+    // score 8, next 4, back 4, chain 4, height 1, length 1, member.
+    assert_eq!(arena::record_size(1, 8), 30);
+    assert_eq!(arena::record_size(3, 8), 46);
+    assert_eq!(arena::record_size(1, 200), 223);
     let mut s = SkipList::new();
     s.insert(1.0, &[7u8; 300]);
     s.insert(2.0, b"");

@@ -737,9 +737,10 @@ impl Keyspace {
     /// ```
     /// One step of an incremental scan: the next cursor (0 when done) and a
     /// flat `member, score` list. A listpack set is returned whole with
-    /// cursor 0 (scores as stored); a skiplist is walked by node slot, so a
-    /// member present for the whole scan is returned at least once (cursor
-    /// values differ from Redis's).
+    /// cursor 0 (scores as stored); a skiplist walks its member index's
+    /// buckets with Redis's reverse-binary cursor, so a member present for
+    /// the whole scan is returned at least once (cursor values and order
+    /// differ from Redis's, whose hash function is seeded at random).
     ///
     /// # Errors
     /// WRONGTYPE.

@@ -323,22 +323,30 @@ impl ZSetValue {
         if start >= end {
             return Vec::new();
         }
-        let mut out: Vec<(Vec<u8>, f64)> = match self {
-            ZSetValue::Listpack(lp) => lp
-                .pairs()
-                .skip(start)
-                .take(end - start)
-                .map(|(m, s)| (m.to_vec(), listpack::elem_score(s)))
+        match self {
+            ZSetValue::Listpack(lp) => {
+                let mut out: Vec<(Vec<u8>, f64)> = lp
+                    .pairs()
+                    .skip(start)
+                    .take(end - start)
+                    .map(|(m, s)| (m.to_vec(), listpack::elem_score(s)))
+                    .collect();
+                if rev {
+                    out.reverse();
+                }
+                out
+            }
+            // A reverse window walks the backward links from its last member.
+            ZSetValue::Skiplist(s) if rev => s
+                .range(start, end)
+                .rev()
+                .map(|(sc, m)| (m.to_vec(), sc))
                 .collect(),
             ZSetValue::Skiplist(s) => s
                 .range(start, end)
                 .map(|(sc, m)| (m.to_vec(), sc))
                 .collect(),
-        };
-        if rev {
-            out.reverse();
         }
-        out
     }
 
     /// Removes the members at ascending ranks `start..end`; returns how many.
@@ -372,9 +380,9 @@ impl ZSetValue {
 
     /// One ZSCAN step without filtering: the next cursor and a flat
     /// `member, score` list. A listpack returns everything with cursor 0;
-    /// a skiplist walks its arena chunks from `cursor` (records never
-    /// move), so a member present for the whole scan is returned at least
-    /// once.
+    /// a skiplist walks its member index's buckets from `cursor` with
+    /// Redis's reverse-binary cursor, so a member present for the whole
+    /// scan is returned at least once.
     pub(crate) fn scan(&self, cursor: u64, count: usize) -> (u64, Vec<Vec<u8>>) {
         match self {
             ZSetValue::Listpack(lp) => (0, listpack::raw_pairs(lp)),

@@ -1,0 +1,95 @@
+//! A driver for counting the instructions and simulated cache misses of
+//! sorted-set operations with valgrind, where wall-clock timings are
+//! meaningless (a shared, loaded machine): it builds one zset of 1M members
+//! `m:0..` with random scores in [0, 1e6) (the compare tool's dataset d),
+//! then runs one operation N times inside `run`, the only function measured.
+//!
+//! ```text
+//! cargo build --release --example zset_ops
+//! valgrind --tool=callgrind --cache-sim=yes --collect-atstart=no \
+//!   --toggle-collect='zset_ops::run' --callgrind-out-file=/tmp/z.out \
+//!   target/release/examples/zset_ops zrank 20000
+//! callgrind_annotate /tmp/z.out | head -20
+//! ```
+//!
+//! Divide the totals by N for one operation. Operations: `insert` (ZADD of a
+//! new member), `update` (ZADD of a present member with a new score),
+//! `zrank`, `zscore`, `top` (ZRANGE 0 99 WITHSCORES), `revtop` (ZRANGE 0 99
+//! REV WITHSCORES), `zrem` (of a present member) and `popmin` (ZPOPMIN 1).
+
+use embedis::types::zset::ZRange;
+use embedis::{Config, Keyspace, ZAddOptions};
+
+const MEMBERS: u64 = 1_000_000;
+
+/// xorshift64*: deterministic scores and picks.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn score(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64 * 1e6
+    }
+}
+
+fn member(i: u64) -> Vec<u8> {
+    format!("m:{i}").into_bytes()
+}
+
+/// The measured loop: `n` operations `op` on prepared arguments.
+#[inline(never)]
+fn run(ks: &mut Keyspace, op: &str, args: &[(f64, Vec<u8>)]) -> usize {
+    let opts = ZAddOptions::default();
+    let mut sum = 0usize;
+    for (score, m) in args {
+        sum += match op {
+            "insert" | "update" => ks.zadd(b"z", &[(*score, m.as_slice())], &opts).unwrap(),
+            "zrank" => ks.zrank(b"z", m).unwrap().unwrap(),
+            "zscore" => ks.zscore(b"z", m).unwrap().unwrap() as usize,
+            "top" => ks.zrange(b"z", &ZRange::by_rank(0, 99)).unwrap().len(),
+            "revtop" => ks
+                .zrange(b"z", &ZRange::by_rank(0, 99).rev())
+                .unwrap()
+                .len(),
+            "zrem" => ks.zrem(b"z", &[m.as_slice()]).unwrap(),
+            "popmin" => ks.zpopmin(b"z", 1).unwrap().len(),
+            _ => panic!("unknown operation {op}"),
+        };
+    }
+    sum
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let (Some(op), Some(n)) = (args.get(1), args.get(2).and_then(|n| n.parse::<u64>().ok())) else {
+        eprintln!("usage: zset_ops insert|update|zrank|zscore|top|revtop|zrem|popmin N");
+        std::process::exit(2);
+    };
+    let mut ks = Keyspace::new(Config::default());
+    let mut rng = Rng(21);
+    let opts = ZAddOptions::default();
+    for i in 0..MEMBERS {
+        ks.zadd(b"z", &[(rng.score(), member(i).as_slice())], &opts)
+            .unwrap();
+    }
+    let prepared: Vec<(f64, Vec<u8>)> = (0..n)
+        .map(|i| {
+            let pick = match op.as_str() {
+                "insert" => MEMBERS + i,
+                // Distinct present members (a multiplier coprime with 1M).
+                _ => (i * 7_919 + 13) % MEMBERS,
+            };
+            (rng.score(), member(pick))
+        })
+        .collect();
+    let sum = run(&mut ks, op, &prepared);
+    println!("{op} x {n}: {sum}");
+}
