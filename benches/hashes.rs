@@ -11,7 +11,7 @@ mod common;
 
 use std::hint::black_box;
 
-use common::{PROBES, Rng, assert_encoding, name, names, steady, value};
+use common::{PROBES, Rng, assert_encoding, name, names, per_key, restore_from, steady, value};
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
 use embedis::Keyspace;
@@ -67,31 +67,17 @@ fn hset_each(
     (field, v): (&[u8], &[u8]),
     undo: Undo,
 ) {
-    let n = keys.len() as u64;
     let mut next = 0;
     g.bench_function(id, |b| {
-        steady(
-            b,
-            ks,
-            n,
-            &mut next,
-            |ks, i| {
-                black_box(ks.hset(&keys[(i % n) as usize], &[(field, v)]).unwrap());
-            },
-            |ks, r| {
-                for i in r {
-                    let k = &keys[(i % n) as usize];
-                    match undo {
-                        Undo::Hdel => {
-                            ks.hdel(k, &[field]).unwrap();
-                        }
-                        Undo::CopyFrom(t) => {
-                            ks.copy(t, k, None, true).unwrap();
-                        }
-                    }
-                }
-            },
-        );
+        let op = |ks: &mut Keyspace, k: &[u8]| {
+            black_box(ks.hset(k, &[(field, v)]).unwrap());
+        };
+        match undo {
+            Undo::Hdel => per_key(b, ks, keys, &mut next, op, |ks, k| {
+                ks.hdel(k, &[field]).unwrap();
+            }),
+            Undo::CopyFrom(t) => per_key(b, ks, keys, &mut next, op, restore_from(t)),
+        }
     });
 }
 

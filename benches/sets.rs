@@ -1,6 +1,7 @@
 //! Sets (group `set`): SADD of a new member and SISMEMBER on both sides of
 //! the intset/hashtable threshold (512 integers), the SADD that converts
-//! (513th integer, or a first non-integer), one set of 1M integers, and
+//! (513th integer, or a first non-integer), the SADD that widens an intset
+//! from int16 to int32, one set of 1M integers, and
 //! SINTER/SUNIONSTORE of two 10k-member sets.
 //!
 //! Run: `cargo bench --bench sets` (e.g. `-- set/sadd` for part of it).
@@ -20,6 +21,9 @@ use embedis::Keyspace;
 const SMALL_KEYS: u64 = 100_000;
 const EDGE_KEYS: u64 = 1000;
 const BIG: u64 = 1_000_000;
+/// The smallest integer in the datasets (above the int16 range, so every
+/// intset is int32 from the start).
+const BASE: u64 = 100_000;
 /// An integer member no dataset holds (fits the int32 width the datasets
 /// already use, so adding it never widens an intset).
 const NEW_INT: &[u8] = b"1999999999";
@@ -36,7 +40,7 @@ fn fill(ks: &mut Keyspace, key: &[u8], base: u64, members: u64) {
     }
 }
 
-/// `keys` sets `s:0` ..; set `k` holds the integers `k*1000 ..` (`members`
+/// `keys` sets `s:0` ..; set `k` holds the integers `BASE + k*1000 ..` (`members`
 /// of them), as a hashtable when `hashtable` (built under a lowered
 /// threshold, which is then restored).
 fn dataset(keys: u64, members: u64, hashtable: bool) -> (Keyspace, Vec<Vec<u8>>) {
@@ -46,7 +50,7 @@ fn dataset(keys: u64, members: u64, hashtable: bool) -> (Keyspace, Vec<Vec<u8>>)
     }
     let names = common::names("s:", keys);
     for (k, key) in names.iter().enumerate() {
-        fill(&mut ks, key, k as u64 * 1000, members);
+        fill(&mut ks, key, BASE + k as u64 * 1000, members);
     }
     ks.config_mut().set_max_intset_entries = 512;
     (ks, names)
@@ -87,7 +91,10 @@ fn sismember_each(
     let probes: Vec<(usize, Vec<u8>)> = (0..PROBES)
         .map(|_| {
             let k = rng.below(keys.len() as u64);
-            (k as usize, decimal(k * 1000 + rng.below(2 * members)))
+            (
+                k as usize,
+                decimal(BASE + k * 1000 + rng.below(2 * members)),
+            )
         })
         .collect();
     let mut at = 0;
@@ -110,7 +117,7 @@ fn small(c: &mut Criterion) {
     sismember_each(&mut g, "sismember/intset/10", &mut ks, &keys, 9);
     drop(ks);
     let (mut ks, keys) = dataset(EDGE_KEYS, 10, false);
-    fill(&mut ks, b"template", 0, 10);
+    fill(&mut ks, b"template", BASE, 10);
     let id = "sadd/intset-to-hashtable/non-integer";
     sadd_each(&mut g, id, &mut ks, &keys, b"member", Some(b"template"));
     g.finish();
@@ -125,9 +132,9 @@ fn entries_threshold(c: &mut Criterion) {
     sadd_each(&mut g, "sadd/intset/512", &mut ks, &keys, NEW_INT, None);
     assert_encoding(&mut ks, &keys[0], "intset");
     for (k, key) in keys.iter().enumerate() {
-        fill(&mut ks, key, k as u64 * 1000 + 511, 1);
+        fill(&mut ks, key, BASE + k as u64 * 1000 + 511, 1);
     }
-    fill(&mut ks, b"template", 0, 512);
+    fill(&mut ks, b"template", BASE, 512);
     assert_encoding(&mut ks, &keys[0], "intset");
     let id = "sadd/intset-to-hashtable/513";
     sadd_each(&mut g, id, &mut ks, &keys, NEW_INT, Some(b"template"));
@@ -140,7 +147,32 @@ fn entries_threshold(c: &mut Criterion) {
     g.finish();
 }
 
-/// One set of the integers 0 .. 1M: SADD of new integers, SISMEMBER.
+/// The intset's element width: SADD of a new integer that fits the int16
+/// width of 100-member intsets of small integers, and of one that needs
+/// int32 (the whole intset is rewritten wider).
+fn width_threshold(c: &mut Criterion) {
+    let mut g = c.benchmark_group("set");
+    let keys = common::names("w:", EDGE_KEYS);
+    let mut ks = common::keyspace();
+    for key in keys.iter().chain([&b"template".to_vec()]) {
+        fill(&mut ks, key, 0, 100);
+    }
+    assert_encoding(&mut ks, &keys[0], "intset");
+    sadd_each(
+        &mut g,
+        "sadd/intset/int16/100",
+        &mut ks,
+        &keys,
+        b"30000",
+        None,
+    );
+    let id = "sadd/intset/int16-to-int32/100";
+    sadd_each(&mut g, id, &mut ks, &keys, b"70000", Some(b"template"));
+    g.finish();
+}
+
+/// One set of the integers BASE .. BASE + 1M: SADD of new integers,
+/// SISMEMBER.
 fn big(c: &mut Criterion) {
     let mut g = c.benchmark_group("set");
     let mut state: Option<(Keyspace, Vec<Vec<u8>>)> = None;
@@ -153,16 +185,18 @@ fn big(c: &mut Criterion) {
             1000,
             &mut next,
             |ks, i| {
-                black_box(ks.sadd(b"s:0", &[&decimal(BIG + i)]).unwrap());
+                black_box(ks.sadd(b"s:0", &[&decimal(BASE + 2 * BIG + i)]).unwrap());
             },
             |ks, r| {
-                let members: Vec<Vec<u8>> = r.map(|i| decimal(BIG + i)).collect();
+                let members: Vec<Vec<u8>> = r.map(|i| decimal(BASE + 2 * BIG + i)).collect();
                 ks.srem(b"s:0", &common::refs(&members)).unwrap();
             },
         );
     });
     let mut rng = Rng::new(17);
-    let probes: Vec<Vec<u8>> = (0..PROBES).map(|_| decimal(rng.below(2 * BIG))).collect();
+    let probes: Vec<Vec<u8>> = (0..PROBES)
+        .map(|_| decimal(BASE + rng.below(2 * BIG)))
+        .collect();
     let mut at = 0;
     g.bench_function("sismember/hashtable/1M", |b| {
         let (ks, _) = state.get_or_insert_with(|| dataset(1, BIG, false));
@@ -191,5 +225,12 @@ fn setops(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, small, entries_threshold, big, setops);
+criterion_group!(
+    benches,
+    small,
+    entries_threshold,
+    width_threshold,
+    big,
+    setops
+);
 criterion_main!(benches);
