@@ -48,35 +48,12 @@ fn run_both(p: &mut Pair, line: &str) -> (Vec<u8>, Vec<u8>) {
     p.both(&argv)
 }
 
-/// The `name:value` fields (and `# Title` lines, as ("#", title)) of an
-/// INFO reply.
-fn fields(reply: &[u8]) -> Fields {
-    let Resp::Bulk(text) = parse(reply) else {
-        panic!(
-            "INFO reply is not a bulk: {}",
-            String::from_utf8_lossy(reply)
-        );
-    };
-    let text = String::from_utf8(text).unwrap();
-    assert!(text.is_empty() || text.ends_with("\r\n"), "{text:?}");
-    text.split("\r\n")
-        .filter(|l| !l.is_empty())
-        .map(|l| match l.strip_prefix("# ") {
-            Some(title) => ("#".to_owned(), title.to_owned()),
-            None => {
-                let (k, v) = l.split_once(':').expect("name:value");
-                (k.to_owned(), v.to_owned())
-            }
-        })
-        .collect()
-}
-
 /// INFO fields: `(name, value)`, titles as `("#", title)`.
 type Fields = Vec<(String, String)>;
 
 fn info_both(p: &mut Pair, line: &str) -> (Fields, Fields) {
     let (want, got) = run_both(p, line);
-    (fields(&want), fields(&got))
+    (common::info_fields(&want), common::info_fields(&got))
 }
 
 fn names(fields: &[(String, String)]) -> Vec<String> {

@@ -11,18 +11,12 @@
 //! replies (RANDOMKEY, SCAN, CONFIG, INFO ...) are not generated.
 
 mod common;
-
-use std::cell::RefCell;
+mod random;
 
 use common::{Pair, element_end};
 use proptest::prelude::*;
 use proptest::strategy::Union;
-use proptest::test_runner::{Config as PropConfig, TestCaseError, TestRunner};
-
-type Arg = Vec<u8>;
-type Argv = Vec<Arg>;
-/// A grammar piece: a strategy for zero or more arguments.
-type Piece = BoxedStrategy<Vec<Arg>>;
+use random::{Argv, Piece, alt, lit, many, one, opt, pick, seq};
 
 const KEYS: &[&str] = &["a", "b", "c", "{a}x"];
 
@@ -153,21 +147,6 @@ const AT_MS: &[&str] = &[
     "9223372036854775807",
 ];
 
-fn pick(list: &'static [&'static str]) -> BoxedStrategy<Arg> {
-    prop::sample::select(list)
-        .prop_map(|s| s.as_bytes().to_vec())
-        .boxed()
-}
-
-/// One argument from `s`.
-fn one(s: BoxedStrategy<Arg>) -> Piece {
-    s.prop_map(|a| vec![a]).boxed()
-}
-
-fn lit(word: &'static str) -> Piece {
-    Just(vec![word.as_bytes().to_vec()]).boxed()
-}
-
 fn key() -> Piece {
     one(pick(KEYS))
 }
@@ -192,26 +171,6 @@ fn float() -> Piece {
     one(pick(FLOATS))
 }
 
-/// `piece` zero or one time.
-fn opt(piece: Piece) -> Piece {
-    prop_oneof![Just(Vec::new()), piece].boxed()
-}
-
-/// `piece` repeated `min..max` times.
-fn many(piece: Piece, min: usize, max: usize) -> Piece {
-    prop::collection::vec(piece, min..max)
-        .prop_map(|v| v.concat())
-        .boxed()
-}
-
-fn seq(pieces: Vec<Piece>) -> Piece {
-    pieces.prop_map(|v| v.concat()).boxed()
-}
-
-fn alt(pieces: Vec<Piece>) -> Piece {
-    Union::new(pieces).boxed()
-}
-
 /// Option words in any order, each possibly repeated or in conflict.
 fn options(choices: Vec<Piece>, max: usize) -> Piece {
     many(alt(choices), 0, max)
@@ -229,36 +188,28 @@ fn expire_flags() -> Piece {
     prop_oneof![3 => opt(flag.clone()), 1 => many(flag, 2, 4)].boxed()
 }
 
+/// EX, PX, EXAT and PXAT with their times (SET and GETEX).
+fn timed_expiry() -> [Piece; 4] {
+    [
+        seq(vec![lit("EX"), one(pick(TTLS_S))]),
+        seq(vec![lit("PX"), one(pick(TTLS_MS))]),
+        seq(vec![lit("EXAT"), one(pick(AT_S))]),
+        seq(vec![lit("PXAT"), one(pick(AT_MS))]),
+    ]
+}
+
 fn set_options() -> Piece {
+    let words = [lit("NX"), lit("XX"), lit("GET"), lit("KEEPTTL")];
+    let odd = [lit("ex"), lit("PERSIST")];
     options(
-        vec![
-            lit("NX"),
-            lit("XX"),
-            lit("GET"),
-            lit("KEEPTTL"),
-            seq(vec![lit("EX"), one(pick(TTLS_S))]),
-            seq(vec![lit("PX"), one(pick(TTLS_MS))]),
-            seq(vec![lit("EXAT"), one(pick(AT_S))]),
-            seq(vec![lit("PXAT"), one(pick(AT_MS))]),
-            lit("ex"),
-            lit("PERSIST"),
-        ],
+        words.into_iter().chain(timed_expiry()).chain(odd).collect(),
         4,
     )
 }
 
 fn getex_options() -> Piece {
-    options(
-        vec![
-            seq(vec![lit("EX"), one(pick(TTLS_S))]),
-            seq(vec![lit("PX"), one(pick(TTLS_MS))]),
-            seq(vec![lit("EXAT"), one(pick(AT_S))]),
-            seq(vec![lit("PXAT"), one(pick(AT_MS))]),
-            lit("PERSIST"),
-            lit("KEEPTTL"),
-        ],
-        3,
-    )
+    let words = [lit("PERSIST"), lit("KEEPTTL")];
+    options(timed_expiry().into_iter().chain(words).collect(), 3)
 }
 
 fn db() -> Piece {
@@ -767,16 +718,7 @@ fn command() -> BoxedStrategy<Argv> {
         any::<prop::sample::Index>(),
         awkward,
     )
-        .prop_map(|(mut argv, mutation, at, token)| {
-            let i = 1 + at.index(argv.len().max(2) - 1);
-            match mutation {
-                0 if argv.len() > 1 => drop(argv.pop()),
-                1 => argv.push(token),
-                2 if i < argv.len() => argv[i] = token,
-                _ => {}
-            }
-            argv
-        })
+        .prop_map(|(argv, mutation, at, token)| random::mutate(argv, mutation, at, token))
         .boxed()
 }
 
@@ -809,10 +751,7 @@ fn run_case(p: &mut Pair, cmds: &[Argv]) -> Result<(), String> {
             p.both(&[leave]);
         }
     }
-    for reset in [&[&b"FLUSHALL"[..]][..], &[b"SELECT", b"0"]] {
-        let (want, got) = p.both(reset);
-        assert_eq!(want, got, "reset failed");
-    }
+    random::reset(p, &[&["FLUSHALL"], &["SELECT", "0"]]);
     for (i, argv) in cmds.iter().enumerate() {
         let refs: Vec<&[u8]> = argv.iter().map(Vec::as_slice).collect();
         let (want, got) = p.both(&refs);
@@ -833,23 +772,8 @@ fn run_case(p: &mut Pair, cmds: &[Argv]) -> Result<(), String> {
 
 #[test]
 fn random_commands_match_oracle() {
-    let Some(p) = Pair::new() else { return };
-    let p = RefCell::new(p);
-    let cases = std::env::var("EMBEDIS_RANDOM_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(300);
-    let mut runner = TestRunner::new(PropConfig {
-        cases,
-        ..PropConfig::default()
-    });
     let strategy = prop::collection::vec(command(), 1..25);
-    let result = runner.run(&strategy, |cmds| {
-        run_case(&mut p.borrow_mut(), &cmds).map_err(TestCaseError::fail)
-    });
-    if let Err(e) = result {
-        panic!("{e}");
-    }
+    random::run_cases(300, strategy, |p, cmds| run_case(p, &cmds));
 }
 
 #[test]

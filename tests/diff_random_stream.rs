@@ -29,56 +29,18 @@
 //! Run longer with `EMBEDIS_RANDOM_CASES=5000 cargo test --test diff_random_stream`.
 
 mod common;
-
-use std::cell::RefCell;
+mod random;
 
 use common::{Pair, V, parse_reply as parse};
 use proptest::prelude::*;
 use proptest::strategy::Union;
-use proptest::test_runner::{Config as PropConfig, TestCaseError, TestRunner};
-
-type Arg = Vec<u8>;
-type Argv = Vec<Arg>;
-/// A grammar piece: a strategy for zero or more arguments.
-type Piece = BoxedStrategy<Vec<Arg>>;
+use random::{Arg, Argv, Piece, alt, lit, many, one, opt, pick, seq};
 
 /// Wall-clock cells may differ by this much between the two sides.
 const TOLERANCE_MS: i64 = 5_000;
 
-fn pick(list: &'static [&'static str]) -> BoxedStrategy<Arg> {
-    prop::sample::select(list)
-        .prop_map(|s| s.as_bytes().to_vec())
-        .boxed()
-}
-
-fn one(s: BoxedStrategy<Arg>) -> Piece {
-    s.prop_map(|a| vec![a]).boxed()
-}
-
 fn p(list: &'static [&'static str]) -> Piece {
     one(pick(list))
-}
-
-fn lit(word: &'static str) -> Piece {
-    Just(vec![word.as_bytes().to_vec()]).boxed()
-}
-
-fn opt(piece: Piece) -> Piece {
-    prop_oneof![Just(Vec::new()), piece].boxed()
-}
-
-fn many(piece: Piece, min: usize, max: usize) -> Piece {
-    prop::collection::vec(piece, min..max)
-        .prop_map(|v| v.concat())
-        .boxed()
-}
-
-fn seq(pieces: Vec<Piece>) -> Piece {
-    pieces.prop_map(|v| v.concat()).boxed()
-}
-
-fn alt(pieces: Vec<Piece>) -> Piece {
-    Union::new(pieces).boxed()
 }
 
 fn key() -> Piece {
@@ -345,16 +307,7 @@ fn step() -> BoxedStrategy<Vec<Argv>> {
         any::<prop::sample::Index>(),
         pick(AWKWARD),
     )
-        .prop_map(|(mut argv, mutation, at, token)| {
-            let i = 1 + at.index(argv.len().max(2) - 1);
-            match mutation {
-                0 if argv.len() > 1 => drop(argv.pop()),
-                1 => argv.push(token),
-                2 if i < argv.len() => argv[i] = token,
-                _ => {}
-            }
-            vec![argv]
-        });
+        .prop_map(|(argv, mutation, at, token)| vec![random::mutate(argv, mutation, at, token)]);
     let auto = (key(), many(trim(), 0, 2), fields()).prop_map(|(k, t, f)| {
         let far: Argv = [
             &b"XADD"[..],
@@ -552,16 +505,15 @@ fn run_case(
     steps: &[Vec<Argv>],
 ) -> Result<(), String> {
     let (entries, bytes) = limits;
-    for reset in [
-        vec!["FLUSHALL"],
-        vec!["CONFIG", "SET", "stream-node-max-entries", entries],
-        vec!["CONFIG", "SET", "stream-node-max-bytes", bytes],
-        vec!["SET", "str", "v"],
-    ] {
-        let argv: Vec<&[u8]> = reset.iter().map(|s| s.as_bytes()).collect();
-        let (want, got) = p.both(&argv);
-        assert_eq!(want, got, "reset {reset:?} failed");
-    }
+    random::reset(
+        p,
+        &[
+            &["FLUSHALL"],
+            &["CONFIG", "SET", "stream-node-max-entries", entries],
+            &["CONFIG", "SET", "stream-node-max-bytes", bytes],
+            &["SET", "str", "v"],
+        ],
+    );
     let mut ids = Ids::default();
     let mut log = Vec::new();
     let groups: &[&str] = &[
@@ -595,16 +547,6 @@ fn run_case(
 
 #[test]
 fn random_stream_commands_match_oracle() {
-    let Some(p) = Pair::new() else { return };
-    let p = RefCell::new(p);
-    let cases = std::env::var("EMBEDIS_RANDOM_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(200);
-    let mut runner = TestRunner::new(PropConfig {
-        cases,
-        ..PropConfig::default()
-    });
     let limits = (
         prop::sample::select(&["1", "2", "3", "100", "0"][..]),
         prop::sample::select(&["0", "60", "120", "4096"][..]),
@@ -614,12 +556,9 @@ fn random_stream_commands_match_oracle() {
         prop_oneof![1 => Just(0usize), 2 => Just(1), 3 => Just(3)],
         prop::collection::vec(step(), 1..50),
     );
-    let result = runner.run(&strategy, |(limits, groups, steps)| {
-        run_case(&mut p.borrow_mut(), limits, groups, &steps).map_err(TestCaseError::fail)
+    random::run_cases(200, strategy, |p, (limits, groups, steps)| {
+        run_case(p, limits, groups, &steps)
     });
-    if let Err(e) = result {
-        panic!("{e}");
-    }
 }
 
 #[test]

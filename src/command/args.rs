@@ -77,3 +77,47 @@ impl<'a, 'b> Args<'a, 'b> {
         self.remaining() == 0
     }
 }
+
+/// The options after the cursor of SCAN, HSCAN, SSCAN and ZSCAN.
+#[derive(Debug, Default)]
+pub(crate) struct ScanArgs<'a> {
+    /// `COUNT`, when given (at least 1).
+    pub(crate) count: Option<usize>,
+    /// `MATCH`'s pattern, when given.
+    pub(crate) pattern: Option<&'a [u8]>,
+    /// `TYPE`'s name, when given (SCAN only).
+    pub(crate) type_name: Option<&'a [u8]>,
+}
+
+/// Reads the scan options from `argv[start..]` as Redis's
+/// `scanGenericCommand` does: keyword and value pairs in any order, the
+/// last of each kind winning; keywords compare as C strings; `COUNT` must
+/// be an integer (else `ERR value is not an integer or out of range`) of at
+/// least 1 (else `ERR syntax error`); `TYPE` only where `with_type`
+/// (SCAN); anything else, or a keyword without a value, is a syntax error.
+pub(crate) fn scan_args<'a>(
+    argv: &[&'a [u8]],
+    start: usize,
+    with_type: bool,
+) -> Result<ScanArgs<'a>> {
+    let mut out = ScanArgs::default();
+    let mut i = start;
+    while i < argv.len() {
+        let (opt, value) = match argv.get(i + 1) {
+            Some(&value) => (argv[i], value),
+            None => return Err(Error::Syntax),
+        };
+        if kw(opt, "count") {
+            let count = usize::try_from(int(value)?).ok().filter(|&c| c >= 1);
+            out.count = Some(count.ok_or(Error::Syntax)?);
+        } else if kw(opt, "match") {
+            out.pattern = Some(value);
+        } else if with_type && kw(opt, "type") {
+            out.type_name = Some(value);
+        } else {
+            return Err(Error::Syntax);
+        }
+        i += 2;
+    }
+    Ok(out)
+}

@@ -4,10 +4,10 @@
 //! Keywords are compared as Redis's `strcasecmp` does, on the argument read
 //! as a C string (bytes after a NUL are ignored).
 
-use super::args::int;
+use super::args::{int, kw};
 use super::flags::{DENYOOM, FAST, READONLY, WRITE};
 use super::spec;
-use super::{CommandSpec, Ctx, KeySpec, Reply};
+use super::{CommandSpec, Ctx, KeySpec, ONE_KEY, Reply};
 use crate::error::{Error, Result};
 use crate::types::bitmap::{
     BIT_VALUE_ERR, BitOp, BitUnit, BitfieldOp, BitfieldOverflow, BitfieldType, BitposRange,
@@ -24,24 +24,12 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     spec("bitfield_ro", -2, READONLY | FAST, ONE_KEY, bitfield_ro),
 ];
 
-const ONE_KEY: KeySpec = KeySpec::Range {
-    first: 1,
-    last: 1,
-    step: 1,
-};
-
 /// BITOP: the destination and every source.
 const BITOP_KEYS: KeySpec = KeySpec::Range {
     first: 2,
     last: -1,
     step: 1,
 };
-
-/// `strcasecmp(arg, kw) == 0`: `arg` up to its first NUL equals `kw`.
-fn c_kw(arg: &[u8], kw: &str) -> bool {
-    let end = arg.iter().position(|&b| b == 0).unwrap_or(arg.len());
-    arg[..end].eq_ignore_ascii_case(kw.as_bytes())
-}
 
 fn setbit(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
     let offset = parse_offset(argv[2], None, ctx.ks.config().proto_max_bulk_len)?;
@@ -57,9 +45,9 @@ fn getbit(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
 
 /// `BYTE` or `BIT`, else a syntax error.
 fn unit(arg: &[u8]) -> Result<BitUnit> {
-    if c_kw(arg, "bit") {
+    if kw(arg, "bit") {
         Ok(BitUnit::Bit)
-    } else if c_kw(arg, "byte") {
+    } else if kw(arg, "byte") {
         Ok(BitUnit::Byte)
     } else {
         Err(Error::Syntax)
@@ -111,13 +99,13 @@ fn bitpos(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
 
 fn bitop(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
     let name = argv[1];
-    let op = if c_kw(name, "and") {
+    let op = if kw(name, "and") {
         BitOp::And
-    } else if c_kw(name, "or") {
+    } else if kw(name, "or") {
         BitOp::Or
-    } else if c_kw(name, "xor") {
+    } else if kw(name, "xor") {
         BitOp::Xor
-    } else if c_kw(name, "not") {
+    } else if kw(name, "not") {
         BitOp::Not
     } else {
         return Err(Error::Syntax);
@@ -133,13 +121,13 @@ fn parse_bitfield(argv: &[&[u8]], max_bulk_len: u64) -> Result<Vec<BitfieldOp>> 
     while j < argv.len() {
         let left = argv.len() - j - 1;
         let sub = argv[j];
-        let (is_get, is_set) = (c_kw(sub, "get"), c_kw(sub, "set"));
-        if c_kw(sub, "overflow") && left >= 1 {
+        let (is_get, is_set) = (kw(sub, "get"), kw(sub, "set"));
+        if kw(sub, "overflow") && left >= 1 {
             ops.push(BitfieldOp::Overflow(overflow_mode(argv[j + 1])?));
             j += 2;
             continue;
         }
-        if !((is_get && left >= 2) || ((is_set || c_kw(sub, "incrby")) && left >= 3)) {
+        if !((is_get && left >= 2) || ((is_set || kw(sub, "incrby")) && left >= 3)) {
             return Err(Error::Syntax);
         }
         let ty = BitfieldType::parse(argv[j + 1])?;
@@ -169,11 +157,11 @@ fn parse_bitfield(argv: &[&[u8]], max_bulk_len: u64) -> Result<Vec<BitfieldOp>> 
 }
 
 fn overflow_mode(arg: &[u8]) -> Result<BitfieldOverflow> {
-    if c_kw(arg, "wrap") {
+    if kw(arg, "wrap") {
         Ok(BitfieldOverflow::Wrap)
-    } else if c_kw(arg, "sat") {
+    } else if kw(arg, "sat") {
         Ok(BitfieldOverflow::Sat)
-    } else if c_kw(arg, "fail") {
+    } else if kw(arg, "fail") {
         Ok(BitfieldOverflow::Fail)
     } else {
         Err(Error::other("ERR Invalid OVERFLOW type specified"))

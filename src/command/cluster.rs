@@ -10,6 +10,7 @@
 
 use super::args;
 use super::flags::{ADMIN, FAST};
+use super::keyless as spec;
 use super::{CommandSpec, Ctx, KeySpec, Reply};
 use crate::cluster::{CLUSTER_DISABLED, CLUSTER_SLOTS, key_hash_slot};
 use crate::error::{Error, Result};
@@ -57,17 +58,6 @@ const SUBCOMMANDS: &[CommandSpec] = &[
     spec("slaves", 3, ADMIN, unsupported),
     spec("slots", 2, 0, unsupported),
 ];
-
-const fn spec(name: &'static str, arity: i32, flags: u32, handler: super::Handler) -> CommandSpec {
-    CommandSpec {
-        name,
-        arity,
-        flags,
-        keys: KeySpec::None,
-        handler,
-        subcommands: &[],
-    }
-}
 
 /// Fails unless `cluster-enabled` is on.
 fn require_cluster(ctx: &Ctx<'_>) -> Result<()> {

@@ -1,6 +1,7 @@
 //! CONFIG and its subcommands: GET, SET, RESETSTAT, REWRITE, HELP.
 
 use super::flags::ADMIN;
+use super::keyless as sub;
 use super::{CommandSpec, Ctx, KeySpec, Reply};
 use crate::error::{Error, Result};
 
@@ -20,17 +21,6 @@ const SUBCOMMANDS: &[CommandSpec] = &[
     sub("rewrite", 2, ADMIN, rewrite),
     sub("help", 2, 0, help),
 ];
-
-const fn sub(name: &'static str, arity: i32, flags: u32, handler: super::Handler) -> CommandSpec {
-    CommandSpec {
-        name,
-        arity,
-        flags,
-        keys: KeySpec::None,
-        handler,
-        subcommands: &[],
-    }
-}
 
 fn get(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
     let pairs = ctx.ks.config_get(&argv[2..]);

@@ -7,31 +7,13 @@ use std::borrow::Cow;
 use super::args::{self, is_kw};
 use super::flags::{DENYOOM, FAST, NO_TOUCH, READONLY, WRITE};
 use super::spec;
-use super::{CommandSpec, Ctx, KeySpec, Reply, c_str, container, error_bytes};
+use super::{
+    ALL_KEYS, CommandSpec, Ctx, KeySpec, ONE_KEY, Reply, SECOND_KEY, TWO_KEYS, c_str, container,
+    error_bytes,
+};
 use crate::error::{Error, Result};
 use crate::expire::ExpireCondition;
 use crate::keys::ScanOptions;
-
-const ONE_KEY: KeySpec = KeySpec::Range {
-    first: 1,
-    last: 1,
-    step: 1,
-};
-const ALL_KEYS: KeySpec = KeySpec::Range {
-    first: 1,
-    last: -1,
-    step: 1,
-};
-const TWO_KEYS: KeySpec = KeySpec::Range {
-    first: 1,
-    last: 2,
-    step: 1,
-};
-const OBJECT_KEY: KeySpec = KeySpec::Range {
-    first: 2,
-    last: 2,
-    step: 1,
-};
 
 pub(super) const COMMANDS: &[CommandSpec] = &[
     spec("del", -2, WRITE, ALL_KEYS, del),
@@ -82,23 +64,23 @@ const OBJECT_SUBCOMMANDS: &[CommandSpec] = &[
         "encoding",
         3,
         READONLY | NO_TOUCH,
-        OBJECT_KEY,
+        SECOND_KEY,
         object_encoding,
     ),
-    spec("freq", 3, READONLY | NO_TOUCH, OBJECT_KEY, object_freq),
+    spec("freq", 3, READONLY | NO_TOUCH, SECOND_KEY, object_freq),
     spec("help", 2, 0, KeySpec::None, object_help),
     spec(
         "idletime",
         3,
         READONLY | NO_TOUCH,
-        OBJECT_KEY,
+        SECOND_KEY,
         object_idletime,
     ),
     spec(
         "refcount",
         3,
         READONLY | NO_TOUCH,
-        OBJECT_KEY,
+        SECOND_KEY,
         object_refcount,
     ),
 ];
@@ -295,23 +277,10 @@ pub(super) fn parse_cursor(arg: &[u8]) -> Result<u64> {
 fn scan(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
     let cursor = parse_cursor(argv[1])?;
     let mut opts = ScanOptions::default();
-    let mut rest = args::Args::new(argv, 2);
-    while let Some(arg) = rest.next() {
-        let has_value = rest.remaining() >= 1;
-        if is_kw(arg, "count") && has_value {
-            let count = rest.int_value()?;
-            opts.count = usize::try_from(count)
-                .ok()
-                .filter(|&c| c >= 1)
-                .ok_or(Error::Syntax)?;
-        } else if is_kw(arg, "match") && has_value {
-            opts.pattern = Some(rest.value()?.to_vec());
-        } else if is_kw(arg, "type") && has_value {
-            opts.type_name = Some(rest.value()?.to_vec());
-        } else {
-            return Err(Error::Syntax);
-        }
-    }
+    let given = args::scan_args(argv, 2, true)?;
+    opts.count = given.count.unwrap_or(opts.count);
+    opts.pattern = given.pattern.map(<[u8]>::to_vec);
+    opts.type_name = given.type_name.map(<[u8]>::to_vec);
     let (next, keys) = ctx.ks.scan(cursor, &opts);
     Ok(Reply::Array(vec![
         Reply::bulk(next.to_string()),

@@ -5,9 +5,10 @@
 //! typed methods in [`crate::types::hash`]. Option keywords compare as C
 //! strings (up to the first NUL byte), as Redis's `strcasecmp` does.
 
-use super::args::{int, kw};
+use super::args::{int, kw, scan_args};
 use super::flags::{DENYOOM, FAST, READONLY, WRITE};
-use super::{CommandSpec, Ctx, KeySpec, Reply};
+use super::keyed as spec;
+use super::{CommandSpec, Ctx, Reply};
 use crate::error::{Error, Result};
 use crate::types::hash::HashScanOptions;
 use crate::value::ValueType;
@@ -30,23 +31,6 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     spec("hrandfield", -2, READONLY, hrandfield),
     spec("hscan", -3, READONLY, hscan),
 ];
-
-const ONE_KEY: KeySpec = KeySpec::Range {
-    first: 1,
-    last: 1,
-    step: 1,
-};
-
-const fn spec(name: &'static str, arity: i32, flags: u32, handler: super::Handler) -> CommandSpec {
-    CommandSpec {
-        name,
-        arity,
-        flags,
-        keys: ONE_KEY,
-        handler,
-        subcommands: &[],
-    }
-}
 
 /// The (field, value) pairs of HSET/HMSET, after Redis's odd-count check.
 fn pairs<'a>(argv: &[&'a [u8]], name: &str) -> Result<Vec<(&'a [u8], &'a [u8])>> {
@@ -157,22 +141,9 @@ fn hscan(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
         Some(_) => return Err(Error::WrongType),
     }
     let mut opts = HashScanOptions::default();
-    let mut i = 3;
-    while i < argv.len() {
-        let has_value = argv.len() - i >= 2;
-        if kw(argv[i], "count") && has_value {
-            let count = int(argv[i + 1])?;
-            opts.count = usize::try_from(count)
-                .ok()
-                .filter(|&c| c >= 1)
-                .ok_or(Error::Syntax)?;
-        } else if kw(argv[i], "match") && has_value {
-            opts.pattern = Some(argv[i + 1].to_vec());
-        } else {
-            return Err(Error::Syntax);
-        }
-        i += 2;
-    }
+    let given = scan_args(argv, 3, false)?;
+    opts.count = given.count.unwrap_or(opts.count);
+    opts.pattern = given.pattern.map(<[u8]>::to_vec);
     let (next, pairs) = ctx.ks.hscan(argv[1], cursor, &opts)?;
     Ok(scan_reply(next, pairs))
 }

@@ -5,35 +5,17 @@ use std::borrow::Cow;
 
 use super::flags::{ADMIN, DENYOOM, FAST, READONLY, WRITE};
 use super::spec;
-use super::{CommandSpec, Ctx, KeySpec, Reply};
+use super::{ALL_KEYS, CommandSpec, Ctx, KeySpec, ONE_KEY, Reply, SECOND_KEY};
 use crate::error::Result;
 use crate::types::hll::{PfDebugOp, PfDebugReply};
 
 pub(super) const COMMANDS: &[CommandSpec] = &[
-    spec("pfadd", -2, WRITE | DENYOOM | FAST, FIRST_KEY, pfadd),
+    spec("pfadd", -2, WRITE | DENYOOM | FAST, ONE_KEY, pfadd),
     spec("pfcount", -2, READONLY, ALL_KEYS, pfcount),
     spec("pfmerge", -2, WRITE | DENYOOM, ALL_KEYS, pfmerge),
     spec("pfdebug", 3, WRITE | DENYOOM | ADMIN, SECOND_KEY, pfdebug),
     spec("pfselftest", 1, ADMIN, KeySpec::None, pfselftest),
 ];
-
-const FIRST_KEY: KeySpec = KeySpec::Range {
-    first: 1,
-    last: 1,
-    step: 1,
-};
-
-const ALL_KEYS: KeySpec = KeySpec::Range {
-    first: 1,
-    last: -1,
-    step: 1,
-};
-
-const SECOND_KEY: KeySpec = KeySpec::Range {
-    first: 2,
-    last: 2,
-    step: 1,
-};
 
 fn pfadd(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
     let changed = ctx.ks.pfadd(argv[1], &argv[2..])?;

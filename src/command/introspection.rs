@@ -4,7 +4,7 @@
 
 use super::args::{self, is_kw};
 use super::flags::READONLY;
-use super::{CommandSpec, Ctx, KeySpec, Reply, c_str, container, error_bytes, spec};
+use super::{CommandSpec, Ctx, KeySpec, Reply, SECOND_KEY, c_str, container, error_bytes, spec};
 use crate::error::{Error, Result};
 use crate::info::MemoryStats;
 use crate::slowlog::SlowlogEntry;
@@ -30,18 +30,12 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     },
 ];
 
-const MEMORY_KEY: KeySpec = KeySpec::Range {
-    first: 2,
-    last: 2,
-    step: 1,
-};
-
 const MEMORY: &[CommandSpec] = &[
     spec("doctor", 2, 0, KeySpec::None, memory_doctor),
     spec("malloc-stats", 2, 0, KeySpec::None, memory_malloc_stats),
     spec("purge", 2, 0, KeySpec::None, memory_purge),
     spec("stats", 2, 0, KeySpec::None, memory_stats),
-    spec("usage", -3, READONLY, MEMORY_KEY, memory_usage),
+    spec("usage", -3, READONLY, SECOND_KEY, memory_usage),
     spec("help", 2, 0, KeySpec::None, memory_help),
 ];
 

@@ -11,7 +11,8 @@
 
 use super::args::{Args, int, is_kw};
 use super::flags::{DENYOOM, FAST, READONLY, WRITE};
-use super::{CommandSpec, Ctx, KeySpec, Reply};
+use super::keyed as spec;
+use super::{ALL_BUT_LAST, CommandSpec, Ctx, KeySpec, Reply, TWO_KEYS};
 use crate::error::{Error, Result};
 use crate::types::list::{End, LposOptions};
 use crate::util::float::LongDouble;
@@ -64,33 +65,6 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
         ..spec("blmpop", -5, WRITE, blmpop)
     },
 ];
-
-const ONE_KEY: KeySpec = KeySpec::Range {
-    first: 1,
-    last: 1,
-    step: 1,
-};
-const TWO_KEYS: KeySpec = KeySpec::Range {
-    first: 1,
-    last: 2,
-    step: 1,
-};
-const ALL_BUT_LAST: KeySpec = KeySpec::Range {
-    first: 1,
-    last: -2,
-    step: 1,
-};
-
-const fn spec(name: &'static str, arity: i32, flags: u32, handler: super::Handler) -> CommandSpec {
-    CommandSpec {
-        name,
-        arity,
-        flags,
-        keys: ONE_KEY,
-        handler,
-        subcommands: &[],
-    }
-}
 
 fn lmpop_keys(argv: &[&[u8]]) -> Vec<usize> {
     super::numkeys_keys(argv, 1, 2, None)

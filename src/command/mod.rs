@@ -225,6 +225,49 @@ pub(crate) const fn spec(
     }
 }
 
+/// A table entry whose one key is `argv[1]`: most commands of the type
+/// groups (hash, list, string, stream) build their tables with it.
+pub(crate) const fn keyed(
+    name: &'static str,
+    arity: i32,
+    flags: u32,
+    handler: Handler,
+) -> CommandSpec {
+    spec(name, arity, flags, ONE_KEY, handler)
+}
+
+/// A table entry without keys (server, cluster and CONFIG commands).
+pub(crate) const fn keyless(
+    name: &'static str,
+    arity: i32,
+    flags: u32,
+    handler: Handler,
+) -> CommandSpec {
+    spec(name, arity, flags, KeySpec::None, handler)
+}
+
+/// Keys from `argv[first]` to `argv[last]` one by one (`last` negative:
+/// counted from the end).
+const fn key_range(first: i32, last: i32) -> KeySpec {
+    KeySpec::Range {
+        first,
+        last,
+        step: 1,
+    }
+}
+
+/// The one key at `argv[1]`.
+pub(crate) const ONE_KEY: KeySpec = key_range(1, 1);
+/// The keys at `argv[1]` and `argv[2]` (source and destination).
+pub(crate) const TWO_KEYS: KeySpec = key_range(1, 2);
+/// Every argument after the name is a key.
+pub(crate) const ALL_KEYS: KeySpec = key_range(1, -1);
+/// Every argument but the name and the last (a timeout) is a key.
+pub(crate) const ALL_BUT_LAST: KeySpec = key_range(1, -2);
+/// The one key at `argv[2]` (subcommands such as OBJECT ENCODING, XINFO
+/// STREAM, PFDEBUG's key).
+pub(crate) const SECOND_KEY: KeySpec = key_range(2, 2);
+
 /// A handler for container commands, never called (subcommands run instead).
 pub(crate) fn container(_: &mut Ctx<'_>, _: &[&[u8]]) -> Result<Reply> {
     Err(Error::Syntax)

@@ -3,7 +3,8 @@
 
 use super::args::{self, is_kw};
 use super::flags::{FAST, READONLY, WRITE};
-use super::{CommandSpec, Ctx, KeySpec, Reply};
+use super::keyless as spec;
+use super::{CommandSpec, Ctx, Reply};
 use crate::error::{Error, Result};
 
 pub(super) const COMMANDS: &[CommandSpec] = &[
@@ -15,10 +16,6 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     spec("flushall", -1, WRITE, flushall),
     spec("swapdb", 3, WRITE | FAST, swapdb),
 ];
-
-const fn spec(name: &'static str, arity: i32, flags: u32, handler: super::Handler) -> CommandSpec {
-    super::spec(name, arity, flags, KeySpec::None, handler)
-}
 
 fn ping(_: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
     match argv.len() {

@@ -4,10 +4,10 @@
 //! Handlers parse argv with Redis's rules and error order, then call the
 //! typed methods in [`crate::types::set`].
 
-use super::args::{int, kw};
+use super::args::{int, kw, scan_args};
 use super::flags::{DENYOOM, FAST, READONLY, WRITE};
 use super::spec;
-use super::{CommandSpec, Ctx, KeySpec, Reply};
+use super::{ALL_KEYS, CommandSpec, Ctx, KeySpec, ONE_KEY, Reply, TWO_KEYS};
 use crate::error::{Error, Result};
 use crate::types::set::SetScanOptions;
 
@@ -48,24 +48,6 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     spec("sdiffstore", -3, WRITE | DENYOOM, DEST_AND_KEYS, sdiffstore),
     spec("sscan", -3, READONLY, ONE_KEY, sscan),
 ];
-
-const ONE_KEY: KeySpec = KeySpec::Range {
-    first: 1,
-    last: 1,
-    step: 1,
-};
-
-const TWO_KEYS: KeySpec = KeySpec::Range {
-    first: 1,
-    last: 2,
-    step: 1,
-};
-
-const ALL_KEYS: KeySpec = KeySpec::Range {
-    first: 1,
-    last: -1,
-    step: 1,
-};
 
 const DEST_AND_KEYS: KeySpec = ALL_KEYS;
 
@@ -196,22 +178,9 @@ fn sdiffstore(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
 /// SSCAN's options after the cursor (`TYPE` is not one of them).
 fn scan_options(argv: &[&[u8]]) -> Result<SetScanOptions> {
     let mut opts = SetScanOptions::default();
-    let mut i = 3;
-    while i < argv.len() {
-        let has_value = argv.len() - i >= 2;
-        if kw(argv[i], "count") && has_value {
-            let count = int(argv[i + 1])?;
-            opts.count = usize::try_from(count)
-                .ok()
-                .filter(|&c| c >= 1)
-                .ok_or(Error::Syntax)?;
-        } else if kw(argv[i], "match") && has_value {
-            opts.pattern = Some(argv[i + 1].to_vec());
-        } else {
-            return Err(Error::Syntax);
-        }
-        i += 2;
-    }
+    let given = scan_args(argv, 3, false)?;
+    opts.count = given.count.unwrap_or(opts.count);
+    opts.pattern = given.pattern.map(<[u8]>::to_vec);
     Ok(opts)
 }
 

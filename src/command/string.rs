@@ -7,7 +7,8 @@
 
 use super::args::{Args, int, kw};
 use super::flags::{DENYOOM, FAST, READONLY, WRITE};
-use super::{CommandSpec, Ctx, KeySpec, Reply};
+use super::keyed as spec;
+use super::{ALL_KEYS, CommandSpec, Ctx, KeySpec, Reply, TWO_KEYS};
 use crate::error::{Error, Result};
 use crate::types::string::{
     Expiry, LcsIdx, LcsResult, LcsWant, SetCondition, SetOptions, lcs_compute,
@@ -50,30 +51,11 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     },
 ];
 
-const ONE_KEY: KeySpec = KeySpec::Range {
-    first: 1,
-    last: 1,
-    step: 1,
-};
-const TWO_KEYS: KeySpec = KeySpec::Range {
-    first: 1,
-    last: 2,
-    step: 1,
-};
-const ALL_KEYS: KeySpec = KeySpec::Range {
-    first: 1,
-    last: -1,
-    step: 1,
-};
 const PAIRS: KeySpec = KeySpec::Range {
     first: 1,
     last: -1,
     step: 2,
 };
-
-const fn spec(name: &'static str, arity: i32, flags: u32, handler: super::Handler) -> CommandSpec {
-    super::spec(name, arity, flags, ONE_KEY, handler)
-}
 
 fn get(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
     Ok(Reply::bulk_or_nil(ctx.ks.get(argv[1])?))

@@ -233,20 +233,16 @@ impl Keyspace {
         l.field("allocator_resident", rss);
         l.field("total_system_memory", system);
         l.field("total_system_memory_human", human(system));
-        for name in ["used_memory_lua", "used_memory_vm_eval"] {
-            l.field(name, 0);
-        }
+        l.zeros(&["used_memory_lua", "used_memory_vm_eval"]);
         l.field("used_memory_lua_human", "0B");
-        for name in [
+        l.zeros(&[
             "used_memory_scripts_eval",
             "number_of_cached_scripts",
             "number_of_functions",
             "number_of_libraries",
             "used_memory_vm_functions",
             "used_memory_vm_total",
-        ] {
-            l.field(name, 0);
-        }
+        ]);
         l.field("used_memory_vm_total_human", "0B");
         l.field("used_memory_functions", 0);
         l.field("used_memory_scripts", 0);
@@ -262,7 +258,7 @@ impl Keyspace {
         l.field("rss_overhead_bytes", 0);
         l.ratio("mem_fragmentation_ratio", frag);
         l.field("mem_fragmentation_bytes", frag_bytes);
-        for name in [
+        l.zeros(&[
             "mem_not_counted_for_evict",
             "mem_replication_backlog",
             "mem_total_replication_buffers",
@@ -270,17 +266,13 @@ impl Keyspace {
             "mem_clients_normal",
             "mem_cluster_links",
             "mem_aof_buffer",
-        ] {
-            l.field(name, 0);
-        }
+        ]);
         l.field("mem_allocator", "libc");
-        for name in [
+        l.zeros(&[
             "active_defrag_running",
             "lazyfree_pending_objects",
             "lazyfreed_objects",
-        ] {
-            l.field(name, 0);
-        }
+        ]);
     }
 
     /// `used_memory_overhead`: startup memory plus the tables' overhead.
@@ -299,15 +291,13 @@ impl Keyspace {
 
     fn info_persistence(&self, l: &mut Lines<'_>) {
         l.header("Persistence");
-        for name in [
+        l.zeros(&[
             "loading",
             "async_loading",
             "current_cow_peak",
             "current_cow_size",
             "current_cow_size_age",
-        ] {
-            l.field(name, 0);
-        }
+        ]);
         l.field("current_fork_perc", "0.00");
         l.field("current_save_keys_processed", 0);
         l.field("current_save_keys_total", 0);
@@ -317,7 +307,7 @@ impl Keyspace {
         l.field("rdb_last_bgsave_status", "ok");
         l.field("rdb_last_bgsave_time_sec", -1);
         l.field("rdb_current_bgsave_time_sec", -1);
-        for name in [
+        l.zeros(&[
             "rdb_saves",
             "rdb_last_cow_size",
             "rdb_last_load_keys_expired",
@@ -325,22 +315,18 @@ impl Keyspace {
             "aof_enabled",
             "aof_rewrite_in_progress",
             "aof_rewrite_scheduled",
-        ] {
-            l.field(name, 0);
-        }
+        ]);
         l.field("aof_last_rewrite_time_sec", -1);
         l.field("aof_current_rewrite_time_sec", -1);
         l.field("aof_last_bgrewrite_status", "ok");
         l.field("aof_rewrites", 0);
         l.field("aof_rewrites_consecutive_failures", 0);
         l.field("aof_last_write_status", "ok");
-        for name in [
+        l.zeros(&[
             "aof_last_cow_size",
             "module_fork_in_progress",
             "module_fork_last_cow_size",
-        ] {
-            l.field(name, 0);
-        }
+        ]);
     }
 
     fn info_stats(&self, l: &mut Lines<'_>) {
@@ -357,51 +343,42 @@ impl Keyspace {
                 .ops
                 .per_sec(std::time::Instant::now(), s.total_commands_processed),
         );
-        for name in [
+        l.zeros(&[
             "total_net_input_bytes",
             "total_net_output_bytes",
             "total_net_repl_input_bytes",
             "total_net_repl_output_bytes",
-        ] {
-            l.field(name, 0);
-        }
-        for name in [
-            "instantaneous_input_kbps",
-            "instantaneous_output_kbps",
-            "instantaneous_input_repl_kbps",
-            "instantaneous_output_repl_kbps",
-        ] {
-            l.field(name, "0.00");
-        }
-        for name in [
+        ]);
+        l.same(
+            &[
+                "instantaneous_input_kbps",
+                "instantaneous_output_kbps",
+                "instantaneous_input_repl_kbps",
+                "instantaneous_output_repl_kbps",
+            ],
+            "0.00",
+        );
+        l.zeros(&[
             "rejected_connections",
             "sync_full",
             "sync_partial_ok",
             "sync_partial_err",
-        ] {
-            l.field(name, 0);
-        }
+        ]);
         l.field("expired_keys", s.expired_keys);
         l.field("expired_stale_perc", "0.00");
         l.field("expired_time_cap_reached_count", 0);
         l.field("expire_cycle_cpu_milliseconds", 0);
         l.field("evicted_keys", s.evicted_keys);
-        for name in [
+        l.zeros(&[
             "evicted_clients",
             "total_eviction_exceeded_time",
             "current_eviction_exceeded_time",
-        ] {
-            l.field(name, 0);
-        }
+        ]);
         l.field("keyspace_hits", s.keyspace_hits);
         l.field("keyspace_misses", s.keyspace_misses);
-        for name in STATS_ZEROS_1 {
-            l.field(name, 0);
-        }
+        l.same(&STATS_ZEROS_1, 0);
         l.field("total_error_replies", s.total_error_replies);
-        for name in STATS_ZEROS_2 {
-            l.field(name, 0);
-        }
+        l.same(&STATS_ZEROS_2, 0);
     }
 
     fn info_replication(&self, l: &mut Lines<'_>) {
@@ -521,15 +498,13 @@ fn info_clients(l: &mut Lines<'_>) {
     l.field("connected_clients", 1);
     l.field("cluster_connections", 0);
     l.field("maxclients", 10_000);
-    for name in [
+    l.zeros(&[
         "client_recent_max_input_buffer",
         "client_recent_max_output_buffer",
         "blocked_clients",
         "tracking_clients",
         "clients_in_timeout_table",
-    ] {
-        l.field(name, 0);
-    }
+    ]);
 }
 
 fn info_cpu(l: &mut Lines<'_>) {
@@ -554,6 +529,18 @@ impl Lines<'_> {
 
     fn field(&mut self, name: &str, value: impl std::fmt::Display) {
         let _ = write!(self.0, "{name}:{value}\r\n");
+    }
+
+    /// A `name:0` line for each of `names`.
+    fn zeros(&mut self, names: &[&str]) {
+        self.same(names, 0);
+    }
+
+    /// A `name:value` line for each of `names`, all with the same value.
+    fn same(&mut self, names: &[&str], value: impl std::fmt::Display) {
+        for name in names {
+            self.field(name, &value);
+        }
     }
 
     /// A `%.2f%%` field.

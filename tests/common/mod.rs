@@ -319,3 +319,26 @@ pub fn parse_reply(buf: &[u8], pos: &mut usize) -> V {
         _ => panic!("bad reply {:?}", String::from_utf8_lossy(buf)),
     }
 }
+
+/// The lines of an INFO reply (a bulk string) as `(name, value)` pairs, in
+/// order; a `# Title` line becomes `("#", title)`.
+pub fn info_fields(reply: &[u8]) -> Vec<(String, String)> {
+    let V::Bulk(Some(text)) = parse_reply(reply, &mut 0) else {
+        panic!(
+            "INFO reply is not a bulk: {}",
+            String::from_utf8_lossy(reply)
+        );
+    };
+    let text = String::from_utf8(text).expect("INFO is UTF-8");
+    assert!(text.is_empty() || text.ends_with("\r\n"), "{text:?}");
+    text.split("\r\n")
+        .filter(|l| !l.is_empty())
+        .map(|l| match l.strip_prefix("# ") {
+            Some(title) => ("#".to_owned(), title.to_owned()),
+            None => {
+                let (k, v) = l.split_once(':').expect("name:value");
+                (k.to_owned(), v.to_owned())
+            }
+        })
+        .collect()
+}

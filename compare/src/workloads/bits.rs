@@ -1,6 +1,6 @@
 //! HyperLogLog and bitmap workloads.
 
-use super::{Workload, per_engine};
+use super::{Workload, workloads};
 use crate::bench::{Bytes, Cfg, build, median, random_ids, time_upto};
 use crate::engine::{Engine, R};
 
@@ -8,32 +8,16 @@ use crate::engine::{Engine, R};
 pub(crate) const BITS: u64 = 100_000_000;
 
 pub(super) fn workloads() -> Vec<Workload> {
-    vec![
-        Workload {
-            id: "pfadd",
-            title: "PFADD one new element, one HLL, {n} times",
-            metrics: &["ns/op"],
-            run: per_engine!(pfadd),
-        },
-        Workload {
-            id: "pfcount",
-            title: "PFCOUNT of that HLL (dense, unchanged: cached)",
-            metrics: &["ns/op"],
-            run: per_engine!(pfcount),
-        },
-        Workload {
-            id: "setbit",
-            title: "SETBIT random offset < 1e8, {n} times",
-            metrics: &["ns/op"],
-            run: per_engine!(setbit),
-        },
-        Workload {
-            id: "bitcount",
-            title: "BITCOUNT of that 12.5 MB bitmap",
-            metrics: &["ns/op"],
-            run: per_engine!(bitcount),
-        },
-    ]
+    workloads! {
+        "pfadd" => pfadd ["ns/op"]
+            "PFADD one new element, one HLL, {n} times";
+        "pfcount" => pfcount ["ns/op"]
+            "PFCOUNT of that HLL (dense, unchanged: cached)";
+        "setbit" => setbit ["ns/op"]
+            "SETBIT random offset < 1e8, {n} times";
+        "bitcount" => bitcount ["ns/op"]
+            "BITCOUNT of that 12.5 MB bitmap";
+    }
 }
 
 fn elements(n: usize) -> Bytes {

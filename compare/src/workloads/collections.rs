@@ -1,55 +1,27 @@
 //! Hashes, sorted sets, sets and lists: the builds of datasets b, d, f1
 //! and g (timed, with their heap), one big hash, and the sorted-set reads.
 
-use super::{Workload, per_engine};
+use super::{Workload, workloads};
 use crate::bench::{Bytes, Cfg, Rng, build, build_rounds, median, random_ids, time_upto};
 use crate::engine::{Engine, R};
 
 pub(super) fn workloads() -> Vec<Workload> {
-    vec![
-        Workload {
-            id: "hset_small",
-            title: "HSET {small} hashes x 10 fields, 8 B values (dataset b)",
-            metrics: &["ns/op", "B/field"],
-            run: per_engine!(hset_small),
-        },
-        Workload {
-            id: "hset_big",
-            title: "HSET one hash to {n} fields, 8 B values",
-            metrics: &["ns/op", "B/field"],
-            run: per_engine!(hset_big),
-        },
-        Workload {
-            id: "zadd",
-            title: "ZADD random scores, one zset to {n} (dataset d)",
-            metrics: &["ns/op", "B/member"],
-            run: per_engine!(zadd),
-        },
-        Workload {
-            id: "zrank",
-            title: "ZRANK random member, zset of {n}",
-            metrics: &["ns/op"],
-            run: per_engine!(zrank),
-        },
-        Workload {
-            id: "zrange_top",
-            title: "ZRANGE top 100 WITHSCORES (REV), zset of {n}",
-            metrics: &["ns/op"],
-            run: per_engine!(zrange_top),
-        },
-        Workload {
-            id: "sadd",
-            title: "SADD {n} integers into one set (dataset f1)",
-            metrics: &["ns/op", "B/member"],
-            run: per_engine!(sadd),
-        },
-        Workload {
-            id: "rpush",
-            title: "RPUSH {n} x 16 B into one list (dataset g)",
-            metrics: &["ns/op", "B/elem"],
-            run: per_engine!(rpush),
-        },
-    ]
+    workloads! {
+        "hset_small" => hset_small ["ns/op", "B/field"]
+            "HSET {small} hashes x 10 fields, 8 B values (dataset b)";
+        "hset_big" => hset_big ["ns/op", "B/field"]
+            "HSET one hash to {n} fields, 8 B values";
+        "zadd" => zadd ["ns/op", "B/member"]
+            "ZADD random scores, one zset to {n} (dataset d)";
+        "zrank" => zrank ["ns/op"]
+            "ZRANK random member, zset of {n}";
+        "zrange_top" => zrange_top ["ns/op"]
+            "ZRANGE top 100 WITHSCORES (REV), zset of {n}";
+        "sadd" => sadd ["ns/op", "B/member"]
+            "SADD {n} integers into one set (dataset f1)";
+        "rpush" => rpush ["ns/op", "B/elem"]
+            "RPUSH {n} x 16 B into one list (dataset g)";
+    }
 }
 
 fn hset_small<E: Engine>(cfg: &Cfg) -> R<Vec<f64>> {

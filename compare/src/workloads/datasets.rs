@@ -4,49 +4,25 @@
 //! freed before the heap is read, so only what the engine keeps counts.
 
 use super::bits::offsets;
-use super::{Workload, per_engine};
+use super::{Workload, workloads};
 use crate::bench::{Cfg, Rng, build};
 use crate::engine::{Engine, R};
 
 pub(super) fn workloads() -> Vec<Workload> {
-    vec![
-        Workload {
-            id: "ds_c",
-            title: "Memory: {c} hashes x 1000 fields, 8 B values (dataset c)",
-            metrics: &["B/field", "B/key"],
-            run: per_engine!(ds_c),
-        },
-        Workload {
-            id: "ds_e",
-            title: "Memory: {small} zsets x 10 members, random scores (dataset e)",
-            metrics: &["B/member", "B/key"],
-            run: per_engine!(ds_e),
-        },
-        Workload {
-            id: "ds_f2",
-            title: "Memory: {small} sets x 10 integers (dataset f2)",
-            metrics: &["B/member", "B/key"],
-            run: per_engine!(ds_f2),
-        },
-        Workload {
-            id: "ds_h1",
-            title: "Memory: {h1} HLLs x 100k elements, dense (dataset h1)",
-            metrics: &["B/key"],
-            run: per_engine!(ds_h1),
-        },
-        Workload {
-            id: "ds_h2",
-            title: "Memory: {small} HLLs x 10 elements, sparse (dataset h2)",
-            metrics: &["B/key"],
-            run: per_engine!(ds_h2),
-        },
-        Workload {
-            id: "ds_i",
-            title: "Memory: 1 bitmap, {bits} SETBITs at random offsets < 1e8 (dataset i)",
-            metrics: &["B/SETBIT"],
-            run: per_engine!(ds_i),
-        },
-    ]
+    workloads! {
+        "ds_c" => ds_c ["B/field", "B/key"]
+            "Memory: {c} hashes x 1000 fields, 8 B values (dataset c)";
+        "ds_e" => ds_e ["B/member", "B/key"]
+            "Memory: {small} zsets x 10 members, random scores (dataset e)";
+        "ds_f2" => ds_f2 ["B/member", "B/key"]
+            "Memory: {small} sets x 10 integers (dataset f2)";
+        "ds_h1" => ds_h1 ["B/key"]
+            "Memory: {h1} HLLs x 100k elements, dense (dataset h1)";
+        "ds_h2" => ds_h2 ["B/key"]
+            "Memory: {small} HLLs x 10 elements, sparse (dataset h2)";
+        "ds_i" => ds_i ["B/SETBIT"]
+            "Memory: 1 bitmap, {bits} SETBITs at random offsets < 1e8 (dataset i)";
+    }
 }
 
 /// Builds once and divides the heap held by each of `units`.

@@ -38,6 +38,22 @@ macro_rules! per_engine {
 }
 pub(crate) use per_engine;
 
+/// A group's workloads as a table, one entry each:
+/// `"id" => function ["metric", ...] "title";`.
+macro_rules! workloads {
+    ($($id:literal => $f:ident $metrics:tt $title:literal;)*) => {
+        vec![$(
+            crate::workloads::Workload {
+                id: $id,
+                title: $title,
+                metrics: &$metrics,
+                run: crate::workloads::per_engine!($f),
+            }
+        ),*]
+    };
+}
+pub(crate) use workloads;
+
 /// Every workload, in table order.
 pub(crate) fn all() -> Vec<Workload> {
     let mut v = strings::workloads();

@@ -1,24 +1,16 @@
 //! Stream workloads: XADD (dataset j) and a consumer-group read/ack cycle.
 
-use super::{Workload, per_engine};
+use super::{Workload, workloads};
 use crate::bench::{Bytes, Cfg, build, build_rounds, median, time_upto};
 use crate::engine::{Engine, Id, R};
 
 pub(super) fn workloads() -> Vec<Workload> {
-    vec![
-        Workload {
-            id: "xadd",
-            title: "XADD {n} entries of 2 fields (dataset j)",
-            metrics: &["ns/op", "B/entry"],
-            run: per_engine!(xadd),
-        },
-        Workload {
-            id: "xreadgroup",
-            title: "XREADGROUP COUNT 10 + XACK of the 10, stream of {n}",
-            metrics: &["ns/op"],
-            run: per_engine!(xreadgroup),
-        },
-    ]
+    workloads! {
+        "xadd" => xadd ["ns/op", "B/entry"]
+            "XADD {n} entries of 2 fields (dataset j)";
+        "xreadgroup" => xreadgroup ["ns/op"]
+            "XREADGROUP COUNT 10 + XACK of the 10, stream of {n}";
+    }
 }
 
 /// Entry `i`'s ID: four entries per millisecond, as a busy producer's.

@@ -1,36 +1,20 @@
 //! String workloads: SET of new keys, GET hit and miss, INCR.
 
-use super::{Workload, per_engine};
+use super::{Workload, workloads};
 use crate::bench::{Bytes, Cfg, build, build_rounds, median, random_ids, time_upto};
 use crate::engine::{Engine, R};
 
 pub(super) fn workloads() -> Vec<Workload> {
-    vec![
-        Workload {
-            id: "set",
-            title: "SET {n} new keys (`key:N` -> 16 B)",
-            metrics: &["ns/op", "B/key"],
-            run: per_engine!(set_new),
-        },
-        Workload {
-            id: "get_hit",
-            title: "GET hit, random, {n} keys",
-            metrics: &["ns/op"],
-            run: per_engine!(get_hit),
-        },
-        Workload {
-            id: "get_miss",
-            title: "GET miss, {n} keys",
-            metrics: &["ns/op"],
-            run: per_engine!(get_miss),
-        },
-        Workload {
-            id: "incr",
-            title: "INCR random of {n} existing counters",
-            metrics: &["ns/op"],
-            run: per_engine!(incr),
-        },
-    ]
+    workloads! {
+        "set" => set_new ["ns/op", "B/key"]
+            "SET {n} new keys (`key:N` -> 16 B)";
+        "get_hit" => get_hit ["ns/op"]
+            "GET hit, random, {n} keys";
+        "get_miss" => get_miss ["ns/op"]
+            "GET miss, {n} keys";
+        "incr" => incr ["ns/op"]
+            "INCR random of {n} existing counters";
+    }
 }
 
 /// `key:0..n` and their 16-byte values `vNNN..` (dataset a).

@@ -8,29 +8,13 @@
 mod multi;
 mod range;
 
-use super::args::{self, Args, is_kw};
+use super::args::{self, is_kw};
 use super::flags::{DENYOOM, FAST, READONLY, WRITE};
 use super::spec;
-use super::{CommandSpec, Ctx, KeySpec, Reply};
+use super::{ALL_BUT_LAST, CommandSpec, Ctx, KeySpec, ONE_KEY, Reply, TWO_KEYS};
 use crate::error::{Error, Result};
 use crate::types::zset::{LexBound, LexRange, ScoreRange, ZAddCompare, ZAddCondition, ZAddOptions};
 use crate::util::float::{format_double, parse_double, parse_double_lenient};
-
-const ONE_KEY: KeySpec = KeySpec::Range {
-    first: 1,
-    last: 1,
-    step: 1,
-};
-const TWO_KEYS: KeySpec = KeySpec::Range {
-    first: 1,
-    last: 2,
-    step: 1,
-};
-const ALL_BUT_LAST: KeySpec = KeySpec::Range {
-    first: 1,
-    last: -2,
-    step: 1,
-};
 
 const W: u32 = WRITE | DENYOOM;
 const WF: u32 = WRITE | DENYOOM | FAST;
@@ -321,23 +305,9 @@ fn zscan(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
     if !ctx.ks.zset_present(argv[1])? {
         return Ok(empty());
     }
-    let (mut count, mut pattern) = (10usize, None);
-    let mut rest = Args::new(argv, 3);
-    while let Some(arg) = rest.next() {
-        let has_value = rest.remaining() >= 1;
-        if is_kw(arg, "count") && has_value {
-            let c = args::int(rest.value()?)?;
-            count = usize::try_from(c)
-                .ok()
-                .filter(|&c| c >= 1)
-                .ok_or(Error::Syntax)?;
-        } else if is_kw(arg, "match") && has_value {
-            pattern = Some(rest.value()?);
-        } else {
-            return Err(Error::Syntax);
-        }
-    }
-    let (next, items) = ctx.ks.zscan(argv[1], cursor, pattern, count)?;
+    let given = args::scan_args(argv, 3, false)?;
+    let count = given.count.unwrap_or(10);
+    let (next, items) = ctx.ks.zscan(argv[1], cursor, given.pattern, count)?;
     Ok(Reply::Array(vec![
         Reply::bulk(next.to_string()),
         Reply::bulks(items),

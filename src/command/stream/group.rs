@@ -2,7 +2,7 @@
 //! and XAUTOCLAIM.
 
 use super::{
-    SUB_KEY, c_eq, entries_reply, id_reply, int, int_or, interval_end, interval_start, kw,
+    SECOND_KEY, c_eq, entries_reply, id_reply, int, int_or, interval_end, interval_start, kw,
     parse_read, reads_reply,
 };
 use crate::command::flags::{DENYOOM, WRITE};
@@ -36,7 +36,7 @@ const fn sub(
         name,
         arity,
         flags,
-        keys: SUB_KEY,
+        keys: SECOND_KEY,
         handler,
         subcommands: &[],
     }

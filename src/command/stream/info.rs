@@ -1,7 +1,7 @@
 //! XINFO STREAM / GROUPS / CONSUMERS / HELP.
 
 use super::group::sub_syntax;
-use super::{SUB_KEY, entry_reply, id_reply, int, kw};
+use super::{SECOND_KEY, entry_reply, id_reply, int, kw};
 use crate::command::flags::READONLY;
 use crate::command::{CommandSpec, Ctx, KeySpec, Reply};
 use crate::error::{Error, Result};
@@ -26,7 +26,7 @@ const fn sub(name: &'static str, arity: i32, handler: crate::command::Handler) -
         name,
         arity,
         flags: READONLY,
-        keys: SUB_KEY,
+        keys: SECOND_KEY,
         handler,
         subcommands: &[],
     }

@@ -10,7 +10,8 @@ mod group;
 mod info;
 
 use super::flags::{DENYOOM, FAST, READONLY, WRITE};
-use super::{CommandSpec, Ctx, KeySpec, Reply};
+use super::keyed as spec;
+use super::{CommandSpec, Ctx, KeySpec, Reply, SECOND_KEY};
 use crate::error::{Error, Result};
 use crate::types::stream::{
     StreamEntry, StreamId, StreamRead, XAddId, XAddOptions, XTrim, XTrimStrategy,
@@ -62,30 +63,6 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
         subcommands: info::XINFO_SUBCOMMANDS,
     },
 ];
-
-const ONE_KEY: KeySpec = KeySpec::Range {
-    first: 1,
-    last: 1,
-    step: 1,
-};
-
-/// Subcommands keep their key at argv[2].
-pub(super) const SUB_KEY: KeySpec = KeySpec::Range {
-    first: 2,
-    last: 2,
-    step: 1,
-};
-
-const fn spec(name: &'static str, arity: i32, flags: u32, handler: super::Handler) -> CommandSpec {
-    CommandSpec {
-        name,
-        arity,
-        flags,
-        keys: ONE_KEY,
-        handler,
-        subcommands: &[],
-    }
-}
 
 /// The keys of XREAD/XREADGROUP: the first half of what follows STREAMS.
 fn read_keys(argv: &[&[u8]]) -> Vec<usize> {
