@@ -176,6 +176,8 @@ pub(crate) struct CommandId {
     pub(crate) parent: Option<&'static str>,
     /// The entry's own name.
     pub(crate) own: &'static str,
+    /// Never enters the slow log (EXEC: the commands it ran do).
+    pub(crate) skip_slowlog: bool,
 }
 
 impl CommandId {
@@ -219,12 +221,14 @@ impl Keyspace {
             intro.count_error(&mut self.stats, text);
         }
         let clock = &self.clock;
-        intro.slowlog.offer(
-            self.config.slowlog_log_slower_than,
-            self.config.slowlog_max_len,
-            ran,
-            || clock.now_ms() / 1000,
-        );
+        if !cmd.skip_slowlog {
+            intro.slowlog.offer(
+                self.config.slowlog_log_slower_than,
+                self.config.slowlog_max_len,
+                ran,
+                || clock.now_ms() / 1000,
+            );
+        }
         self.stats.total_commands_processed += 1;
         // Every 100 ms, as Redis's cron: sample the command rate and the
         // memory peak (INFO and MEMORY STATS also raise the peak).

@@ -388,6 +388,8 @@ pub struct Keyspace {
     pub(crate) introspection: crate::info::Introspection,
     /// maxmemory eviction: the candidate pool, the listener.
     pub(crate) evict: crate::evict::EvictionState,
+    /// WATCH: the last change of every watched key.
+    pub(crate) watches: crate::command::Watches,
 }
 
 impl Keyspace {
@@ -414,6 +416,7 @@ impl Keyspace {
             expire_next_db: 0,
             introspection,
             evict: crate::evict::EvictionState::default(),
+            watches: crate::command::Watches::default(),
         };
         ks.introspection.startup_memory = ks.used_memory() as u64;
         ks
@@ -710,8 +713,9 @@ impl Keyspace {
 
     /// Records that `key` in the selected database changed. This is the one
     /// hook WATCH, client-side caching and notifications will hang off.
-    pub(crate) fn signal_modified(&mut self, _key: &[u8]) {
+    pub(crate) fn signal_modified(&mut self, key: &[u8]) {
         self.stats.dirty += 1;
+        self.watches.touch(self.selected, key);
     }
 
     /// Heap bytes the data holds, over every database: the key tables at

@@ -336,6 +336,9 @@ fn brpop(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
 fn bmove(ctx: &mut Ctx<'_>, argv: &[&[u8]], from: End, to: End) -> Result<Reply> {
     Ok(match ctx.ks.lmove(argv[1], argv[2], from, to)? {
         Some(v) => Reply::Bulk(v),
+        // Inside EXEC Redis answers at once, as a plain nil, where a
+        // timed-out block would get a nil array.
+        None if ctx.session.in_exec => Reply::Nil,
         None => Reply::NilArray,
     })
 }

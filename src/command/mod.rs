@@ -29,6 +29,7 @@ mod hash;
 mod hyperloglog;
 mod introspection;
 mod list;
+mod multi;
 mod reply;
 mod resp;
 mod server;
@@ -49,6 +50,8 @@ use crate::keyspace::Keyspace;
 pub use reply::Reply;
 pub use resp::{Parsed, ProtocolError, parse_request, split_args};
 pub use session::Session;
+
+pub(crate) use multi::Watches;
 
 /// Command flags (a subset of Redis's, as bits).
 pub mod flags {
@@ -288,6 +291,7 @@ const GROUPS: &[&[CommandSpec]] = &[
     bitmap::COMMANDS,
     hyperloglog::COMMANDS,
     introspection::COMMANDS,
+    multi::COMMANDS,
 ];
 
 /// Command names (as bytes, so a lookup needs no UTF-8 check) to specs,
@@ -324,7 +328,7 @@ pub fn commands() -> impl Iterator<Item = &'static CommandSpec> {
 
 /// A command found in the table: its entry and, for a subcommand, the
 /// container's entry.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 struct Found {
     spec: &'static CommandSpec,
     parent: Option<&'static CommandSpec>,
@@ -337,7 +341,13 @@ impl Found {
             id: std::ptr::from_ref(self.spec) as usize,
             parent: self.parent.map(|p| p.name),
             own: self.spec.name,
+            skip_slowlog: self.is("exec"),
         }
+    }
+
+    /// True for the top-level command `name`.
+    fn is(self, name: &str) -> bool {
+        self.parent.is_none() && self.spec.name == name
     }
 }
 
@@ -420,20 +430,47 @@ fn unknown_subcommand(container: &str, sub: &[u8]) -> Reply {
 }
 
 /// Runs one command for `session` against `ks`, timing it and recording
-/// its statistics (see [`crate::info`]).
+/// its statistics (see [`crate::info`]); in MULTI, queues it instead.
 pub(crate) fn dispatch(session: &mut Session, ks: &mut Keyspace, argv: &[&[u8]]) -> Reply {
     if argv.is_empty() {
         return Reply::Error(Cow::Borrowed(b"ERR empty command"));
     }
-    let found = match admit(ks, argv) {
+    let found = match admit(session, ks, argv) {
         Ok(found) => found,
-        Err((found, reply)) => {
+        Err(Admission::Refused(found, reply)) => return refuse(session, ks, found, reply),
+        Err(Admission::ExecCrossSlot(found)) => {
+            // Redis's cluster redirection discards the transaction and
+            // replies the error as it is.
+            multi::discard_transaction(&mut Ctx { ks, session });
+            let reply: Reply = Error::CrossSlot.into();
             if let Reply::Error(text) = &reply {
-                ks.record_rejected(found.map(Found::id).as_ref(), text);
+                ks.record_rejected(Some(&found.id()), text);
             }
             return reply;
         }
     };
+    if let Some(tx) = &mut session.multi
+        && !runs_in_multi(found)
+    {
+        ks.end_command();
+        tx.push(found, argv);
+        return Reply::Status(Cow::Borrowed("QUEUED"));
+    }
+    let reply = call(session, ks, found, argv);
+    ks.end_command();
+    reply
+}
+
+/// The commands that run at once inside MULTI instead of being queued.
+fn runs_in_multi(found: Found) -> bool {
+    ["exec", "discard", "multi", "watch"]
+        .iter()
+        .any(|name| found.is(name))
+}
+
+/// Runs an admitted command: selects the session's database, calls the
+/// handler, records the call (statistics, errors, slow log).
+fn call(session: &mut Session, ks: &mut Keyspace, found: Found, argv: &[&[u8]]) -> Reply {
     if ks.select(session.db).is_err() {
         session.db = 0;
         let _ = ks.select(0);
@@ -456,33 +493,88 @@ pub(crate) fn dispatch(session: &mut Session, ks: &mut Keyspace, argv: &[&[u8]])
         Reply::Error(text) => Some(&text[..]),
         _ => None,
     };
-    ks.end_command();
     ks.record_call(&found.id(), &ran, error);
     reply
 }
 
-/// The checks a command passes before it runs: it exists, its arity, and
-/// (with `cluster-enabled`) that its keys share a slot.
-fn admit(ks: &mut Keyspace, argv: &[&[u8]]) -> std::result::Result<Found, Refused> {
-    let found = resolve(argv)?;
-    if ks.config.cluster_enabled
-        && let Err(e) = check_slots(found.spec, argv)
-    {
-        return Err((Some(found), e.into()));
+/// A command refused before running, as Redis's `rejectCommand`: inside
+/// MULTI the transaction is marked so EXEC aborts; a refused EXEC ends the
+/// transaction and replies `EXECABORT` quoting the reason; the refusal is
+/// counted (the command's rejected calls, the error statistics).
+fn refuse(session: &mut Session, ks: &mut Keyspace, found: Option<Found>, reply: Reply) -> Reply {
+    let reply = match (found, reply) {
+        (Some(f), Reply::Error(text)) if f.is("exec") => {
+            multi::discard_transaction(&mut Ctx { ks, session });
+            // Redis quotes its own text: arity errors have no `ERR` code.
+            let reason = text.strip_prefix(b"ERR ").unwrap_or(&text);
+            let mut out = b"EXECABORT Transaction discarded because of: ".to_vec();
+            out.extend_from_slice(reason);
+            Reply::Error(Cow::Owned(out))
+        }
+        (_, reply) => {
+            if let Some(tx) = &mut session.multi {
+                tx.refused = true;
+            }
+            reply
+        }
+    };
+    if let Reply::Error(text) = &reply {
+        ks.record_rejected(found.map(Found::id).as_ref(), text);
     }
-    // Redis's processCommand: evict before every command when maxmemory is
-    // set, and refuse a DENYOOM command still over the limit.
-    if let Err(e) = ks.admit_command(found.spec.flags & flags::DENYOOM != 0) {
-        return Err((Some(found), e.into()));
+    reply
+}
+
+/// The checks a command passes before it runs: it exists, its arity,
+/// (with `cluster-enabled`) that its keys share a slot, and memory. As
+/// Redis's processCommand, with `maxmemory` set every command first
+/// evicts; then a DENYOOM command, EXEC of a transaction holding one, or
+/// (inside MULTI) any command but EXEC and DISCARD is refused while over
+/// the limit.
+fn admit(
+    session: &Session,
+    ks: &mut Keyspace,
+    argv: &[&[u8]],
+) -> std::result::Result<Found, Admission> {
+    let found = resolve(argv).map_err(|(found, reply)| Admission::Refused(found, reply))?;
+    if ks.config.cluster_enabled {
+        // EXEC checks the keys of every queued command together.
+        if let Some(tx) = session.multi.as_ref().filter(|_| found.is("exec")) {
+            if same_slot(tx.keys()).is_err() {
+                return Err(Admission::ExecCrossSlot(found));
+            }
+        } else if let Err(e) = check_slots(found.spec, argv) {
+            return Err(Admission::Refused(Some(found), e.into()));
+        }
+    }
+    let denyoom = found.spec.flags & flags::DENYOOM != 0
+        || session.multi.as_ref().is_some_and(|tx| {
+            (found.is("exec") && tx.flags & flags::DENYOOM != 0)
+                || !(found.is("exec") || found.is("discard"))
+        });
+    if let Err(e) = ks.admit_command(denyoom) {
+        return Err(Admission::Refused(Some(found), e.into()));
     }
     Ok(found)
 }
 
+/// Why [`admit`] turned a command away.
+enum Admission {
+    /// Refused with this reply (see [`refuse`]).
+    Refused(Option<Found>, Reply),
+    /// EXEC whose queued commands' keys span slots (cluster mode).
+    ExecCrossSlot(Found),
+}
+
 /// Fails with CROSSSLOT when the command's keys span more than one slot.
 fn check_slots(spec: &CommandSpec, argv: &[&[u8]]) -> Result<()> {
+    same_slot(spec.keys.key_indexes(argv).into_iter().map(|i| argv[i]))
+}
+
+/// Fails with CROSSSLOT unless all `keys` hash to one slot.
+fn same_slot<'a>(keys: impl Iterator<Item = &'a [u8]>) -> Result<()> {
     let mut slot = None;
-    for i in spec.keys.key_indexes(argv) {
-        let s = crate::cluster::key_hash_slot(argv[i]);
+    for key in keys {
+        let s = crate::cluster::key_hash_slot(key);
         match slot {
             None => slot = Some(s),
             Some(prev) if prev != s => return Err(Error::CrossSlot),

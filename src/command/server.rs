@@ -55,12 +55,16 @@ fn flush_mode(argv: &[&[u8]]) -> Result<()> {
 
 fn flushdb(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
     flush_mode(argv)?;
+    super::multi::touch_existing(ctx.ks, ctx.session.db, None);
     ctx.ks.flushdb();
     Ok(Reply::OK)
 }
 
 fn flushall(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
     flush_mode(argv)?;
+    for db in 0..ctx.ks.dbs.len() {
+        super::multi::touch_existing(ctx.ks, db, None);
+    }
     ctx.ks.flushall();
     Ok(Reply::OK)
 }
@@ -73,5 +77,11 @@ fn swapdb(ctx: &mut Ctx<'_>, argv: &[&[u8]]) -> Result<Reply> {
     let a = args::db_index(argv[1]).map_err(|_| Error::other("ERR invalid first DB index"))?;
     let b = args::db_index(argv[2]).map_err(|_| Error::other("ERR invalid second DB index"))?;
     ctx.ks.swapdb(a, b)?;
+    // Watched keys present in either database now see other contents.
+    let (a, b) = (a as usize, b as usize);
+    if a != b {
+        super::multi::touch_existing(ctx.ks, a, Some(b));
+        super::multi::touch_existing(ctx.ks, b, Some(a));
+    }
     Ok(Reply::OK)
 }

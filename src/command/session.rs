@@ -3,20 +3,33 @@
 use super::Reply;
 use crate::keyspace::Keyspace;
 
-/// Per-client state: the selected database (SELECT) and how the client is
-/// reported (address and name, shown in SLOWLOG entries). Later: the MULTI
-/// queue, WATCHed keys, the protocol version (HELLO).
+/// Per-client state: the selected database (SELECT), how the client is
+/// reported (address and name, shown in SLOWLOG entries), the open MULTI
+/// transaction and the WATCHed keys. Later: the protocol version (HELLO).
+///
+/// A session that is dropped while it watches keys leaves their entries in
+/// the keyspace's watch table (a few bytes each); UNWATCH, EXEC or DISCARD
+/// before dropping it releases them.
 #[derive(Debug, Default, Clone)]
 pub struct Session {
     pub(crate) db: usize,
     pub(crate) client_addr: Vec<u8>,
     pub(crate) client_name: Vec<u8>,
+    pub(crate) multi: Option<super::multi::Transaction>,
+    pub(crate) watched: Vec<super::multi::Watched>,
+    /// EXEC is running the queue (blocking commands must not block).
+    pub(crate) in_exec: bool,
 }
 
 impl Session {
     /// A session on database 0.
     pub fn new() -> Self {
         Session::default()
+    }
+
+    /// True between MULTI and EXEC (or DISCARD).
+    pub fn in_multi(&self) -> bool {
+        self.multi.is_some()
     }
 
     /// The database this session has selected.
