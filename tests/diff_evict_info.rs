@@ -20,7 +20,7 @@
 
 mod common;
 
-use common::{Pair, info_fields};
+use common::{Pair, info_fields, info_value};
 
 /// The INFO stats counters that must agree after every step.
 const COUNTERS: [&str; 6] = [
@@ -60,53 +60,7 @@ const DATASET: &[&str] = &[
 fn step(p: &mut Pair, line: &str) {
     p.check(line);
     p.check("DBSIZE");
-    agree(p, line);
-}
-
-/// Compares what INFO says after `after` (the step just run).
-fn agree(p: &mut Pair, after: &str) {
-    let (want, got) = p.both_line("INFO stats");
-    let (want, got) = (info_fields(&want), info_fields(&got));
-    for name in COUNTERS {
-        assert_eq!(
-            field(&got, name),
-            field(&want, name),
-            "{name} after `{after}` (left: embedis, right: redis)"
-        );
-    }
-    let (want, got) = p.both_line("INFO errorstats");
-    assert_eq!(
-        String::from_utf8_lossy(&got),
-        String::from_utf8_lossy(&want),
-        "errorstats after `{after}`"
-    );
-    let (want, got) = p.both_line("INFO commandstats");
-    assert_eq!(
-        commandstats(&got),
-        commandstats(&want),
-        "commandstats after `{after}`"
-    );
-}
-
-fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
-    fields
-        .iter()
-        .find(|(k, _)| k == name)
-        .map_or_else(|| panic!("no INFO field {name}"), |(_, v)| v.as_str())
-}
-
-/// commandstats lines, sorted, without the timings.
-fn commandstats(reply: &[u8]) -> Vec<String> {
-    let mut out: Vec<String> = info_fields(reply)
-        .into_iter()
-        .filter(|(k, _)| k != "#")
-        .map(|(k, v)| {
-            let kept: Vec<&str> = v.split(',').filter(|f| !f.starts_with("usec")).collect();
-            format!("{k}:{}", kept.join(","))
-        })
-        .collect();
-    out.sort();
-    out
+    common::stats_agree(p, &COUNTERS, line);
 }
 
 /// A pair with statistics reset, the dataset loaded without a limit and
@@ -173,7 +127,7 @@ fn run_policy(policy: &str) {
     // The scenario did what it is for: keys went (unless nothing may
     // evict), and DENYOOM commands were refused.
     let stats = info_fields(&p.oracle.send(&[b"INFO", b"stats"]));
-    let evicted: u64 = field(&stats, "evicted_keys").parse().unwrap();
+    let evicted: u64 = info_value(&stats, "evicted_keys").parse().unwrap();
     assert_eq!(evicted == 0, policy == "noeviction", "{policy}: {evicted}");
     let errors = String::from_utf8(p.oracle.send(&[b"INFO", b"errorstats"])).unwrap();
     assert!(errors.contains("errorstat_OOM:count="), "{errors}");

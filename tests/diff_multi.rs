@@ -13,7 +13,7 @@ mod common;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 
-use common::{Pair, info_fields};
+use common::Pair;
 use embedis::command::{Session, split_args};
 
 /// Another client of both servers.
@@ -75,48 +75,13 @@ impl Other {
 
 /// Compares the statistics transactions move.
 fn stats_agree(p: &mut Pair, after: &str) {
-    let (want, got) = p.both_line("INFO stats");
-    let (want, got) = (info_fields(&want), info_fields(&got));
-    for name in [
+    let counters = [
         "total_commands_processed",
         "total_error_replies",
         "keyspace_hits",
         "keyspace_misses",
-    ] {
-        let field = |f: &[(String, String)]| {
-            f.iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.clone())
-                .unwrap()
-        };
-        assert_eq!(field(&got), field(&want), "{name} after {after}");
-    }
-    let (want, got) = p.both_line("INFO errorstats");
-    assert_eq!(
-        String::from_utf8_lossy(&got),
-        String::from_utf8_lossy(&want),
-        "errorstats after {after}"
-    );
-    let (want, got) = p.both_line("INFO commandstats");
-    assert_eq!(
-        commandstats(&got),
-        commandstats(&want),
-        "commandstats after {after}"
-    );
-}
-
-/// commandstats lines, sorted, without the timings.
-fn commandstats(reply: &[u8]) -> Vec<String> {
-    let mut out: Vec<String> = info_fields(reply)
-        .into_iter()
-        .filter(|(k, _)| k != "#")
-        .map(|(k, v)| {
-            let kept: Vec<&str> = v.split(',').filter(|f| !f.starts_with("usec")).collect();
-            format!("{k}:{}", kept.join(","))
-        })
-        .collect();
-    out.sort();
-    out
+    ];
+    common::stats_agree(p, &counters, after);
 }
 
 /// A pair with empty databases and statistics reset.

@@ -342,3 +342,53 @@ pub fn info_fields(reply: &[u8]) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// The value of the field `name` in INFO `fields` (from [`info_fields`]).
+pub fn info_value<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map_or_else(|| panic!("no INFO field {name}"), |(_, v)| v.as_str())
+}
+
+/// An INFO commandstats reply as sorted `cmdstat_x:calls=..,...` lines
+/// without the timings (`usec`, `usec_per_call`).
+pub fn commandstats_untimed(reply: &[u8]) -> Vec<String> {
+    let mut out: Vec<String> = info_fields(reply)
+        .into_iter()
+        .filter(|(k, _)| k != "#")
+        .map(|(k, v)| {
+            let kept: Vec<&str> = v.split(',').filter(|f| !f.starts_with("usec")).collect();
+            format!("{k}:{}", kept.join(","))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Asserts that both sides' INFO agrees after `after`: the INFO stats
+/// `counters`, the whole errorstats section, and commandstats without
+/// the timings.
+pub fn stats_agree(p: &mut Pair, counters: &[&str], after: &str) {
+    let (want, got) = p.both_line("INFO stats");
+    let (want, got) = (info_fields(&want), info_fields(&got));
+    for name in counters {
+        assert_eq!(
+            info_value(&got, name),
+            info_value(&want, name),
+            "{name} after `{after}` (left: embedis, right: redis)"
+        );
+    }
+    let (want, got) = p.both_line("INFO errorstats");
+    assert_eq!(
+        String::from_utf8_lossy(&got),
+        String::from_utf8_lossy(&want),
+        "errorstats after `{after}`"
+    );
+    let (want, got) = p.both_line("INFO commandstats");
+    assert_eq!(
+        commandstats_untimed(&got),
+        commandstats_untimed(&want),
+        "commandstats after `{after}`"
+    );
+}
