@@ -172,7 +172,5 @@ const HELP: &[&str] = &[
 
 fn help(ctx: &mut Ctx<'_>, _: &[&[u8]]) -> Result<Reply> {
     require_cluster(ctx)?;
-    Ok(Reply::Array(
-        HELP.iter().map(|&line| Reply::status(line)).collect(),
-    ))
+    Ok(Reply::status_lines(HELP))
 }

@@ -68,9 +68,7 @@ const HELP: &[&str] = &[
 ];
 
 fn help(_: &mut Ctx<'_>, _: &[&[u8]]) -> Result<Reply> {
-    Ok(Reply::Array(
-        HELP.iter().map(|&line| Reply::status(line)).collect(),
-    ))
+    Ok(Reply::status_lines(HELP))
 }
 
 #[cfg(test)]

@@ -2,8 +2,6 @@
 //! RENAMENX, COPY, MOVE, the TTL and EXPIRE families, PERSIST, TOUCH, KEYS,
 //! SCAN, RANDOMKEY and the OBJECT container.
 
-use std::borrow::Cow;
-
 use super::args::{self, is_kw};
 use super::flags::{DENYOOM, FAST, NO_TOUCH, READONLY, WRITE};
 use super::spec;
@@ -335,12 +333,7 @@ const OBJECT_HELP: &[&str] = &[
 ];
 
 fn object_help(_: &mut Ctx<'_>, _: &[&[u8]]) -> Result<Reply> {
-    Ok(Reply::Array(
-        OBJECT_HELP
-            .iter()
-            .map(|l| Reply::Status(Cow::Borrowed(*l)))
-            .collect(),
-    ))
+    Ok(Reply::status_lines(OBJECT_HELP))
 }
 
 #[cfg(test)]

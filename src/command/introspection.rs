@@ -179,7 +179,7 @@ const MEMORY_HELP: &[&str] = &[
 ];
 
 fn memory_help(_: &mut Ctx<'_>, _: &[&[u8]]) -> Result<Reply> {
-    Ok(help(MEMORY_HELP))
+    Ok(Reply::status_lines(MEMORY_HELP))
 }
 
 /// `SLOWLOG GET [count]`: 10 entries by default, -1 for all.
@@ -245,11 +245,7 @@ const SLOWLOG_HELP: &[&str] = &[
 ];
 
 fn slowlog_help(_: &mut Ctx<'_>, _: &[&[u8]]) -> Result<Reply> {
-    Ok(help(SLOWLOG_HELP))
-}
-
-fn help(lines: &[&'static str]) -> Reply {
-    Reply::Array(lines.iter().map(|&line| Reply::status(line)).collect())
+    Ok(Reply::status_lines(SLOWLOG_HELP))
 }
 
 /// Redis's reply when a subcommand gets arguments it cannot take: the

@@ -32,38 +32,14 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     spec("lrem", 4, WRITE, lrem),
     spec("linsert", 5, WRITE | DENYOOM, linsert),
     spec("lpos", -3, READONLY, lpos),
-    CommandSpec {
-        keys: TWO_KEYS,
-        ..spec("lmove", 5, WRITE | DENYOOM, lmove)
-    },
-    CommandSpec {
-        keys: TWO_KEYS,
-        ..spec("rpoplpush", 3, WRITE | DENYOOM, rpoplpush)
-    },
-    CommandSpec {
-        keys: KeySpec::Custom(lmpop_keys),
-        ..spec("lmpop", -4, WRITE, lmpop)
-    },
-    CommandSpec {
-        keys: ALL_BUT_LAST,
-        ..spec("blpop", -3, WRITE, blpop)
-    },
-    CommandSpec {
-        keys: ALL_BUT_LAST,
-        ..spec("brpop", -3, WRITE, brpop)
-    },
-    CommandSpec {
-        keys: TWO_KEYS,
-        ..spec("blmove", 6, WRITE | DENYOOM, blmove)
-    },
-    CommandSpec {
-        keys: TWO_KEYS,
-        ..spec("brpoplpush", 4, WRITE | DENYOOM, brpoplpush)
-    },
-    CommandSpec {
-        keys: KeySpec::Custom(blmpop_keys),
-        ..spec("blmpop", -5, WRITE, blmpop)
-    },
+    super::spec("lmove", 5, WRITE | DENYOOM, TWO_KEYS, lmove),
+    super::spec("rpoplpush", 3, WRITE | DENYOOM, TWO_KEYS, rpoplpush),
+    super::spec("lmpop", -4, WRITE, KeySpec::Custom(lmpop_keys), lmpop),
+    super::spec("blpop", -3, WRITE, ALL_BUT_LAST, blpop),
+    super::spec("brpop", -3, WRITE, ALL_BUT_LAST, brpop),
+    super::spec("blmove", 6, WRITE | DENYOOM, TWO_KEYS, blmove),
+    super::spec("brpoplpush", 4, WRITE | DENYOOM, TWO_KEYS, brpoplpush),
+    super::spec("blmpop", -5, WRITE, KeySpec::Custom(blmpop_keys), blmpop),
 ];
 
 fn lmpop_keys(argv: &[&[u8]]) -> Vec<usize> {

@@ -53,6 +53,11 @@ impl Reply {
         Reply::Status(Cow::Borrowed(text))
     }
 
+    /// An array of status lines: what every HELP subcommand replies.
+    pub(crate) fn status_lines(lines: &[&'static str]) -> Reply {
+        Reply::Array(lines.iter().map(|&line| Reply::status(line)).collect())
+    }
+
     /// True for error replies.
     pub fn is_error(&self) -> bool {
         matches!(self, Reply::Error(_))

@@ -23,18 +23,9 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     spec("getset", 3, WRITE | DENYOOM | FAST, getset),
     spec("getdel", 2, WRITE | FAST, getdel),
     spec("getex", -2, WRITE | FAST, getex),
-    CommandSpec {
-        keys: ALL_KEYS,
-        ..spec("mget", -2, READONLY | FAST, mget)
-    },
-    CommandSpec {
-        keys: PAIRS,
-        ..spec("mset", -3, WRITE | DENYOOM, mset)
-    },
-    CommandSpec {
-        keys: PAIRS,
-        ..spec("msetnx", -3, WRITE | DENYOOM, msetnx)
-    },
+    super::spec("mget", -2, READONLY | FAST, ALL_KEYS, mget),
+    super::spec("mset", -3, WRITE | DENYOOM, PAIRS, mset),
+    super::spec("msetnx", -3, WRITE | DENYOOM, PAIRS, msetnx),
     spec("incr", 2, WRITE | DENYOOM | FAST, incr),
     spec("decr", 2, WRITE | DENYOOM | FAST, decr),
     spec("incrby", 3, WRITE | DENYOOM | FAST, incrby),
@@ -45,10 +36,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     spec("getrange", 4, READONLY, getrange),
     spec("substr", 4, READONLY, getrange),
     spec("setrange", 4, WRITE | DENYOOM, setrange),
-    CommandSpec {
-        keys: TWO_KEYS,
-        ..spec("lcs", -3, READONLY, lcs)
-    },
+    super::spec("lcs", -3, READONLY, TWO_KEYS, lcs),
 ];
 
 const PAIRS: KeySpec = KeySpec::Range {

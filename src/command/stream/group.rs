@@ -63,9 +63,7 @@ const XGROUP_HELP: &[&str] = &[
 ];
 
 fn xgroup_help(_: &mut Ctx<'_>, _: &[&[u8]]) -> Result<Reply> {
-    Ok(Reply::Array(
-        XGROUP_HELP.iter().map(|&l| Reply::status(l)).collect(),
-    ))
+    Ok(Reply::status_lines(XGROUP_HELP))
 }
 
 /// `ERR unknown subcommand or wrong number of arguments for '<sub>'. Try <CMD> HELP.`

@@ -45,9 +45,7 @@ const XINFO_HELP: &[&str] = &[
 ];
 
 fn xinfo_help(_: &mut Ctx<'_>, _: &[&[u8]]) -> Result<Reply> {
-    Ok(Reply::Array(
-        XINFO_HELP.iter().map(|&l| Reply::status(l)).collect(),
-    ))
+    Ok(Reply::status_lines(XINFO_HELP))
 }
 
 fn kv(out: &mut Vec<Reply>, name: &'static str, value: Reply) {
