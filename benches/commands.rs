@@ -3,7 +3,8 @@
 //! `string/get/embstr/1M`: `command/typed/get/1M` calls `Keyspace::get`,
 //! `command/execute/get/1M` runs `GET key` through the command table, and
 //! `command/resp/get/1M` also parses the RESP request and writes the RESP
-//! reply, as a server would.
+//! reply, as a server would; `command/execute/multi-get-exec/1M` wraps
+//! the GET in MULTI/EXEC.
 //!
 //! Run: `cargo bench --bench commands`.
 
@@ -52,6 +53,18 @@ fn commands(c: &mut Criterion) {
     g.bench_function("execute/set/1M", |b| {
         let ks = state.get_or_insert_with(loaded);
         b.iter(|| black_box(session.execute(ks, &[b"SET", probes.pick(), VALUE])));
+    });
+    g.bench_function("execute/multi-get-exec/1M", |b| {
+        let ks = state.get_or_insert_with(loaded);
+        session.execute(ks, &[b"MULTI"]);
+        session.execute(ks, &[b"GET", b"key:1"]);
+        let reply = session.execute(ks, &[b"EXEC"]).to_resp2();
+        assert_eq!(reply, b"*1\r\n$16\r\nvalue-0123456789\r\n");
+        b.iter(|| {
+            session.execute(ks, &[b"MULTI"]);
+            session.execute(ks, &[b"GET", probes.pick()]);
+            black_box(session.execute(ks, &[b"EXEC"]))
+        });
     });
     // RESP requests for the probe keys, encoded once.
     let mut rng = common::Rng::new(1);
