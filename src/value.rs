@@ -7,7 +7,7 @@
 use crate::encoding::skiplist::SkipList;
 use crate::types::hash::{FieldTable, HashValue};
 use crate::types::list::ListValue;
-use crate::types::set::{MemberTable, SetValue};
+use crate::types::set::SetValue;
 use crate::types::stream::StreamValue;
 use crate::types::string::StringValue;
 use crate::types::zset::ZSetValue;
@@ -60,10 +60,7 @@ impl Value {
                 HashValue::Listpack(lp) => lp.allocated_bytes(),
                 HashValue::Table(t) => size_of::<FieldTable>() + t.heap_bytes(),
             },
-            Value::Set(v) => match v {
-                SetValue::Intset(is) => is.allocated_bytes(),
-                SetValue::Table(t) => size_of::<MemberTable>() + t.heap_bytes(),
-            },
+            Value::Set(v) => v.heap_bytes(),
             Value::ZSet(z) => match z {
                 ZSetValue::Listpack(lp) => lp.allocated_bytes(),
                 ZSetValue::Skiplist(sl) => size_of::<SkipList>() + sl.heap_bytes(),

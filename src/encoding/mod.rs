@@ -13,6 +13,7 @@
 //! | [`intset`] | a sorted set of integers of one width | `intset.c` |
 //! | [`skiplist`] | (score, member) order with ranks, plus a member index | `t_zset.c` (`zsl*`) |
 //! | [`quicklist`] | a list as a sequence of listpack nodes | `quicklist.c` |
+//! | [`intblocks`] | large all-integer sets: packed and bitmap blocks (ours, behind `hashtable`) | (none) |
 //!
 //! Both have a `validate(deep)` check that never panics on arbitrary bytes
 //! and returns [`Corrupt`] with a short reason; [`fuzz`] holds the fuzz
@@ -20,6 +21,7 @@
 
 use std::fmt;
 
+pub mod intblocks;
 pub mod intset;
 pub mod listpack;
 pub mod quicklist;

@@ -14,32 +14,26 @@
 /// assert_eq!(parse_i64(b"+1"), None);
 /// ```
 pub fn parse_i64(s: &[u8]) -> Option<i64> {
-    if s.is_empty() || s.len() > 20 {
-        return None;
-    }
-    if s == b"0" {
-        return Some(0);
-    }
-    let (neg, digits) = match s[0] {
+    let (neg, digits) = match s.first()? {
         b'-' => (true, &s[1..]),
         _ => (false, s),
     };
-    match digits.first() {
-        Some(b'1'..=b'9') => {}
+    match digits {
+        [b'0'] if !neg => return Some(0),
+        [b'1'..=b'9', ..] if digits.len() <= 19 => {}
         _ => return None,
     }
+    // At most 19 digits: below 10^19, so the sum cannot overflow a u64.
     let mut v: u64 = 0;
     for &d in digits {
-        if !d.is_ascii_digit() {
+        let d = d.wrapping_sub(b'0');
+        if d > 9 {
             return None;
         }
-        v = v.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
+        v = v * 10 + u64::from(d);
     }
     if neg {
-        if v > i64::MAX as u64 + 1 {
-            return None;
-        }
-        Some((v as i64).wrapping_neg())
+        (v <= i64::MAX as u64 + 1).then(|| (v as i64).wrapping_neg())
     } else {
         i64::try_from(v).ok()
     }
@@ -92,6 +86,25 @@ mod tests {
         assert_eq!(parse_i64(b"1 "), None);
         assert_eq!(parse_i64(b"00"), None);
         assert_eq!(parse_i64(b"123456789012345678901"), None);
+        for bad in [
+            &b"-0"[..],
+            b"+5",
+            b"007",
+            b"-07",
+            b"1a",
+            b"9999999999999999999",
+            b"-9999999999999999999",
+            b"18446744073709551615",
+            b"99999999999999999999",
+            b"-99999999999999999999",
+        ] {
+            assert_eq!(parse_i64(bad), None, "{:?}", String::from_utf8_lossy(bad));
+        }
+        assert_eq!(
+            parse_i64(b"1000000000000000000"),
+            Some(1_000_000_000_000_000_000)
+        );
+        assert_eq!(parse_i64(b"-1"), Some(-1));
     }
 
     #[test]

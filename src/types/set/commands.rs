@@ -269,9 +269,7 @@ impl Keyspace {
         }
         let remaining = size - count;
         let popped = if remaining * SPOP_REBUILD_MUL > count {
-            (0..count)
-                .filter_map(|_| set.pop_random(&mut rng))
-                .collect()
+            set.pop_many(count, &mut rng)
         } else {
             let mut kept: Option<SetValue> = None;
             for _ in 0..remaining {
@@ -331,18 +329,15 @@ impl Keyspace {
         }
         let size = set.len();
         if count < 0 || count == 1 {
-            let picks = (0..n).map(|_| set.get_index(set.random_index(&mut rng)).to_vec());
-            return Ok(picks.collect());
+            let picks = (0..n).map(|_| set.random_index(&mut rng)).collect();
+            return Ok(set.members_at(picks, &mut rng));
         }
         let n = usize::try_from(n).unwrap_or(usize::MAX);
         if n >= size {
             return Ok(owned(set));
         }
-        let picks = rand::seq::index::sample(&mut rng, size, n);
-        Ok(picks
-            .into_iter()
-            .map(|i| set.get_index(i).to_vec())
-            .collect())
+        let picks = rand::seq::index::sample(&mut rng, size, n).into_vec();
+        Ok(set.members_at(picks, &mut rng))
     }
 
     /// ```text

@@ -6,8 +6,12 @@
 //! * `intset`: the byte-exact [`Intset`], sorted ascending, so every reply
 //!   that walks it (SMEMBERS, SINTER, SUNION ...) is in numeric order, as
 //!   in Redis.
-//! * `hashtable`: a [`MemberTable`] (integers as `i64`, other members as
-//!   bytes, each with a hash index).
+//! * `hashtable`, all members integers: an [`IntBlocks`] (packed and
+//!   bitmap blocks of integers in ascending order, a few bytes a member or
+//!   less; not a Redis structure, OBJECT ENCODING says `hashtable` as Redis
+//!   would);
+//! * `hashtable` otherwise: a [`MemberTable`] (integers as `i64`, other
+//!   members as bytes, each with a hash index).
 //!
 //! # Thresholds
 //!
@@ -30,7 +34,10 @@
 //!   rebuilds the set from the members it keeps, starting from the first
 //!   kept member, so the survivors may become an intset again.
 //!
-//! Removing members never converts.
+//! Removing members never converts. Behind `hashtable`, an all-integer
+//! set lives in [`IntBlocks`] until its first non-integer member arrives,
+//! then moves to a [`MemberTable`] for good (as Redis never goes back from
+//! a hash table).
 
 mod commands;
 mod ops;
@@ -45,6 +52,7 @@ use rand::Rng;
 use rand::rngs::SmallRng;
 
 use crate::config::Config;
+use crate::encoding::intblocks::{self, IntBlocks};
 use crate::encoding::intset::Intset;
 use crate::encoding::listpack::Elem;
 use crate::util::glob::Glob;
@@ -56,6 +64,9 @@ use crate::value::Encoding;
 pub enum SetValue {
     /// Distinct integers, sorted, in Redis's intset layout.
     Intset(Intset),
+    /// Integers only, past the intset limit: reported as `hashtable`
+    /// (boxed: it is larger than an intset's handle).
+    Ints(Box<IntBlocks>),
     /// A hash table (boxed: it is larger than an intset's handle).
     Table(Box<MemberTable>),
 }
@@ -85,7 +96,7 @@ impl SetValue {
     pub fn encoding(&self) -> Encoding {
         match self {
             SetValue::Intset(_) => Encoding::Intset,
-            SetValue::Table(_) => Encoding::Hashtable,
+            SetValue::Ints(_) | SetValue::Table(_) => Encoding::Hashtable,
         }
     }
 
@@ -93,6 +104,7 @@ impl SetValue {
     pub fn len(&self) -> usize {
         match self {
             SetValue::Intset(is) => is.len(),
+            SetValue::Ints(b) => b.len(),
             SetValue::Table(t) => t.len(),
         }
     }
@@ -111,18 +123,21 @@ impl SetValue {
     pub fn contains_elem(&self, e: Elem<'_>) -> bool {
         match (self, e) {
             (SetValue::Intset(is), Elem::Int(v)) => is.contains(v),
-            (SetValue::Intset(_), Elem::Str(_)) => false,
+            (SetValue::Ints(b), Elem::Int(v)) => b.contains(v),
+            (SetValue::Intset(_) | SetValue::Ints(_), Elem::Str(_)) => false,
             (SetValue::Table(t), e) => t.contains_elem(e),
         }
     }
 
-    /// The member at position `i` (sorted position for an intset).
+    /// The member at position `i` (sorted position for integers only).
+    /// O(1), O(n / 1024) for [`IntBlocks`].
     ///
     /// # Panics
     /// If `i >= len`.
     pub fn get_index(&self, i: usize) -> Elem<'_> {
         match self {
             SetValue::Intset(is) => Elem::Int(is.get(i).expect("index in range")),
+            SetValue::Ints(b) => Elem::Int(b.nth(i).expect("index in range")),
             SetValue::Table(t) => t.get_index(i),
         }
     }
@@ -131,18 +146,34 @@ impl SetValue {
     pub fn iter(&self) -> Members<'_> {
         match self {
             SetValue::Intset(is) => Members::Intset(is, 0..is.len()),
+            SetValue::Ints(b) => Members::Ints(b.iter()),
             SetValue::Table(t) => Members::Table(t, 0..t.len()),
         }
     }
 
-    /// Converts an intset to a table (no-op for a table).
+    /// Converts to the general table (no-op for a table): where a
+    /// non-integer member is about to arrive.
     pub fn convert_to_table(&mut self) {
-        if let SetValue::Intset(is) = self {
-            let mut t = MemberTable::with_capacity(is.len());
-            for v in is.iter() {
-                t.insert_int(v);
+        let t = match self {
+            SetValue::Intset(is) => {
+                let mut t = MemberTable::with_capacity(is.len());
+                is.iter().for_each(|v| _ = t.insert_int(v));
+                t
             }
-            *self = SetValue::Table(Box::new(t));
+            SetValue::Ints(b) => {
+                let mut t = MemberTable::with_capacity(b.len());
+                b.iter().for_each(|v| _ = t.insert_int(v));
+                t
+            }
+            SetValue::Table(_) => return,
+        };
+        *self = SetValue::Table(Box::new(t));
+    }
+
+    /// Converts an intset past its limit to [`IntBlocks`].
+    fn convert_to_ints(&mut self) {
+        if let SetValue::Intset(is) = self {
+            *self = SetValue::Ints(Box::new(is.iter().collect()));
         }
     }
 
@@ -160,11 +191,12 @@ impl SetValue {
                     return false;
                 }
                 if is.len() > limit {
-                    self.convert_to_table();
+                    self.convert_to_ints();
                 }
                 true
             }
-            (SetValue::Intset(_), e @ Elem::Str(_)) => {
+            (SetValue::Ints(b), Elem::Int(v)) => b.insert(v),
+            (SetValue::Intset(_) | SetValue::Ints(_), e @ Elem::Str(_)) => {
                 self.convert_to_table();
                 self.add_elem(e, limit)
             }
@@ -181,7 +213,8 @@ impl SetValue {
     pub fn remove_elem(&mut self, e: Elem<'_>) -> bool {
         match (self, e) {
             (SetValue::Intset(is), Elem::Int(v)) => is.remove(v),
-            (SetValue::Intset(_), Elem::Str(_)) => false,
+            (SetValue::Ints(b), Elem::Int(v)) => b.remove(v),
+            (SetValue::Intset(_) | SetValue::Ints(_), Elem::Str(_)) => false,
             (SetValue::Table(t), e) => t.remove_elem(e),
         }
     }
@@ -196,6 +229,9 @@ impl SetValue {
                 let v = is.get(i).expect("index in range");
                 is.remove(v);
                 crate::util::num::format_i64(v)
+            }
+            SetValue::Ints(b) => {
+                crate::util::num::format_i64(b.remove_nth(i).expect("index in range"))
             }
             SetValue::Table(t) => t.remove_index(i),
         }
@@ -215,14 +251,68 @@ impl SetValue {
         Some(self.remove_index(i))
     }
 
+    /// The members at positions `picks` (repeats allowed), in the order
+    /// of `picks`; for [`IntBlocks`], when picking each would cost more
+    /// than one ascending walk, they are collected in one walk and then
+    /// shuffled (a random order, as a hash table's would be).
+    pub fn members_at(&self, mut picks: Vec<usize>, rng: &mut SmallRng) -> Vec<Vec<u8>> {
+        let SetValue::Ints(b) = self else {
+            return picks
+                .into_iter()
+                .map(|i| self.get_index(i).to_vec())
+                .collect();
+        };
+        if picks.len().saturating_mul(b.block_count()) <= b.len() {
+            return picks
+                .into_iter()
+                .map(|i| self.get_index(i).to_vec())
+                .collect();
+        }
+        picks.sort_unstable();
+        let mut out = Vec::with_capacity(picks.len());
+        let (mut walk, mut at, mut cur) = (b.iter(), 0, 0);
+        for p in picks {
+            while at <= p {
+                cur = walk.next().expect("position in range");
+                at += 1;
+            }
+            out.push(crate::util::num::format_i64(cur));
+        }
+        rand::seq::SliceRandom::shuffle(&mut out[..], rng);
+        out
+    }
+
+    /// Removes `count` (less than the length) distinct uniformly random
+    /// members and returns them.
+    pub fn pop_many(&mut self, count: usize, rng: &mut SmallRng) -> Vec<Vec<u8>> {
+        if !matches!(self, SetValue::Ints(_)) {
+            return (0..count).filter_map(|_| self.pop_random(rng)).collect();
+        }
+        let picks = rand::seq::index::sample(rng, self.len(), count).into_vec();
+        let popped = self.members_at(picks, rng);
+        for m in &popped {
+            self.remove(m);
+        }
+        popped
+    }
+
     /// One SSCAN step: an intset is returned whole with cursor 0, as Redis
-    /// does; a table `count` positions at a time ([`MemberTable::scan`]).
+    /// does; [`IntBlocks`] about `count` members at a time in ascending
+    /// order (odd cursors, [`IntBlocks::scan`]); a table `count` positions
+    /// at a time (even cursors, [`MemberTable::scan`]). A cursor of the
+    /// other kind, left by a scan started before a conversion, starts over.
     pub fn scan(&self, cursor: u64, count: usize, pattern: Option<&Glob>) -> (u64, Vec<Vec<u8>>) {
         let mut found = Vec::new();
         let next = match self {
             SetValue::Intset(_) => {
                 found.extend(self.iter());
                 0
+            }
+            SetValue::Ints(b) => {
+                let mut ints = Vec::new();
+                let next = b.scan(cursor, count, &mut ints);
+                found.extend(ints.into_iter().map(Elem::Int));
+                next
             }
             SetValue::Table(t) => t.scan(cursor, count, &mut found),
         };
@@ -237,7 +327,8 @@ impl SetValue {
     /// Heap bytes held by the members (MEMORY USAGE-style estimate).
     pub fn heap_bytes(&self) -> usize {
         match self {
-            SetValue::Intset(is) => is.as_bytes().len(),
+            SetValue::Intset(is) => is.allocated_bytes(),
+            SetValue::Ints(b) => std::mem::size_of::<IntBlocks>() + b.heap_bytes(),
             SetValue::Table(t) => std::mem::size_of::<MemberTable>() + t.heap_bytes(),
         }
     }
@@ -253,6 +344,7 @@ impl SetValue {
         }
         match self {
             SetValue::Intset(is) => is.validate(true).map_err(|e| format!("intset: {e}")),
+            SetValue::Ints(b) => b.validate().map_err(|e| format!("intblocks: {e}")),
             SetValue::Table(t) => t.validate(),
         }
     }
@@ -263,6 +355,8 @@ impl SetValue {
 pub enum Members<'a> {
     /// Walking an intset in ascending order.
     Intset(&'a Intset, std::ops::Range<usize>),
+    /// Walking [`IntBlocks`] in ascending order.
+    Ints(intblocks::Iter<'a>),
     /// Walking a table's positions.
     Table(&'a MemberTable, std::ops::Range<usize>),
 }
@@ -273,6 +367,7 @@ impl<'a> Iterator for Members<'a> {
     fn next(&mut self) -> Option<Elem<'a>> {
         match self {
             Members::Intset(is, r) => r.next().and_then(|i| is.get(i)).map(Elem::Int),
+            Members::Ints(it) => it.next().map(Elem::Int),
             Members::Table(t, r) => r.next().map(|i| t.get_index(i)),
         }
     }
@@ -280,6 +375,7 @@ impl<'a> Iterator for Members<'a> {
     fn size_hint(&self) -> (usize, Option<usize>) {
         let n = match self {
             Members::Intset(_, r) | Members::Table(_, r) => r.len(),
+            Members::Ints(it) => it.len(),
         };
         (n, Some(n))
     }

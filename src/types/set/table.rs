@@ -324,17 +324,20 @@ impl MemberTable {
     /// its top down. Deletions move members only to lower positions of
     /// their own table, so a member present for the whole scan is returned
     /// at least once. Cursor `0` starts; the returned cursor is 0 at the
-    /// end. Encoding: `2p + 1` = strings below position `p`, `2p` =
-    /// integers below position `p`.
+    /// end. Cursors are even: `4p + 2` = strings below position `p`, `4p`
+    /// = integers below position `p`; an odd cursor (an
+    /// [`IntBlocks`](crate::encoding::intblocks::IntBlocks) one, from
+    /// before the set converted) starts over.
     pub fn scan<'a>(&'a self, cursor: u64, count: usize, out: &mut Vec<Elem<'a>>) -> u64 {
         let nstr = self.strs.items.len();
         let nint = self.ints.items.len();
         let clamp = |p: u64, n: usize| usize::try_from(p).map_or(n, |p| p.min(n));
         let (mut in_strs, mut top) = match cursor {
-            0 => (true, nstr),
-            c if c % 2 == 1 => (true, clamp(c / 2, nstr)),
-            c => (false, clamp(c / 2, nint)),
+            c if c == 0 || c % 2 == 1 => (true, nstr),
+            c if c % 4 == 2 => (true, clamp(c / 4, nstr)),
+            c => (false, clamp(c / 4, nint)),
         };
+        let cursor_at = |top: usize, in_strs: bool| 4 * top as u64 + 2 * u64::from(in_strs);
         let mut budget = count.max(1);
         loop {
             let bottom = top.saturating_sub(budget);
@@ -346,7 +349,7 @@ impl MemberTable {
             }
             top = bottom;
             if top > 0 {
-                return 2 * top as u64 + u64::from(in_strs);
+                return cursor_at(top, in_strs);
             }
             if !in_strs || nint == 0 {
                 return 0;
@@ -354,7 +357,7 @@ impl MemberTable {
             in_strs = false;
             top = nint;
             if budget == 0 {
-                return 2 * top as u64;
+                return cursor_at(top, false);
             }
         }
     }
