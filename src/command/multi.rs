@@ -72,14 +72,14 @@ pub(crate) struct Watched {
     expired: bool,
 }
 
-/// A watched key: its database and name.
-type WatchedId = (usize, Box<[u8]>);
+/// One database's watched keys: how many watches hold each, and the stamp
+/// of its last change.
+type WatchedKeys = HashMap<Box<[u8]>, (u32, u64)>;
 
-/// The keyspace's side of WATCH: for each watched key, how many watches
-/// hold it and the stamp of its last change.
+/// The keyspace's side of WATCH: the watched keys of each database.
 #[derive(Debug, Default)]
 pub(crate) struct Watches {
-    keys: HashMap<WatchedId, (u32, u64)>,
+    dbs: HashMap<usize, WatchedKeys>,
     /// Advances with every change of a watched key.
     clock: u64,
 }
@@ -87,11 +87,10 @@ pub(crate) struct Watches {
 impl Watches {
     /// Records that `key` of database `db` changed, if anyone watches it.
     pub(crate) fn touch(&mut self, db: usize, key: &[u8]) {
-        if self.keys.is_empty() {
+        if self.dbs.is_empty() {
             return;
         }
-        // A boxed key is needed for the lookup only when watches exist.
-        if let Some(slot) = self.keys.get_mut(&(db, Box::from(key))) {
+        if let Some(slot) = self.dbs.get_mut(&db).and_then(|keys| keys.get_mut(key)) {
             self.clock += 1;
             slot.1 = self.clock;
         }
@@ -99,34 +98,39 @@ impl Watches {
 
     /// The watched keys of database `db`.
     fn keys_in(&self, db: usize) -> Vec<Box<[u8]>> {
-        self.keys
-            .keys()
-            .filter(|(d, _)| *d == db)
-            .map(|(_, k)| k.clone())
-            .collect()
+        self.dbs
+            .get(&db)
+            .map(|keys| keys.keys().cloned().collect())
+            .unwrap_or_default()
     }
 
     fn watch(&mut self, db: usize, key: &[u8]) -> u64 {
-        let slot = self.keys.entry((db, Box::from(key))).or_insert((0, 0));
-        slot.0 += 1;
+        let keys = self.dbs.entry(db).or_default();
+        keys.entry(Box::from(key)).or_insert((0, 0)).0 += 1;
         self.clock
     }
 
     fn release(&mut self, w: &Watched) {
-        let id = (w.db, w.key.clone());
-        if let Some(slot) = self.keys.get_mut(&id) {
+        let Some(keys) = self.dbs.get_mut(&w.db) else {
+            return;
+        };
+        if let Some(slot) = keys.get_mut(&w.key) {
             slot.0 -= 1;
             if slot.0 == 0 {
-                self.keys.remove(&id);
+                keys.remove(&w.key);
             }
+        }
+        if keys.is_empty() {
+            self.dbs.remove(&w.db);
         }
     }
 
     /// True when `w`'s key changed after it was watched (a key no longer
     /// in the table counts as changed).
     fn changed(&self, w: &Watched) -> bool {
-        self.keys
-            .get(&(w.db, w.key.clone()))
+        self.dbs
+            .get(&w.db)
+            .and_then(|keys| keys.get(&w.key))
             .is_none_or(|&(_, stamp)| stamp > w.stamp)
     }
 }
@@ -136,7 +140,7 @@ impl Watches {
 /// `touchAllWatchedKeysInDb`: FLUSHDB and FLUSHALL call it before they
 /// empty a database, SWAPDB after it swapped two.
 pub(super) fn touch_existing(ks: &mut Keyspace, db: usize, other: Option<usize>) {
-    if ks.watches.keys.is_empty() {
+    if ks.watches.dbs.is_empty() {
         return;
     }
     for key in ks.watches.keys_in(db) {
@@ -240,5 +244,37 @@ fn unwatch(ctx: &mut Ctx<'_>, _: &[&[u8]]) -> Result<Reply> {
 fn unwatch_all(ctx: &mut Ctx<'_>) {
     for w in std::mem::take(&mut ctx.session.watched) {
         ctx.ks.watches.release(&w);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::command::Session;
+    use crate::{Config, Keyspace};
+
+    fn run(ks: &mut Keyspace, s: &mut Session, line: &str) -> Vec<u8> {
+        let argv: Vec<&[u8]> = line.split(' ').map(str::as_bytes).collect();
+        s.execute(ks, &argv).to_resp2()
+    }
+
+    #[test]
+    fn watches_of_several_sessions_are_counted() {
+        let mut ks = Keyspace::new(Config::default());
+        let (mut a, mut b, mut c) = (Session::new(), Session::new(), Session::new());
+        run(&mut ks, &mut a, "WATCH k");
+        run(&mut ks, &mut b, "WATCH k j");
+        run(&mut ks, &mut b, "UNWATCH");
+        // b's UNWATCH leaves a's watch in place.
+        run(&mut ks, &mut c, "SET k v");
+        run(&mut ks, &mut a, "MULTI");
+        assert_eq!(run(&mut ks, &mut a, "EXEC"), b"*-1\r\n");
+        run(&mut ks, &mut b, "WATCH k");
+        run(&mut ks, &mut c, "SET j v");
+        run(&mut ks, &mut b, "MULTI");
+        run(&mut ks, &mut b, "GET k");
+        assert_eq!(run(&mut ks, &mut b, "EXEC"), b"*1\r\n$1\r\nv\r\n");
+        // Every watch released: writes find an empty table again.
+        assert!(ks.watches.dbs.is_empty());
+        assert!(!a.in_multi() && a.watched.is_empty());
     }
 }
