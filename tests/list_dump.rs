@@ -14,7 +14,8 @@
 
 mod common;
 
-use common::Pair;
+use common::{Oracle, Pair};
+use embedis::encoding::lzf;
 use embedis::encoding::quicklist::NodeView;
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
@@ -353,4 +354,95 @@ fn index_value(p: &mut Pair, i: i64) -> String {
     p.ks.lindex(b"l", i)
         .unwrap()
         .map_or_else(|| "none".to_string(), |v| String::from_utf8(v).unwrap())
+}
+
+/// Strings for [`lzf_bytes_equal_redis_string_dumps`]: random bytes, few
+/// distinct bytes, repeated snippets with stray bytes, listpack-like runs
+/// of numbered entries, and repeats that reach the last input bytes (where
+/// liblzf's match rules have their edge cases).
+fn lzf_sample(rng: &mut SmallRng, kind: usize) -> Vec<u8> {
+    let n = rng.random_range(21..if kind == 0 { 200 } else { 9000 });
+    match kind {
+        0 | 1 => (0..n).map(|_| rng.random()).collect(),
+        2 => (0..n).map(|_| rng.random_range(b'a'..b'd')).collect(),
+        3 => {
+            let pool: Vec<Vec<u8>> = (0..5)
+                .map(|_| {
+                    (0..rng.random_range(1..40))
+                        .map(|_| rng.random_range(0..4))
+                        .collect()
+                })
+                .collect();
+            let mut v = Vec::new();
+            while v.len() < n {
+                let s = &pool[rng.random_range(0..pool.len())];
+                for _ in 0..rng.random_range(1..20) {
+                    v.extend_from_slice(s);
+                }
+                if rng.random_bool(0.3) {
+                    v.push(rng.random());
+                }
+            }
+            v
+        }
+        4 => {
+            let mut v = Vec::new();
+            for i in 0..n / 18 {
+                v.push(0x90);
+                v.extend_from_slice(format!("e{i:015}").as_bytes());
+                v.push(17);
+            }
+            v.push(0xFF);
+            v
+        }
+        _ => {
+            // A prefix, then a repeat of its start that ends the string.
+            let head: Vec<u8> = (0..rng.random_range(8..300))
+                .map(|_| rng.random())
+                .collect();
+            let mut v = head.clone();
+            v.extend_from_slice(&head[1..rng.random_range(4..head.len())]);
+            v
+        }
+    }
+}
+
+/// Our LZF output against Redis's own: redis-server compresses every
+/// string longer than 20 bytes in a DUMP payload with `lzf_compress`, an
+/// output limit of the length minus 4, and stores it raw when that fails.
+/// Each sample is a fresh key, dumped once (liblzf's table is not cleared
+/// between calls in Redis, but stale entries only point into other live
+/// strings, which never pass its distance check).
+#[test]
+fn lzf_bytes_equal_redis_string_dumps() {
+    let Some(mut oracle) = Oracle::start(&["--rdbcompression", "yes"]) else {
+        return;
+    };
+    let mut rng = SmallRng::seed_from_u64(0x1F2);
+    let (mut packed, mut raw) = (0, 0);
+    for i in 0..600 {
+        let data = lzf_sample(&mut rng, i % 6);
+        let key = format!("s{i}");
+        oracle.send(&[b"SET", key.as_bytes(), &data]);
+        let payload = bulk(&oracle.send(&[b"DUMP", key.as_bytes()]));
+        assert_eq!(payload[0], 0, "not a string payload");
+        let mut pos = 1;
+        let ours = lzf::compress(&data, data.len() - 4);
+        match rdb_string(&payload, &mut pos) {
+            Dumped::Lzf(blob, len) => {
+                assert_eq!(len, data.len());
+                assert!(
+                    ours.as_deref() == Some(&blob[..]),
+                    "LZF bytes differ on sample {i} ({data:?})"
+                );
+                packed += 1;
+            }
+            Dumped::Raw(stored) => {
+                assert_eq!(stored, data);
+                assert!(ours.is_none(), "we compressed sample {i}, Redis did not");
+                raw += 1;
+            }
+        }
+    }
+    assert!(packed > 300 && raw > 50, "{packed} compressed, {raw} raw");
 }

@@ -14,6 +14,7 @@
 //! | [`skiplist`] | (score, member) order with ranks, plus a member index | `t_zset.c` (`zsl*`) |
 //! | [`quicklist`] | a list as a sequence of listpack nodes | `quicklist.c` |
 //! | [`intblocks`] | large all-integer sets: packed and bitmap blocks (ours, behind `hashtable`) | (none) |
+//! | [`lzf`] | LZF compression of quicklist nodes | `lzf_c.c`, `lzf_d.c` |
 //!
 //! Both have a `validate(deep)` check that never panics on arbitrary bytes
 //! and returns [`Corrupt`] with a short reason; [`fuzz`] holds the fuzz
@@ -24,6 +25,7 @@ use std::fmt;
 pub mod intblocks;
 pub mod intset;
 pub mod listpack;
+pub mod lzf;
 pub mod quicklist;
 pub mod skiplist;
 
@@ -47,7 +49,7 @@ impl std::error::Error for Corrupt {}
 /// Fuzz target bodies for the encodings: plain functions that a libFuzzer
 /// crate can call and that `cargo test` drives with a seeded corpus.
 pub mod fuzz {
-    use super::{Intset, Listpack};
+    use super::{Intset, Listpack, lzf};
 
     /// Feeds arbitrary bytes to the listpack validator.
     ///
@@ -72,6 +74,37 @@ pub mod fuzz {
         }
         assert_eq!(lp.first(), forward.first().copied());
         assert_eq!(lp.as_bytes(), data);
+    }
+
+    /// Feeds arbitrary bytes to the LZF decompressor and compressor.
+    ///
+    /// Read as compressed data (after a 2-byte little-endian output size),
+    /// expanding must not panic, must stay within the size, and must agree
+    /// with an exact-size expansion. Read as plain data, compressing under
+    /// several output limits must stay within each limit, expand back to the
+    /// input, and succeed whenever the limit has room for all-literal output.
+    pub fn lzf_bytes(data: &[u8]) {
+        let (size, blob) = match data {
+            [a, b, rest @ ..] => (usize::from(u16::from_le_bytes([*a, *b])), rest),
+            _ => (0, data),
+        };
+        match lzf::decompress_upto(blob, size) {
+            Ok(out) => {
+                assert!(out.len() <= size, "expanded past the limit");
+                assert_eq!(lzf::decompress(blob, out.len()), Ok(out));
+            }
+            Err(_) => assert!(lzf::decompress(blob, size).is_err()),
+        }
+        let n = data.len();
+        let roomy = n + n / 32 + 5;
+        for limit in [n / 2, n, n + 2, roomy] {
+            let Some(packed) = lzf::compress(data, limit) else {
+                assert!(n == 0 || limit < roomy, "refused with room to spare");
+                continue;
+            };
+            assert!(packed.len() <= limit, "output past the limit");
+            assert_eq!(lzf::decompress(&packed, n).as_deref(), Ok(data));
+        }
     }
 
     /// Feeds arbitrary bytes to the intset validator.

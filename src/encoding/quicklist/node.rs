@@ -5,6 +5,7 @@ use std::borrow::Cow;
 
 use super::super::Corrupt;
 use super::super::listpack::Listpack;
+use super::super::lzf;
 
 /// Listpacks smaller than this are never compressed (Redis
 /// `MIN_COMPRESS_BYTES`).
@@ -55,9 +56,8 @@ pub(super) fn compress(lp: &Listpack) -> Option<Packed> {
     if sz < MIN_COMPRESS_BYTES {
         return None;
     }
-    // The crate refuses (as lzf_compress returns 0) when the output would
-    // not fit in `sz` bytes.
-    let blob = lzf::compress(lp.as_bytes()).ok()?;
+    // Redis gives lzf_compress an output buffer of the listpack's size.
+    let blob = lzf::compress(lp.as_bytes(), sz)?;
     if blob.len() + MIN_COMPRESS_IMPROVE >= sz {
         return None;
     }
@@ -72,10 +72,7 @@ impl Packed {
     /// The listpack the blob expands to, checked deeply.
     fn expand_checked(&self) -> Result<Listpack, Corrupt> {
         let raw_len = self.raw_len as usize;
-        let bytes = lzf::decompress(&self.blob, raw_len).map_err(|_| Corrupt("bad LZF data"))?;
-        if bytes.len() != raw_len {
-            return Err(Corrupt("LZF data expands to the wrong size"));
-        }
+        let bytes = lzf::decompress(&self.blob, raw_len)?;
         let lp = Listpack::from_bytes(bytes)?;
         if lp.len() != self.count as usize {
             return Err(Corrupt("compressed node count disagrees"));
@@ -88,7 +85,6 @@ impl Packed {
     fn expand(&self) -> Listpack {
         let raw_len = self.raw_len as usize;
         let bytes = lzf::decompress(&self.blob, raw_len).expect("node LZF data is intact");
-        debug_assert_eq!(bytes.len(), raw_len);
         Listpack::from_trusted(bytes)
     }
 }
