@@ -333,6 +333,49 @@ fn decode(buf: &[u8], p: usize) -> (Elem<'_>, usize) {
     (elem, enc + backlen_size(enc as u64))
 }
 
+/// The size (encoding plus backlen) of the entry at `p` of a valid
+/// buffer, read from its tag and length alone.
+fn entry_size(buf: &[u8], p: usize) -> usize {
+    let tag = buf[p];
+    let enc = match tag {
+        0x00..=0x7F => 1,
+        0x80..=0xBF => 1 + usize::from(tag & 0x3F),
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 2 + (usize::from(tag & 0x0F) << 8 | usize::from(buf[p + 1])),
+        TAG_STR32 => 5 + le_u32(&buf[p + 1..p + 5]) as usize,
+        TAG_INT16 => 3,
+        TAG_INT24 => 4,
+        TAG_INT32 => 5,
+        _ => 9,
+    };
+    enc + backlen_size(enc as u64)
+}
+
+/// Whether the entry at `p` of a valid buffer equals `needle` (as
+/// [`Elem::matches`]; `wanted` is `needle` read as a canonical integer),
+/// and the entry's size. Strings compare their length before their bytes;
+/// integer entries are compared only when `needle` is an integer, without
+/// formatting either side.
+fn entry_matches(buf: &[u8], p: usize, needle: &[u8], wanted: Option<i64>) -> (bool, usize) {
+    let tag = buf[p];
+    let (start, len) = match tag {
+        0x80..=0xBF => (p + 1, usize::from(tag & 0x3F)),
+        0xE0..=0xEF => (
+            p + 2,
+            usize::from(tag & 0x0F) << 8 | usize::from(buf[p + 1]),
+        ),
+        TAG_STR32 => (p + 5, le_u32(&buf[p + 1..p + 5]) as usize),
+        _ => {
+            let size = entry_size(buf, p);
+            let hit = wanted.is_some_and(|w| decode(buf, p).0 == Elem::Int(w));
+            return (hit, size);
+        }
+    };
+    let enc = start - p + len;
+    let hit = len == needle.len() && buf[start..start + len] == *needle;
+    (hit, enc + backlen_size(enc as u64))
+}
+
 /// Appends the smallest integer encoding of `v`.
 fn encode_int(out: &mut Vec<u8>, v: i64) {
     if (0..=127).contains(&v) {

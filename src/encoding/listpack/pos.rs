@@ -2,7 +2,10 @@
 //! byte offset of an entry, so a caller can find an element and then read,
 //! replace or delete it (or its neighbour) without walking twice.
 
-use super::{EOF, Elem, HDR, Listpack, backlen_size, decode, encode_entry, read_backlen};
+use super::{
+    EOF, Elem, HDR, Listpack, backlen_size, decode, encode_entry, entry_matches, entry_size,
+    read_backlen,
+};
 
 /// The byte offset of one entry (or of the terminator, see
 /// [`Listpack::end_pos`]) inside a listpack.
@@ -61,7 +64,7 @@ impl Listpack {
     /// # Panics
     /// If `pos` is the terminator or stale.
     pub fn next_pos(&self, pos: Pos) -> Option<Pos> {
-        let next = pos.0 + decode(&self.buf, pos.0).1;
+        let next = pos.0 + entry_size(&self.buf, pos.0);
         (self.buf[next] != EOF).then_some(Pos(next))
     }
 
@@ -91,7 +94,7 @@ impl Listpack {
     /// # Panics
     /// If `pos` is the terminator or stale.
     pub fn entry_len_at(&self, pos: Pos) -> usize {
-        decode(&self.buf, pos.0).1
+        entry_size(&self.buf, pos.0)
     }
 
     /// Position of the first element equal to `needle` (as
@@ -101,21 +104,23 @@ impl Listpack {
     /// # Panics
     /// If `start` is stale.
     pub fn find_pos(&self, start: Pos, needle: &[u8], skip: usize) -> Option<Pos> {
-        if self.buf[start.0] == EOF {
-            return None;
-        }
+        let buf = &self.buf[..];
         let wanted = crate::util::num::parse_i64(needle);
-        let mut p = start;
+        let mut p = start.0;
         loop {
-            let hit = match self.at(p) {
-                Elem::Str(s) => s == needle,
-                Elem::Int(v) => wanted == Some(v),
-            };
-            if hit {
-                return Some(p);
+            if buf[p] == EOF {
+                return None;
             }
-            for _ in 0..=skip {
-                p = self.next_pos(p)?;
+            let (hit, len) = entry_matches(buf, p, needle, wanted);
+            if hit {
+                return Some(Pos(p));
+            }
+            p += len;
+            for _ in 0..skip {
+                if buf[p] == EOF {
+                    return None;
+                }
+                p += entry_size(buf, p);
             }
         }
     }
@@ -138,7 +143,7 @@ impl Listpack {
     /// # Panics
     /// If `pos` is the terminator or stale, or the listpack would exceed 4 GiB.
     pub fn replace_at<'e>(&mut self, pos: Pos, elem: impl Into<Elem<'e>>) -> Pos {
-        let old = decode(&self.buf, pos.0).1;
+        let old = entry_size(&self.buf, pos.0);
         self.buf
             .splice(pos.0..pos.0 + old, encode_entry(elem.into()));
         self.set_total();
@@ -164,7 +169,7 @@ impl Listpack {
         let mut end = pos.0;
         let mut removed = 0;
         while removed < n && self.buf[end] != EOF {
-            end += decode(&self.buf, end).1;
+            end += entry_size(&self.buf, end);
             removed += 1;
         }
         self.buf.drain(pos.0..end);
