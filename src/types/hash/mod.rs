@@ -25,6 +25,7 @@
 //! Deleting never converts back; only rebuilding the value (RESTORE, RDB
 //! load) would.
 
+mod arena;
 mod commands;
 mod table;
 #[cfg(test)]

@@ -5,14 +5,17 @@
 //!
 //! Every (field, value) pair is one block in the arena,
 //! `[field length][value length][field][value]` with both lengths as LEB128
-//! varints. A dense vector of `u32` arena offsets gives each pair a
-//! position, and a [`hashbrown::HashTable`] of `u32` positions finds a
+//! varints. The arena keeps blocks in chunks of at most 64 KiB (see
+//! [`arena`](super::arena)), so growing never copies and spare capacity
+//! stays below one chunk. A dense vector of `u32` block addresses gives
+//! each pair a position, and a [`hashbrown::HashTable`] of `u32` positions finds a
 //! field; its hashes come from an [`ahash::RandomState`] keyed per table, so
 //! clients cannot aim collisions at it. Per field this costs the block (two
 //! bytes more than the field and value for short ones), 4 bytes of offset
 //! and 5 bytes per index bucket, with no allocation of its own: about 30
 //! bytes for a 4-byte field and an 8-byte value, where one boxed block per
-//! pair took 40 and Redis's dictEntry plus two sds strings take 64.
+//! pair took 40 and Redis's dictEntry plus two sds strings take 64. (The
+//! index has 8/7 to 16/7 buckets per pair, as hashbrown doubles it.)
 //!
 //! A value rewritten with the same length is overwritten in place; any
 //! other rewrite appends a new block and leaves the old one dead. Dead
@@ -36,10 +39,12 @@
 //!
 //! # Limits
 //!
-//! Offsets are `u32`, so one hash holds at most 4 GiB of field and value
+//! Addresses are `u32`, so one hash holds at most 4 GiB of field and value
 //! bytes (Redis has no such limit).
 
 use hashbrown::HashTable;
+
+use super::arena::Arena;
 
 /// Arena sizes below which dead bytes are never compacted away.
 const COMPACT_MIN: usize = 256;
@@ -47,7 +52,7 @@ const COMPACT_MIN: usize = 256;
 /// A hash table from field bytes to value bytes (see the module docs).
 #[derive(Clone, Default)]
 pub struct FieldTable {
-    data: Vec<u8>,
+    data: Arena,
     offsets: Vec<u32>,
     index: HashTable<u32>,
     hasher: ahash::RandomState,
@@ -126,11 +131,13 @@ fn try_block(data: &[u8], at: usize) -> Option<(&[u8], &[u8], usize)> {
     Some((field, value, end))
 }
 
-fn block(data: &[u8], at: u32) -> (&[u8], &[u8], usize) {
-    try_block(data, at as usize).expect("well-formed block")
+fn block(data: &Arena, at: u32) -> (&[u8], &[u8], usize) {
+    data.get(at)
+        .and_then(|b| try_block(b, 0))
+        .expect("well-formed block")
 }
 
-fn field_at(data: &[u8], at: u32) -> &[u8] {
+fn field_at(data: &Arena, at: u32) -> &[u8] {
     block(data, at).0
 }
 
@@ -138,15 +145,11 @@ fn pos(i: usize) -> u32 {
     u32::try_from(i).expect("a hash table holds fewer than 2^32 fields")
 }
 
-fn offset(at: usize) -> u32 {
-    u32::try_from(at).expect("a hash table's fields and values stay below 4 GiB")
-}
-
 impl FieldTable {
     /// An empty table with room for `n` pairs.
     pub fn with_capacity(n: usize) -> Self {
         FieldTable {
-            data: Vec::new(),
+            data: Arena::default(),
             offsets: Vec::with_capacity(n),
             index: HashTable::with_capacity(n),
             hasher: ahash::RandomState::new(),
@@ -170,11 +173,14 @@ impl FieldTable {
 
     /// Position of `field`, if present.
     pub fn find(&self, field: &[u8]) -> Option<usize> {
+        self.find_hashed(self.hash(field), field)
+    }
+
+    /// Position of `field`, whose hash is `hash`.
+    fn find_hashed(&self, hash: u64, field: &[u8]) -> Option<usize> {
         let (data, offsets) = (&self.data, &self.offsets);
         self.index
-            .find(self.hash(field), |&i| {
-                field_at(data, offsets[i as usize]) == field
-            })
+            .find(hash, |&i| field_at(data, offsets[i as usize]) == field)
             .map(|&i| i as usize)
     }
 
@@ -194,19 +200,19 @@ impl FieldTable {
 
     /// Appends a pair's block to the arena; returns its offset.
     fn append(&mut self, field: &[u8], value: &[u8]) -> u32 {
-        let at = offset(self.data.len());
-        push_block(&mut self.data, field, value);
-        at
+        self.data.push(block_len(field, value), |out| {
+            push_block(out, field, value);
+        })
     }
 
     /// Sets `field` to `value`; true when the field is new.
     pub fn insert(&mut self, field: &[u8], value: &[u8]) -> bool {
-        if let Some(i) = self.find(field) {
+        let hash = self.hash(field);
+        if let Some(i) = self.find_hashed(hash, field) {
             let at = self.offsets[i];
             let (_, old, len) = block(&self.data, at);
             if old.len() == value.len() {
-                let end = at as usize + len;
-                self.data[end - value.len()..end].copy_from_slice(value);
+                self.data.block_mut(at, len)[len - value.len()..].copy_from_slice(value);
             } else {
                 self.dead += len;
                 self.offsets[i] = self.append(field, value);
@@ -214,7 +220,7 @@ impl FieldTable {
             }
             return false;
         }
-        self.push_new(field, value);
+        self.push_hashed(hash, field, value);
         true
     }
 
@@ -222,7 +228,11 @@ impl FieldTable {
     /// listpack, which never holds duplicates).
     pub(crate) fn push_new(&mut self, field: &[u8], value: &[u8]) {
         debug_assert!(self.find(field).is_none());
-        let hash = self.hash(field);
+        self.push_hashed(self.hash(field), field, value);
+    }
+
+    /// Adds a pair whose field (hashing to `hash`) is absent.
+    fn push_hashed(&mut self, hash: u64, field: &[u8], value: &[u8]) {
         let n = pos(self.offsets.len());
         let at = self.append(field, value);
         self.offsets.push(at);
@@ -263,7 +273,7 @@ impl FieldTable {
             *slot = pos(at);
         }
         if self.offsets.is_empty() {
-            self.data = Vec::new();
+            self.data = Arena::default();
             self.dead = 0;
         }
         self.maybe_shrink();
@@ -293,15 +303,15 @@ impl FieldTable {
     /// Copies the live blocks into a fresh arena, in position order, once
     /// dead bytes are the larger part of a non-trivial arena.
     fn maybe_compact(&mut self) {
-        if self.data.len() < COMPACT_MIN || self.dead * 2 <= self.data.len() {
+        let used = self.data.used();
+        if used < COMPACT_MIN || self.dead * 2 <= used {
             return;
         }
-        let mut data = Vec::with_capacity(self.data.len() - self.dead);
+        let mut data = Arena::default();
         for at in &mut self.offsets {
             let (_, _, len) = block(&self.data, *at);
-            let start = *at as usize;
-            *at = offset(data.len());
-            data.extend_from_slice(&self.data[start..start + len]);
+            let bytes = &self.data.get(*at).expect("live block")[..len];
+            *at = data.push(len, |out| out.extend_from_slice(bytes));
         }
         self.data = data;
         self.dead = 0;
@@ -318,7 +328,7 @@ impl FieldTable {
     /// Heap bytes held (arena, offset vector and index at capacity), for
     /// MEMORY USAGE-style estimates. O(1).
     pub fn heap_bytes(&self) -> usize {
-        self.data.capacity()
+        self.data.heap_bytes()
             + self.offsets.capacity() * std::mem::size_of::<u32>()
             + self.index.allocation_size()
     }
@@ -328,6 +338,7 @@ impl FieldTable {
     /// # Errors
     /// A description of the first broken invariant.
     pub fn validate(&self) -> Result<(), String> {
+        self.data.validate()?;
         if self.index.len() != self.offsets.len() {
             return Err(format!(
                 "index holds {} positions for {} pairs",
@@ -344,26 +355,33 @@ impl FieldTable {
         }
         let mut spans = Vec::with_capacity(self.offsets.len());
         for (i, &at) in self.offsets.iter().enumerate() {
-            let (field, value, len) =
-                try_block(&self.data, at as usize).ok_or("malformed block")?;
+            let (field, value, len) = self
+                .data
+                .get(at)
+                .and_then(|b| try_block(b, 0))
+                .ok_or("malformed block")?;
             if len != block_len(field, value) {
                 return Err(format!("block at {at} has non-minimal lengths"));
             }
             if self.find(field) != Some(i) {
                 return Err(format!("field {field:?} at {i} not found at its position"));
             }
-            spans.push((at as usize, at as usize + len));
+            let (chunk, start) = (at >> 16, (at & 0xFFFF) as usize);
+            spans.push((chunk, start, start + len));
         }
         spans.sort_unstable();
-        if spans.windows(2).any(|w| w[0].1 > w[1].0) {
+        if spans
+            .windows(2)
+            .any(|w| w[0].0 == w[1].0 && w[0].2 > w[1].1)
+        {
             return Err("blocks overlap".into());
         }
-        let live: usize = spans.iter().map(|(a, b)| b - a).sum();
-        if live + self.dead != self.data.len() {
+        let live: usize = spans.iter().map(|(_, a, b)| b - a).sum();
+        if live + self.dead != self.data.used() {
             return Err(format!(
                 "{live} live and {} dead bytes in an arena of {}",
                 self.dead,
-                self.data.len()
+                self.data.used()
             ));
         }
         Ok(())
@@ -411,6 +429,29 @@ mod tests {
         assert_eq!(t, other);
     }
 
+    /// Enough pairs for many chunks, with blocks of their own chunk mixed
+    /// in: everything is found, and spare capacity stays below a chunk
+    /// (where one doubling vector could hold as much again as it stores).
+    #[test]
+    fn many_chunks_little_spare_room() {
+        let mut t = FieldTable::default();
+        let big = vec![b'b'; 17_000];
+        for i in 0..60_000u32 {
+            let value: &[u8] = if i % 10_000 == 5 { &big } else { b"12345678" };
+            t.insert(format!("f:{i}").as_bytes(), value);
+        }
+        t.validate().unwrap();
+        assert_eq!(t.get(b"f:10005").map(<[u8]>::len), Some(17_000));
+        assert_eq!(t.get(b"f:59999"), Some(&b"12345678"[..]));
+        let spare = t.data.heap_bytes() - t.data.used();
+        assert!(spare < 70_000, "{spare} spare bytes for {}", t.data.used());
+        for i in (0..60_000u32).step_by(2) {
+            assert!(t.remove(format!("f:{i}").as_bytes()));
+        }
+        t.validate().unwrap();
+        assert_eq!(t.len(), 30_000);
+    }
+
     /// Rewrites of other lengths leave dead blocks; compaction reclaims
     /// them and keeps every pair; same-length rewrites stay in place.
     #[test]
@@ -419,16 +460,16 @@ mod tests {
         for i in 0..200u32 {
             t.insert(format!("f{i}").as_bytes(), b"12345678");
         }
-        let arena = t.data.len();
+        let arena = t.data.used();
         t.insert(b"f3", b"87654321");
-        assert_eq!(t.data.len(), arena, "same length rewrites in place");
+        assert_eq!(t.data.used(), arena, "same length rewrites in place");
         for round in 0..20 {
             for i in 0..200u32 {
                 let v = "v".repeat((i as usize + round) % 13);
                 t.insert(format!("f{i}").as_bytes(), v.as_bytes());
             }
             t.validate().unwrap();
-            assert!(t.dead * 2 <= t.data.len().max(COMPACT_MIN));
+            assert!(t.dead * 2 <= t.data.used().max(COMPACT_MIN));
         }
         for i in 0..200u32 {
             let v = "v".repeat((i as usize + 19) % 13);
@@ -438,7 +479,7 @@ mod tests {
             assert!(t.remove(format!("f{i}").as_bytes()));
         }
         t.validate().unwrap();
-        assert!(t.data.len() < 256, "arena compacted ({})", t.data.len());
+        assert!(t.data.used() < 256, "arena compacted ({})", t.data.used());
         assert_eq!(t.len(), 5);
     }
 }
