@@ -1,8 +1,8 @@
 //! Sets (group `set`): SADD of a new member and SISMEMBER on both sides of
 //! the intset/hashtable threshold (512 integers), the SADD that converts
 //! (513th integer, or a first non-integer), the SADD that widens an intset
-//! from int16 to int32, one set of 1M integers, and
-//! SINTER/SUNIONSTORE of two 10k-member sets.
+//! from int16 to int32, one set of 1M integers and one of 1M strings, and
+//! SINTER/SUNIONSTORE of two 10k-member sets of each kind.
 //!
 //! Run: `cargo bench --bench sets` (e.g. `-- set/sadd` for part of it).
 
@@ -34,10 +34,7 @@ fn decimal(v: u64) -> Vec<u8> {
 
 /// SADDs the integers `base .. base + members` to `key`.
 fn fill(ks: &mut Keyspace, key: &[u8], base: u64, members: u64) {
-    let all: Vec<Vec<u8>> = (base..base + members).map(decimal).collect();
-    for chunk in all.chunks(1000) {
-        ks.sadd(key, &common::refs(chunk)).unwrap();
-    }
+    fill_with(ks, key, base, members, decimal);
 }
 
 /// `keys` sets `s:0` ..; set `k` holds the integers `BASE + k*1000 ..` (`members`
@@ -171,57 +168,87 @@ fn width_threshold(c: &mut Criterion) {
     g.finish();
 }
 
-/// One set of the integers BASE .. BASE + 1M: SADD of new integers,
-/// SISMEMBER.
+/// A set member: the integer `v`, or the string `m:v`.
+type Member = fn(u64) -> Vec<u8>;
+
+fn string_member(v: u64) -> Vec<u8> {
+    common::name("m:", v)
+}
+
+/// Since all-integer sets past the intset limit have their own layout
+/// (still reported `hashtable`), the big sets come in both kinds.
+const KINDS: [(&str, Member); 2] = [("integers", decimal), ("strings", string_member)];
+
+/// SADDs `make(base) .. make(base + n - 1)` to `key`.
+fn fill_with(ks: &mut Keyspace, key: &[u8], base: u64, n: u64, make: Member) {
+    let all: Vec<Vec<u8>> = (base..base + n).map(make).collect();
+    for chunk in all.chunks(1000) {
+        ks.sadd(key, &common::refs(chunk)).unwrap();
+    }
+}
+
+/// One set of 1M members `BASE ..` of each kind: SADD of new members,
+/// SISMEMBER (half the probes present).
 fn big(c: &mut Criterion) {
     let mut g = c.benchmark_group("set");
-    let mut state: Option<(Keyspace, Vec<Vec<u8>>)> = None;
-    let mut next = 0;
-    g.bench_function("sadd/hashtable/1M", |b| {
-        let (ks, _) = state.get_or_insert_with(|| dataset(1, BIG, false));
-        steady(
-            b,
-            ks,
-            1000,
-            &mut next,
-            |ks, i| {
-                black_box(ks.sadd(b"s:0", &[&decimal(BASE + 2 * BIG + i)]).unwrap());
-            },
-            |ks, r| {
-                let members: Vec<Vec<u8>> = r.map(|i| decimal(BASE + 2 * BIG + i)).collect();
-                ks.srem(b"s:0", &common::refs(&members)).unwrap();
-            },
-        );
-    });
-    let mut rng = Rng::new(17);
-    let probes: Vec<Vec<u8>> = (0..PROBES)
-        .map(|_| decimal(BASE + rng.below(2 * BIG)))
-        .collect();
-    let mut at = 0;
-    g.bench_function("sismember/hashtable/1M", |b| {
-        let (ks, _) = state.get_or_insert_with(|| dataset(1, BIG, false));
-        b.iter(|| {
-            at = (at + 1) & (PROBES - 1);
-            black_box(ks.sismember(b"s:0", &probes[at]).unwrap())
+    for (kind, make) in KINDS {
+        let build = || {
+            let mut ks = common::keyspace();
+            fill_with(&mut ks, b"s", BASE, BIG, make);
+            assert_encoding(&mut ks, b"s", "hashtable");
+            ks
+        };
+        let mut state: Option<Keyspace> = None;
+        let mut next = BASE + 2 * BIG;
+        g.bench_function(format!("sadd/hashtable/{kind}/1M"), |b| {
+            let ks = state.get_or_insert_with(build);
+            steady(
+                b,
+                ks,
+                1000,
+                &mut next,
+                |ks, i| {
+                    black_box(ks.sadd(b"s", &[&make(i)]).unwrap());
+                },
+                |ks, r| {
+                    let members: Vec<Vec<u8>> = r.map(make).collect();
+                    ks.srem(b"s", &common::refs(&members)).unwrap();
+                },
+            );
         });
-    });
+        let mut rng = Rng::new(17);
+        let probes: Vec<Vec<u8>> = (0..PROBES)
+            .map(|_| make(BASE + rng.below(2 * BIG)))
+            .collect();
+        let mut at = 0;
+        g.bench_function(format!("sismember/hashtable/{kind}/1M"), |b| {
+            let ks = state.get_or_insert_with(build);
+            b.iter(|| {
+                at = (at + 1) & (PROBES - 1);
+                black_box(ks.sismember(b"s", &probes[at]).unwrap())
+            });
+        });
+    }
     g.finish();
 }
 
-/// SINTER and SUNIONSTORE of two 10k-integer hashtable sets overlapping by
-/// half.
+/// SINTER and SUNIONSTORE of two 10k-member hashtable sets overlapping by
+/// half, of each kind.
 fn setops(c: &mut Criterion) {
     let mut g = c.benchmark_group("set");
-    let mut ks = common::keyspace();
-    fill(&mut ks, b"a", 0, 10_000);
-    fill(&mut ks, b"b", 5_000, 10_000);
-    let keys: [&[u8]; 2] = [b"a", b"b"];
-    g.bench_function("sinter/hashtable/2x10k", |b| {
-        b.iter(|| black_box(ks.sinter(&keys).unwrap()));
-    });
-    g.bench_function("sunionstore/hashtable/2x10k", |b| {
-        b.iter(|| black_box(ks.sunionstore(b"dst", &keys).unwrap()));
-    });
+    for (kind, make) in KINDS {
+        let mut ks = common::keyspace();
+        fill_with(&mut ks, b"a", BASE, 10_000, make);
+        fill_with(&mut ks, b"b", BASE + 5_000, 10_000, make);
+        assert_encoding(&mut ks, b"a", "hashtable");
+        let keys: [&[u8]; 2] = [b"a", b"b"];
+        g.bench_function(format!("sinter/hashtable/{kind}/2x10k"), |b| {
+            b.iter(|| black_box(ks.sinter(&keys).unwrap()));
+        });
+        g.bench_function(format!("sunionstore/hashtable/{kind}/2x10k"), |b| {
+            b.iter(|| black_box(ks.sunionstore(b"dst", &keys).unwrap()));
+        });
+    }
     g.finish();
 }
 
