@@ -15,7 +15,8 @@
 //! Divide the totals by N for one operation. Operations: `insert` (ZADD of a
 //! new member), `update` (ZADD of a present member with a new score),
 //! `zrank`, `zscore`, `top` (ZRANGE 0 99 WITHSCORES), `revtop` (ZRANGE 0 99
-//! REV WITHSCORES), `zrem` (of a present member) and `popmin` (ZPOPMIN 1).
+//! REV WITHSCORES), `zrem` (of a present member) and `popmin` (ZPOPMIN 1);
+//! `build` measures building the 1M-member zset itself (N is ignored).
 
 use embedis::types::zset::ZRange;
 use embedis::{Config, Keyspace, ZAddOptions};
@@ -70,12 +71,18 @@ fn run(ks: &mut Keyspace, op: &str, args: &[(f64, Vec<u8>)]) -> usize {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (Some(op), Some(n)) = (args.get(1), args.get(2).and_then(|n| n.parse::<u64>().ok())) else {
-        eprintln!("usage: zset_ops insert|update|zrank|zscore|top|revtop|zrem|popmin N");
+        eprintln!("usage: zset_ops build|insert|update|zrank|zscore|top|revtop|zrem|popmin N");
         std::process::exit(2);
     };
     let mut ks = Keyspace::new(Config::default());
     let mut rng = Rng(21);
     let opts = ZAddOptions::default();
+    if op == "build" {
+        let all: Vec<(f64, Vec<u8>)> = (0..MEMBERS).map(|i| (rng.score(), member(i))).collect();
+        let sum = run(&mut ks, "insert", &all);
+        println!("build: {sum}");
+        return;
+    }
     for i in 0..MEMBERS {
         ks.zadd(b"z", &[(rng.score(), member(i).as_slice())], &opts)
             .unwrap();

@@ -48,7 +48,8 @@
 //! * The arena grows by an eighth of its size at a time; freed records are
 //!   reused by nodes of exactly their size, and when free records hold more
 //!   than a quarter of the arena (and at least 4 KiB) a removal compacts it
-//!   into a tight new vector. Memory therefore stays proportional to the
+//!   into a tight new vector, laid out in list order (neighbours in the
+//!   order become neighbours in memory). Memory therefore stays proportional to the
 //!   live members under any insert/remove churn (a queue popped by ZPOPMIN
 //!   included), at an amortized O(log n) per removed member.
 //! * Handles are byte offsets in a `u32`: the arena holds at most 4 GiB

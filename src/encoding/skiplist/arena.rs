@@ -22,9 +22,10 @@
 //!
 //! A freed record is reused by a node of exactly its size; records are
 //! never split or merged. When free records hold more than a quarter of the
-//! arena the skiplist compacts it (`SkipList::compact`): live records slide
-//! down in order into a new, tight vector and every link is rewritten, so
-//! the arena stays proportional to the live members under any churn.
+//! arena the skiplist compacts it (`SkipList::compact`): the live records
+//! are copied, in list order, into a new, tight vector and every link is
+//! rewritten, so the arena stays proportional to the live members under any
+//! churn (and a range walk then reads neighbouring bytes).
 
 use hashbrown::HashMap;
 

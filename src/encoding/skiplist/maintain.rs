@@ -27,39 +27,48 @@ impl SkipList {
     /// After removals: compacts the arena when free records hold too much
     /// of it, and shrinks a mostly empty index.
     pub(super) fn after_removal(&mut self) {
-        if self.arena.wants_compaction() {
-            self.compact();
+        let mut buckets = self.buckets.len();
+        if buckets > 4 && self.len * 8 < buckets {
+            buckets = self.len.next_power_of_two().max(4);
         }
-        if self.buckets.len() > 4 && self.len * 8 < self.buckets.len() {
-            self.rehash(self.len.next_power_of_two().max(4));
+        if self.arena.wants_compaction() {
+            self.compact(buckets);
+        } else if buckets != self.buckets.len() {
+            self.rehash(buckets);
         }
     }
 
-    /// Slides the live records down, in arena order, into a new vector of
-    /// exactly their size and rewrites every link (level links, backward
-    /// links, chains, buckets, tail) to the new offsets. O(n log n).
-    pub(super) fn compact(&mut self) {
-        let olds: Vec<u32> = self
-            .arena
-            .records()
-            .filter(|&x| x == HEADER || self.arena.height(x) != 0)
-            .collect();
-        let mut news = Vec::with_capacity(olds.len());
-        let mut total = 0usize;
-        for &x in &olds {
-            news.push(total as u32);
+    /// Rewrites the arena as the live records in list order (the header,
+    /// then level 0 from first to last) in a new vector of exactly their
+    /// size, so neighbours in the order are neighbours in memory, and
+    /// rewrites every link to the new offsets; the index is rebuilt with
+    /// `buckets` buckets. O(n).
+    pub(super) fn compact(&mut self, buckets: usize) {
+        // Pass 1: each live record's new offset, parked in its chain field
+        // (the chains are rebuilt afterwards).
+        let mut order = Vec::with_capacity(self.len + 1);
+        let (mut x, mut total) = (HEADER, 0usize);
+        loop {
+            order.push(x);
+            let next = self.fwd(x, 0);
+            self.arena.set_u32(x as usize + CHAIN, total as u32);
             total += self.arena.size_at(x);
+            if next == 0 {
+                break;
+            }
+            x = next;
         }
         let remap = |x: u32| match x {
             0 => 0,
-            x => news[olds.binary_search(&x).expect("link to a live record")],
+            x => self.arena.u32_at(x as usize + CHAIN),
         };
+        // Pass 2: copy in order, translating the links.
         let mut bytes = Vec::with_capacity(total);
-        for &x in &olds {
+        for &x in &order {
             let (o, height) = (bytes.len(), self.arena.height(x));
             let size = self.arena.size_at(x);
             bytes.extend_from_slice(&self.arena.bytes[x as usize..x as usize + size]);
-            let links = [NEXT, BACK, CHAIN]
+            let links = [NEXT, BACK]
                 .into_iter()
                 .chain((1..height).map(|i| LEVELS + 8 * (i - 1)));
             for at in links {
@@ -67,12 +76,11 @@ impl SkipList {
                 let old = u32::from_le_bytes(field.try_into().expect("4 bytes"));
                 field.copy_from_slice(&remap(old).to_le_bytes());
             }
-        }
-        for b in &mut self.buckets {
-            *b = remap(*b);
+            bytes[o + CHAIN..o + CHAIN + 4].fill(0);
         }
         self.tail = remap(self.tail);
         self.arena.replace(bytes);
+        self.rehash(buckets);
     }
 
     /// One ZSCAN step from `cursor`: calls `f` with every member of the
