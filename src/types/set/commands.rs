@@ -55,7 +55,7 @@ impl Keyspace {
     }
 
     /// The set under `key` as it is now, without any lookup side effects.
-    fn set_ref(&self, key: &[u8]) -> Option<&SetValue> {
+    pub(super) fn set_ref(&self, key: &[u8]) -> Option<&SetValue> {
         match self.db().get(key).map(|e| &e.value) {
             Some(Value::Set(s)) => Some(s),
             _ => None,

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::keyspace::Keyspace;
+use rand::SeedableRng;
 
 fn ks_with_limit(limit: usize) -> Keyspace {
     Keyspace::new(Config {
@@ -103,4 +104,122 @@ fn smove_creates_and_deletes() {
     ks.set(b"str", b"v", &Default::default()).unwrap();
     assert_eq!(ks.smove(b"b", b"str", b"1"), Err(crate::Error::WrongType));
     assert!(!ks.smove(b"nokey", b"str", b"1").unwrap());
+}
+
+fn ints_set(members: impl IntoIterator<Item = i64>) -> SetValue {
+    let mut s = SetValue::new_intset();
+    for v in members {
+        s.add(v.to_string().as_bytes(), 16);
+    }
+    assert!(matches!(s, SetValue::Ints(_)));
+    s
+}
+
+#[test]
+fn large_integer_sets_live_in_int_blocks_until_a_string_arrives() {
+    let mut ks = ks_with_limit(512);
+    for i in 0..2000 {
+        ks.sadd(b"s", &[i.to_string().as_bytes()]).unwrap();
+    }
+    assert_eq!(enc(&mut ks, b"s"), Encoding::Hashtable);
+    assert!(matches!(ks.set_ref(b"s"), Some(SetValue::Ints(_))));
+    for odd in [&b"-0"[..], b"007", b"+5"] {
+        assert!(!ks.sismember(b"s", odd).unwrap());
+    }
+    ks.validate_sets().unwrap();
+    ks.sadd(b"s", &[b"007"]).unwrap();
+    assert!(matches!(ks.set_ref(b"s"), Some(SetValue::Table(_))));
+    ks.srem(b"s", &[b"007"]).unwrap();
+    assert!(matches!(ks.set_ref(b"s"), Some(SetValue::Table(_))));
+    assert_eq!(ks.scard(b"s").unwrap(), 2000);
+    ks.validate_sets().unwrap();
+}
+
+#[test]
+fn random_picks_from_int_blocks_are_uniform() {
+    let mut ks = ks_with_limit(16);
+    let members: Vec<Vec<u8>> = (0..1000)
+        .map(|i| (i * 37 - 5000).to_string().into_bytes())
+        .collect();
+    let refs: Vec<&[u8]> = members.iter().map(|m| &m[..]).collect();
+    ks.sadd(b"s", &refs).unwrap();
+    assert!(matches!(ks.set_ref(b"s"), Some(SetValue::Ints(_))));
+    let mut counts = std::collections::HashMap::new();
+    for _ in 0..100 {
+        for m in ks.srandmember_count(b"s", -1000).unwrap() {
+            *counts.entry(m).or_insert(0u32) += 1;
+        }
+    }
+    for _ in 0..100 {
+        for m in ks.srandmember_count(b"s", 500).unwrap() {
+            *counts.entry(m).or_insert(0u32) += 2;
+        }
+    }
+    // Each member expects 100 + 2 * 50 = 200 (standard deviation ~14).
+    assert_eq!(counts.len(), 1000);
+    assert!(
+        counts.values().all(|&c| (100..=300).contains(&c)),
+        "{counts:?}"
+    );
+}
+
+#[test]
+fn pops_from_int_blocks_are_uniform_and_exact() {
+    let mut rng = SmallRng::seed_from_u64(11);
+    let mut counts = vec![0u32; 1000];
+    for _ in 0..400 {
+        let mut s = ints_set(0..1000);
+        let popped = s.pop_many(100, &mut rng);
+        assert_eq!(popped.len(), 100);
+        assert_eq!(s.len(), 900);
+        for m in &popped {
+            assert!(!s.contains(m));
+            counts[parse_i64(m).unwrap() as usize] += 1;
+        }
+        s.pop_random(&mut rng).unwrap();
+        assert_eq!(s.len(), 899);
+        s.validate().unwrap();
+    }
+    // Each member expects 40 pops (standard deviation ~6).
+    assert!(counts.iter().all(|&c| (10..=80).contains(&c)), "{counts:?}");
+}
+
+#[test]
+fn scan_survives_conversion_to_the_table() {
+    let mut s = ints_set(-300..700);
+    let mut seen = std::collections::BTreeSet::new();
+    let (cursor, got) = s.scan(0, 50, None);
+    assert!(cursor != 0 && cursor % 2 == 1 && got.len() >= 50);
+    seen.extend(got);
+    s.add(b"word", 16);
+    assert!(matches!(s, SetValue::Table(_)));
+    let mut cursor = cursor;
+    loop {
+        let (next, got) = s.scan(cursor, 50, None);
+        seen.extend(got);
+        if next == 0 {
+            break;
+        }
+        assert_eq!(next % 2, 0, "table cursors are even");
+        cursor = next;
+    }
+    for v in -300..700 {
+        assert!(seen.contains(v.to_string().as_bytes()), "{v} missed");
+    }
+    assert!(seen.contains(&b"word"[..]));
+}
+
+#[test]
+fn int_blocks_heap_bytes_follow_the_members() {
+    let mut s = ints_set(0..100_000);
+    let dense = s.heap_bytes();
+    assert!(dense < 20_000, "{dense}");
+    for v in 0..100_000 {
+        if v % 100 != 0 {
+            s.remove(v.to_string().as_bytes());
+        }
+    }
+    s.validate().unwrap();
+    assert!(s.heap_bytes() < 4_000, "{}", s.heap_bytes());
+    assert_eq!(s.clone(), s);
 }
