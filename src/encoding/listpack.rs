@@ -276,6 +276,10 @@ fn backlen_size(n: u64) -> usize {
 
 /// Appends the backlen of an `n`-byte encoding.
 fn push_backlen(out: &mut Vec<u8>, n: u64) {
+    if n <= 127 {
+        out.push(n as u8);
+        return;
+    }
     let size = backlen_size(n);
     for i in (0..size).rev() {
         let group = ((n >> (7 * i)) & 0x7F) as u8;
@@ -372,8 +376,20 @@ fn entry_matches(buf: &[u8], p: usize, needle: &[u8], wanted: Option<i64>) -> (b
         }
     };
     let enc = start - p + len;
-    let hit = len == needle.len() && buf[start..start + len] == *needle;
+    let hit = len == needle.len() && same_bytes(&buf[start..start + len], needle);
     (hit, enc + backlen_size(enc as u64))
+}
+
+/// Whether two slices of equal length hold the same bytes. Short ones (a
+/// hash's typical fields) are compared in line: a call to `memcmp` costs
+/// more than the comparison.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() <= 16 {
+        a.iter().zip(b).all(|(x, y)| x == y)
+    } else {
+        a == b
+    }
 }
 
 /// Appends the smallest integer encoding of `v`.
@@ -437,18 +453,41 @@ fn encode_entry(elem: Elem<'_>) -> Vec<u8> {
     out
 }
 
-/// Appends the full entry for an element to `out` (no temporary buffer).
-fn encode_entry_into(out: &mut Vec<u8>, elem: Elem<'_>) {
+/// The element as stored: a string that reads as a canonical integer
+/// becomes that integer.
+fn canonical(elem: Elem<'_>) -> Elem<'_> {
+    match elem {
+        Elem::Str(s) => parse_i64(s).map_or(Elem::Str(s), Elem::Int),
+        int => int,
+    }
+}
+
+/// The size (encoding and backlen) of a [`canonical`] element's entry.
+fn canonical_size(elem: Elem<'_>) -> usize {
+    let enc = match elem {
+        Elem::Int(v) => int_encoding_len(v),
+        Elem::Str(s) if s.len() < 64 => 1 + s.len(),
+        Elem::Str(s) if s.len() < 4096 => 2 + s.len(),
+        Elem::Str(s) => 5 + s.len(),
+    };
+    enc + backlen_size(enc as u64)
+}
+
+/// Appends the entry of a [`canonical`] element (a string is written as a
+/// string even when it reads as an integer).
+fn encode_canonical(out: &mut Vec<u8>, elem: Elem<'_>) {
     let start = out.len();
     match elem {
         Elem::Int(v) => encode_int(out, v),
-        Elem::Str(s) => match parse_i64(s) {
-            Some(v) => encode_int(out, v),
-            None => encode_str(out, s),
-        },
+        Elem::Str(s) => encode_str(out, s),
     }
     let n = (out.len() - start) as u64;
     push_backlen(out, n);
+}
+
+/// Appends the full entry for an element to `out` (no temporary buffer).
+fn encode_entry_into(out: &mut Vec<u8>, elem: Elem<'_>) {
+    encode_canonical(out, canonical(elem));
 }
 
 /// Checks the entry at `p` (an entry, not the terminator) the way Redis's
@@ -552,16 +591,7 @@ impl Listpack {
     /// The bytes `elem` takes when stored: its encoding (integer-looking
     /// strings canonicalised, as every insert does) plus its backlen.
     pub fn entry_size<'e>(elem: impl Into<Elem<'e>>) -> usize {
-        let enc = match elem.into() {
-            Elem::Int(v) => int_encoding_len(v),
-            Elem::Str(s) => match parse_i64(s) {
-                Some(v) => int_encoding_len(v),
-                None if s.len() < 64 => 1 + s.len(),
-                None if s.len() < 4096 => 2 + s.len(),
-                None => 5 + s.len(),
-            },
-        };
-        enc + backlen_size(enc as u64)
+        canonical_size(canonical(elem.into()))
     }
 
     /// Makes room for exactly `additional` more bytes, without the
@@ -642,6 +672,26 @@ impl Listpack {
         encode_entry_into(&mut self.buf, elem.into());
         self.buf.push(EOF);
         self.bump_count(true, 1);
+        self.set_total();
+    }
+
+    /// Appends elements at the end, growing the buffer by exactly the bytes
+    /// they take: for listpacks that stay small, such as small hashes, where
+    /// capacity doubling would leave a large share unused. The bytes are
+    /// those of pushing the elements one by one.
+    ///
+    /// # Panics
+    /// If the listpack would exceed 4 GiB.
+    pub fn push_back_exact<const N: usize>(&mut self, elems: [Elem<'_>; N]) {
+        let elems = elems.map(canonical);
+        let add: usize = elems.iter().map(|&e| canonical_size(e)).sum();
+        self.buf.reserve_exact(add);
+        self.buf.pop();
+        for e in elems {
+            encode_canonical(&mut self.buf, e);
+        }
+        self.buf.push(EOF);
+        self.bump_count(true, N);
         self.set_total();
     }
 

@@ -405,6 +405,18 @@ impl Quicklist {
 
     /// Appends `value` at the tail (Redis `quicklistPushTail`).
     pub fn push_back(&mut self, value: &[u8]) {
+        // Most pushes only grow the tail node, which is never compressed:
+        // its buffer is the only byte count that changes.
+        let fill = self.fill;
+        if let Some(tail) = self.nodes.back_mut()
+            && allow_insert(tail, fill, value.len())
+        {
+            let before = tail.allocated_bytes();
+            tail.raw_mut().push_back(Elem::Str(value));
+            self.node_bytes = self.node_bytes + tail.allocated_bytes() - before;
+            self.count += 1;
+            return;
+        }
         let last = self.nodes.len().saturating_sub(1);
         self.tracked(last, last + 1, |ql| ql.push_back_untracked(value));
     }
@@ -429,6 +441,17 @@ impl Quicklist {
 
     /// Prepends `value` at the head (Redis `quicklistPushHead`).
     pub fn push_front(&mut self, value: &[u8]) {
+        // As in `push_back`: the head node alone changes in the common case.
+        let fill = self.fill;
+        if let Some(head) = self.nodes.front_mut()
+            && allow_insert(head, fill, value.len())
+        {
+            let before = head.allocated_bytes();
+            head.raw_mut().push_front(Elem::Str(value));
+            self.node_bytes = self.node_bytes + head.allocated_bytes() - before;
+            self.count += 1;
+            return;
+        }
         self.tracked(0, 1, |ql| ql.push_front_untracked(value));
     }
 

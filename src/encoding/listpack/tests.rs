@@ -582,3 +582,31 @@ fn entry_sizes_match_inserts() {
         assert_eq!(lp.entry_len_at(pos), Listpack::entry_size(e));
     }
 }
+
+/// `push_back_exact` writes the bytes of pushing one by one (integer-like
+/// strings canonicalised) and grows the buffer by exactly what it adds.
+#[test]
+fn push_back_exact_matches_single_pushes() {
+    let long = vec![b'x'; 5000];
+    let cases: [[Elem<'_>; 2]; 4] = [
+        [Elem::Str(b"f1"), Elem::Str(b"v1")],
+        [Elem::Str(b"12"), Elem::Str(b"-4097")],
+        [Elem::Int(1 << 40), Elem::Str(&long)],
+        [Elem::Str(b"007"), Elem::Str(b"")],
+    ];
+    let mut exact = Listpack::new();
+    let mut single = Listpack::new();
+    for pair in cases {
+        exact.shrink_to_fit();
+        let before = exact.total_bytes();
+        exact.push_back_exact(pair);
+        for e in pair {
+            single.push_back(e);
+        }
+        assert_eq!(exact.as_bytes(), single.as_bytes());
+        assert_eq!(exact.allocated_bytes(), exact.total_bytes());
+        assert!(exact.total_bytes() > before);
+    }
+    assert_eq!(exact.len(), 8);
+    exact.validate(true).unwrap();
+}

@@ -220,9 +220,7 @@ impl HashValue {
                         false
                     }
                     None => {
-                        lp.reserve_exact(Listpack::entry_size(field) + Listpack::entry_size(value));
-                        lp.push_back(field);
-                        lp.push_back(value);
+                        lp.push_back_exact([Elem::Str(field), Elem::Str(value)]);
                         true
                     }
                 };

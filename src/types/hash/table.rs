@@ -95,7 +95,16 @@ fn varint_len(mut n: usize) -> usize {
 }
 
 /// Reads a varint at the start of `buf`: (value, bytes used).
+#[inline]
 fn read_varint(buf: &[u8]) -> Option<(usize, usize)> {
+    match buf.first() {
+        Some(&b) if b < 0x80 => Some((usize::from(b), 1)),
+        _ => read_long_varint(buf),
+    }
+}
+
+/// [`read_varint`] for values of two bytes or more.
+fn read_long_varint(buf: &[u8]) -> Option<(usize, usize)> {
     let mut n = 0usize;
     for (i, &b) in buf.iter().enumerate().take(10) {
         n |= usize::from(b & 0x7F).checked_shl(7 * i as u32)?;
@@ -113,8 +122,12 @@ fn block_len(field: &[u8], value: &[u8]) -> usize {
 
 /// Appends the block for a pair.
 fn push_block(out: &mut Vec<u8>, field: &[u8], value: &[u8]) {
-    push_varint(out, field.len());
-    push_varint(out, value.len());
+    if field.len() < 0x80 && value.len() < 0x80 {
+        out.extend_from_slice(&[field.len() as u8, value.len() as u8]);
+    } else {
+        push_varint(out, field.len());
+        push_varint(out, value.len());
+    }
     out.extend_from_slice(field);
     out.extend_from_slice(value);
 }
