@@ -422,3 +422,44 @@ proptest! {
         }
     }
 }
+
+/// A sorted queue by time (ZADD at the back, ZPOPMIN at the front) whose
+/// members grow longer, so freed skiplist records never fit new members:
+/// the accounted memory stays within a bound of a fresh load of the same
+/// live members, and the contents stay exact.
+#[test]
+fn queue_churn_keeps_memory_bounded() {
+    let member = |t: u64| format!("job:{t}:{}", "p".repeat((t / 500) as usize));
+    let mut ks = Keyspace::new(Config::default());
+    let opts = ZAddOptions::default();
+    let (live, total) = (2_000u64, 30_000u64);
+    for t in 0..total {
+        let m = member(t);
+        assert_eq!(
+            ks.zadd(b"q", &[(t as f64, m.as_bytes())], &opts).unwrap(),
+            1
+        );
+        if t >= live {
+            let popped = ks.zpopmin(b"q", 1).unwrap();
+            assert_eq!(popped[0].1, (t - live) as f64);
+        }
+        if t % 9_973 == 0 {
+            ks.validate().unwrap();
+        }
+    }
+    ks.validate().unwrap();
+    assert_eq!(ks.zcard(b"q").unwrap(), live as usize);
+    let mut fresh = Keyspace::new(Config::default());
+    for t in total - live..total {
+        fresh
+            .zadd(b"q", &[(t as f64, member(t).as_bytes())], &opts)
+            .unwrap();
+    }
+    let (churned, loaded) = (ks.used_memory(), fresh.used_memory());
+    assert!(
+        churned <= loaded * 3 / 2,
+        "{churned} bytes after churn vs {loaded} loaded"
+    );
+    let top = ks.zrange(b"q", &ZRange::by_rank(0, 0).rev()).unwrap();
+    assert_eq!(top[0].1, (total - 1) as f64);
+}
