@@ -26,7 +26,11 @@ pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now_ms(&self) -> u64 {
-        self.now_us() / 1000
+        // Milliseconds straight from seconds and nanoseconds (no 128-bit
+        // arithmetic): every key lookup reads this.
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() * 1000 + u64::from(d.subsec_millis()))
     }
 
     fn now_us(&self) -> u64 {

@@ -179,6 +179,9 @@ pub(crate) struct EvictionState {
     /// DENYOOM flag): the typed methods then skip their own check, so a
     /// command is judged once, by Redis's rule.
     pub(crate) admitted: bool,
+    /// Some database's key table was told memory is tight (see
+    /// [`Keyspace::refresh_growth_gate`]).
+    gated: bool,
     /// Used memory when the last write was admitted (after its eviction),
     /// for the property tests.
     #[cfg(test)]
@@ -209,20 +212,22 @@ fn candidates_in(db: &Db, all_keys: bool) -> usize {
     if all_keys { db.len() } else { db.expires_len() }
 }
 
-/// The key and entry at sampling position `i` of `db`'s candidate table.
-fn candidate_at(db: &Db, all_keys: bool, i: usize) -> Option<(&[u8], &Entry)> {
+/// The key, entry and expiry at sampling position `i` of `db`'s candidate
+/// table (the expiry is read only for volatile sampling, else 0).
+fn candidate_at(db: &Db, all_keys: bool, i: usize) -> Option<(&[u8], &Entry, u64)> {
     if all_keys {
-        db.get_index(i)
+        db.get_index(i).map(|(k, e)| (k, e, 0))
     } else {
-        let key = db.expires_key_at(i)?;
-        Some((key, db.get(key)?))
+        let (key, when) = db.expires_entry_at(i)?;
+        Some((key, db.get(key)?, when))
     }
 }
 
-/// How good a victim `entry` is under `policy` at `now` (higher is better).
-fn score(policy: MaxmemoryPolicy, entry: &Entry, decay: u32, now: u64) -> u64 {
+/// How good a victim `entry` (expiring at `expire_at`) is under `policy`
+/// at `now` (higher is better).
+fn score(policy: MaxmemoryPolicy, entry: &Entry, expire_at: u64, decay: u32, now: u64) -> u64 {
     match policy {
-        MaxmemoryPolicy::VolatileTtl => u64::MAX - entry.expire_at,
+        MaxmemoryPolicy::VolatileTtl => u64::MAX - expire_at,
         p if p.is_lfu() => 255 - u64::from(crate::keys::lfu_decayed(entry.lru, decay, now)),
         _ => crate::keys::idle_seconds(entry.lru, now) * 1000,
     }
@@ -248,6 +253,40 @@ impl Keyspace {
     /// `maxmemory-samples`) for the pool policies, O(databases) for the
     /// random ones, plus freeing the value.
     pub fn evict(&mut self) -> Result<usize> {
+        let limit = self.config.maxmemory;
+        if limit != 0 && self.used_memory_u64() > limit {
+            // Over the limit: the key tables give back their spare slots
+            // before any key goes.
+            self.refresh_growth_gate();
+        }
+        let out = self.evict_to_limit();
+        self.refresh_growth_gate();
+        out
+    }
+
+    /// Tells each database's key table whether memory is tight: whether
+    /// its next growth (a doubled index, a grown chunk) would take used
+    /// memory past `maxmemory`. A tight table delays doubling its index
+    /// (Redis's `dictExpandAllowed`), so a limit just under a doubling does
+    /// not make eviction empty the keyspace to pay for it (issue 8).
+    pub(crate) fn refresh_growth_gate(&mut self) {
+        let limit = self.config.maxmemory;
+        if limit == 0 {
+            if self.evict.gated {
+                self.dbs.iter_mut().for_each(|db| db.set_tight(false));
+                self.evict.gated = false;
+            }
+            return;
+        }
+        let used = self.used_memory_u64();
+        for db in &mut self.dbs {
+            db.set_tight(used + db.next_growth_bytes() as u64 > limit);
+        }
+        self.evict.gated = true;
+    }
+
+    /// [`Keyspace::evict`] without the growth gate's refresh.
+    fn evict_to_limit(&mut self) -> Result<usize> {
         let limit = self.config.maxmemory;
         if limit == 0 || self.used_memory_u64() <= limit {
             return Ok(0);
@@ -285,7 +324,13 @@ impl Keyspace {
     /// # Errors
     /// [`Error::OutOfMemory`] as [`Keyspace::evict`].
     pub(crate) fn make_room(&mut self) -> Result<()> {
-        if self.evict.admitted || self.config.maxmemory == 0 {
+        if self.evict.admitted {
+            return Ok(());
+        }
+        if self.config.maxmemory == 0 {
+            if self.evict.gated {
+                self.refresh_growth_gate();
+            }
             return Ok(());
         }
         self.evict()?;
@@ -305,6 +350,9 @@ impl Keyspace {
     /// [`Error::OutOfMemory`] for a DENYOOM command while over the limit.
     pub(crate) fn admit_command(&mut self, denyoom: bool) -> Result<()> {
         let over = self.config.maxmemory != 0 && self.evict().is_err();
+        if self.config.maxmemory == 0 && self.evict.gated {
+            self.refresh_growth_gate();
+        }
         #[cfg(test)]
         {
             self.evict.admitted_at = Some(self.used_memory());
@@ -357,7 +405,7 @@ impl Keyspace {
 
     /// Deletes an evicted key: the delete hook, the counter, the listener.
     fn evict_key(&mut self, db: usize, key: Box<[u8]>) {
-        let Some(entry) = self.dbs[db].remove(&key) else {
+        let Some((entry, expire_at)) = self.dbs[db].remove(&key) else {
             return;
         };
         self.stats.evicted_keys += 1;
@@ -367,7 +415,7 @@ impl Keyspace {
                 db,
                 key: key.into_vec(),
                 value: entry.value,
-                expire_at: (entry.expire_at != 0).then_some(entry.expire_at),
+                expire_at: (expire_at != 0).then_some(expire_at),
             });
         }
     }
@@ -390,7 +438,7 @@ impl Keyspace {
             }
             while let Some(c) = self.evict.pool.pop_best() {
                 let db = &self.dbs[c.db];
-                let present = db.get(&c.key).is_some_and(|e| all_keys || e.expire_at != 0);
+                let present = db.get(&c.key).is_some_and(|e| all_keys || e.has_ttl());
                 if present {
                     return Some((c.db, c.key));
                 }
@@ -420,10 +468,10 @@ impl Keyspace {
             } else {
                 rng.random_range(0..n)
             };
-            if let Some((key, entry)) = candidate_at(db, all_keys, i) {
+            if let Some((key, entry, when)) = candidate_at(db, all_keys, i) {
                 evict
                     .pool
-                    .offer(score(policy, entry, decay, now), db_index, key);
+                    .offer(score(policy, entry, when, decay, now), db_index, key);
             }
         }
     }
@@ -438,7 +486,7 @@ impl Keyspace {
             let len = candidates_in(db, all_keys);
             if len != 0 {
                 let i = self.rng.random_range(0..len);
-                let (key, _) = candidate_at(db, all_keys, i)?;
+                let (key, _, _) = candidate_at(db, all_keys, i)?;
                 return Some((db_index, key.into()));
             }
         }

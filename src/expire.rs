@@ -3,15 +3,15 @@
 //!
 //! # Format
 //!
-//! A TTL is an absolute Unix time in milliseconds in the key's entry
-//! (`expire_at`, 0 = none); every key with a TTL is also listed in its
-//! database's `expires` set, an insertion-ordered set with O(1) access by
-//! position. Relative commands (EXPIRE, PEXPIRE) add the current time once,
-//! when the command runs.
+//! A TTL is an absolute Unix time in milliseconds (`expire_at`, 0 = none),
+//! kept in its database's `expires` map, an insertion-ordered map with O(1)
+//! access by position; the key's entry only carries a flag saying it has
+//! one. Relative commands (EXPIRE, PEXPIRE) add the current time once, when
+//! the command runs.
 //!
 //! ```text
-//!   db.map     key -> Entry { value, expire_at: u64 ms, lru }
-//!   db.expires [k0, k1, k2, ...]   (exactly the keys with expire_at != 0)
+//!   db.table   key -> Entry { value, lru, ttl flag }
+//!   db.expires [k0 -> t0, k1 -> t1, ...]   (exactly the flagged keys)
 //!                    ^ expire_cursor[db]: where the next cycle resumes
 //! ```
 //!
@@ -253,8 +253,9 @@ impl Keyspace {
         let Some(entry) = self.lookup_write(key) else {
             return Ok(false);
         };
-        let current =
-            (entry.expire_at != 0).then(|| i64::try_from(entry.expire_at).unwrap_or(i64::MAX));
+        let has_ttl = entry.has_ttl();
+        let at = self.db().expire_at(key);
+        let current = has_ttl.then(|| i64::try_from(at).unwrap_or(i64::MAX));
         if !cond.allows(current, when) {
             return Ok(false);
         }
@@ -277,7 +278,7 @@ impl Keyspace {
     /// O(1).
     pub fn persist(&mut self, key: &[u8]) -> bool {
         match self.lookup_write(key) {
-            Some(entry) if entry.expire_at != 0 => {
+            Some(entry) if entry.has_ttl() => {
                 self.db_mut().set_expire(key, 0);
                 self.signal_modified(key);
                 true
@@ -291,8 +292,8 @@ impl Keyspace {
     fn deadline_of(&mut self, key: &[u8]) -> i64 {
         match self.lookup_read_notouch(key) {
             None => -2,
-            Some(e) if e.expire_at == 0 => -1,
-            Some(e) => i64::try_from(e.expire_at).unwrap_or(i64::MAX),
+            Some(e) if !e.has_ttl() => -1,
+            Some(_) => i64::try_from(self.db().expire_at(key)).unwrap_or(i64::MAX),
         }
     }
 
@@ -432,7 +433,7 @@ impl Keyspace {
                 self.expire_cursor[db] = pos;
             } else {
                 self.expire_cursor[db] = pos + 1;
-                let at = self.dbs[db].get(&key).map_or(0, |e| e.expire_at);
+                let at = self.dbs[db].expire_at(&key);
                 if at > now {
                     ttl_sum += u128::from(at - now);
                     ttl_samples += 1;

@@ -7,8 +7,8 @@
 //!
 //! # SCAN cursors
 //!
-//! Each database is an insertion-ordered map whose deletions move the last
-//! entry into the freed position. A SCAN cursor here is the number of
+//! Each database's key table keeps its keys at dense positions, and a
+//! deletion moves the last entry into the freed position. A SCAN cursor here is the number of
 //! positions still to visit: a scan starts at the end of the map and walks
 //! down to position 0. Insertions go to the end (already behind the cursor),
 //! and a deletion only moves the last entry, which the scan either visited
@@ -242,8 +242,8 @@ impl Keyspace {
             return Ok(false);
         }
         let db = self.db_mut();
-        let entry = db.remove(key).expect("looked up above");
-        db.insert(newkey, entry);
+        let (entry, expire_at) = db.remove(key).expect("looked up above");
+        db.insert(newkey, entry, expire_at);
         self.signal_modified(key);
         self.signal_modified(newkey);
         Ok(true)
@@ -292,20 +292,15 @@ impl Keyspace {
         let Some(entry) = self.lookup_read(src) else {
             return Ok(false);
         };
-        let (value, expire_at) = (entry.value.clone(), entry.expire_at);
+        let value = entry.value.clone();
+        let expire_at = self.db().expire_at(src);
         let lru = self.new_access_field();
         self.with_db(dst_db, |ks| {
             if ks.lookup_write(dst).is_some() && !replace {
                 return Ok(false);
             }
-            ks.db_mut().insert(
-                dst,
-                Entry {
-                    value,
-                    expire_at,
-                    lru,
-                },
-            );
+            ks.db_mut()
+                .insert(dst, Entry::with_lru(value, lru), expire_at);
             ks.signal_modified(dst);
             Ok(true)
         })
@@ -341,10 +336,10 @@ impl Keyspace {
         if self.with_db(db, |ks| ks.lookup_write(key).is_some()) {
             return Ok(false);
         }
-        let entry = self.db_mut().remove(key).expect("looked up above");
+        let (entry, expire_at) = self.db_mut().remove(key).expect("looked up above");
         self.signal_modified(key);
         self.with_db(db, |ks| {
-            ks.db_mut().insert(key, entry);
+            ks.db_mut().insert(key, entry, expire_at);
             ks.signal_modified(key);
         });
         Ok(true)
@@ -361,9 +356,11 @@ impl Keyspace {
     pub fn keys(&self, pattern: &[u8]) -> Vec<Vec<u8>> {
         let now = self.now_ms();
         let glob = (pattern != b"*").then(|| Glob::new(pattern, false));
-        self.db()
-            .iter()
-            .filter(|(k, e)| glob.as_ref().is_none_or(|g| g.matches(k)) && !is_expired(e, now))
+        let db = self.db();
+        db.iter()
+            .filter(|(k, e)| {
+                glob.as_ref().is_none_or(|g| g.matches(k)) && !db.is_expired(k, e, now)
+            })
             .map(|(k, _)| k.to_vec())
             .collect()
     }
@@ -518,11 +515,6 @@ impl Keyspace {
         }
         Ok(Some(lfu_decayed(entry.lru, decay, now)))
     }
-}
-
-/// True when the entry's TTL has passed (`now > expire_at`).
-fn is_expired(entry: &Entry, now: u64) -> bool {
-    entry.expire_at != 0 && now > entry.expire_at
 }
 
 /// Redis's LRU clock: Unix seconds modulo 2^24.

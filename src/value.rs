@@ -18,16 +18,16 @@ use crate::types::zset::ZSetValue;
 pub enum Value {
     /// A string (also bitmaps and HyperLogLogs).
     String(StringValue),
-    /// A list.
-    List(ListValue),
+    /// A list (boxed: a quicklist handle is larger than the other types').
+    List(Box<ListValue>),
     /// A hash.
     Hash(HashValue),
     /// A set.
     Set(SetValue),
     /// A sorted set.
     ZSet(ZSetValue),
-    /// A stream.
-    Stream(StreamValue),
+    /// A stream (boxed: rare and large).
+    Stream(Box<StreamValue>),
 }
 
 impl Value {
@@ -48,14 +48,11 @@ impl Value {
     /// O(1) for every type (streams: O(log nodes + consumers)); the
     /// keyspace reads it before and after each write to keep its running
     /// total exact.
+    #[inline]
     pub fn heap_bytes(&self) -> usize {
         match self {
-            Value::String(s) => match s {
-                StringValue::Int(_) => 0,
-                StringValue::Embstr(b) => b.len(),
-                StringValue::Raw(v) => v.capacity(),
-            },
-            Value::List(l) => l.quicklist().allocated_bytes(),
+            Value::String(s) => s.heap_bytes(),
+            Value::List(l) => size_of::<ListValue>() + l.quicklist().allocated_bytes(),
             Value::Hash(h) => match h {
                 HashValue::Listpack(lp) => lp.allocated_bytes(),
                 HashValue::Table(t) => size_of::<FieldTable>() + t.heap_bytes(),
@@ -65,7 +62,7 @@ impl Value {
                 ZSetValue::Listpack(lp) => lp.allocated_bytes(),
                 ZSetValue::Skiplist(sl) => size_of::<SkipList>() + sl.heap_bytes(),
             },
-            Value::Stream(st) => st.heap_bytes(),
+            Value::Stream(st) => size_of::<StreamValue>() + st.heap_bytes(),
         }
     }
 

@@ -6,7 +6,8 @@
 //! The default test loads every dataset at 1/50 of its anchor size (a few
 //! seconds in the test profile). The full sizes run with
 //! `cargo test --release --test memory_accounting -- --ignored --nocapture`,
-//! which also prints bytes per key and per element.
+//! which also prints bytes per key and per element (`MEMORY_DATASETS=a,b`
+//! limits it to some datasets).
 
 use std::alloc::System;
 use std::sync::Mutex;
@@ -264,7 +265,13 @@ fn measure(ds: &Dataset, div: usize) -> Measured {
 fn check_all(div: usize) {
     let _guard = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let mut failures = Vec::new();
-    for ds in DATASETS {
+    // MEMORY_DATASETS=a,b limits a run to some datasets.
+    let only = std::env::var("MEMORY_DATASETS").ok();
+    let wanted = |name: &str| {
+        only.as_deref()
+            .is_none_or(|o| o.split(',').any(|n| n == name))
+    };
+    for ds in DATASETS.iter().filter(|d| wanted(d.name)) {
         let m = measure(ds, div);
         let ratio = m.accounted as f64 / m.real as f64;
         println!(

@@ -155,9 +155,8 @@ pub(super) fn touch_existing(ks: &mut Keyspace, db: usize, other: Option<usize>)
 /// there because nothing looked it up).
 fn logically_expired(ks: &Keyspace, db: usize, key: &[u8]) -> bool {
     let now = ks.now_ms();
-    ks.dbs[db]
-        .get(key)
-        .is_some_and(|e| e.expire_at != 0 && now > e.expire_at)
+    let db = &ks.dbs[db];
+    db.get(key).is_some_and(|e| db.is_expired(key, e, now))
 }
 
 fn multi(ctx: &mut Ctx<'_>, _: &[&[u8]]) -> Result<Reply> {

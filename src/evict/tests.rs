@@ -52,8 +52,12 @@ fn present(ks: &mut Keyspace, i: usize) -> bool {
     ks.lookup_quiet(&key(i)).is_some()
 }
 
-/// Caps memory at what the keyspace holds now.
+/// Caps memory at what the keyspace holds now, once its key tables have
+/// given back their spare slots (as they do when memory is tight), so each
+/// new key must make room.
 fn cap_here(ks: &mut Keyspace) {
+    ks.config_mut().maxmemory = ks.used_memory() as u64;
+    ks.evict().unwrap();
     ks.config_mut().maxmemory = ks.used_memory() as u64;
 }
 
@@ -362,7 +366,7 @@ fn scores_follow_the_policy() {
     ));
     e.lru = crate::keys::lru_clock(T0);
     let later = T0 + 30_000;
-    assert_eq!(score(MaxmemoryPolicy::AllkeysLru, &e, 1, later), 30_000);
+    assert_eq!(score(MaxmemoryPolicy::AllkeysLru, &e, 0, 1, later), 30_000);
     e.lru = crate::keys::new_access_field(
         &Config {
             maxmemory_policy: MaxmemoryPolicy::AllkeysLfu,
@@ -370,14 +374,13 @@ fn scores_follow_the_policy() {
         },
         T0,
     );
-    assert_eq!(score(MaxmemoryPolicy::VolatileLfu, &e, 1, T0), 250);
+    assert_eq!(score(MaxmemoryPolicy::VolatileLfu, &e, 0, 1, T0), 250);
     assert_eq!(
-        score(MaxmemoryPolicy::VolatileLfu, &e, 1, T0 + 180_000),
+        score(MaxmemoryPolicy::VolatileLfu, &e, 0, 1, T0 + 180_000),
         253
     );
-    e.expire_at = T0 + 5;
     assert_eq!(
-        score(MaxmemoryPolicy::VolatileTtl, &e, 1, T0),
+        score(MaxmemoryPolicy::VolatileTtl, &e, T0 + 5, 1, T0),
         u64::MAX - T0 - 5
     );
 }
@@ -514,4 +517,35 @@ proptest! {
             ks.validate().map_err(TestCaseError::fail)?;
         }
     }
+}
+
+/// Issue 8: filling past the limit with small values keeps a number of
+/// keys proportional to the limit at every size, across the key table's
+/// doublings (its index and chunks grow late, in small steps, while memory
+/// is tight), instead of evicting everything when a doubling would not fit.
+#[test]
+fn key_count_follows_the_limit_across_table_doublings() {
+    let mut bytes_per_key = Vec::new();
+    let mut limit = 6_000u64;
+    while limit < 1_500_000 {
+        let (mut ks, _) = keyspace(MaxmemoryPolicy::AllkeysLru);
+        ks.config_mut().maxmemory = limit;
+        let fits = limit as usize / 50;
+        for i in 0..fits * 2 {
+            set(&mut ks, i).unwrap();
+            // A write may pass the limit by its own key (and a chunk step);
+            // the next one evicts first.
+            let used = ks.used_memory() as u64;
+            assert!(used <= limit + 8_192, "{limit}: {used} after key {i}");
+        }
+        let keys = ks.dbsize();
+        assert!(keys > 0, "{limit}: every key evicted");
+        bytes_per_key.push((limit, limit as f64 / keys as f64));
+        ks.validate().unwrap();
+        limit = limit * 13 / 10;
+    }
+    let (min, max) = bytes_per_key
+        .iter()
+        .fold((f64::MAX, 0f64), |(lo, hi), &(_, b)| (lo.min(b), hi.max(b)));
+    assert!(max < min * 1.3, "bytes per key by limit: {bytes_per_key:?}");
 }

@@ -10,11 +10,23 @@
 //!   link:    bit 31 = the key has a TTL, bits 0..31 = next position in the chain
 //! ```
 //!
-//! Chunk 0 grows like a `Vec` up to `CHUNK` slots; every later chunk is
-//! allocated at exactly `CHUNK` slots, so the array wastes at most one
-//! chunk and never copies the slots when it grows. The index is a power-of-
-//! two array of chain heads kept at load factor <= 1 (Redis's dict), 4
-//! bytes a bucket; chains link through the slots themselves.
+//! Every chunk grows like a `Vec` up to `CHUNK` slots (by doubling, or by
+//! `TIGHT_STEP` slots while memory is tight), so the array wastes at most one chunk's
+//! spare capacity and never moves more than one chunk when it grows. The
+//! index is a power-of-two array of chain heads kept at load factor <= 1
+//! (Redis's dict), 4 bytes a bucket; chains link through the slots
+//! themselves.
+//!
+//! # Growth under maxmemory
+//!
+//! Doubling the index adds 4 bytes a key at once. When the keyspace says
+//! memory is tight ([`Table::set_tight`]: the next doubling would pass
+//! `maxmemory`), the index does not double until the load factor passes
+//! 1.6 (Redis's `dictExpandAllowed` and its 1.618), chains simply grow
+//! longer, chunks grow by `TIGHT_STEP` slots, and spare slots are given
+//! back as keys go (a slot costs 56 bytes used or not, so eviction must
+//! free slots, not only the keys' own allocations). So a limit just under
+//! a doubling does not make eviction empty the table to pay for it.
 //!
 //! # Invariants
 //!
@@ -26,8 +38,10 @@
 //!
 //! # Thresholds
 //!
-//! `CHUNK` = 1024 slots (56 KiB); the index doubles when `len` exceeds the
-//! bucket count and halves below one key per 8 buckets.
+//! `CHUNK` = 1024 slots (56 KiB); the index doubles when `len` reaches the
+//! bucket count (tight: 1.6 times it) and halves below one key per 8
+//! buckets. Table bytes are counted from slots and buckets allocated, which
+//! move only when chunks or the index are allocated or freed.
 
 use crate::value::Value;
 
@@ -37,8 +51,14 @@ const CHUNK: usize = 1024;
 const NIL: u32 = 0x7FFF_FFFF;
 /// The TTL flag in a link.
 const TTL_FLAG: u32 = 0x8000_0000;
+/// Slots a chunk grows by while memory is tight (and keeps spare at most
+/// twice over).
+const TIGHT_STEP: usize = 8;
 /// Longest key stored inline.
 const INLINE_KEY: usize = 14;
+
+/// Bytes of one slot in the table (key handle and entry).
+pub(crate) const SLOT_BYTES: usize = std::mem::size_of::<Slot>();
 
 /// The hasher of the index: keyed per table with random seeds, so clients
 /// cannot aim collisions at it.
@@ -62,11 +82,9 @@ pub(crate) enum KeyBuf {
 impl KeyBuf {
     pub(crate) fn new(key: &[u8]) -> Self {
         if key.len() <= INLINE_KEY {
-            let mut bytes = [0; INLINE_KEY];
-            bytes[..key.len()].copy_from_slice(key);
             KeyBuf::Inline {
                 len: key.len() as u8,
-                bytes,
+                bytes: pad_inline(key),
             }
         } else {
             KeyBuf::Heap(Box::new(key.into()))
@@ -90,6 +108,27 @@ impl KeyBuf {
     }
 }
 
+/// `key` (at most `INLINE_KEY` bytes) zero-padded to `INLINE_KEY` bytes,
+/// with fixed-size moves only: two overlapping words for 4 bytes and
+/// more, so no `memcpy` call for a variable length.
+#[inline]
+fn pad_inline(key: &[u8]) -> [u8; INLINE_KEY] {
+    let mut out = [0; INLINE_KEY];
+    let n = key.len();
+    if n >= 8 {
+        out[..8].copy_from_slice(&key[..8]);
+        out[n - 8..n].copy_from_slice(&key[n - 8..]);
+    } else if n >= 4 {
+        out[..4].copy_from_slice(&key[..4]);
+        out[n - 4..n].copy_from_slice(&key[n - 4..]);
+    } else {
+        for (o, b) in out.iter_mut().zip(key) {
+            *o = *b;
+        }
+    }
+    out
+}
+
 impl std::fmt::Debug for KeyBuf {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{:?}", String::from_utf8_lossy(self.as_bytes()))
@@ -110,6 +149,7 @@ pub(crate) struct Entry {
 
 impl Entry {
     /// An entry for `value` with a zero access field.
+    #[cfg(test)]
     pub(crate) fn new(value: Value) -> Self {
         Self::with_lru(value, 0)
     }
@@ -156,6 +196,10 @@ pub(crate) struct Table {
     chunks: Vec<Vec<Slot>>,
     buckets: Vec<u32>,
     len: usize,
+    /// Slots allocated over every chunk.
+    slot_cap: usize,
+    /// Memory is tight: grow the index late and chunks in small steps.
+    tight: bool,
     hasher: Hasher,
 }
 
@@ -178,7 +222,14 @@ impl Table {
 
     #[inline]
     fn bucket_of(&self, key: &[u8]) -> usize {
-        (self.hasher.hash_one(key) as usize) & (self.buckets.len() - 1)
+        (self.hash(key) as usize) & (self.buckets.len() - 1)
+    }
+
+    /// The hash of `key` in this table (for [`Table::find_hashed`] and
+    /// [`Table::push_hashed`], so a lookup then insert hashes once).
+    #[inline]
+    pub(crate) fn hash(&self, key: &[u8]) -> u64 {
+        self.hasher.hash_one(key)
     }
 
     /// The position of `key`.
@@ -187,10 +238,34 @@ impl Table {
         if self.len == 0 {
             return None;
         }
-        let mut i = self.buckets[self.bucket_of(key)];
+        self.find_hashed(key, self.hash(key))
+    }
+
+    /// The position of `key`, whose [`Table::hash`] is `hash`.
+    #[inline]
+    pub(crate) fn find_hashed(&self, key: &[u8], hash: u64) -> Option<usize> {
+        if self.len == 0 {
+            return None;
+        }
+        let head = self.buckets[(hash as usize) & (self.buckets.len() - 1)];
+        if key.len() <= INLINE_KEY {
+            // Short keys compare as fixed-size arrays (no memcmp call).
+            let probe = pad_inline(key);
+            let len = key.len() as u8;
+            return self.walk(
+                head,
+                |k| matches!(k, KeyBuf::Inline { len: l, bytes } if *l == len && *bytes == probe),
+            );
+        }
+        self.walk(head, |k| k.as_bytes() == key)
+    }
+
+    /// The first position on the chain from `i` whose key satisfies `hit`.
+    #[inline]
+    fn walk(&self, mut i: u32, hit: impl Fn(&KeyBuf) -> bool) -> Option<usize> {
         while i != NIL {
             let s = self.slot(i as usize);
-            if s.key.as_bytes() == key {
+            if hit(&s.key) {
                 return Some(i as usize);
             }
             i = s.entry.next();
@@ -218,8 +293,15 @@ impl Table {
     }
 
     /// The entry at position `i` (which must be `< len`).
+    #[inline]
     pub(crate) fn entry(&self, i: usize) -> &Entry {
         &self.slot(i).entry
+    }
+
+    /// The entry at position `i` (which must be `< len`), mutable.
+    #[inline]
+    pub(crate) fn entry_mut(&mut self, i: usize) -> &mut Entry {
+        &mut self.slot_mut(i).entry
     }
 
     /// The key's heap bytes at position `i` (which must be `< len`).
@@ -236,28 +318,81 @@ impl Table {
     }
 
     /// Adds `key`, which must be absent; returns its position.
-    pub(crate) fn push(&mut self, key: &[u8], mut entry: Entry) -> usize {
-        if self.len >= self.buckets.len() {
+    #[cfg(test)]
+    pub(crate) fn push(&mut self, key: &[u8], entry: Entry) -> usize {
+        self.push_hashed(key, self.hash(key), entry)
+    }
+
+    /// Adds `key`, which must be absent and whose [`Table::hash`] is
+    /// `hash`; returns its position.
+    pub(crate) fn push_hashed(&mut self, key: &[u8], hash: u64, mut entry: Entry) -> usize {
+        if self.index_full() {
             self.rehash((self.buckets.len() * 2).max(4));
         }
         let pos = self.len;
-        let b = self.bucket_of(key);
+        let b = (hash as usize) & (self.buckets.len() - 1);
         entry.set_next(self.buckets[b]);
         self.buckets[b] = pos as u32;
         let slot = Slot {
             key: KeyBuf::new(key),
             entry,
         };
-        match self.chunks.get_mut(pos / CHUNK) {
-            Some(chunk) => chunk.push(slot),
-            None => {
-                let mut chunk = Vec::with_capacity(CHUNK);
-                chunk.push(slot);
-                self.chunks.push(chunk);
-            }
+        if pos / CHUNK == self.chunks.len() {
+            self.chunks.push(Vec::new());
         }
+        let tight = self.tight;
+        let chunk = &mut self.chunks[pos / CHUNK];
+        if chunk.len() == chunk.capacity() {
+            let cap = chunk.capacity();
+            let step = match (tight, cap) {
+                (true, _) => TIGHT_STEP,
+                // Later chunks start at an eighth: fewer copies as they fill.
+                (false, 0) if pos >= CHUNK => CHUNK / 8,
+                (false, _) => cap.max(4),
+            };
+            chunk.reserve_exact(step.min(CHUNK - cap));
+            self.slot_cap += chunk.capacity() - cap;
+        }
+        chunk.push(slot);
         self.len += 1;
         pos
+    }
+
+    /// Whether the next key makes the index grow: at load factor 1, or
+    /// while memory is tight past 1.6.
+    #[inline]
+    fn index_full(&self) -> bool {
+        let n = self.buckets.len();
+        if self.tight && n > 0 {
+            self.len * 5 >= n * 8
+        } else {
+            self.len >= n
+        }
+    }
+
+    /// Whether memory is tight (see the module docs).
+    pub(crate) fn is_tight(&self) -> bool {
+        self.tight
+    }
+
+    /// Says whether memory is tight (see the module docs); a table that
+    /// is gives back its spare slots at once.
+    pub(crate) fn set_tight(&mut self, tight: bool) {
+        self.tight = tight;
+        if tight {
+            self.trim();
+        }
+    }
+
+    /// Bytes the table would allocate at once on its next growth: the
+    /// doubled index, or a doubled chunk.
+    pub(crate) fn next_growth_bytes(&self) -> usize {
+        let index = self.buckets.len().max(4) * 2 * std::mem::size_of::<u32>();
+        let chunk = self
+            .chunks
+            .last()
+            .map_or(4, |c| c.capacity().clamp(4, CHUNK));
+        index.max(chunk * SLOT_BYTES)
     }
 
     /// Replaces the entry at position `pos` (keeping its chain link and
@@ -329,19 +464,41 @@ impl Table {
     /// Frees trailing chunks beyond one spare empty one, and shrinks the
     /// index below one key per 8 buckets.
     fn release_spare(&mut self) {
+        if self.tight {
+            self.trim();
+        }
         while self.chunks.len() >= 2
             && self.chunks[self.chunks.len() - 1].is_empty()
             && self.chunks[self.chunks.len() - 2].is_empty()
         {
-            self.chunks.pop();
+            let freed = self.chunks.pop().expect("two chunks");
+            self.slot_cap -= freed.capacity();
         }
         if self.len == 0 {
             *self = Table {
                 hasher: std::mem::take(&mut self.hasher),
+                tight: self.tight,
                 ..Table::default()
             };
         } else if self.buckets.len() > 4 && self.len * 8 < self.buckets.len() {
             self.rehash(self.len.next_power_of_two().max(4));
+        }
+    }
+
+    /// While memory is tight: frees every empty trailing chunk and the last
+    /// chunk's spare slots beyond `TIGHT_STEP`, so that removing keys
+    /// (eviction) gives their slots back.
+    fn trim(&mut self) {
+        while self.len > 0 && self.chunks.last().is_some_and(Vec::is_empty) {
+            let freed = self.chunks.pop().expect("a chunk");
+            self.slot_cap -= freed.capacity();
+        }
+        if let Some(last) = self.chunks.last_mut() {
+            let cap = last.capacity();
+            if cap - last.len() > 2 * TIGHT_STEP {
+                last.shrink_to(last.len() + TIGHT_STEP);
+                self.slot_cap -= cap - last.capacity();
+            }
         }
     }
 
@@ -360,12 +517,7 @@ impl Table {
     /// Heap bytes of the slot chunks and the index (keys' own allocations
     /// and values not included).
     pub(crate) fn table_bytes(&self) -> usize {
-        let slots: usize = match self.chunks.len() {
-            0 => 0,
-            1 => self.chunks[0].capacity(),
-            n => n * CHUNK,
-        };
-        slots * std::mem::size_of::<Slot>()
+        self.slot_cap * std::mem::size_of::<Slot>()
             + self.chunks.capacity() * std::mem::size_of::<Vec<Slot>>()
             + self.buckets.capacity() * std::mem::size_of::<u32>()
     }
@@ -375,6 +527,10 @@ impl Table {
         let stored: usize = self.chunks.iter().map(Vec::len).sum();
         if stored != self.len {
             return Err(format!("{stored} slots for {} keys", self.len));
+        }
+        let cap: usize = self.chunks.iter().map(Vec::capacity).sum();
+        if cap != self.slot_cap {
+            return Err(format!("{cap} slots allocated, {} counted", self.slot_cap));
         }
         if self.chunks.iter().rev().skip(2).any(|c| c.len() != CHUNK) {
             return Err("a chunk before the last is not full".into());
@@ -414,30 +570,57 @@ mod tests {
 
     #[test]
     fn slots_and_keys_stay_small() {
+        // The per-key budget (see the module docs): a 16-byte key handle,
+        // a 32-byte value, 8 bytes of access field and chain link.
         assert_eq!(std::mem::size_of::<KeyBuf>(), 16);
-        assert!(std::mem::size_of::<Slot>() <= 16 + std::mem::size_of::<Entry>());
+        assert_eq!(std::mem::size_of::<StringValue>(), 24);
+        assert_eq!(std::mem::size_of::<Value>(), 32);
+        assert_eq!(std::mem::size_of::<Entry>(), 40);
+        assert_eq!(SLOT_BYTES, 56);
+    }
+
+    #[test]
+    fn keys_inline_up_to_fourteen_bytes() {
+        for n in 0..40 {
+            let key: Vec<u8> = (0..n as u8).collect();
+            let k = KeyBuf::new(&key);
+            assert_eq!(k.as_bytes(), &key[..]);
+            assert_eq!(k.heap_bytes() == 0, n <= INLINE_KEY, "{n}");
+        }
     }
 
     #[test]
     fn push_find_remove_across_chunks() {
         let mut t = Table::default();
         let key = |i: usize| format!("some-longer-key:{i}").into_bytes();
-        for i in 0..3000 {
-            let k = if i % 2 == 0 { key(i) } else { i.to_string().into_bytes() };
+        for i in 0..3000usize {
+            let k = if i.is_multiple_of(2) {
+                key(i)
+            } else {
+                i.to_string().into_bytes()
+            };
             assert_eq!(t.push(&k, entry(i)), i);
         }
         t.validate().unwrap();
-        for i in (0..3000).step_by(3) {
-            let k = if i % 2 == 0 { key(i) } else { i.to_string().into_bytes() };
+        for i in (0..3000usize).step_by(3) {
+            let k = if i.is_multiple_of(2) {
+                key(i)
+            } else {
+                i.to_string().into_bytes()
+            };
             let pos = t.find(&k).expect("present");
             t.swap_remove(pos);
             assert_eq!(t.find(&k), None);
         }
         t.validate().unwrap();
         assert_eq!(t.len(), 2000);
-        for i in 0..3000 {
-            let k = if i % 2 == 0 { key(i) } else { i.to_string().into_bytes() };
-            assert_eq!(t.find(&k).is_some(), i % 3 != 0, "{i}");
+        for i in 0..3000usize {
+            let k = if i.is_multiple_of(2) {
+                key(i)
+            } else {
+                i.to_string().into_bytes()
+            };
+            assert_eq!(t.find(&k).is_some(), !i.is_multiple_of(3), "{i}");
         }
         while t.len() > 0 {
             t.swap_remove(0);
@@ -451,7 +634,7 @@ mod tests {
         let mut t = Table::default();
         for i in 0..100 {
             let mut e = entry(i);
-            e.set_ttl_flag(i % 2 == 0);
+            e.set_ttl_flag(i.is_multiple_of(2));
             t.push(i.to_string().as_bytes(), e);
         }
         for i in (0..100).step_by(7) {
@@ -460,7 +643,7 @@ mod tests {
         }
         for (k, e) in t.iter() {
             let i: usize = std::str::from_utf8(k).unwrap().parse().unwrap();
-            assert_eq!(e.has_ttl(), i % 2 == 0);
+            assert_eq!(e.has_ttl(), i.is_multiple_of(2));
         }
         t.validate().unwrap();
     }

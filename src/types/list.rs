@@ -214,7 +214,7 @@ impl Keyspace {
     fn new_list_maker(&self) -> impl FnOnce() -> Value + use<> {
         let fill = self.config.list_max_listpack_size;
         let depth = self.config.list_compress_depth;
-        move || Value::List(ListValue::new(fill, depth))
+        move || Value::List(Box::new(ListValue::new(fill, depth)))
     }
 
     /// Checks that `key` is absent or a list, looking it up as a read

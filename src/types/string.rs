@@ -31,99 +31,14 @@ use crate::error::{Error, Result};
 use crate::keyspace::{Entry, Keyspace};
 use crate::util::float::incr_long_double;
 use crate::util::num;
-use crate::value::{Encoding, Value};
+use crate::value::Value;
 
 mod lcs;
+mod value;
 
 pub use lcs::{LcsIdx, LcsMatch};
 pub(crate) use lcs::{LcsResult, LcsWant, lcs_compute};
-
-/// The longest string Redis stores with the `embstr` encoding.
-pub const EMBSTR_MAX_LEN: usize = 44;
-
-/// A string value in one of Redis's three encodings.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StringValue {
-    /// `int`: a canonical 64-bit integer.
-    Int(i64),
-    /// `embstr`: at most 44 bytes, stored whole and never edited in place.
-    Embstr(Box<[u8]>),
-    /// `raw`: anything else.
-    Raw(Vec<u8>),
-}
-
-impl StringValue {
-    /// Encodes whole bytes the way SET does (Redis's `tryObjectEncoding`).
-    pub fn from_bytes(bytes: &[u8]) -> Self {
-        if bytes.len() <= 20
-            && let Some(v) = num::parse_i64(bytes)
-        {
-            return StringValue::Int(v);
-        }
-        Self::from_bytes_no_int(bytes)
-    }
-
-    /// Encodes whole bytes as `embstr` or `raw`, never `int` (INCRBYFLOAT results).
-    pub fn from_bytes_no_int(bytes: &[u8]) -> Self {
-        if bytes.len() <= EMBSTR_MAX_LEN {
-            StringValue::Embstr(bytes.into())
-        } else {
-            StringValue::Raw(bytes.to_vec())
-        }
-    }
-
-    /// The OBJECT ENCODING of this string.
-    pub fn encoding(&self) -> Encoding {
-        match self {
-            StringValue::Int(_) => Encoding::Int,
-            StringValue::Embstr(_) => Encoding::Embstr,
-            StringValue::Raw(_) => Encoding::Raw,
-        }
-    }
-
-    /// Length in bytes of the string's text.
-    pub fn len(&self) -> usize {
-        match self {
-            StringValue::Int(v) => num::write_i64(&mut num::itoa_buf(), *v).len(),
-            StringValue::Embstr(b) => b.len(),
-            StringValue::Raw(b) => b.len(),
-        }
-    }
-
-    /// True for the empty string.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// The string's bytes (integers are formatted).
-    pub fn to_vec(&self) -> Vec<u8> {
-        match self {
-            StringValue::Int(v) => num::format_i64(*v),
-            StringValue::Embstr(b) => b.to_vec(),
-            StringValue::Raw(b) => b.clone(),
-        }
-    }
-
-    /// Calls `f` with the string's bytes, formatting integers on the stack.
-    pub fn with_bytes<R>(&self, f: impl FnOnce(&[u8]) -> R) -> R {
-        match self {
-            StringValue::Int(v) => f(num::write_i64(&mut num::itoa_buf(), *v)),
-            StringValue::Embstr(b) => f(b),
-            StringValue::Raw(b) => f(b),
-        }
-    }
-
-    /// The bytes as a growable buffer for in-place edits; the value becomes `raw`.
-    pub fn make_raw(&mut self) -> &mut Vec<u8> {
-        if !matches!(self, StringValue::Raw(_)) {
-            *self = StringValue::Raw(self.to_vec());
-        }
-        match self {
-            StringValue::Raw(b) => b,
-            _ => unreachable!("just converted to raw"),
-        }
-    }
-}
+pub use value::{EMBSTR_MAX_LEN, ShortStr, StringValue};
 
 /// The condition part of SET: `NX`, `XX` or neither.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -222,6 +137,22 @@ impl Keyspace {
         }
     }
 
+    /// [`Keyspace::read_string`] for a read that may change the value
+    /// (PFCOUNT's cached count): the size change is accounted.
+    ///
+    /// # Errors
+    /// [`Error::WrongType`] when the key holds another type.
+    pub(crate) fn read_string_mut(&mut self, key: &[u8]) -> Result<Option<&mut StringValue>> {
+        match self.lookup_read_mut(key) {
+            None => Ok(None),
+            Some(entry) => match &mut entry.value {
+                Value::String(s) => Ok(Some(s)),
+                #[allow(unreachable_patterns)]
+                _ => Err(Error::WrongType),
+            },
+        }
+    }
+
     /// Reads a string key for a write command (no hit/miss counting).
     ///
     /// # Errors
@@ -292,6 +223,14 @@ impl Keyspace {
         let now = self.now_ms();
         let deadline = opts.expiry.deadline(now, command)?;
         let old = if opts.get { self.get(key)? } else { None };
+        let keep_ttl = opts.expiry == Expiry::KeepTtl;
+        let value = Value::String(StringValue::from_bytes(value));
+        if opts.condition == SetCondition::Always {
+            // One probe: the lookup Redis makes before overwriting is the
+            // store's own.
+            self.store(key, value, keep_ttl, deadline.unwrap_or(0), true, now);
+            return Ok(SetOutcome { written: true, old });
+        }
         let exists = self.lookup_write(key).is_some();
         let refused = match opts.condition {
             SetCondition::Always => false,
@@ -304,11 +243,7 @@ impl Keyspace {
                 old,
             });
         }
-        let keep_ttl = opts.expiry == Expiry::KeepTtl;
-        self.set_key(key, Value::String(StringValue::from_bytes(value)), keep_ttl);
-        if let Some(when) = deadline {
-            self.db_mut().set_expire(key, when);
-        }
+        self.store(key, value, keep_ttl, deadline.unwrap_or(0), false, now);
         Ok(SetOutcome { written: true, old })
     }
 
@@ -450,7 +385,7 @@ impl Keyspace {
                 self.signal_modified(key);
             }
             None if expiry == Expiry::Persist => {
-                let had_ttl = self.db().get(key).is_some_and(|e| e.expire_at != 0);
+                let had_ttl = self.db().get(key).is_some_and(|e| e.has_ttl());
                 if had_ttl {
                     self.db_mut().set_expire(key, 0);
                     self.signal_modified(key);

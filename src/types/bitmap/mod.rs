@@ -191,13 +191,7 @@ impl Keyspace {
         let out = edit(&mut buf, true);
         let lru = self.new_access_field();
         let value = Value::String(StringValue::Raw(buf));
-        self.db_mut().insert(
-            key,
-            Entry {
-                lru,
-                ..Entry::new(value)
-            },
-        );
+        self.db_mut().insert(key, Entry::with_lru(value, lru), 0);
         Ok(out)
     }
 
@@ -410,9 +404,8 @@ impl Keyspace {
                 .zip(&ints)
                 .map(|(k, int)| match (int, value(k)) {
                     (Some(text), _) => text.as_slice(),
-                    (None, Some(StringValue::Embstr(b))) => b,
-                    (None, Some(StringValue::Raw(b))) => b.as_slice(),
-                    _ => &[],
+                    (None, Some(s)) => s.as_bytes().unwrap_or_default(),
+                    (None, None) => &[],
                 })
                 .collect();
             bits::combine(op, &slices)

@@ -63,11 +63,8 @@ impl Keyspace {
     fn hash_for_write(&mut self, key: &[u8]) -> Result<&mut HashValue> {
         if self.write_typed(key, as_hash)?.is_none() {
             let lru = self.new_access_field();
-            let entry = Entry {
-                lru,
-                ..Entry::new(new_hash())
-            };
-            self.db_mut().insert(key, entry);
+            self.db_mut()
+                .insert(key, Entry::with_lru(new_hash(), lru), 0);
         }
         let entry = self.db_mut().get_mut(key).expect("present or just added");
         as_hash(&mut entry.value).ok_or(Error::WrongType)

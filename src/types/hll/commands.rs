@@ -159,7 +159,7 @@ impl Keyspace {
     }
 
     fn pfcount_one(&mut self, key: &[u8]) -> Result<u64> {
-        let Some(s) = self.read_string(key)? else {
+        let Some(s) = self.read_string_mut(key)? else {
             return Ok(0);
         };
         view(s)?;

@@ -165,10 +165,8 @@ pub fn check(bytes: &[u8]) -> Result<HllEncoding, Error> {
 /// The WRONGTYPE HLL error for integer-encoded strings (never an HLL, as
 /// Redis requires a byte string) and for bytes failing [`check`].
 pub(crate) fn view(s: &StringValue) -> Result<&[u8], Error> {
-    let bytes: &[u8] = match s {
-        StringValue::Int(_) => return Err(not_hll()),
-        StringValue::Embstr(b) => b,
-        StringValue::Raw(b) => b,
+    let Some(bytes) = s.as_bytes() else {
+        return Err(not_hll());
     };
     check(bytes)?;
     Ok(bytes)

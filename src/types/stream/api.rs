@@ -101,7 +101,7 @@ pub struct StreamRead {
 }
 
 pub(super) fn new_stream() -> Value {
-    Value::Stream(StreamValue::new())
+    Value::Stream(Box::new(StreamValue::new()))
 }
 
 impl Keyspace {

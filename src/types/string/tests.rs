@@ -5,6 +5,7 @@ use std::sync::Arc;
 use super::*;
 use crate::clock::ManualClock;
 use crate::config::Config;
+use crate::value::Encoding;
 
 fn ks_at(ms: u64) -> (Keyspace, ManualClock) {
     let clock = ManualClock::new(ms);
@@ -19,7 +20,10 @@ fn enc(ks: &mut Keyspace, key: &[u8]) -> Encoding {
 }
 
 fn ttl(ks: &mut Keyspace, key: &[u8]) -> u64 {
-    ks.lookup_quiet(key).map_or(u64::MAX, |e| e.expire_at)
+    match ks.lookup_quiet(key) {
+        Some(_) => ks.db().expire_at(key),
+        None => u64::MAX,
+    }
 }
 
 #[test]
@@ -267,4 +271,28 @@ fn wrong_type_leaves_the_key_alone() {
     ks.mset(&[(b"h", b"s")]).unwrap();
     assert_eq!(ks.get(b"h").unwrap(), Some(b"s".to_vec()));
     ks.validate().unwrap();
+}
+
+#[test]
+fn every_length_round_trips_with_redis_encodings() {
+    for n in 0..=50usize {
+        let bytes: Vec<u8> = (0..n).map(|i| b'a' + (i % 26) as u8).collect();
+        let s = StringValue::from_bytes(&bytes);
+        let want = if n <= EMBSTR_MAX_LEN {
+            Encoding::Embstr
+        } else {
+            Encoding::Raw
+        };
+        assert_eq!(s.encoding(), want, "{n}");
+        assert_eq!(s.to_vec(), bytes);
+        assert_eq!(s.len(), n);
+        assert_eq!(s.as_bytes(), Some(&bytes[..]));
+        assert_eq!(s.heap_bytes() == 0, n <= 16, "{n}");
+        let mut raw = s.clone();
+        raw.make_raw().push(b'!');
+        assert_eq!(raw.encoding(), Encoding::Raw);
+        assert_eq!(raw.len(), n + 1);
+    }
+    assert_eq!(StringValue::from_bytes(b"-17"), StringValue::Int(-17));
+    assert_eq!(StringValue::Int(-17).as_bytes(), None);
 }

@@ -1,0 +1,340 @@
+//! Key lookups (lazy expiry, hit/miss counters, access-time updates) and
+//! the stores every command goes through.
+//!
+//! # Cost
+//!
+//! A lookup hashes the key once and walks one chain. The clock is read
+//! for the expiry check only when the entry's TTL flag is set, and once
+//! for the access-time update (shared with the expiry check). Reads take
+//! the entry without settling ([`super::Db::entry_for_read`]): a read
+//! never changes a value's size, so nothing is left for the next write to
+//! account. Writes that may create the key probe once and insert at the
+//! hash they already have.
+
+use super::{Entry, Keyspace};
+use crate::error::{Error, Result};
+use crate::value::Value;
+
+impl Keyspace {
+    /// Deletes `key` from the selected database if its TTL has passed.
+    /// Returns true when the key was expired (and is now gone).
+    pub(crate) fn expire_if_needed(&mut self, key: &[u8], now: u64) -> bool {
+        let db = &self.dbs[self.selected];
+        match db.find(key) {
+            Some(i) if db.is_expired(key, db.entry_at(i), now) => {
+                self.expire_at_pos(i, key);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Deletes the expired `key` at position `pos` of the selected database.
+    fn expire_at_pos(&mut self, pos: usize, key: &[u8]) {
+        self.dbs[self.selected].remove_at(pos, key);
+        self.stats.expired_keys += 1;
+        self.signal_modified(key);
+    }
+
+    /// Whether the key at position `i` (named `key`) has a TTL that passed;
+    /// reads the clock only for a key with a TTL, and stores the reading
+    /// in `now`.
+    #[inline]
+    fn expired(&self, i: usize, key: &[u8], now: &mut Option<u64>) -> bool {
+        let db = &self.dbs[self.selected];
+        if !db.entry_at(i).has_ttl() {
+            return false;
+        }
+        let t = self.now_ms();
+        *now = Some(t);
+        t > db.expire_at(key)
+    }
+
+    /// The position of a live `key`, after lazy expiry, and the clock
+    /// reading if one was taken.
+    #[inline]
+    fn find_live(&mut self, key: &[u8]) -> Option<(usize, Option<u64>)> {
+        let i = self.dbs[self.selected].find(key)?;
+        let mut now = None;
+        if self.expired(i, key, &mut now) {
+            self.expire_at_pos(i, key);
+            return None;
+        }
+        Some((i, now))
+    }
+
+    /// The entry at position `i`, its access field updated, for reading.
+    #[inline]
+    fn touch_read(&mut self, i: usize, now: Option<u64>) -> &mut Entry {
+        let now = now.unwrap_or_else(|| self.now_ms());
+        let Keyspace {
+            dbs,
+            selected,
+            config,
+            rng,
+            ..
+        } = self;
+        let entry = dbs[*selected].entry_for_read(i);
+        crate::keys::touch_access(&mut entry.lru, config, now, rng);
+        entry
+    }
+
+    /// The entry at position `i`, its access field updated, for writing
+    /// (its size change is accounted).
+    #[inline]
+    fn touch_write(&mut self, i: usize, now: Option<u64>) -> &mut Entry {
+        let now = now.unwrap_or_else(|| self.now_ms());
+        let Keyspace {
+            dbs,
+            selected,
+            config,
+            rng,
+            ..
+        } = self;
+        let (_, entry) = dbs[*selected].entry_at_mut(i).expect("live position");
+        crate::keys::touch_access(&mut entry.lru, config, now, rng);
+        entry
+    }
+
+    /// Looks a key up for reading: lazy expiry, hit/miss counters, and the
+    /// access time (LRU) or frequency (LFU) update. The entry is handed out
+    /// mutable, but a read must not change its size (debug builds check).
+    #[inline]
+    pub(crate) fn lookup_read(&mut self, key: &[u8]) -> Option<&mut Entry> {
+        let Some((i, now)) = self.find_live(key) else {
+            self.stats.keyspace_misses += 1;
+            return None;
+        };
+        self.stats.keyspace_hits += 1;
+        Some(self.touch_read(i, now))
+    }
+
+    /// [`Keyspace::lookup_read`] for a read command that may change the
+    /// value it reads (PFCOUNT caches the count it computes): the entry's
+    /// size change is accounted.
+    pub(crate) fn lookup_read_mut(&mut self, key: &[u8]) -> Option<&mut Entry> {
+        let Some((i, now)) = self.find_live(key) else {
+            self.stats.keyspace_misses += 1;
+            return None;
+        };
+        self.stats.keyspace_hits += 1;
+        Some(self.touch_write(i, now))
+    }
+
+    /// Looks a key up for reading without updating its access time or
+    /// frequency (Redis's `LOOKUP_NOTOUCH`: TYPE, EXISTS, the TTL family,
+    /// OBJECT); lazy expiry and hit/miss counters still apply.
+    pub(crate) fn lookup_read_notouch(&mut self, key: &[u8]) -> Option<&mut Entry> {
+        let Some((i, _)) = self.find_live(key) else {
+            self.stats.keyspace_misses += 1;
+            return None;
+        };
+        self.stats.keyspace_hits += 1;
+        Some(self.dbs[self.selected].entry_for_read(i))
+    }
+
+    /// Runs `f` with the hit/miss counters left as they were: for a typed
+    /// call that repeats lookups the command layer already made and counted
+    /// (Redis looks each key up once per command).
+    pub(crate) fn uncounted<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
+        let (hits, misses) = (self.stats.keyspace_hits, self.stats.keyspace_misses);
+        let out = f(self);
+        self.stats.keyspace_hits = hits;
+        self.stats.keyspace_misses = misses;
+        out
+    }
+
+    /// Looks a key up for writing: lazy expiry and the access time update.
+    #[inline]
+    pub(crate) fn lookup_write(&mut self, key: &[u8]) -> Option<&mut Entry> {
+        let (i, now) = self.find_live(key)?;
+        Some(self.touch_write(i, now))
+    }
+
+    /// Looks `key` up for a read command and projects its value to the type
+    /// the command works on (`proj` returns None for any other type). A
+    /// stream is handed out with its size change accounted (some stream
+    /// commands that read also trim consumer state); other values must not
+    /// change size through the reference.
+    ///
+    /// # Errors
+    /// [`Error::WrongType`] when the key holds another type.
+    pub(crate) fn read_typed<T>(
+        &mut self,
+        key: &[u8],
+        proj: fn(&mut Value) -> Option<&mut T>,
+    ) -> Result<Option<&mut T>> {
+        let Some((i, now)) = self.find_live(key) else {
+            self.stats.keyspace_misses += 1;
+            return Ok(None);
+        };
+        self.stats.keyspace_hits += 1;
+        let stream = matches!(self.dbs[self.selected].entry_at(i).value, Value::Stream(_));
+        let entry = match stream {
+            true => self.touch_write(i, now),
+            false => self.touch_read(i, now),
+        };
+        proj(&mut entry.value).map(Some).ok_or(Error::WrongType)
+    }
+
+    /// [`Keyspace::read_typed`] for write commands (no hit/miss counting).
+    ///
+    /// # Errors
+    /// [`Error::WrongType`] when the key holds another type.
+    pub(crate) fn write_typed<T>(
+        &mut self,
+        key: &[u8],
+        proj: fn(&mut Value) -> Option<&mut T>,
+    ) -> Result<Option<&mut T>> {
+        match self.lookup_write(key) {
+            None => Ok(None),
+            Some(entry) => proj(&mut entry.value).map(Some).ok_or(Error::WrongType),
+        }
+    }
+
+    /// Looks `key` up for a write command, creating it with `make()` when it
+    /// is absent (LPUSH, HSET, SADD, ZADD ... on a new key). One probe:
+    /// a new key goes in at the hash the lookup computed.
+    ///
+    /// # Errors
+    /// [`Error::WrongType`] when the key holds another type.
+    pub(crate) fn write_typed_or_insert<T>(
+        &mut self,
+        key: &[u8],
+        proj: fn(&mut Value) -> Option<&mut T>,
+        make: impl FnOnce() -> Value,
+    ) -> Result<&mut T> {
+        let (hash, found) = self.dbs[self.selected].probe(key);
+        let mut now = None;
+        let live = found.filter(|&i| !self.expired(i, key, &mut now));
+        let entry = match live {
+            Some(i) => self.touch_write(i, now),
+            None => {
+                if let Some(i) = found {
+                    self.expire_at_pos(i, key);
+                }
+                let lru = self.new_access_field();
+                let db = &mut self.dbs[self.selected];
+                let pos = db.insert_new(key, hash, Entry::with_lru(make(), lru), 0);
+                self.signal_modified(key);
+                let (_, entry) = self.dbs[self.selected]
+                    .entry_at_mut(pos)
+                    .expect("just added");
+                entry
+            }
+        };
+        proj(&mut entry.value).ok_or(Error::WrongType)
+    }
+
+    /// Removes a key that a command emptied (an aggregate with no elements
+    /// left), as Redis deletes empty lists, hashes, sets and sorted sets.
+    pub(crate) fn remove_emptied(&mut self, key: &[u8]) {
+        if self.dbs[self.selected].remove(key).is_some() {
+            self.signal_modified(key);
+        }
+    }
+
+    /// The LRU/LFU field a value created now starts with.
+    pub(crate) fn new_access_field(&self) -> u32 {
+        crate::keys::new_access_field(&self.config, self.now_ms())
+    }
+
+    /// Looks a key up without touching statistics or access times, as OBJECT,
+    /// TYPE and the TTL family do (lazy expiry still applies).
+    pub(crate) fn lookup_quiet(&mut self, key: &[u8]) -> Option<&Entry> {
+        let (i, _) = self.find_live(key)?;
+        Some(self.dbs[self.selected].entry_at(i))
+    }
+
+    /// Whether a live (unexpired) key exists, without side effects beyond
+    /// lazy expiry (used by unit tests).
+    #[cfg(test)]
+    pub(crate) fn key_exists(&mut self, key: &[u8]) -> bool {
+        self.lookup_quiet(key).is_some()
+    }
+
+    /// Stores `value` under `key` as SET does: replaces any value, and drops
+    /// the TTL unless `keep_ttl`.
+    ///
+    /// Under an LFU policy an overwrite keeps the old entry's access field
+    /// (Redis's `dbOverwrite`), so callers look the key up first, as Redis
+    /// does, to count the access.
+    pub(crate) fn set_key(&mut self, key: &[u8], value: Value, keep_ttl: bool) {
+        let now = self.now_ms();
+        self.store(key, value, keep_ttl, 0, false, now);
+    }
+
+    /// Redis's `setKey` in one probe: stores `value` under `key`, with the
+    /// TTL `expire_at` (0 = none) or, with `keep_ttl`, the key's current
+    /// one. With `touch`, an existing live key first counts an access
+    /// (the lookup Redis makes before overwriting); either way an overwrite
+    /// keeps the access field under LFU and takes the current time under
+    /// LRU. An expired key is deleted (and counted) first. `now` is the
+    /// command's clock reading.
+    pub(crate) fn store(
+        &mut self,
+        key: &[u8],
+        value: Value,
+        keep_ttl: bool,
+        expire_at: u64,
+        touch: bool,
+        now: u64,
+    ) {
+        let sel = self.selected;
+        let (hash, found) = self.dbs[sel].probe(key);
+        let db = &self.dbs[sel];
+        let live = found.filter(|&i| !db.is_expired(key, db.entry_at(i), now));
+        if let Some(i) = live {
+            let Keyspace {
+                dbs, config, rng, ..
+            } = self;
+            let db = &mut dbs[sel];
+            let old = db.entry_at(i);
+            let mut lru = old.lru;
+            if touch {
+                crate::keys::touch_access(&mut lru, config, now, rng);
+            }
+            if !config.maxmemory_policy.is_lfu() {
+                lru = crate::keys::new_access_field(config, now);
+            }
+            let when = match keep_ttl && old.has_ttl() {
+                true => db.expire_at(key),
+                false => expire_at,
+            };
+            db.replace_at(i, key, Entry::with_lru(value, lru), when);
+        } else {
+            if let Some(i) = found {
+                self.expire_at_pos(i, key);
+            }
+            let lru = crate::keys::new_access_field(&self.config, now);
+            let entry = Entry::with_lru(value, lru);
+            self.dbs[sel].insert_new(key, hash, entry, expire_at);
+        }
+        self.signal_modified(key);
+    }
+
+    /// Adds a key known to be absent.
+    pub(crate) fn add_key(&mut self, key: &[u8], value: Value) {
+        let lru = self.new_access_field();
+        self.dbs[self.selected].insert(key, Entry::with_lru(value, lru), 0);
+        self.signal_modified(key);
+    }
+
+    /// Deletes a key; true if it existed (expired keys count as absent).
+    pub(crate) fn delete_key(&mut self, key: &[u8]) -> bool {
+        let Some((i, _)) = self.find_live(key) else {
+            return false;
+        };
+        self.dbs[self.selected].remove_at(i, key);
+        self.signal_modified(key);
+        true
+    }
+
+    /// Records that `key` in the selected database changed. This is the one
+    /// hook WATCH, client-side caching and notifications will hang off.
+    #[inline]
+    pub(crate) fn signal_modified(&mut self, key: &[u8]) {
+        self.stats.dirty += 1;
+        self.watches.touch(self.selected, key);
+    }
+}
