@@ -17,8 +17,8 @@
 //!   2048 of them. Sparse or random data: a block of 2048 random `i64`
 //!   spans about 2^53 and takes 7 bytes a member; random `u32`s in a
 //!   1M-member set take 3 bytes;
-//! * *bitmap*: bit `o` set when `base + o` is a member, over at most 2^16
-//!   keys (8 KiB). Dense data: consecutive integers cost 1 bit each.
+//! * *bitmap*: bit `o` set when `base + o` is a member, over at most 2^13
+//!   keys (1 KiB). Dense data: consecutive integers cost 1 bit each.
 //!
 //! Unlike roaring bitmaps, blocks are not aligned to fixed key ranges: a
 //! block covers whatever its members span, so random 64-bit members do not

@@ -3,8 +3,9 @@
 
 /// Most members a packed block holds; one more splits it.
 pub(super) const PACKED_MAX: usize = 2048;
-/// Widest span of a bitmap block, in bits (8 KiB of bitmap).
-pub(super) const BITMAP_BITS: u64 = 1 << 16;
+/// Widest span of a bitmap block, in bits (1 KiB of bitmap: finding the
+/// k-th member walks at most 128 words).
+pub(super) const BITMAP_BITS: u64 = 1 << 13;
 /// Bytes of the widest bitmap.
 pub(super) const BITMAP_BYTES: usize = (BITMAP_BITS / 8) as usize;
 
@@ -28,6 +29,14 @@ fn read(data: &[u8], w: usize, i: usize) -> u64 {
             u64::from_le_bytes(b)
         }
     }
+}
+
+/// The position of the `r`-th set bit of `word` (it has more than `r`).
+fn select_in_word(mut word: u64, r: u32) -> u64 {
+    for _ in 0..r {
+        word &= word - 1;
+    }
+    u64::from(word.trailing_zeros())
 }
 
 /// Grows `data` by `extra` bytes (zeroed), reserving a quarter more room
@@ -269,23 +278,23 @@ impl Block {
             return self.base + read(&self.data, self.w(), r);
         }
         let mut left = r as u32;
-        let mut chunks = self.data.chunks(8);
+        let words = self.data.chunks_exact(8);
+        let tail = words.remainder();
         let mut at = 0usize;
-        for c in chunks.by_ref() {
-            let mut b = [0u8; 8];
-            b[..c.len()].copy_from_slice(c);
-            let mut word = u64::from_le_bytes(b);
+        for c in words {
+            let word = u64::from_le_bytes(c.try_into().expect("8 bytes"));
             let ones = word.count_ones();
             if left < ones {
-                for _ in 0..left {
-                    word &= word - 1;
-                }
-                return self.base + (at * 8) as u64 + u64::from(word.trailing_zeros());
+                return self.base + (at * 8) as u64 + select_in_word(word, left);
             }
             left -= ones;
             at += 8;
         }
-        unreachable!("rank within the block")
+        let mut b = [0u8; 8];
+        b[..tail.len()].copy_from_slice(tail);
+        let word = u64::from_le_bytes(b);
+        debug_assert!(left < word.count_ones(), "rank within the block");
+        self.base + (at * 8) as u64 + select_in_word(word, left)
     }
 
     /// The first position at or after key `k` for [`Block::next_from`]:
