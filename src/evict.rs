@@ -449,7 +449,7 @@ impl Keyspace {
     /// Samples `maxmemory-samples` candidates of `db` into the pool: all of
     /// them when the table is that small, else positions drawn at random.
     fn populate_pool(&mut self, db_index: usize, policy: MaxmemoryPolicy) {
-        let now = self.now_ms();
+        let now = self.lru_now();
         let all_keys = samples_all_keys(policy);
         let Keyspace {
             dbs,

@@ -476,7 +476,7 @@ impl Keyspace {
     /// # Complexity
     /// O(1).
     pub fn object_idletime(&mut self, key: &[u8]) -> Result<Option<u64>> {
-        let now = self.now_ms();
+        let now = self.lru_now();
         let lfu = self.config.maxmemory_policy.is_lfu();
         let Some(entry) = self.lookup_read_notouch(key) else {
             return Ok(None);
@@ -502,7 +502,7 @@ impl Keyspace {
     /// # Complexity
     /// O(1).
     pub fn object_freq(&mut self, key: &[u8]) -> Result<Option<u32>> {
-        let now = self.now_ms();
+        let now = self.lru_now();
         let lfu = self.config.maxmemory_policy.is_lfu();
         let decay = self.config.lfu_decay_time;
         let Some(entry) = self.lookup_read_notouch(key) else {
@@ -576,6 +576,10 @@ pub(crate) fn idle_seconds(field: u32, now_ms: u64) -> u64 {
     let field = u64::from(field);
     if clock >= field {
         clock - field
+    } else if field - clock <= 3600 {
+        // A field set from a reading a little ahead of this one (the wall
+        // clock stepped back): idle now, not since the clock wrapped.
+        0
     } else {
         clock + (LRU_CLOCK_MAX - field)
     }

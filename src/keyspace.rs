@@ -191,6 +191,15 @@ impl Keyspace {
         self.frozen_ms.unwrap_or_else(|| self.clock.now_ms())
     }
 
+    /// The time access fields (LRU/LFU) are taken and compared at: the
+    /// clock's coarse reading (see [`crate::Clock::coarse_ms`]), which never
+    /// goes backwards; not frozen by [`Keyspace::freeze_time`], so fields
+    /// set inside a frozen group compare with later readings.
+    #[inline]
+    pub(crate) fn lru_now(&self) -> u64 {
+        self.clock.coarse_ms()
+    }
+
     /// Freezes time at the current clock reading until [`Keyspace::unfreeze_time`],
     /// so a group of commands sees one instant (as MULTI/EXEC does).
     pub fn freeze_time(&mut self) {

@@ -37,36 +37,28 @@ impl Keyspace {
     }
 
     /// Whether the key at position `i` (named `key`) has a TTL that passed;
-    /// reads the clock only for a key with a TTL, and stores the reading
-    /// in `now`.
+    /// reads the clock only for a key with a TTL.
     #[inline]
-    fn expired(&self, i: usize, key: &[u8], now: &mut Option<u64>) -> bool {
+    fn expired(&self, i: usize, key: &[u8]) -> bool {
         let db = &self.dbs[self.selected];
-        if !db.entry_at(i).has_ttl() {
-            return false;
-        }
-        let t = self.now_ms();
-        *now = Some(t);
-        t > db.expire_at(key)
+        db.entry_at(i).has_ttl() && self.now_ms() > db.expire_at(key)
     }
 
-    /// The position of a live `key`, after lazy expiry, and the clock
-    /// reading if one was taken.
+    /// The position of a live `key`, after lazy expiry.
     #[inline]
-    fn find_live(&mut self, key: &[u8]) -> Option<(usize, Option<u64>)> {
+    fn find_live(&mut self, key: &[u8]) -> Option<usize> {
         let i = self.dbs[self.selected].find(key)?;
-        let mut now = None;
-        if self.expired(i, key, &mut now) {
+        if self.expired(i, key) {
             self.expire_at_pos(i, key);
             return None;
         }
-        Some((i, now))
+        Some(i)
     }
 
     /// The entry at position `i`, its access field updated, for reading.
     #[inline]
-    fn touch_read(&mut self, i: usize, now: Option<u64>) -> &mut Entry {
-        let now = now.unwrap_or_else(|| self.now_ms());
+    fn touch_read(&mut self, i: usize) -> &mut Entry {
+        let now = self.lru_now();
         let Keyspace {
             dbs,
             selected,
@@ -82,8 +74,8 @@ impl Keyspace {
     /// The entry at position `i`, its access field updated, for writing
     /// (its size change is accounted).
     #[inline]
-    fn touch_write(&mut self, i: usize, now: Option<u64>) -> &mut Entry {
-        let now = now.unwrap_or_else(|| self.now_ms());
+    fn touch_write(&mut self, i: usize) -> &mut Entry {
+        let now = self.lru_now();
         let Keyspace {
             dbs,
             selected,
@@ -101,31 +93,31 @@ impl Keyspace {
     /// mutable, but a read must not change its size (debug builds check).
     #[inline]
     pub(crate) fn lookup_read(&mut self, key: &[u8]) -> Option<&mut Entry> {
-        let Some((i, now)) = self.find_live(key) else {
+        let Some(i) = self.find_live(key) else {
             self.stats.keyspace_misses += 1;
             return None;
         };
         self.stats.keyspace_hits += 1;
-        Some(self.touch_read(i, now))
+        Some(self.touch_read(i))
     }
 
     /// [`Keyspace::lookup_read`] for a read command that may change the
     /// value it reads (PFCOUNT caches the count it computes): the entry's
     /// size change is accounted.
     pub(crate) fn lookup_read_mut(&mut self, key: &[u8]) -> Option<&mut Entry> {
-        let Some((i, now)) = self.find_live(key) else {
+        let Some(i) = self.find_live(key) else {
             self.stats.keyspace_misses += 1;
             return None;
         };
         self.stats.keyspace_hits += 1;
-        Some(self.touch_write(i, now))
+        Some(self.touch_write(i))
     }
 
     /// Looks a key up for reading without updating its access time or
     /// frequency (Redis's `LOOKUP_NOTOUCH`: TYPE, EXISTS, the TTL family,
     /// OBJECT); lazy expiry and hit/miss counters still apply.
     pub(crate) fn lookup_read_notouch(&mut self, key: &[u8]) -> Option<&mut Entry> {
-        let Some((i, _)) = self.find_live(key) else {
+        let Some(i) = self.find_live(key) else {
             self.stats.keyspace_misses += 1;
             return None;
         };
@@ -147,8 +139,8 @@ impl Keyspace {
     /// Looks a key up for writing: lazy expiry and the access time update.
     #[inline]
     pub(crate) fn lookup_write(&mut self, key: &[u8]) -> Option<&mut Entry> {
-        let (i, now) = self.find_live(key)?;
-        Some(self.touch_write(i, now))
+        let i = self.find_live(key)?;
+        Some(self.touch_write(i))
     }
 
     /// Looks `key` up for a read command and projects its value to the type
@@ -164,15 +156,15 @@ impl Keyspace {
         key: &[u8],
         proj: fn(&mut Value) -> Option<&mut T>,
     ) -> Result<Option<&mut T>> {
-        let Some((i, now)) = self.find_live(key) else {
+        let Some(i) = self.find_live(key) else {
             self.stats.keyspace_misses += 1;
             return Ok(None);
         };
         self.stats.keyspace_hits += 1;
         let stream = matches!(self.dbs[self.selected].entry_at(i).value, Value::Stream(_));
         let entry = match stream {
-            true => self.touch_write(i, now),
-            false => self.touch_read(i, now),
+            true => self.touch_write(i),
+            false => self.touch_read(i),
         };
         proj(&mut entry.value).map(Some).ok_or(Error::WrongType)
     }
@@ -205,10 +197,9 @@ impl Keyspace {
         make: impl FnOnce() -> Value,
     ) -> Result<&mut T> {
         let (hash, found) = self.dbs[self.selected].probe(key);
-        let mut now = None;
-        let live = found.filter(|&i| !self.expired(i, key, &mut now));
+        let live = found.filter(|&i| !self.expired(i, key));
         let entry = match live {
-            Some(i) => self.touch_write(i, now),
+            Some(i) => self.touch_write(i),
             None => {
                 if let Some(i) = found {
                     self.expire_at_pos(i, key);
@@ -236,13 +227,13 @@ impl Keyspace {
 
     /// The LRU/LFU field a value created now starts with.
     pub(crate) fn new_access_field(&self) -> u32 {
-        crate::keys::new_access_field(&self.config, self.now_ms())
+        crate::keys::new_access_field(&self.config, self.lru_now())
     }
 
     /// Looks a key up without touching statistics or access times, as OBJECT,
     /// TYPE and the TTL family do (lazy expiry still applies).
     pub(crate) fn lookup_quiet(&mut self, key: &[u8]) -> Option<&Entry> {
-        let (i, _) = self.find_live(key)?;
+        let i = self.find_live(key)?;
         Some(self.dbs[self.selected].entry_at(i))
     }
 
@@ -260,8 +251,7 @@ impl Keyspace {
     /// (Redis's `dbOverwrite`), so callers look the key up first, as Redis
     /// does, to count the access.
     pub(crate) fn set_key(&mut self, key: &[u8], value: Value, keep_ttl: bool) {
-        let now = self.now_ms();
-        self.store(key, value, keep_ttl, 0, false, now);
+        self.store(key, value, keep_ttl, 0, false);
     }
 
     /// Redis's `setKey` in one probe: stores `value` under `key`, with the
@@ -269,8 +259,7 @@ impl Keyspace {
     /// one. With `touch`, an existing live key first counts an access
     /// (the lookup Redis makes before overwriting); either way an overwrite
     /// keeps the access field under LFU and takes the current time under
-    /// LRU. An expired key is deleted (and counted) first. `now` is the
-    /// command's clock reading.
+    /// LRU. An expired key is deleted (and counted) first.
     pub(crate) fn store(
         &mut self,
         key: &[u8],
@@ -278,12 +267,11 @@ impl Keyspace {
         keep_ttl: bool,
         expire_at: u64,
         touch: bool,
-        now: u64,
     ) {
         let sel = self.selected;
         let (hash, found) = self.dbs[sel].probe(key);
-        let db = &self.dbs[sel];
-        let live = found.filter(|&i| !db.is_expired(key, db.entry_at(i), now));
+        let live = found.filter(|&i| !self.expired(i, key));
+        let now = self.lru_now();
         if let Some(i) = live {
             let Keyspace {
                 dbs, config, rng, ..
@@ -322,7 +310,7 @@ impl Keyspace {
 
     /// Deletes a key; true if it existed (expired keys count as absent).
     pub(crate) fn delete_key(&mut self, key: &[u8]) -> bool {
-        let Some((i, _)) = self.find_live(key) else {
+        let Some(i) = self.find_live(key) else {
             return false;
         };
         self.dbs[self.selected].remove_at(i, key);

@@ -220,7 +220,11 @@ impl Keyspace {
         opts: &SetOptions,
         command: &'static str,
     ) -> Result<SetOutcome> {
-        let now = self.now_ms();
+        // The clock is read only for a relative expiry (EX, PX).
+        let now = match opts.expiry {
+            Expiry::Ex(_) | Expiry::Px(_) => self.now_ms(),
+            _ => 0,
+        };
         let deadline = opts.expiry.deadline(now, command)?;
         let old = if opts.get { self.get(key)? } else { None };
         let keep_ttl = opts.expiry == Expiry::KeepTtl;
@@ -228,7 +232,7 @@ impl Keyspace {
         if opts.condition == SetCondition::Always {
             // One probe: the lookup Redis makes before overwriting is the
             // store's own.
-            self.store(key, value, keep_ttl, deadline.unwrap_or(0), true, now);
+            self.store(key, value, keep_ttl, deadline.unwrap_or(0), true);
             return Ok(SetOutcome { written: true, old });
         }
         let exists = self.lookup_write(key).is_some();
@@ -243,7 +247,7 @@ impl Keyspace {
                 old,
             });
         }
-        self.store(key, value, keep_ttl, deadline.unwrap_or(0), false, now);
+        self.store(key, value, keep_ttl, deadline.unwrap_or(0), false);
         Ok(SetOutcome { written: true, old })
     }
 

@@ -122,6 +122,15 @@ impl StringValue {
     pub fn to_vec(&self) -> Vec<u8> {
         match self {
             StringValue::Int(v) => num::format_i64(*v),
+            // Inline strings copy their whole fixed-size buffer (no
+            // variable-length memcpy); the spare capacity costs nothing
+            // in the allocator's smallest size class.
+            StringValue::Short(s) => {
+                let mut v = s.bytes.to_vec();
+                v.truncate(usize::from(s.len));
+                v
+            }
+            StringValue::Short16(b) => b.to_vec(),
             _ => self.as_bytes().unwrap_or_default().to_vec(),
         }
     }
