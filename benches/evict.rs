@@ -1,5 +1,5 @@
 //! Eviction cost (group `evict`): SET of a new key into a keyspace held at
-//! `maxmemory` by each policy, so every SET evicts about one key, against
+//! `maxmemory` by each policy, so new keys push old ones out, against
 //! the same SET without a limit. The hit ratios of the policies are in
 //! `eviction.rs` (a plain program, not criterion).
 //!
@@ -31,21 +31,33 @@ fn set_opts(volatile: bool) -> SetOptions {
     }
 }
 
-/// A keyspace filled with `KEYS` keys, then limited to the memory they use
-/// under `policy` (TTLs on every key for the volatile policies).
-fn at_limit(policy: MaxmemoryPolicy, volatile: bool) -> Keyspace {
+/// A keyspace holding `KEYS` keys (with TTLs when `volatile`), no limit.
+fn filled(volatile: bool) -> Keyspace {
     let mut ks = Keyspace::new(Config::default());
     ks.seed_rng(42);
     let opts = set_opts(volatile);
     for i in 0..KEYS {
         ks.set(&name("key:", i), VALUE, &opts).unwrap();
     }
+    ks
+}
+
+/// [`filled`], then limited to the memory it uses under `policy`.
+fn at_limit(policy: MaxmemoryPolicy, volatile: bool) -> Keyspace {
+    let mut ks = filled(volatile);
+    let opts = set_opts(volatile);
     let used = ks.used_memory() as u64;
     let config = ks.config_mut();
     config.maxmemory = used;
     config.maxmemory_policy = policy;
-    // One key over the limit: from now on every SET of a new key evicts.
-    ks.set(&name("key:", KEYS), VALUE, &opts).unwrap();
+    // New keys until the first eviction (memory grows in steps, as the key
+    // table does): from then on new keys push old ones out.
+    let mut i = KEYS;
+    while ks.stats().evicted_keys == 0 {
+        ks.set(&name("key:", i), VALUE, &opts).unwrap();
+        i += 1;
+        assert!(i < 2 * KEYS, "{policy:?}: no eviction");
+    }
     ks
 }
 
@@ -61,7 +73,8 @@ fn evict(c: &mut Criterion) {
     for (policy, volatile) in policies {
         let mut ks = None;
         let opts = set_opts(volatile);
-        let mut next = KEYS + 1;
+        // Past any key the set-up wrote.
+        let mut next = 2 * KEYS;
         g.bench_function(format!("{}/set-new/100k", policy.as_str()), |b| {
             let ks = ks.get_or_insert_with(|| at_limit(policy, volatile));
             b.iter(|| {
@@ -69,21 +82,13 @@ fn evict(c: &mut Criterion) {
                 black_box(ks.set(&name("key:", next), VALUE, &opts).unwrap())
             });
         });
-        if let Some(ks) = ks {
-            assert!(ks.stats().evicted_keys > 0, "{policy:?}: nothing evicted");
-        }
     }
     // The baseline: no limit; each chunk's new keys are deleted again.
     let mut ks = None;
     let opts = set_opts(false);
-    let mut next = KEYS;
+    let mut next = 2 * KEYS;
     g.bench_function("unlimited/set-new/100k", |b| {
-        let ks = ks.get_or_insert_with(|| {
-            let mut ks = at_limit(MaxmemoryPolicy::Noeviction, false);
-            ks.config_mut().maxmemory = 0;
-            ks.del(&[&name("key:", KEYS)]);
-            ks
-        });
+        let ks = ks.get_or_insert_with(|| filled(false));
         steady(
             b,
             ks,
