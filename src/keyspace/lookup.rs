@@ -88,16 +88,25 @@ impl Keyspace {
         entry
     }
 
+    /// The live position of `key` (lazy expiry applied), counted as a
+    /// keyspace hit or miss.
+    #[inline]
+    fn find_counted(&mut self, key: &[u8]) -> Option<usize> {
+        let found = self.find_live(key);
+        if found.is_some() {
+            self.stats.keyspace_hits += 1;
+        } else {
+            self.stats.keyspace_misses += 1;
+        }
+        found
+    }
+
     /// Looks a key up for reading: lazy expiry, hit/miss counters, and the
     /// access time (LRU) or frequency (LFU) update. The entry is handed out
     /// mutable, but a read must not change its size (debug builds check).
     #[inline]
     pub(crate) fn lookup_read(&mut self, key: &[u8]) -> Option<&mut Entry> {
-        let Some(i) = self.find_live(key) else {
-            self.stats.keyspace_misses += 1;
-            return None;
-        };
-        self.stats.keyspace_hits += 1;
+        let i = self.find_counted(key)?;
         Some(self.touch_read(i))
     }
 
@@ -105,11 +114,7 @@ impl Keyspace {
     /// value it reads (PFCOUNT caches the count it computes): the entry's
     /// size change is accounted.
     pub(crate) fn lookup_read_mut(&mut self, key: &[u8]) -> Option<&mut Entry> {
-        let Some(i) = self.find_live(key) else {
-            self.stats.keyspace_misses += 1;
-            return None;
-        };
-        self.stats.keyspace_hits += 1;
+        let i = self.find_counted(key)?;
         Some(self.touch_write(i))
     }
 
@@ -117,11 +122,7 @@ impl Keyspace {
     /// frequency (Redis's `LOOKUP_NOTOUCH`: TYPE, EXISTS, the TTL family,
     /// OBJECT); lazy expiry and hit/miss counters still apply.
     pub(crate) fn lookup_read_notouch(&mut self, key: &[u8]) -> Option<&mut Entry> {
-        let Some(i) = self.find_live(key) else {
-            self.stats.keyspace_misses += 1;
-            return None;
-        };
-        self.stats.keyspace_hits += 1;
+        let i = self.find_counted(key)?;
         Some(self.dbs[self.selected].entry_for_read(i))
     }
 
@@ -156,11 +157,9 @@ impl Keyspace {
         key: &[u8],
         proj: fn(&mut Value) -> Option<&mut T>,
     ) -> Result<Option<&mut T>> {
-        let Some(i) = self.find_live(key) else {
-            self.stats.keyspace_misses += 1;
+        let Some(i) = self.find_counted(key) else {
             return Ok(None);
         };
-        self.stats.keyspace_hits += 1;
         let stream = matches!(self.dbs[self.selected].entry_at(i).value, Value::Stream(_));
         let entry = match stream {
             true => self.touch_write(i),
