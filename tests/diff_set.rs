@@ -527,13 +527,9 @@ fn scan_all(p: &mut Pair, key: &str, opts: &str) -> [BTreeSet<Vec<u8>>; 2] {
             let line = format!("SSCAN {key} {}{opts}", String::from_utf8_lossy(&cursor));
             let (want, got) = p.both_line(&line);
             let reply = if side == 1 { got } else { want };
-            let nl = reply.iter().position(|&b| b == b'\n').unwrap();
-            let rest = &reply[nl + 1..];
-            let end = common::element_end(rest, 0);
-            let cur = &rest[..end];
-            let cnl = cur.iter().position(|&b| b == b'\n').unwrap();
-            cursor = cur[cnl + 1..cur.len() - 2].to_vec();
-            seen.extend(sorted_elements(&rest[end..]));
+            let (next, members) = common::scan_page(&reply);
+            cursor = next;
+            seen.extend(members);
             if cursor == b"0" {
                 break;
             }

@@ -252,6 +252,20 @@ impl Pair {
     }
 }
 
+/// One page of a SCAN-family reply (`*2`, the cursor bulk, the element
+/// array): the next cursor's bytes and the elements, sorted.
+pub fn scan_page(reply: &[u8]) -> (Vec<u8>, Vec<Vec<u8>>) {
+    let nl = reply.iter().position(|&b| b == b'\n').unwrap();
+    let rest = &reply[nl + 1..];
+    let end = element_end(rest, 0);
+    let cur = &rest[..end];
+    let cnl = cur.iter().position(|&b| b == b'\n').unwrap();
+    (
+        cur[cnl + 1..cur.len() - 2].to_vec(),
+        sorted_elements(&rest[end..]),
+    )
+}
+
 /// Splits a RESP2 reply into its top-level array elements (raw bytes), sorted.
 /// A non-array reply becomes a one-element list.
 pub fn sorted_elements(reply: &[u8]) -> Vec<Vec<u8>> {
