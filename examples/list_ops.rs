@@ -15,6 +15,12 @@
 //! * `rpush`: RPUSH of 16-byte values into one list (dataset g);
 //! * `rpush_deep`: the same with `list-compress-depth 1`, so every node
 //!   that fills is LZF-compressed once;
+//! * `rpush_many`: the same values pushed 100 per RPUSH call;
+//! * `lpop`: LPOP of a list of N such values until it is empty (the list
+//!   is built before `measured`);
+//! * `lrange_head`: N x LRANGE 0 99 of a list of 1M such values;
+//! * `lrange_mid`: N x LRANGE of 100 elements at random offsets of that
+//!   list;
 //! * `hset_small`: HSET into 10 000 hashes of 10 fields each, field by
 //!   field (dataset b, 8-byte values); N is rounded to whole rounds;
 //! * `hset_big`: HSET of N fields into one hash;
@@ -72,12 +78,52 @@ fn node() -> Listpack {
     lp
 }
 
+/// Elements in the list that `lrange_*` read.
+const LONG_LIST: usize = 1_000_000;
+
+/// Builds the list the read modes work on: N values for `lpop`, 1M for
+/// `lrange_*`, none for the others.
+fn prepare(op: &str, ks: &mut Keyspace, inp: &Inputs) {
+    let n = match op {
+        "lpop" => inp.values.len(),
+        "lrange_head" | "lrange_mid" => LONG_LIST,
+        _ => return,
+    };
+    for i in 0..n {
+        ks.rpush(b"l", &[format!("e{i:015}").as_bytes()]).unwrap();
+    }
+}
+
+/// A start offset for `lrange_mid` (splitmix64 of `i`, fixed).
+fn offset(i: usize) -> i64 {
+    let mut z = (i as u64)
+        .wrapping_add(1)
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    ((z ^ (z >> 31)) % (LONG_LIST as u64 - 99)) as i64
+}
+
 #[inline(never)]
 fn measured(op: &str, ks: &mut Keyspace, inp: &Inputs, node: &Listpack, n: usize) -> usize {
     let mut sum = 0;
     for i in 0..n {
         sum += match op {
             "rpush" | "rpush_deep" => ks.rpush(b"l", &[&inp.values[i]]).unwrap(),
+            "rpush_many" if i % 100 == 0 => {
+                let batch: Vec<&[u8]> = inp.values[i..(i + 100).min(n)]
+                    .iter()
+                    .map(Vec::as_slice)
+                    .collect();
+                ks.rpush(b"l", &batch).unwrap()
+            }
+            "rpush_many" => 0,
+            "lpop" => ks.lpop(b"l", None).unwrap().map_or(0, |v| v[0].len()),
+            "lrange_head" => ks.lrange(b"l", 0, 99).unwrap().len(),
+            "lrange_mid" => {
+                let s = offset(i);
+                ks.lrange(b"l", s, s + 99).unwrap().len()
+            }
             "hset_small" => ks
                 .hset(&inp.keys[i], &[(&inp.fields[i], &inp.values[i])])
                 .unwrap(),
@@ -95,7 +141,9 @@ fn main() {
         args.get(1),
         args.get(2).and_then(|n| n.parse::<usize>().ok()),
     ) else {
-        eprintln!("usage: list_ops rpush|rpush_deep|hset_small|hset_big|lzf N");
+        eprintln!(
+            "usage: list_ops rpush|rpush_deep|rpush_many|lpop|lrange_head|lrange_mid|hset_small|hset_big|lzf N"
+        );
         std::process::exit(2);
     };
     let n = if op == "hset_small" {
@@ -109,6 +157,7 @@ fn main() {
     }
     let mut ks = Keyspace::new(config);
     let inp = inputs(op, n);
+    prepare(op, &mut ks, &inp);
     let sum = measured(op, &mut ks, &inp, &node(), n);
     println!("{op} x{n}: {sum}");
 }

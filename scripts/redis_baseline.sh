@@ -154,6 +154,14 @@ declare -A READ=(
       local ids = {} for j, e in ipairs(r[1][2]) do ids[j] = e[1] end
       redis.call('XACK', 'st', 'g', unpack(ids))
     end $T1"
+  [lrange_mid]="math.randomseed(tonumber(ARGV[3])) local n = tonumber(ARGV[1]) local p = {}
+    for i = 1, tonumber(ARGV[2]) do p[i] = math.random(0, n - 100) end
+    local done = #p $T0 for i = 1, done do redis.call('LRANGE', 'lbig', p[i], p[i] + 99) end $T1"
+  [lrange_head]="local done = tonumber(ARGV[2])
+    $T0 for i = 1, done do redis.call('LRANGE', 'lbig', 0, 99) end $T1"
+  [lpop]="local n = tonumber(ARGV[1]) redis.call('DEL', 'lpop')
+    for i = 0, n - 1 do redis.call('RPUSH', 'lpop', string.format('e%015d', i)) end
+    local done = n $T0 for i = 1, n do redis.call('LPOP', 'lpop') end $T1"
   [lua_floor]="local done = tonumber(ARGV[2])
     $T0 for i = 1, done do redis.call('EXISTS', 'nokey') end $T1"
 )
@@ -177,7 +185,8 @@ untimed "for i = 0, tonumber(ARGV[1]) - 1 do redis.call('INCR', 'ctr:' .. i) end
 read_ns incr "$N"
 build hset_small; build hset_big
 build zadd; read_ns zrank "$N"; read_ns zrange_top "$((N / 100))"
-build sadd; build rpush
+build sadd; build rpush; read_ns lrange_mid "$((N / 10))"; read_ns lrange_head "$((N / 10))"
+read_ns lpop "$N"
 build pfadd; read_ns pfcount "$((N / 10))"
 build setbit; read_ns bitcount 20
 build xadd

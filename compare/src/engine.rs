@@ -69,6 +69,10 @@ pub(crate) trait Engine: Sized {
     fn sadd(&mut self, k: &[u8], m: &[u8]) -> R<()>;
     /// `RPUSH k v`.
     fn rpush(&mut self, k: &[u8], v: &[u8]) -> R<()>;
+    /// `LPOP k`: the element, None when the key is absent.
+    fn lpop(&mut self, k: &[u8]) -> R<Option<Vec<u8>>>;
+    /// `LRANGE k start stop`, collected.
+    fn lrange(&mut self, k: &[u8], start: i64, stop: i64) -> R<Vec<Vec<u8>>>;
     /// `PFADD k e [e ...]`.
     fn pfadd(&mut self, _k: &[u8], _es: &[&[u8]]) -> R<()> {
         Err(Miss::Lacks("no HLL"))

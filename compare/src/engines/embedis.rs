@@ -58,6 +58,13 @@ impl Engine for Embedis {
         self.ks.rpush(k, &[v]).map_err(fails)?;
         Ok(())
     }
+    fn lpop(&mut self, k: &[u8]) -> R<Option<Vec<u8>>> {
+        let popped = self.ks.lpop(k, None).map_err(fails)?;
+        Ok(popped.and_then(|mut v| v.pop()))
+    }
+    fn lrange(&mut self, k: &[u8], start: i64, stop: i64) -> R<Vec<Vec<u8>>> {
+        self.ks.lrange(k, start, stop).map_err(fails)
+    }
     fn pfadd(&mut self, k: &[u8], es: &[&[u8]]) -> R<()> {
         self.ks.pfadd(k, es).map_err(fails)?;
         Ok(())

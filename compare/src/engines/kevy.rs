@@ -67,6 +67,12 @@ impl Engine for Kevy {
         self.s.rpush(k, &[v]).map_err(fails)?;
         Ok(())
     }
+    fn lpop(&mut self, k: &[u8]) -> R<Option<Vec<u8>>> {
+        Ok(self.s.lpop(k, 1).map_err(fails)?.pop())
+    }
+    fn lrange(&mut self, k: &[u8], start: i64, stop: i64) -> R<Vec<Vec<u8>>> {
+        self.s.with(|st| st.lrange(k, start, stop)).map_err(kf)
+    }
     fn setbit(&mut self, _k: &[u8], _off: u64) -> R<()> {
         Err(Miss::Lacks("no bitmaps"))
     }

@@ -155,6 +155,29 @@ impl Engine for Std {
         l.push_back(v.to_vec());
         Ok(())
     }
+    fn lpop(&mut self, k: &[u8]) -> R<Option<Vec<u8>>> {
+        let Some(l) = self.lists.get_mut(k) else {
+            return Ok(None);
+        };
+        let v = l.pop_front();
+        if l.is_empty() {
+            self.lists.remove(k);
+        }
+        Ok(v)
+    }
+    fn lrange(&mut self, k: &[u8], start: i64, stop: i64) -> R<Vec<Vec<u8>>> {
+        let Some(l) = self.lists.get(k) else {
+            return Ok(Vec::new());
+        };
+        let n = l.len() as i64;
+        let start = if start < 0 { start + n } else { start }.max(0);
+        let stop = if stop < 0 { stop + n } else { stop }.min(n - 1);
+        if start > stop {
+            return Ok(Vec::new());
+        }
+        let (a, b) = (start as usize, stop as usize);
+        Ok(l.range(a..=b).cloned().collect())
+    }
     fn pfadd(&mut self, _k: &[u8], _es: &[&[u8]]) -> R<()> {
         Err(Miss::Lacks("no std equivalent"))
     }

@@ -64,6 +64,17 @@ impl Engine for Yo {
             .map_err(fails)?;
         Ok(())
     }
+    fn lpop(&mut self, k: &[u8]) -> R<Option<Vec<u8>>> {
+        self.ks.pop(k, End::Left).map_err(fails)
+    }
+    fn lrange(&mut self, k: &[u8], start: i64, stop: i64) -> R<Vec<Vec<u8>>> {
+        Ok(self
+            .ks
+            .lrange(k, start, stop)
+            .map_err(fails)?
+            .map(owned)
+            .collect())
+    }
     fn pfadd(&mut self, k: &[u8], es: &[&[u8]]) -> R<()> {
         self.ks.pfadd(k, es.iter().copied()).map_err(fails)?;
         Ok(())

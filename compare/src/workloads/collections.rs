@@ -1,5 +1,8 @@
 //! Hashes, sorted sets, sets and lists: the builds of datasets b, d, f1
-//! and g (timed, with their heap), one big hash, and the sorted-set reads.
+//! and g (timed, with their heap), one big hash, and the sorted-set and
+//! list reads.
+
+use std::time::Instant;
 
 use super::{Workload, workloads};
 use crate::bench::{Bytes, Cfg, Rng, build, build_rounds, median, random_ids, time_upto};
@@ -21,6 +24,12 @@ pub(super) fn workloads() -> Vec<Workload> {
             "SADD {n} integers into one set (dataset f1)";
         "rpush" => rpush ["ns/op", "B/elem"]
             "RPUSH {n} x 16 B into one list (dataset g)";
+        "lpop" => lpop ["ns/op"]
+            "LPOP until empty, list of {n} x 16 B (dataset g)";
+        "lrange_mid" => lrange_mid ["ns/op"]
+            "LRANGE 100 elements at random offsets, list of {n} x 16 B";
+        "lrange_head" => lrange_head ["ns/op"]
+            "LRANGE 0 99, list of {n} x 16 B";
     }
 }
 
@@ -109,11 +118,66 @@ fn sadd<E: Engine>(cfg: &Cfg) -> R<Vec<f64>> {
     })
 }
 
-fn rpush<E: Engine>(cfg: &Cfg) -> R<Vec<f64>> {
-    let values = Bytes::build(cfg.n, |i, out| {
+/// The 16-byte elements of dataset g: `e000000000000000`, ...
+fn list_values(n: usize) -> Bytes {
+    Bytes::build(n, |i, out| {
         out.extend_from_slice(format!("e{i:015}").as_bytes())
-    });
+    })
+}
+
+fn rpush<E: Engine>(cfg: &Cfg) -> R<Vec<f64>> {
+    let values = list_values(cfg.n);
     build_rounds::<E>(cfg, cfg.n, cfg.n, |e| {
         (0..cfg.n).try_for_each(|i| e.rpush(b"lbig", values.get(i)))
     })
+}
+
+/// An engine holding dataset g (built untimed).
+fn long_list<E: Engine>(values: &Bytes) -> R<E> {
+    let (e, _, _) = build::<E>(values.len(), |e| {
+        (0..values.len()).try_for_each(|i| e.rpush(b"lbig", values.get(i)))
+    })?;
+    Ok(e)
+}
+
+fn lpop<E: Engine>(cfg: &Cfg) -> R<Vec<f64>> {
+    let values = list_values(cfg.n);
+    let ns = median(cfg.rounds, || {
+        let mut e = long_list::<E>(&values)?;
+        let t0 = Instant::now();
+        for i in 0..cfg.n {
+            let v = e.lpop(b"lbig")?;
+            assert!(v.as_deref() == Some(values.get(i)), "LPOP {i}");
+        }
+        let ns = t0.elapsed().as_nanos() as f64 / cfg.n as f64;
+        assert!(e.lpop(b"lbig")?.is_none(), "the drained list is gone");
+        Ok(ns)
+    })?;
+    Ok(vec![ns])
+}
+
+/// Times `LRANGE lbig start start+99` for each start of `starts`.
+fn lrange_100<E: Engine>(cfg: &Cfg, starts: &[usize]) -> R<Vec<f64>> {
+    let values = list_values(cfg.n);
+    let mut e = long_list::<E>(&values)?;
+    let ns = median(cfg.rounds, || {
+        time_upto(starts.len(), cfg.budget, |i| {
+            let s = starts[i];
+            let got = e.lrange(b"lbig", s as i64, s as i64 + 99)?;
+            assert!(got.len() == 100 && got[99] == values.get(s + 99));
+            Ok(())
+        })
+    })?;
+    Ok(vec![ns])
+}
+
+fn lrange_mid<E: Engine>(cfg: &Cfg) -> R<Vec<f64>> {
+    let starts: Vec<usize> = random_ids(24, cfg.n - 99, cfg.n / 10)
+        .map(|s| s as usize)
+        .collect();
+    lrange_100::<E>(cfg, &starts)
+}
+
+fn lrange_head<E: Engine>(cfg: &Cfg) -> R<Vec<f64>> {
+    lrange_100::<E>(cfg, &vec![0; cfg.n / 10])
 }
