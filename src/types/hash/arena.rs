@@ -8,7 +8,11 @@
 //! thousand fields, which lives in one chunk, carries at most 12.5 % spare
 //! bytes; the copies this costs are bounded by the 64 KiB chunk) up to
 //! 64 KiB, then a new chunk is
-//! started; whatever a full chunk cannot take is left at its end (less
+//! started, with an eighth of the arena's bytes reserved (at least 16 KiB,
+//! at most the 64 KiB of a whole chunk): so the spare room stays within
+//! an eighth, and a big hash (from 512 KiB on) never copies a chunk at
+//! all, where growing each chunk by eighths copied every byte about eight
+//! times. Whatever a full chunk cannot take is left at its end (less
 //! than one block, as blocks over 16 KiB get a chunk of their own).
 //! Nothing is ever moved when the arena grows.
 //!
@@ -20,7 +24,7 @@
 const CHUNK: usize = 1 << 16;
 /// Blocks longer than this get a chunk of their own.
 const OWN_CHUNK: usize = CHUNK / 4;
-/// The first capacity of a chunk started after the first one.
+/// The least first capacity of a chunk started after the first one.
 const NEXT_CHUNK: usize = CHUNK / 4;
 
 /// Chunks of blocks (see the module docs).
@@ -110,7 +114,10 @@ impl Arena {
                 return open;
             }
         }
-        let first = if self.open.is_none() { len } else { NEXT_CHUNK };
+        let first = match self.open {
+            None => len,
+            Some(_) => (self.used / 8).clamp(NEXT_CHUNK, CHUNK),
+        };
         let index = self.start_chunk(first.max(len));
         self.open = Some(index);
         index

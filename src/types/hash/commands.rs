@@ -6,7 +6,7 @@ use rand::{Rng, SeedableRng};
 use super::{HashLimits, HashValue};
 use crate::encoding::listpack::Elem;
 use crate::error::{Error, Result};
-use crate::keyspace::{Entry, Keyspace};
+use crate::keyspace::Keyspace;
 use crate::util::float::{hincr_long_double, parse_float_increment};
 use crate::util::glob::Glob;
 use crate::util::num::{format_i64, parse_i64};
@@ -54,20 +54,31 @@ fn owned((f, v): (Elem<'_>, Elem<'_>)) -> (Vec<u8>, Vec<u8>) {
 }
 
 impl Keyspace {
-    /// The hash at `key` for a write command, created empty when missing.
-    /// Creating it is not a change of its own: the command signals once
-    /// after writing, as Redis's `dbAdd` leaves the write counter alone.
+    /// The hash at `key` for a write command, created empty when missing,
+    /// in one probe of the key table. Creating it is not a change of its
+    /// own (Redis's `dbAdd` leaves the write counter alone), so the command
+    /// passes the [`Keyspace::write_mark`] taken before this call to
+    /// [`Keyspace::hash_written`] once it has written.
     ///
     /// # Errors
     /// [`Error::WrongType`] when the key holds another type.
     fn hash_for_write(&mut self, key: &[u8]) -> Result<&mut HashValue> {
-        if self.write_typed(key, as_hash)?.is_none() {
-            let lru = self.new_access_field();
-            self.db_mut()
-                .insert(key, Entry::with_lru(new_hash(), lru), 0);
-        }
-        let entry = self.db_mut().get_mut(key).expect("present or just added");
-        as_hash(&mut entry.value).ok_or(Error::WrongType)
+        self.write_typed_or_insert(key, as_hash, new_hash)
+    }
+
+    /// The write and expiry counters before a hash write.
+    fn write_mark(&self) -> (u64, u64) {
+        (self.stats.dirty, self.stats.expired_keys)
+    }
+
+    /// Signals the write of `key` and sets the write counter to its value
+    /// at `before` plus `changes` (Redis counts one per pair written) plus
+    /// one per key that expired meanwhile, whatever creating the hash
+    /// counted.
+    fn hash_written(&mut self, key: &[u8], before: (u64, u64), changes: usize) {
+        self.signal_modified(key);
+        let expired = self.stats.expired_keys - before.1;
+        self.stats.dirty = before.0 + changes as u64 + expired;
     }
 
     /// ```text
@@ -92,13 +103,13 @@ impl Keyspace {
             return Ok(0);
         }
         let limits = HashLimits::from_config(&self.config);
+        let before = self.write_mark();
         let h = self.hash_for_write(key)?;
         let lens = pairs.iter().flat_map(|(f, v)| [f.len(), v.len()]);
         h.prepare_for(lens.clone().max().unwrap_or(0), lens.sum(), limits);
         let created = pairs.iter().filter(|(f, v)| h.set(f, v, limits)).count();
-        self.signal_modified(key);
         // Redis counts one change per pair given.
-        self.stats.dirty += pairs.len() as u64 - 1;
+        self.hash_written(key, before, pairs.len());
         Ok(created)
     }
 
@@ -136,6 +147,7 @@ impl Keyspace {
     pub fn hsetnx(&mut self, key: &[u8], field: &[u8], value: &[u8]) -> Result<bool> {
         self.make_room()?;
         let limits = HashLimits::from_config(&self.config);
+        let before = self.write_mark();
         let h = self.hash_for_write(key)?;
         if h.contains(field) {
             return Ok(false);
@@ -146,7 +158,7 @@ impl Keyspace {
             limits,
         );
         h.set(field, value, limits);
-        self.signal_modified(key);
+        self.hash_written(key, before, 1);
         Ok(true)
     }
 
@@ -330,6 +342,7 @@ impl Keyspace {
     pub fn hincrby(&mut self, key: &[u8], field: &[u8], increment: i64) -> Result<i64> {
         self.make_room()?;
         let limits = HashLimits::from_config(&self.config);
+        let before = self.write_mark();
         let h = self.hash_for_write(key)?;
         let current = match h.get(field) {
             None => 0,
@@ -340,7 +353,7 @@ impl Keyspace {
         };
         let new = current.checked_add(increment).ok_or(Error::Overflow)?;
         h.set(field, &format_i64(new), limits);
-        self.signal_modified(key);
+        self.hash_written(key, before, 1);
         Ok(new)
     }
 
@@ -366,11 +379,12 @@ impl Keyspace {
         self.make_room()?;
         let incr = parse_float_increment(increment)?;
         let limits = HashLimits::from_config(&self.config);
+        let before = self.write_mark();
         let h = self.hash_for_write(key)?;
         let current = h.get(field).map(|v| v.to_vec());
         let new = hincr_long_double(current.as_deref(), incr)?;
         h.set(field, &new, limits);
-        self.signal_modified(key);
+        self.hash_written(key, before, 1);
         Ok(new)
     }
 
