@@ -68,7 +68,8 @@ thread_local! {
 /// with later readings without wrapping. Before the ticker has run, and
 /// on every `COARSE_CHECK_EVERY`th reading, the system clock is read and
 /// moves the coarse one forward when that is more than a second behind.
-fn coarse_system_ms() -> u64 {
+#[inline]
+pub(crate) fn coarse_system_ms() -> u64 {
     let ms = COARSE_MS.load(Ordering::Relaxed);
     let reads = COARSE_READS.with(|r| {
         let n = r.get().wrapping_add(1);
@@ -78,6 +79,14 @@ fn coarse_system_ms() -> u64 {
     if ms != 0 && !reads.is_multiple_of(COARSE_CHECK_EVERY) {
         return ms;
     }
+    coarse_check(ms)
+}
+
+/// The slow path of [`coarse_system_ms`]: starts the ticker once, and
+/// reads the system clock to move the coarse one on if it lags.
+#[cold]
+#[inline(never)]
+fn coarse_check(ms: u64) -> u64 {
     COARSE_TICKER.call_once(|| {
         // Without a ticker, the checks below keep the clock going.
         let _ = std::thread::Builder::new()

@@ -98,6 +98,9 @@ pub struct Keyspace {
     pub(crate) dbs: Vec<Db>,
     pub(crate) selected: usize,
     pub(crate) clock: Arc<dyn Clock>,
+    /// `clock` is the [`SystemClock`]: access times read its coarse clock
+    /// directly (inlined) instead of through the trait object.
+    system_clock: bool,
     frozen_ms: Option<u64>,
     pub(crate) stats: Stats,
     pub(crate) rng: SmallRng,
@@ -116,7 +119,9 @@ pub struct Keyspace {
 impl Keyspace {
     /// A keyspace with `config.databases` empty databases and the system clock.
     pub fn new(config: Config) -> Self {
-        Self::with_clock(config, Arc::new(SystemClock))
+        let mut ks = Self::with_clock(config, Arc::new(SystemClock));
+        ks.system_clock = true;
+        ks
     }
 
     /// A keyspace reading time from `clock` (e.g. a [`crate::ManualClock`]).
@@ -130,6 +135,7 @@ impl Keyspace {
             dbs,
             selected: 0,
             clock,
+            system_clock: false,
             frozen_ms: None,
             stats: Stats::default(),
             rng,
@@ -197,7 +203,11 @@ impl Keyspace {
     /// set inside a frozen group compare with later readings.
     #[inline]
     pub(crate) fn lru_now(&self) -> u64 {
-        self.clock.coarse_ms()
+        if self.system_clock {
+            crate::clock::coarse_system_ms()
+        } else {
+            self.clock.coarse_ms()
+        }
     }
 
     /// Freezes time at the current clock reading until [`Keyspace::unfreeze_time`],

@@ -86,10 +86,16 @@ pub(crate) struct Watches {
 
 impl Watches {
     /// Records that `key` of database `db` changed, if anyone watches it.
+    #[inline]
     pub(crate) fn touch(&mut self, db: usize, key: &[u8]) {
-        if self.dbs.is_empty() {
-            return;
+        if !self.dbs.is_empty() {
+            self.touch_watched(db, key);
         }
+    }
+
+    /// [`Watches::touch`] once some key is watched.
+    #[inline(never)]
+    fn touch_watched(&mut self, db: usize, key: &[u8]) {
         if let Some(slot) = self.dbs.get_mut(&db).and_then(|keys| keys.get_mut(key)) {
             self.clock += 1;
             slot.1 = self.clock;

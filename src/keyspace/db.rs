@@ -158,13 +158,29 @@ impl Db {
 
     /// The key and entry at position `i` (`0..len`), for writing (its size
     /// change is accounted).
+    ///
+    /// Handing out the entry that is already pending costs nothing: its
+    /// size then is still the one to settle from (a run of writes to one
+    /// key, as RPUSH into one list, reads no sizes at all).
     #[inline]
     pub(crate) fn entry_at_mut(&mut self, i: usize) -> Option<(&[u8], &mut Entry)> {
+        if matches!(self.pending, Some((p, _)) if p == i) {
+            #[cfg(debug_assertions)]
+            self.check_read();
+        } else {
+            self.make_pending(i)?;
+        }
+        self.table.get_index_mut(i)
+    }
+
+    /// Settles the entry last handed out and remembers position `i` and
+    /// its heap bytes instead; None when `i` is past the end.
+    #[inline(never)]
+    fn make_pending(&mut self, i: usize) -> Option<()> {
         self.settle();
-        let Db { table, pending, .. } = self;
-        let (key, entry) = table.get_index_mut(i)?;
-        *pending = Some((i, entry.value.heap_bytes()));
-        Some((key, entry))
+        let (_, entry) = self.table.get_index(i)?;
+        self.pending = Some((i, entry.value.heap_bytes()));
+        Some(())
     }
 
     /// The entry at position `i` (which must be `< len`) for a read: mutable

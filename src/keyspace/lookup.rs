@@ -73,7 +73,7 @@ impl Keyspace {
 
     /// The entry at position `i`, its access field updated, for writing
     /// (its size change is accounted).
-    #[inline]
+    #[inline(always)]
     fn touch_write(&mut self, i: usize) -> &mut Entry {
         let now = self.lru_now();
         let Keyspace {
@@ -196,24 +196,36 @@ impl Keyspace {
         make: impl FnOnce() -> Value,
     ) -> Result<&mut T> {
         let (hash, found) = self.dbs[self.selected].probe(key);
-        let live = found.filter(|&i| !self.expired(i, key));
-        let entry = match live {
-            Some(i) => self.touch_write(i),
-            None => {
-                if let Some(i) = found {
-                    self.expire_at_pos(i, key);
-                }
-                let lru = self.new_access_field();
-                let db = &mut self.dbs[self.selected];
-                let pos = db.insert_new(key, hash, Entry::with_lru(make(), lru), 0);
-                self.signal_modified(key);
-                let (_, entry) = self.dbs[self.selected]
-                    .entry_at_mut(pos)
-                    .expect("just added");
-                entry
-            }
+        let entry = match found {
+            Some(i) if !self.expired(i, key) => self.touch_write(i),
+            _ => self.insert_for_write(key, hash, found, make),
         };
         proj(&mut entry.value).ok_or(Error::WrongType)
+    }
+
+    /// The insertion half of [`Keyspace::write_typed_or_insert`], out of
+    /// line: deletes the expired key at `found` if any, adds `key` (whose
+    /// hash is `hash`) with `make()`, and hands the new entry out for
+    /// writing.
+    #[inline(never)]
+    fn insert_for_write(
+        &mut self,
+        key: &[u8],
+        hash: u64,
+        found: Option<usize>,
+        make: impl FnOnce() -> Value,
+    ) -> &mut Entry {
+        if let Some(i) = found {
+            self.expire_at_pos(i, key);
+        }
+        let lru = self.new_access_field();
+        let db = &mut self.dbs[self.selected];
+        let pos = db.insert_new(key, hash, Entry::with_lru(make(), lru), 0);
+        self.signal_modified(key);
+        let (_, entry) = self.dbs[self.selected]
+            .entry_at_mut(pos)
+            .expect("just added");
+        entry
     }
 
     /// Removes a key that a command emptied (an aggregate with no elements

@@ -121,10 +121,11 @@ fn pad_inline(key: &[u8]) -> [u8; INLINE_KEY] {
     } else if n >= 4 {
         out[..4].copy_from_slice(&key[..4]);
         out[n - 4..n].copy_from_slice(&key[n - 4..]);
-    } else {
-        for (o, b) in out.iter_mut().zip(key) {
-            *o = *b;
-        }
+    } else if n > 0 {
+        // 1 to 3 bytes: the first, the middle and the last cover them.
+        out[0] = key[0];
+        out[n / 2] = key[n / 2];
+        out[n - 1] = key[n - 1];
     }
     out
 }
