@@ -21,6 +21,8 @@
 //! * `lrange_head`: N x LRANGE 0 99 of a list of 1M such values;
 //! * `lrange_mid`: N x LRANGE of 100 elements at random offsets of that
 //!   list;
+//! * `lrange_with_head`, `lrange_with_mid`: the same through
+//!   `Keyspace::lrange_with` (elements read in place, no copies);
 //! * `hset_small`: HSET into 10 000 hashes of 10 fields each, field by
 //!   field (dataset b, 8-byte values); N is rounded to whole rounds;
 //! * `hset_big`: HSET of N fields into one hash;
@@ -78,6 +80,15 @@ fn node() -> Listpack {
     lp
 }
 
+/// LRANGE of 100 elements from `start` by `Keyspace::lrange_with`: the
+/// bytes seen.
+fn read_in_place(ks: &mut Keyspace, start: i64) -> usize {
+    let mut bytes = 0;
+    ks.lrange_with(b"l", start, start + 99, |e| bytes += e.len())
+        .unwrap();
+    bytes
+}
+
 /// Elements in the list that `lrange_*` read.
 const LONG_LIST: usize = 1_000_000;
 
@@ -86,7 +97,7 @@ const LONG_LIST: usize = 1_000_000;
 fn prepare(op: &str, ks: &mut Keyspace, inp: &Inputs) {
     let n = match op {
         "lpop" => inp.values.len(),
-        "lrange_head" | "lrange_mid" => LONG_LIST,
+        m if m.starts_with("lrange") => LONG_LIST,
         _ => return,
     };
     for i in 0..n {
@@ -124,6 +135,8 @@ fn measured(op: &str, ks: &mut Keyspace, inp: &Inputs, node: &Listpack, n: usize
                 let s = offset(i);
                 ks.lrange(b"l", s, s + 99).unwrap().len()
             }
+            "lrange_with_head" => read_in_place(ks, 0),
+            "lrange_with_mid" => read_in_place(ks, offset(i)),
             "hset_small" => ks
                 .hset(&inp.keys[i], &[(&inp.fields[i], &inp.values[i])])
                 .unwrap(),
@@ -142,7 +155,7 @@ fn main() {
         args.get(2).and_then(|n| n.parse::<usize>().ok()),
     ) else {
         eprintln!(
-            "usage: list_ops rpush|rpush_deep|rpush_many|lpop|lrange_head|lrange_mid|hset_small|hset_big|lzf N"
+            "usage: list_ops rpush|rpush_deep|rpush_many|lpop|lrange_[with_]head|lrange_[with_]mid|hset_small|hset_big|lzf N"
         );
         std::process::exit(2);
     };

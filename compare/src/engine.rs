@@ -71,8 +71,10 @@ pub(crate) trait Engine: Sized {
     fn rpush(&mut self, k: &[u8], v: &[u8]) -> R<()>;
     /// `LPOP k`: the element, None when the key is absent.
     fn lpop(&mut self, k: &[u8]) -> R<Option<Vec<u8>>>;
-    /// `LRANGE k start stop`, collected.
-    fn lrange(&mut self, k: &[u8], start: i64, stop: i64) -> R<Vec<Vec<u8>>>;
+    /// `LRANGE k start stop`: `f` sees each element's bytes in order, by
+    /// the engine's cheapest public path (borrowed where the API lends
+    /// them); returns how many.
+    fn lrange(&mut self, k: &[u8], start: i64, stop: i64, f: &mut dyn FnMut(&[u8])) -> R<usize>;
     /// `PFADD k e [e ...]`.
     fn pfadd(&mut self, _k: &[u8], _es: &[&[u8]]) -> R<()> {
         Err(Miss::Lacks("no HLL"))

@@ -166,9 +166,11 @@ impl<'a> Elem<'a> {
 
     /// The element as bytes (integers in decimal).
     pub fn to_vec(&self) -> Vec<u8> {
-        let mut out = Vec::new();
-        self.write_to(&mut out);
-        out
+        match *self {
+            // Exact capacity: no growth steps for the copy.
+            Elem::Str(s) => s.to_vec(),
+            Elem::Int(v) => write_i64(&mut [0u8; 20], v).to_vec(),
+        }
     }
 
     /// Appends the element's bytes (integers in decimal) to `out`.
@@ -302,6 +304,7 @@ fn read_backlen(buf: &[u8], end: usize) -> Option<u64> {
 }
 
 /// Decodes the entry at `p` of a valid buffer: its element and full size.
+#[inline]
 fn decode(buf: &[u8], p: usize) -> (Elem<'_>, usize) {
     let tag = buf[p];
     let int_at = |n: usize| {
@@ -864,6 +867,7 @@ pub struct Iter<'a> {
 impl<'a> Iterator for Iter<'a> {
     type Item = Elem<'a>;
 
+    #[inline]
     fn next(&mut self) -> Option<Elem<'a>> {
         if self.front >= self.back {
             return None;

@@ -12,7 +12,9 @@
 //!
 //! Each node is a complete [`Listpack`]. Redis links nodes in a doubly
 //! linked list; here they sit in a `VecDeque`, which gives the same order,
-//! O(1) pushes at both ends and index arithmetic for neighbours.
+//! O(1) pushes at both ends and index arithmetic for neighbours. Each node
+//! keeps its element count beside its buffer, so finding the node of an
+//! index reads only the node table, never the node buffers.
 //! RDB type 18 (`QUICKLIST_2`) writes the node count and then, per node, a
 //! container byte (2 = packed listpack) and the listpack bytes.
 //!
@@ -189,7 +191,7 @@ fn concat(a: &Listpack, b: &Listpack) -> Listpack {
 fn single(value: &[u8]) -> Node {
     let mut lp = Listpack::new();
     lp.push_back(Elem::Str(value));
-    Node::Raw(lp)
+    Node::raw(lp)
 }
 
 impl Quicklist {
@@ -215,7 +217,7 @@ impl Quicklist {
             let n = lp.sync_count();
             if n > 0 {
                 ql.count += n;
-                ql.nodes.push_back(Node::Raw(lp));
+                ql.nodes.push_back(Node::raw(lp));
             }
         }
         for i in 0..ql.nodes.len() {
@@ -362,23 +364,33 @@ impl Quicklist {
         if !(0..n).contains(&index) {
             return None;
         }
-        let mut index = index as usize;
+        let index = index as usize;
+        // Only the node counts are read, slice by slice: a tight loop.
+        let (a, b) = self.nodes.as_slices();
         if index <= (self.count - 1) / 2 {
-            for (i, node) in self.nodes.iter().enumerate() {
-                let len = node.len();
-                if index < len {
-                    return Some((i, index));
+            let (mut left, mut i) = (index, 0);
+            for part in [a, b] {
+                for node in part {
+                    let len = node.len();
+                    if left < len {
+                        return Some((i, left));
+                    }
+                    left -= len;
+                    i += 1;
                 }
-                index -= len;
             }
         } else {
-            let mut from_tail = self.count - 1 - index;
-            for (i, node) in self.nodes.iter().enumerate().rev() {
-                let len = node.len();
-                if from_tail < len {
-                    return Some((i, len - 1 - from_tail));
+            let mut left = self.count - 1 - index;
+            let mut i = self.nodes.len();
+            for part in [b, a] {
+                for node in part.iter().rev() {
+                    i -= 1;
+                    let len = node.len();
+                    if left < len {
+                        return Some((i, len - 1 - left));
+                    }
+                    left -= len;
                 }
-                from_tail -= len;
             }
         }
         None
@@ -412,7 +424,7 @@ impl Quicklist {
             && allow_insert(tail, fill, value.len())
         {
             let before = tail.allocated_bytes();
-            tail.raw_mut().push_back(Elem::Str(value));
+            tail.edit(|lp| lp.push_back(Elem::Str(value)));
             self.node_bytes = self.node_bytes + tail.allocated_bytes() - before;
             self.count += 1;
             return;
@@ -425,10 +437,10 @@ impl Quicklist {
         let fill = self.fill;
         match self.nodes.back_mut() {
             Some(tail) if allow_insert(tail, fill, value.len()) => {
-                tail.raw_mut().push_back(Elem::Str(value));
+                tail.edit(|lp| lp.push_back(Elem::Str(value)));
             }
             Some(tail) => {
-                tail.raw_mut().shrink_to_fit();
+                tail.edit(Listpack::shrink_to_fit);
                 let node = self.growing_node(value);
                 self.nodes.push_back(node);
                 // The node one past the tail-side depth just became deep.
@@ -447,7 +459,7 @@ impl Quicklist {
             && allow_insert(head, fill, value.len())
         {
             let before = head.allocated_bytes();
-            head.raw_mut().push_front(Elem::Str(value));
+            head.edit(|lp| lp.push_front(Elem::Str(value)));
             self.node_bytes = self.node_bytes + head.allocated_bytes() - before;
             self.count += 1;
             return;
@@ -459,10 +471,10 @@ impl Quicklist {
         let fill = self.fill;
         match self.nodes.front_mut() {
             Some(head) if allow_insert(head, fill, value.len()) => {
-                head.raw_mut().push_front(Elem::Str(value));
+                head.edit(|lp| lp.push_front(Elem::Str(value)));
             }
             Some(head) => {
-                head.raw_mut().shrink_to_fit();
+                head.edit(Listpack::shrink_to_fit);
                 let node = self.growing_node(value);
                 self.nodes.push_front(node);
                 self.compress_if_deep(self.depth());
@@ -484,12 +496,10 @@ impl Quicklist {
             let per_entry = value.len() + SIZE_ESTIMATE_OVERHEAD;
             (7 + self.fill as usize * per_entry).min(SIZE_SAFETY_LIMIT)
         };
-        let Node::Raw(first) = single(value) else {
-            unreachable!("a new node is raw")
-        };
+        let first = single(value).into_listpack();
         let mut buf = Vec::with_capacity(limit.max(first.total_bytes()));
         buf.extend_from_slice(first.as_bytes());
-        Node::Raw(Listpack::from_trusted(buf))
+        Node::raw(Listpack::from_trusted(buf))
     }
 
     /// Removes and returns the head element.
@@ -498,10 +508,12 @@ impl Quicklist {
     }
 
     fn pop_front_untracked(&mut self) -> Option<Vec<u8>> {
-        let head = self.nodes.front_mut()?.raw_mut();
-        let value = head.first().expect("nodes are never empty").to_vec();
-        head.remove(0);
-        if head.is_empty() {
+        let value = self.nodes.front_mut()?.edit(|head| {
+            let value = head.first().expect("nodes are never empty").to_vec();
+            head.remove(0);
+            value
+        });
+        if self.nodes[0].len() == 0 {
             self.nodes.pop_front();
             // The node that was at the head-side depth is now within it.
             self.decompress_at(self.depth().wrapping_sub(1));
@@ -517,10 +529,13 @@ impl Quicklist {
     }
 
     fn pop_back_untracked(&mut self) -> Option<Vec<u8>> {
-        let tail = self.nodes.back_mut()?.raw_mut();
-        let value = tail.last().expect("nodes are never empty").to_vec();
-        tail.remove(-1);
-        if tail.is_empty() {
+        let tail = self.nodes.back_mut()?;
+        let value = tail.edit(|tail| {
+            let value = tail.last().expect("nodes are never empty").to_vec();
+            tail.remove(-1);
+            value
+        });
+        if tail.len() == 0 {
             self.nodes.pop_back();
             self.decompress_at(self.nodes.len().wrapping_sub(self.depth()));
         }
@@ -588,22 +603,27 @@ impl Quicklist {
     /// Splits a full node at `offset` and puts `value` at the cut, then
     /// tries merges around the split node.
     fn split_insert(&mut self, node: usize, offset: usize, value: &[u8], after: bool) {
-        let lp = self.nodes[node].raw_mut();
-        let mut split = lp.clone();
-        let n = lp.len();
         let mut center = node;
+        let split = self.nodes[node].edit(|lp| {
+            let mut split = lp.clone();
+            let n = lp.len();
+            if after {
+                // The original keeps [0, offset], the new node takes the rest.
+                lp.remove_range(offset as isize + 1, n);
+                split.remove_range(0, offset + 1);
+                split.push_front(Elem::Str(value));
+            } else {
+                // The new node takes [0, offset), the original keeps the rest.
+                lp.remove_range(0, offset);
+                split.remove_range(offset as isize, n);
+                split.push_back(Elem::Str(value));
+            }
+            split
+        });
         if after {
-            // The original keeps [0, offset], the new node takes the rest.
-            lp.remove_range(offset as isize + 1, n);
-            split.remove_range(0, offset + 1);
-            split.push_front(Elem::Str(value));
-            self.nodes.insert(node + 1, Node::Raw(split));
+            self.nodes.insert(node + 1, Node::raw(split));
         } else {
-            // The new node takes [0, offset), the original keeps the rest.
-            lp.remove_range(0, offset);
-            split.remove_range(offset as isize, n);
-            split.push_back(Elem::Str(value));
-            self.nodes.insert(node, Node::Raw(split));
+            self.nodes.insert(node, Node::raw(split));
             center += 1;
         }
         self.merge_around(center);
@@ -615,8 +635,8 @@ impl Quicklist {
     /// Merges node `i + 1` into node `i` (both must exist).
     fn merge_pair(&mut self, i: usize) {
         let b = self.nodes.remove(i + 1).expect("right node exists");
-        let a = self.nodes[i].raw_mut();
-        *a = concat(a, &b.into_listpack());
+        let b = b.into_listpack();
+        self.nodes[i].edit(|a| *a = concat(a, &b));
     }
 
     fn can_merge(&self, i: usize) -> bool {
@@ -723,7 +743,7 @@ impl Quicklist {
                     i += usize::from(!from_tail);
                     continue;
                 }
-                self.nodes[i] = Node::Raw(lp);
+                self.nodes[i] = Node::raw(lp);
             }
             let left = wanted - removed;
             removed += self.modify(i, |lp| remove_in_node(lp, needle, left, from_tail));
@@ -758,7 +778,7 @@ impl Quicklist {
     /// Runs `f` on node `i`'s listpack, decompressing the node first and
     /// compressing it again afterwards when it is deep and not empty.
     fn modify<R>(&mut self, i: usize, f: impl FnOnce(&mut Listpack) -> R) -> R {
-        let r = f(self.nodes[i].raw_mut());
+        let r = self.nodes[i].edit(f);
         if self.is_deep(i) && self.nodes[i].len() > 0 {
             self.nodes[i].compress();
         }

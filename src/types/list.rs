@@ -19,8 +19,10 @@ use crate::encoding::quicklist::Quicklist;
 use std::ops::ControlFlow;
 
 use crate::encoding::Listpack;
+use crate::encoding::listpack::Elem;
 use crate::error::{Error, Result};
 use crate::keyspace::Keyspace;
+use crate::util::num::write_i64;
 use crate::value::{Encoding, Value};
 
 /// The value of a list.
@@ -116,7 +118,7 @@ impl ListValue {
     fn pop_many(&mut self, end: End, count: usize) -> Vec<Vec<u8>> {
         let n = count.min(self.len());
         let out = match end {
-            End::Left => self.ql.iter().take(n).collect(),
+            End::Left => self.ql.range_vec(0, n),
             End::Right => self.ql.iter_at(-1, true).take(n).collect(),
         };
         match end {
@@ -132,7 +134,7 @@ impl ListValue {
         let Some((start, len)) = clamp_range(self.len(), start, stop) else {
             return Vec::new();
         };
-        self.ql.iter_at(start as i64, false).take(len).collect()
+        self.ql.range_vec(start, len)
     }
 
     /// Indexes of matches for LPOS.
@@ -339,8 +341,9 @@ impl Keyspace {
             None => vec![list.pop(end).expect("lists are never empty")],
             Some(n) => list.pop_many(end, n),
         };
+        let emptied = list.is_empty();
         let before = self.dirty_mark();
-        self.after_removal(key);
+        self.settle_removal(key, emptied);
         self.set_dirty(before, popped.len());
         Ok(Some(popped))
     }
@@ -365,7 +368,14 @@ impl Keyspace {
             self.db().get(key).map(|e| &e.value),
             Some(Value::List(l)) if l.is_empty()
         );
-        if empty {
+        self.settle_removal(key, empty);
+    }
+
+    /// Records a removal from the list at `key`: deletes the key when
+    /// `emptied` (the caller saw the list become empty), else signals the
+    /// change. Saves [`Keyspace::after_removal`]'s second lookup.
+    fn settle_removal(&mut self, key: &[u8], emptied: bool) {
+        if emptied {
             self.remove_emptied(key);
         } else {
             self.signal_modified(key);
@@ -468,6 +478,39 @@ impl Keyspace {
             .map_or_else(Vec::new, |l| l.range(start, stop)))
     }
 
+    /// [`Keyspace::lrange`] without copying: calls `f` on each element in
+    /// order, borrowed from the list (an integer-encoded element is
+    /// formatted into a scratch buffer first), and returns how many there
+    /// were. For callers that write the elements straight into a reply or
+    /// consume them in place.
+    ///
+    /// ```text
+    /// LRANGE key start stop
+    /// ```
+    /// O(s + n): s to reach `start`, n elements visited.
+    ///
+    /// # Errors
+    /// [`Error::WrongType`] when the key holds another type.
+    pub fn lrange_with(
+        &mut self,
+        key: &[u8],
+        start: i64,
+        stop: i64,
+        mut f: impl FnMut(&[u8]),
+    ) -> Result<usize> {
+        let Some(list) = self.read_typed(key, as_list)? else {
+            return Ok(0);
+        };
+        let Some((first, n)) = clamp_range(list.len(), start, stop) else {
+            return Ok(0);
+        };
+        let mut digits = [0u8; 20];
+        Ok(list.ql.range_each(first, n, |e| match e {
+            Elem::Str(s) => f(s),
+            Elem::Int(v) => f(write_i64(&mut digits, v)),
+        }))
+    }
+
     /// Keeps only the elements from `start` to `stop` (LRANGE's rules),
     /// deleting the key when nothing is left.
     ///
@@ -489,8 +532,9 @@ impl Keyspace {
         };
         list.ql.remove_range(0, ltrim);
         list.ql.remove_range(-(rtrim as i64), rtrim);
+        let emptied = list.is_empty();
         let before = self.dirty_mark();
-        self.after_removal(key);
+        self.settle_removal(key, emptied);
         self.set_dirty(before, ltrim + rtrim);
         Ok(())
     }
@@ -513,8 +557,9 @@ impl Keyspace {
         let limit = usize::try_from(count.unsigned_abs()).unwrap_or(usize::MAX);
         let removed = list.ql.remove_matching(element, limit, count < 0);
         if removed > 0 {
+            let emptied = list.is_empty();
             let before = self.dirty_mark();
-            self.after_removal(key);
+            self.settle_removal(key, emptied);
             self.set_dirty(before, removed);
         }
         Ok(removed)
@@ -739,6 +784,41 @@ mod tests {
         assert_eq!(ks.lpop(b"k", None), Ok(None));
         assert_eq!(ks.lpushx(b"k", &[b"a"]), Ok(0));
         ks.validate().unwrap();
+    }
+
+    /// LRANGE by visitor gives what LRANGE returns, integers as decimal.
+    #[test]
+    fn lrange_with_matches_lrange() {
+        let mut ks = ks();
+        let values: Vec<Vec<u8>> = (0..500)
+            .map(|i| match i % 3 {
+                0 => format!("{}", i as i64 * 1000 - 7000).into_bytes(),
+                1 => format!("e{i:015}").into_bytes(),
+                _ => vec![b'x'; i % 70],
+            })
+            .collect();
+        let refs: Vec<&[u8]> = values.iter().map(Vec::as_slice).collect();
+        ks.rpush(b"l", &refs).unwrap();
+        for (start, stop) in [
+            (0, -1),
+            (3, 99),
+            (-50, -2),
+            (130, 700),
+            (400, 10),
+            (-900, 2),
+        ] {
+            let mut seen = Vec::new();
+            let n = ks.lrange_with(b"l", start, stop, |e| seen.push(e.to_vec()));
+            assert_eq!(n, Ok(seen.len()));
+            assert_eq!(
+                seen,
+                ks.lrange(b"l", start, stop).unwrap(),
+                "{start} {stop}"
+            );
+        }
+        assert_eq!(ks.lrange_with(b"none", 0, -1, |_| panic!("no list")), Ok(0));
+        ks.setnx(b"s", b"v").unwrap();
+        assert_eq!(ks.lrange_with(b"s", 0, -1, |_| {}), Err(Error::WrongType));
     }
 
     #[test]

@@ -62,8 +62,8 @@ impl Engine for Embedis {
         let popped = self.ks.lpop(k, None).map_err(fails)?;
         Ok(popped.and_then(|mut v| v.pop()))
     }
-    fn lrange(&mut self, k: &[u8], start: i64, stop: i64) -> R<Vec<Vec<u8>>> {
-        self.ks.lrange(k, start, stop).map_err(fails)
+    fn lrange(&mut self, k: &[u8], start: i64, stop: i64, f: &mut dyn FnMut(&[u8])) -> R<usize> {
+        self.ks.lrange_with(k, start, stop, f).map_err(fails)
     }
     fn pfadd(&mut self, k: &[u8], es: &[&[u8]]) -> R<()> {
         self.ks.pfadd(k, es).map_err(fails)?;

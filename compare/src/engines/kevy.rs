@@ -70,8 +70,11 @@ impl Engine for Kevy {
     fn lpop(&mut self, k: &[u8]) -> R<Option<Vec<u8>>> {
         Ok(self.s.lpop(k, 1).map_err(fails)?.pop())
     }
-    fn lrange(&mut self, k: &[u8], start: i64, stop: i64) -> R<Vec<Vec<u8>>> {
-        self.s.with(|st| st.lrange(k, start, stop)).map_err(kf)
+    fn lrange(&mut self, k: &[u8], start: i64, stop: i64, f: &mut dyn FnMut(&[u8])) -> R<usize> {
+        // No LRANGE wrapper in 1.3.0, and kevy-store's answers owned copies.
+        let got = self.s.with(|st| st.lrange(k, start, stop)).map_err(kf)?;
+        got.iter().for_each(|v| f(v));
+        Ok(got.len())
     }
     fn setbit(&mut self, _k: &[u8], _off: u64) -> R<()> {
         Err(Miss::Lacks("no bitmaps"))

@@ -165,18 +165,19 @@ impl Engine for Std {
         }
         Ok(v)
     }
-    fn lrange(&mut self, k: &[u8], start: i64, stop: i64) -> R<Vec<Vec<u8>>> {
+    fn lrange(&mut self, k: &[u8], start: i64, stop: i64, f: &mut dyn FnMut(&[u8])) -> R<usize> {
         let Some(l) = self.lists.get(k) else {
-            return Ok(Vec::new());
+            return Ok(0);
         };
         let n = l.len() as i64;
         let start = if start < 0 { start + n } else { start }.max(0);
         let stop = if stop < 0 { stop + n } else { stop }.min(n - 1);
         if start > stop {
-            return Ok(Vec::new());
+            return Ok(0);
         }
         let (a, b) = (start as usize, stop as usize);
-        Ok(l.range(a..=b).cloned().collect())
+        l.range(a..=b).for_each(|v| f(v));
+        Ok(b - a + 1)
     }
     fn pfadd(&mut self, _k: &[u8], _es: &[&[u8]]) -> R<()> {
         Err(Miss::Lacks("no std equivalent"))

@@ -67,13 +67,22 @@ impl Engine for Yo {
     fn lpop(&mut self, k: &[u8]) -> R<Option<Vec<u8>>> {
         self.ks.pop(k, End::Left).map_err(fails)
     }
-    fn lrange(&mut self, k: &[u8], start: i64, stop: i64) -> R<Vec<Vec<u8>>> {
-        Ok(self
-            .ks
-            .lrange(k, start, stop)
-            .map_err(fails)?
-            .map(owned)
-            .collect())
+    fn lrange(&mut self, k: &[u8], start: i64, stop: i64, f: &mut dyn FnMut(&[u8])) -> R<usize> {
+        // Borrowed elements; an integer one is formatted into a scratch buffer.
+        let mut digits = Vec::new();
+        let mut n = 0;
+        for e in self.ks.lrange(k, start, stop).map_err(fails)? {
+            match e {
+                yo_kv::Entry::Str(s) => f(s),
+                int => {
+                    digits.clear();
+                    int.write_to(&mut digits);
+                    f(&digits);
+                }
+            }
+            n += 1;
+        }
+        Ok(n)
     }
     fn pfadd(&mut self, k: &[u8], es: &[&[u8]]) -> R<()> {
         self.ks.pfadd(k, es.iter().copied()).map_err(fails)?;

@@ -89,6 +89,17 @@ impl Listpack {
         decode(&self.buf, pos.0).0
     }
 
+    /// The elements from `pos` (an entry or the terminator) to the end,
+    /// front to back (double-ended).
+    ///
+    /// # Panics
+    /// If `pos` is stale.
+    pub fn iter_from(&self, pos: Pos) -> super::Iter<'_> {
+        let mut it = self.iter();
+        it.front = pos.0;
+        it
+    }
+
     /// The bytes the entry at `pos` takes (encoding plus backlen).
     ///
     /// # Panics

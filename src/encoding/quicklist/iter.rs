@@ -45,6 +45,37 @@ impl Quicklist {
         iter
     }
 
+    /// Copies out `len` elements from index `start` towards the tail (fewer
+    /// when the list ends first; none when `start` is out of range).
+    pub fn range_vec(&self, start: usize, len: usize) -> Vec<Vec<u8>> {
+        let mut out = Vec::with_capacity(len.min(self.count));
+        self.range_each(start, len, |e| out.push(e.to_vec()));
+        out
+    }
+
+    /// Calls `f` on `len` elements from index `start` towards the tail
+    /// (fewer when the list ends first; none when `start` is out of range),
+    /// borrowed from the nodes: one walk of the node counts to `start`,
+    /// then each node's entries decoded in order. Returns how many.
+    pub fn range_each(&self, start: usize, len: usize, mut f: impl FnMut(Elem<'_>)) -> usize {
+        let Some((mut node, mut offset)) = self.locate(start as i64) else {
+            return 0;
+        };
+        let mut done = 0;
+        while done < len && node < self.nodes.len() {
+            let lp = self.nodes[node].listpack();
+            if let Some(pos) = lp.seek(offset as isize) {
+                for e in lp.iter_from(pos).take(len - done) {
+                    f(e);
+                    done += 1;
+                }
+            }
+            node += 1;
+            offset = 0;
+        }
+        done
+    }
+
     /// Calls `f` on the elements from `index` (negative counts from the
     /// tail) towards the tail, or towards the head when `reverse`, until it
     /// breaks or the list ends. Nothing is copied out of raw nodes.

@@ -15,22 +15,32 @@ pub(super) const MIN_COMPRESS_BYTES: usize = 48;
 pub(super) const MIN_COMPRESS_IMPROVE: usize = 8;
 
 /// A compressed node: the LZF bytes of its listpack, plus what Redis keeps
-/// beside them (the listpack's size and element count) so a compressed node
-/// can be sized and counted without decompressing it.
+/// beside them (the listpack's size; the element count is the node's) so
+/// a compressed node can be sized and counted without decompressing it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Packed {
     blob: Box<[u8]>,
     raw_len: u32,
-    count: u32,
 }
 
-/// One node of a quicklist.
+/// The node's listpack, raw or compressed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Node {
+enum Data {
     /// A listpack ready to read and modify.
     Raw(Listpack),
     /// A listpack compressed because it lies deeper than the compress depth.
     Lzf(Packed),
+}
+
+/// One node of a quicklist: its listpack and, beside it, the element count
+/// (so walking the node table to an index never touches the node buffers).
+///
+/// Invariant: `count` is the listpack's element count. Every change of a
+/// raw listpack goes through [`Node::edit`], which refreshes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Node {
+    count: u32,
+    data: Data,
 }
 
 /// A node as stored, for inspection (RDB-style dumps and tests).
@@ -64,17 +74,17 @@ pub(super) fn compress(lp: &Listpack) -> Option<Packed> {
     Some(Packed {
         blob: blob.into_boxed_slice(),
         raw_len: u32::try_from(sz).ok()?,
-        count: u32::try_from(lp.len()).ok()?,
     })
 }
 
 impl Packed {
-    /// The listpack the blob expands to, checked deeply.
-    fn expand_checked(&self) -> Result<Listpack, Corrupt> {
+    /// The listpack the blob expands to, checked deeply against the
+    /// node's element count.
+    fn expand_checked(&self, count: u32) -> Result<Listpack, Corrupt> {
         let raw_len = self.raw_len as usize;
         let bytes = lzf::decompress(&self.blob, raw_len)?;
         let lp = Listpack::from_bytes(bytes)?;
-        if lp.len() != self.count as usize {
+        if lp.len() != count as usize {
             return Err(Corrupt("compressed node count disagrees"));
         }
         Ok(lp)
@@ -89,41 +99,51 @@ impl Packed {
     }
 }
 
+/// A listpack's element count as a node keeps it.
+fn count_of(lp: &Listpack) -> u32 {
+    u32::try_from(lp.len()).expect("a node holds fewer than 4G elements")
+}
+
 impl Node {
-    /// The number of elements.
-    pub(super) fn len(&self) -> usize {
-        match self {
-            Node::Raw(lp) => lp.len(),
-            Node::Lzf(p) => p.count as usize,
+    /// A raw node holding `lp`.
+    pub(super) fn raw(lp: Listpack) -> Node {
+        Node {
+            count: count_of(&lp),
+            data: Data::Raw(lp),
         }
+    }
+
+    /// The number of elements (no access to the buffer).
+    pub(super) fn len(&self) -> usize {
+        self.count as usize
     }
 
     /// The listpack's size in bytes, compressed or not (Redis `node->sz`).
     pub(super) fn total_bytes(&self) -> usize {
-        match self {
-            Node::Raw(lp) => lp.total_bytes(),
-            Node::Lzf(p) => p.raw_len as usize,
+        match &self.data {
+            Data::Raw(lp) => lp.total_bytes(),
+            Data::Lzf(p) => p.raw_len as usize,
         }
     }
 
     /// Heap bytes held by the node's buffer.
     pub(super) fn allocated_bytes(&self) -> usize {
-        match self {
-            Node::Raw(lp) => lp.allocated_bytes(),
-            Node::Lzf(p) => p.blob.len(),
+        match &self.data {
+            Data::Raw(lp) => lp.allocated_bytes(),
+            Data::Lzf(p) => p.blob.len(),
         }
     }
 
     /// Whether the node is compressed.
     pub(super) fn is_compressed(&self) -> bool {
-        matches!(self, Node::Lzf(_))
+        matches!(self.data, Data::Lzf(_))
     }
 
     /// The node as stored.
     pub(super) fn view(&self) -> NodeView<'_> {
-        match self {
-            Node::Raw(lp) => NodeView::Raw(lp),
-            Node::Lzf(p) => NodeView::Lzf {
+        match &self.data {
+            Data::Raw(lp) => NodeView::Raw(lp),
+            Data::Lzf(p) => NodeView::Lzf {
                 blob: &p.blob,
                 raw_len: p.raw_len as usize,
             },
@@ -133,20 +153,30 @@ impl Node {
     /// The listpack for reading: borrowed when raw, a decompressed copy
     /// otherwise (the node itself stays compressed).
     pub(super) fn listpack(&self) -> Cow<'_, Listpack> {
-        match self {
-            Node::Raw(lp) => Cow::Borrowed(lp),
-            Node::Lzf(p) => Cow::Owned(p.expand()),
+        match &self.data {
+            Data::Raw(lp) => Cow::Borrowed(lp),
+            Data::Lzf(p) => Cow::Owned(p.expand()),
         }
     }
 
-    /// The listpack for modifying, decompressing the node in place first.
-    pub(super) fn raw_mut(&mut self) -> &mut Listpack {
-        if let Node::Lzf(p) = self {
-            *self = Node::Raw(p.expand());
+    /// Runs `f` on the listpack for modifying (decompressing the node in
+    /// place first), then takes the element count again.
+    pub(super) fn edit<R>(&mut self, f: impl FnOnce(&mut Listpack) -> R) -> R {
+        let lp = self.raw_mut();
+        let r = f(lp);
+        self.count = count_of(lp);
+        r
+    }
+
+    /// The raw listpack, decompressing the node in place first. Private:
+    /// changes go through [`Node::edit`], which keeps the count.
+    fn raw_mut(&mut self) -> &mut Listpack {
+        if let Data::Lzf(p) = &self.data {
+            self.data = Data::Raw(p.expand());
         }
-        match self {
-            Node::Raw(lp) => lp,
-            Node::Lzf(_) => unreachable!("decompressed above"),
+        match &mut self.data {
+            Data::Raw(lp) => lp,
+            Data::Lzf(_) => unreachable!("decompressed above"),
         }
     }
 
@@ -158,32 +188,36 @@ impl Node {
     /// Compresses a raw node in place when that is worth it (see
     /// [`compress`]); a compressed node is left alone.
     pub(super) fn compress(&mut self) {
-        if let Node::Raw(lp) = self
+        if let Data::Raw(lp) = &self.data
             && let Some(p) = compress(lp)
         {
-            *self = Node::Lzf(p);
+            self.data = Data::Lzf(p);
         }
     }
 
     /// The node's listpack, unwrapping or decompressing it.
     pub(super) fn into_listpack(self) -> Listpack {
-        match self {
-            Node::Raw(lp) => lp,
-            Node::Lzf(p) => p.expand(),
+        match self.data {
+            Data::Raw(lp) => lp,
+            Data::Lzf(p) => p.expand(),
         }
     }
 
-    /// Checks the node: a compressed node must expand to a valid listpack of
-    /// its recorded size and count and be worth its compression; returns
-    /// the listpack.
+    /// Checks the node: a raw listpack must be valid and hold the node's
+    /// count; a compressed node must expand to a valid listpack of its
+    /// recorded size and count and be worth its compression. Returns the
+    /// listpack.
     pub(super) fn checked_listpack(&self) -> Result<Cow<'_, Listpack>, Corrupt> {
-        match self {
-            Node::Raw(lp) => {
+        match &self.data {
+            Data::Raw(lp) => {
                 lp.validate(true)?;
+                if lp.len() != self.len() {
+                    return Err(Corrupt("node count disagrees with its listpack"));
+                }
                 Ok(Cow::Borrowed(lp))
             }
-            Node::Lzf(p) => {
-                let lp = p.expand_checked()?;
+            Data::Lzf(p) => {
+                let lp = p.expand_checked(self.count)?;
                 if lp.total_bytes() < MIN_COMPRESS_BYTES
                     || p.blob.len() + MIN_COMPRESS_IMPROVE >= lp.total_bytes()
                 {

@@ -121,6 +121,9 @@ fn iterators_walk_across_nodes() {
     assert_eq!(back, fwd);
     assert_eq!(ql.iter_at(3, false).count(), 4);
     assert_eq!(ql.iter_at(7, false).count(), 0);
+    assert_eq!(ql.range_vec(1, 4), contents(&ql)[1..5].to_vec());
+    assert_eq!(ql.range_vec(5, 10), contents(&ql)[5..].to_vec());
+    assert!(ql.range_vec(7, 3).is_empty());
 }
 
 /// Random operations against a `VecDeque` model with every fill class,
@@ -208,6 +211,10 @@ fn random_run(fill: i64, depth: usize, steps: usize, check_every: usize, seed: u
                     model.range(first..).take(5).cloned().collect()
                 };
                 assert_eq!(ql.iter_at(i, reverse).take(5).collect::<Vec<_>>(), want);
+                // A range of a length taken from the index (no extra draws).
+                let len = (first * 7 + 3) % 40;
+                let want: Vec<Vec<u8>> = model.range(first..).take(len).cloned().collect();
+                assert_eq!(ql.range_vec(first, len), want);
             }
             _ => {}
         }
