@@ -240,6 +240,8 @@ fn pushes_and_pops_build_the_same_nodes() {
         for i in 0..20 {
             p.check(&format!("LPOP l {}", i % 3));
             p.check("RPOP l");
+            // One element without a count: the lazy head pop.
+            p.check("LPOP l");
             let c = compare(&mut p, "l", &what("pop", i));
             assert_eq!(
                 c.state_differs,

@@ -399,8 +399,8 @@ impl Quicklist {
     /// The element at `index` (negative counts from the tail).
     pub fn get(&self, index: i64) -> Option<Vec<u8>> {
         let (node, offset) = self.locate(index)?;
-        let lp = self.nodes[node].listpack();
-        lp.get(offset as isize).map(|e| e.to_vec())
+        let (lp, popped) = self.nodes[node].reader();
+        lp.get((offset + popped) as isize).map(|e| e.to_vec())
     }
 
     /// The first element.
@@ -504,6 +504,13 @@ impl Quicklist {
 
     /// Removes and returns the head element.
     pub fn pop_front(&mut self) -> Option<Vec<u8>> {
+        // Most pops leave the head node in place with its buffer as it was
+        // (the entry is cut out later, with those popped after it): no
+        // byte count changes.
+        if let Some(value) = self.nodes.front_mut().and_then(Node::pop_first_lazy) {
+            self.count -= 1;
+            return Some(value);
+        }
         self.tracked(0, 1, Self::pop_front_untracked)
     }
 

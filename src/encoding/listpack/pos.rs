@@ -17,7 +17,24 @@ use super::{
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Pos(pub(super) usize);
 
+impl Pos {
+    /// The entry's byte offset from the start of the listpack.
+    pub fn offset(self) -> usize {
+        self.0
+    }
+}
+
 impl Listpack {
+    /// The position of the entry at byte `offset` (one a [`Pos::offset`]
+    /// gave, possibly advanced by whole entries), None at the terminator.
+    ///
+    /// # Panics
+    /// If `offset` is past the end; an offset inside an entry gives a
+    /// stale position.
+    pub fn pos_at(&self, offset: usize) -> Option<Pos> {
+        (self.buf[offset] != EOF).then_some(Pos(offset))
+    }
+
     /// Position of the element at `index` (negative from the end), walking
     /// from the nearer end when the count is known (Redis `lpSeek`). O(n).
     pub fn seek(&self, index: isize) -> Option<Pos> {

@@ -63,8 +63,9 @@ impl Quicklist {
         };
         let mut done = 0;
         while done < len && node < self.nodes.len() {
-            let lp = self.nodes[node].listpack();
-            if let Some(pos) = lp.seek(offset as isize) {
+            // Forwards only: LPOP's popped entries can be skipped in place.
+            let (lp, popped) = self.nodes[node].reader();
+            if let Some(pos) = lp.seek((offset + popped) as isize) {
                 for e in lp.iter_from(pos).take(len - done) {
                     f(e);
                     done += 1;

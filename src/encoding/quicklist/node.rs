@@ -35,19 +35,48 @@ enum Data {
 /// One node of a quicklist: its listpack and, beside it, the element count
 /// (so walking the node table to an index never touches the node buffers).
 ///
-/// Invariant: `count` is the listpack's element count. Every change of a
-/// raw listpack goes through [`Node::edit`], which refreshes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// LPOP takes elements off a raw node's front lazily: the first `dead`
+/// entries (`dead_bytes` bytes after the header) are already popped and
+/// are cut out of the buffer in one move at the node's next change (or
+/// never, when the node empties and is dropped), instead of moving the
+/// rest of the buffer once per pop. Every view of the node leaves them
+/// out, so the listpack seen is byte for byte what popping them one by
+/// one would have left.
+///
+/// Invariants: `count` is the number of live elements; `dead` entries are
+/// only held by a raw node; every change of a raw listpack goes through
+/// [`Node::edit`], which cuts the dead entries first and refreshes `count`.
+#[derive(Debug, Clone)]
 pub(super) struct Node {
     count: u32,
+    dead: u16,
+    dead_bytes: u16,
     data: Data,
 }
 
+impl PartialEq for Node {
+    /// The same live elements in the same state (raw or compressed).
+    fn eq(&self, other: &Self) -> bool {
+        self.count == other.count
+            && match (&self.data, &other.data) {
+                (Data::Lzf(a), Data::Lzf(b)) => a == b,
+                (Data::Raw(_), Data::Raw(_)) => self.listpack() == other.listpack(),
+                _ => false,
+            }
+    }
+}
+
+impl Eq for Node {}
+
+/// Where a listpack's first entry starts (after its 6-byte header).
+const FIRST_ENTRY: usize = 6;
+
 /// A node as stored, for inspection (RDB-style dumps and tests).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NodeView<'a> {
-    /// An uncompressed node.
-    Raw(&'a Listpack),
+    /// An uncompressed node (a copy only while LPOP's popped entries are
+    /// still to be cut out of it).
+    Raw(Cow<'a, Listpack>),
     /// A compressed node: the LZF bytes and the size of the listpack they
     /// expand to (what RDB's `rdbSaveLzfBlob` writes).
     Lzf {
@@ -109,6 +138,8 @@ impl Node {
     pub(super) fn raw(lp: Listpack) -> Node {
         Node {
             count: count_of(&lp),
+            dead: 0,
+            dead_bytes: 0,
             data: Data::Raw(lp),
         }
     }
@@ -121,7 +152,7 @@ impl Node {
     /// The listpack's size in bytes, compressed or not (Redis `node->sz`).
     pub(super) fn total_bytes(&self) -> usize {
         match &self.data {
-            Data::Raw(lp) => lp.total_bytes(),
+            Data::Raw(lp) => lp.total_bytes() - usize::from(self.dead_bytes),
             Data::Lzf(p) => p.raw_len as usize,
         }
     }
@@ -142,7 +173,7 @@ impl Node {
     /// The node as stored.
     pub(super) fn view(&self) -> NodeView<'_> {
         match &self.data {
-            Data::Raw(lp) => NodeView::Raw(lp),
+            Data::Raw(_) => NodeView::Raw(self.listpack()),
             Data::Lzf(p) => NodeView::Lzf {
                 blob: &p.blob,
                 raw_len: p.raw_len as usize,
@@ -154,9 +185,45 @@ impl Node {
     /// otherwise (the node itself stays compressed).
     pub(super) fn listpack(&self) -> Cow<'_, Listpack> {
         match &self.data {
+            Data::Raw(lp) if self.dead > 0 => {
+                let mut live = lp.clone();
+                live.remove_range(0, usize::from(self.dead));
+                Cow::Owned(live)
+            }
             Data::Raw(lp) => Cow::Borrowed(lp),
             Data::Lzf(p) => Cow::Owned(p.expand()),
         }
+    }
+
+    /// The listpack for reading forwards without a copy: the buffer as
+    /// stored and how many popped entries lead it (add that to a forward
+    /// index; walking backwards must stop before them).
+    pub(super) fn reader(&self) -> (Cow<'_, Listpack>, usize) {
+        match &self.data {
+            Data::Raw(lp) => (Cow::Borrowed(lp), usize::from(self.dead)),
+            Data::Lzf(p) => (Cow::Owned(p.expand()), 0),
+        }
+    }
+
+    /// Pops the first element (LPOP) by marking its entry popped, without
+    /// moving the buffer; None (nothing changed) when the node is
+    /// compressed, holds one element (the caller drops the node instead),
+    /// or the popped entries would outgrow their counters.
+    pub(super) fn pop_first_lazy(&mut self) -> Option<Vec<u8>> {
+        let Data::Raw(lp) = &self.data else {
+            return None;
+        };
+        if self.count < 2 || self.dead == u16::MAX {
+            return None;
+        }
+        let pos = lp.pos_at(FIRST_ENTRY + usize::from(self.dead_bytes))?;
+        let size = u16::try_from(lp.entry_len_at(pos)).ok()?;
+        let dead_bytes = self.dead_bytes.checked_add(size)?;
+        let value = lp.at(pos).to_vec();
+        self.dead += 1;
+        self.dead_bytes = dead_bytes;
+        self.count -= 1;
+        Some(value)
     }
 
     /// Runs `f` on the listpack for modifying (decompressing the node in
@@ -174,8 +241,16 @@ impl Node {
         if let Data::Lzf(p) = &self.data {
             self.data = Data::Raw(p.expand());
         }
+        let dead = std::mem::take(&mut self.dead);
+        self.dead_bytes = 0;
         match &mut self.data {
-            Data::Raw(lp) => lp,
+            Data::Raw(lp) => {
+                if dead > 0 {
+                    // Cut the popped entries out: one move for all of them.
+                    lp.remove_range(0, usize::from(dead));
+                }
+                lp
+            }
             Data::Lzf(_) => unreachable!("decompressed above"),
         }
     }
@@ -188,6 +263,9 @@ impl Node {
     /// Compresses a raw node in place when that is worth it (see
     /// [`compress`]); a compressed node is left alone.
     pub(super) fn compress(&mut self) {
+        if self.dead > 0 {
+            self.raw_mut();
+        }
         if let Data::Raw(lp) = &self.data
             && let Some(p) = compress(lp)
         {
@@ -196,7 +274,10 @@ impl Node {
     }
 
     /// The node's listpack, unwrapping or decompressing it.
-    pub(super) fn into_listpack(self) -> Listpack {
+    pub(super) fn into_listpack(mut self) -> Listpack {
+        if self.dead > 0 {
+            self.raw_mut();
+        }
         match self.data {
             Data::Raw(lp) => lp,
             Data::Lzf(p) => p.expand(),
@@ -209,12 +290,16 @@ impl Node {
     /// listpack.
     pub(super) fn checked_listpack(&self) -> Result<Cow<'_, Listpack>, Corrupt> {
         match &self.data {
-            Data::Raw(lp) => {
-                lp.validate(true)?;
+            Data::Raw(stored) => {
+                stored.validate(true)?;
+                let lp = self.listpack();
                 if lp.len() != self.len() {
                     return Err(Corrupt("node count disagrees with its listpack"));
                 }
-                Ok(Cow::Borrowed(lp))
+                if stored.total_bytes() - lp.total_bytes() != usize::from(self.dead_bytes) {
+                    return Err(Corrupt("popped bytes disagree with the popped entries"));
+                }
+                Ok(lp)
             }
             Data::Lzf(p) => {
                 let lp = p.expand_checked(self.count)?;

@@ -126,6 +126,73 @@ fn iterators_walk_across_nodes() {
     assert!(ql.range_vec(7, 3).is_empty());
 }
 
+/// LPOP marks entries popped and cuts them out later: every view shows
+/// the bytes popping them one by one leaves, and any change settles them.
+#[test]
+fn lazy_head_pops_look_eager() {
+    for depth in [0, 1] {
+        let mut ql = Quicklist::new(-1, depth);
+        let mut model: VecDeque<Vec<u8>> = VecDeque::new();
+        for i in 0..2000 {
+            let v = format!("e{i:015}").into_bytes();
+            ql.push_back(&v);
+            model.push_back(v);
+        }
+        let check = |ql: &Quicklist, model: &VecDeque<Vec<u8>>| {
+            ql.validate(true).unwrap();
+            assert_eq!(contents(ql), model.iter().cloned().collect::<Vec<_>>());
+            // The head node is exactly a listpack of its live elements.
+            let head = ql.listpacks().next().unwrap().into_owned();
+            let fresh: Listpack = head.iter().collect();
+            assert_eq!(head.as_bytes(), fresh.as_bytes());
+            let NodeView::Raw(viewed) = ql.node_views().next().unwrap() else {
+                panic!("the head is raw")
+            };
+            assert_eq!(viewed.as_bytes(), head.as_bytes());
+            assert_eq!(ql.get(0), model.front().cloned());
+            assert_eq!(ql.get(3), model.get(3).cloned());
+            assert_eq!(
+                ql.range_vec(1, 5),
+                model.range(1..6).cloned().collect::<Vec<_>>()
+            );
+            let back: Vec<_> = ql.iter_at(4, true).collect();
+            assert_eq!(back, model.range(..5).rev().cloned().collect::<Vec<_>>());
+        };
+        for round in 0..6 {
+            for _ in 0..50 {
+                assert_eq!(ql.pop_front(), model.pop_front());
+            }
+            check(&ql, &model);
+            assert_eq!(ql.clone(), ql);
+            // Each kind of change settles the popped entries.
+            match round {
+                0 => {
+                    ql.push_front(b"front");
+                    model.push_front(b"front".to_vec());
+                }
+                1 => {
+                    assert!(ql.insert(2, b"ins", false));
+                    model.insert(2, b"ins".to_vec());
+                }
+                2 => {
+                    assert!(ql.replace(1, b"rep"));
+                    model[1] = b"rep".to_vec();
+                }
+                3 => {
+                    assert_eq!(ql.remove_range(0, 3), 3);
+                    model.drain(0..3);
+                }
+                _ => {}
+            }
+            check(&ql, &model);
+        }
+        while let Some(v) = model.pop_front() {
+            assert_eq!(ql.pop_front(), Some(v));
+        }
+        assert!(ql.is_empty() && ql.node_count() == 0 && ql.node_bytes == 0);
+    }
+}
+
 /// Random operations against a `VecDeque` model with every fill class,
 /// without compression and with depths 1 and 2 (checked less often: the
 /// check tries to compress every deep raw node).
