@@ -1,125 +1,176 @@
-//! A skiplist ordered by (score, member) with span counts, plus a member
-//! index: the big encoding of sorted sets (Redis's `zskiplist` + `dict`).
+//! An unrolled skiplist ordered by (score, member) with span counts, plus a
+//! member index: the big encoding of sorted sets (Redis's `zskiplist` +
+//! `dict`, rearranged for the cache).
+//!
+//! # Why unrolled
+//!
+//! A classic skiplist keeps one node per member, so a search from the top
+//! level touches about `log4(n) * 2` nodes scattered over the heap, and on
+//! a million members nearly every one of them below the top few levels is
+//! a cache miss (we measured about 15 misses per ZRANK in the descent alone
+//! with one record per member). Here the level-0 nodes are *blocks*: each
+//! holds a sorted run of up to [`BLOCK_MAX`] entries (scores in a
+//! contiguous `f64` array, hash tags in a byte array, member offsets in a
+//! `u32` array, the members themselves in one byte slab in arrival order;
+//! see `skiplist/block.rs`), and only blocks have towers. With about 45 entries per
+//! block the towers of a million members take a few hundred KiB, stay in
+//! the cache, and the search ends with a binary search over one block's
+//! scores. Each link also caches the first score of the block it leads to,
+//! so a step decides whether to move on without touching that block (its
+//! first member is read only when the scores tie).
 //!
 //! # Format
 //!
-//! Every node is one variable-size record in a byte arena (see
-//! `skiplist/arena.rs` for the byte layout) and is referred to by its byte
-//! offset as a `u32`; offset 0 is the header (a node of 32 levels), so 0
-//! also means "no node". A record holds, in this order, the score, the
-//! level-0 forward and backward links, the index chain link, the height,
-//! the `(forward, span)` pairs of levels 1.., and the member (LEB128
-//! length, bytes). Level 0 needs no span (it is always 1). The list keeps
-//! its last node (`tail`), so reverse ranges start there and walk the
-//! backward links, as Redis's do.
+//! * Blocks live in a vector and are named by their index (`u32`); block 0
+//!   is the header, which holds no entries and has all [`MAX_LEVEL`]
+//!   levels.
+//! * Each block has a tower of `height` links in the shared `towers`
+//!   vector: `(next, span, key)`, where `span` counts the entries from the
+//!   start of this block to the start of `next` (to the end of the list
+//!   when `next` is 0) and `key` is the first score of `next`. The level-0
+//!   span is the block's own entry count. Each block also keeps its
+//!   level-0 predecessor (`back`), and the list its last block (`tail`),
+//!   so reverse ranges start at the end and walk backwards.
+//! * The member index (`skiplist/index.rs`) maps a member to its block with
+//!   a `u32` slot (block id and an 8-bit hash tag) per member; the block's
+//!   tag array then finds the entry. Blocks that split or merge move their
+//!   members' slots to the new block.
 //!
-//! Keeping all of a node in one place is the point: a search step that
-//! looks at the next node reads its score and its forward links from the
-//! same cache line, and the member bytes (needed only when scores are
-//! equal) follow them. The member index is a chained hash table: a
-//! power-of-two array of bucket heads whose chains run through the records'
-//! chain links, so a lookup costs the bucket and the node it names, and the
-//! index adds 4 bytes per member plus the bucket array.
+//! The rank of a member is the sum of the spans along the descent to its
+//! block plus its position inside the block.
 //!
 //! # Invariants
 //!
-//! 1. Walking level 0 from the header visits every live node exactly once,
-//!    in strictly increasing (score, member) order (members compared as
-//!    bytes, shorter prefix first).
-//! 2. At level `i > 0`, each link `x -> f` skips exactly `span` positions:
-//!    `rank(f) - rank(x)`; a link to nothing has span 0. Every node on
-//!    level `i` has height `> i`.
-//! 3. Every live node is on exactly one bucket chain, the one its member
-//!    hashes to, and the chains hold nothing else.
-//! 4. The arena's records tile it exactly; free records are on the free
-//!    list of their size and add up to its `garbage`.
-//! 5. Each node's backward link names the node before it on level 0 (0 for
-//!    the first), and `tail` is the last node (0 when empty).
+//! 1. Walking level 0 from the header visits every block once; their
+//!    entries, in order, are strictly increasing in (score, member)
+//!    (members compared as bytes, shorter prefix first); no score is NaN.
+//! 2. Every block but the header holds 1..=[`BLOCK_MAX`] entries, and one
+//!    of two or more entries holds at most [`BLOCK_BYTES`] member bytes.
+//! 3. At each level below `level`, each link `x -> f` spans exactly the
+//!    entries from the start of `x` to the start of `f` (or the end), its
+//!    key is `f`'s first score, and every block on level `i` has a height
+//!    above `i`; the header's links at and above `level` are empty, and
+//!    the link at `level - 1` is not (unless the list is empty).
+//! 4. Each block's `back` is its level-0 predecessor and `tail` the last
+//!    block (0 when empty).
+//! 5. The index holds exactly one slot per member, naming its block and
+//!    tag, reachable from the member's home slot without crossing an empty
+//!    slot; tombstones are counted; the block tags are the members' tags.
+//! 6. Free blocks are empty, have height 0 and are on the free list; the
+//!    running heap total equals the blocks' capacities.
 //!
-//! [`SkipList::validate`] checks all five.
+//! [`SkipList::validate`] checks all six.
 //!
 //! # Thresholds
 //!
-//! * Levels are drawn with P = 1/4 up to 32 (Redis `ZSKIPLIST_P`,
-//!   `ZSKIPLIST_MAXLEVEL`): on average 1.33 levels per node.
-//! * The bucket array doubles when the members outnumber the buckets (load
-//!   factor at most 1) and, after removals, shrinks to the next power of
-//!   two when the members fill less than an eighth of it.
-//! * The arena grows by an eighth of its size at a time; freed records are
-//!   reused by nodes of exactly their size, and when free records hold more
-//!   than a quarter of the arena (and at least 4 KiB) a removal compacts it
-//!   into a tight new vector, laid out in list order (neighbours in the
-//!   order become neighbours in memory). Memory therefore stays proportional to the
-//!   live members under any insert/remove churn (a queue popped by ZPOPMIN
-//!   included), at an amortized O(log n) per removed member.
-//! * Handles are byte offsets in a `u32`: the arena holds at most 4 GiB
-//!   (about 130 million short members); exceeding it panics.
+//! * Tower heights are drawn with P = 1/4 up to 32 (Redis `ZSKIPLIST_P`,
+//!   `ZSKIPLIST_MAXLEVEL`), one per block.
+//! * A block splits in two when an insert takes it past [`BLOCK_MAX`]
+//!   entries, or past [`BLOCK_BYTES`] member bytes with two or more
+//!   entries (long members end up alone). A block left with fewer than a
+//!   quarter of [`BLOCK_MAX`] entries merges with a neighbour when the two
+//!   fit in three quarters of it, so no two neighbours are both that
+//!   sparse and memory stays proportional to the live members under any
+//!   churn.
+//! * The index keeps live slots plus tombstones at most 4/5 of a
+//!   power-of-two table: it doubles when full and shrinks when members
+//!   fill less than an eighth of it. When more than half the block ids or
+//!   tower links are free, a removal renumbers the blocks in list order
+//!   into tight vectors (amortized O(1) per removed member).
+//! * Block ids are 24 bits: at most 16.7 million blocks (at least a few
+//!   hundred million members); exceeding it panics.
 //!
 //! # Compatibility
 //!
-//! Order, ranks and range semantics match Redis 7.0.15's skiplist. The
-//! level drawn for each node differs (our generator is not `random()`), so
-//! only behaviour Redis leaves to the level structure can differ: a
+//! Order, ranks and range semantics match Redis 7.0.15's skiplist. Only
+//! what Redis leaves to its random level structure can differ: a
 //! lexicographic range over members with *different* scores. ZSCAN walks
-//! the member index's buckets with Redis's reverse-binary cursor, so a
-//! member present for the whole scan is reported at least once even when
-//! the index is resized or the arena compacted between calls.
+//! the index's home slots with Redis's reverse-binary cursor, reporting the
+//! members whose home is the slot, so a member present for the whole scan
+//! is reported at least once even when the index is resized or the blocks
+//! renumbered between calls.
 //!
 //! # References
 //!
 //! * Redis 7.0.15 `src/t_zset.c` (`zsl*` functions; behaviour read, not
 //!   copied).
 //! * W. Pugh, "Skip Lists: A Probabilistic Alternative to Balanced Trees".
+//! * Z. Shao, J. H. Reppy, A. W. Appel, "Unrolling Lists" (1994).
 
-mod arena;
+mod block;
+mod check;
+mod index;
 mod iter;
 mod maintain;
 mod ranges;
 
 use std::fmt;
-use std::num::NonZeroU32;
 
-use self::arena::{Arena, BACK, CHAIN, LEVELS, NEXT, SCORE};
-use super::Corrupt;
+use self::block::Block;
+use self::index::{Index, tag_of};
 
+pub use self::block::{BLOCK_BYTES, BLOCK_MAX};
 pub use self::iter::Iter;
 pub use self::ranges::{LexBound, LexRange, ScoreRange};
 
-/// Most levels a node can have.
+/// Most levels a tower can have.
 pub const MAX_LEVEL: usize = 32;
 const HEADER: u32 = 0;
+/// A block at or below this many entries looks for a neighbour to merge.
+const SPARSE: usize = BLOCK_MAX / 4;
+/// Most entries a merge may produce.
+const MERGED_MAX: usize = BLOCK_MAX * 3 / 4;
 
-/// Node -> 1-based rank, built by `validate`.
-type RankMap = hashbrown::HashMap<u32, usize, ahash::RandomState>;
-
-/// A reference to a member of a [`SkipList`], valid until the next removal
-/// (a removal can compact the arena, which moves the records).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Handle(NonZeroU32);
-
-impl Handle {
-    fn get(self) -> u32 {
-        self.0.get()
-    }
-
-    fn from_raw(x: u32) -> Option<Handle> {
-        NonZeroU32::new(x).map(Handle)
-    }
+/// One level of a block's tower.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct Link {
+    /// The next block on this level (0 = none).
+    next: u32,
+    /// Entries from the start of this block to the start of `next` (to
+    /// the end of the list when `next` is 0).
+    span: u32,
+    /// The first score of `next` (unused when `next` is 0).
+    key: f64,
 }
 
-/// A sorted set's skiplist and member index.
+/// A block's place in the list.
+#[derive(Clone, Copy, Debug, Default)]
+struct Node {
+    /// Offset of the tower in `towers`.
+    tower: u32,
+    /// Level-0 predecessor (0 = the header).
+    back: u32,
+    /// Tower height (0 for a free block).
+    height: u8,
+}
+
+/// The blocks before a search target on every level: `pred[i]` is the last
+/// block on level `i` whose first entry sorts before the target, and
+/// `rank[i]` the number of entries before its start.
+struct Path {
+    pred: [u32; MAX_LEVEL],
+    rank: [usize; MAX_LEVEL],
+}
+
+/// A sorted set's unrolled skiplist and member index.
 #[derive(Clone)]
 pub struct SkipList {
-    arena: Arena,
-    /// Bucket heads of the member index (0 = empty); a power of two long,
-    /// or empty before the first insert.
-    buckets: Vec<u32>,
+    blocks: Vec<Block>,
+    nodes: Vec<Node>,
+    towers: Vec<Link>,
+    /// Tower links of freed blocks (reclaimed by renumbering).
+    tower_garbage: usize,
+    /// Ids of free blocks.
+    free: Vec<u32>,
+    index: Index,
     hasher: ahash::RandomState,
     len: usize,
     level: usize,
-    /// The last node (0 when empty).
+    /// The last block (0 when empty).
     tail: u32,
     rng: u64,
+    /// Heap bytes the blocks' vectors hold.
+    block_heap: usize,
 }
 
 impl Default for SkipList {
@@ -131,28 +182,32 @@ impl Default for SkipList {
 impl SkipList {
     /// An empty skiplist.
     pub fn new() -> Self {
-        let mut arena = Arena::new();
-        let header = arena.alloc(0.0, MAX_LEVEL, b"");
-        debug_assert_eq!(header, HEADER);
         SkipList {
-            arena,
-            buckets: Vec::new(),
+            blocks: vec![Block::default()],
+            nodes: vec![Node {
+                tower: 0,
+                back: 0,
+                height: MAX_LEVEL as u8,
+            }],
+            towers: vec![Link::default(); MAX_LEVEL],
+            tower_garbage: 0,
+            free: Vec::new(),
+            index: Index::default(),
             hasher: ahash::RandomState::new(),
             len: 0,
             level: 1,
             tail: 0,
             rng: 0x9E37_79B9_7F4A_7C15,
+            block_heap: 0,
         }
     }
 
-    /// An empty skiplist with room for `n` members of about `avg_len` bytes.
-    pub fn with_capacity(n: usize, avg_len: usize) -> Self {
+    /// An empty skiplist with index room for `n` members (`_avg_len`, the
+    /// expected member length, is accepted for symmetry with other
+    /// encodings; blocks size themselves).
+    pub fn with_capacity(n: usize, _avg_len: usize) -> Self {
         let mut s = Self::new();
-        // On average 1.33 levels, a third of an 8-byte level each.
-        s.arena
-            .bytes
-            .reserve_exact(n * (arena::record_size(1, avg_len) + 3));
-        s.buckets = vec![0; n.next_power_of_two().max(4)];
+        s.index.slots = vec![index::EMPTY; Index::size_for(n)];
         s
     }
 
@@ -169,191 +224,140 @@ impl SkipList {
     }
 
     #[inline]
-    fn fwd(&self, x: u32, i: usize) -> u32 {
-        if i == 0 {
-            self.arena.u32_at(x as usize + NEXT)
+    fn link(&self, x: u32, i: usize) -> &Link {
+        &self.towers[self.nodes[x as usize].tower as usize + i]
+    }
+
+    #[inline]
+    fn link_mut(&mut self, x: u32, i: usize) -> &mut Link {
+        let t = self.nodes[x as usize].tower as usize;
+        &mut self.towers[t + i]
+    }
+
+    #[inline]
+    fn height(&self, x: u32) -> usize {
+        usize::from(self.nodes[x as usize].height)
+    }
+
+    #[inline]
+    fn block(&self, x: u32) -> &Block {
+        &self.blocks[x as usize]
+    }
+
+    #[inline]
+    fn hash(&self, member: &[u8]) -> u64 {
+        self.hasher.hash_one(member)
+    }
+
+    /// Whether the block `l` leads to starts strictly before (score, member).
+    #[inline]
+    fn starts_before(&self, l: &Link, score: f64, member: &[u8]) -> bool {
+        l.key < score || (l.key == score && self.block(l.next).first_member() < member)
+    }
+
+    /// Descends from the top level, moving to the next block on a level
+    /// while `go(link, rank of the current block)` holds.
+    #[inline]
+    fn descend(&self, mut go: impl FnMut(&Link, usize) -> bool) -> Path {
+        let mut path = Path {
+            pred: [HEADER; MAX_LEVEL],
+            rank: [0; MAX_LEVEL],
+        };
+        let (mut x, mut r) = (HEADER, 0usize);
+        for i in (0..self.level).rev() {
+            loop {
+                let l = self.link(x, i);
+                if l.next != 0 && go(l, r) {
+                    r += l.span as usize;
+                    x = l.next;
+                } else {
+                    break;
+                }
+            }
+            path.pred[i] = x;
+            path.rank[i] = r;
+        }
+        path
+    }
+
+    /// The path to (score, member): predecessors strictly before it.
+    fn path_to(&self, score: f64, member: &[u8]) -> Path {
+        self.descend(|l, _| self.starts_before(l, score, member))
+    }
+
+    /// The path to the entry at 0-based `rank` (< len): the blocks starting
+    /// strictly before it, and the (block, position) holding it.
+    fn path_to_rank(&self, rank: usize) -> (Path, u32, usize) {
+        let path = self.descend(|l, r| r + (l.span as usize) < rank);
+        let p = path.pred[0];
+        if p != HEADER && path.rank[0] + self.block(p).len() > rank {
+            let j = rank - path.rank[0];
+            (path, p, j)
         } else {
-            self.arena.u32_at(x as usize + LEVELS + 8 * (i - 1))
+            let x = self.link(p, 0).next;
+            (path, x, 0)
         }
     }
 
+    /// The block and position of `member`, if present.
     #[inline]
-    fn span(&self, x: u32, i: usize) -> usize {
-        if i == 0 {
-            1
-        } else {
-            self.arena.u32_at(x as usize + LEVELS + 8 * (i - 1) + 4) as usize
-        }
-    }
-
-    fn set_fwd(&mut self, x: u32, i: usize, f: u32) {
-        if i == 0 {
-            self.arena.set_u32(x as usize + NEXT, f);
-        } else {
-            self.arena.set_u32(x as usize + LEVELS + 8 * (i - 1), f);
-        }
-    }
-
-    fn set_span(&mut self, x: u32, i: usize, span: usize) {
-        if i > 0 {
-            let s = u32::try_from(span).expect("span fits u32");
-            self.arena.set_u32(x as usize + LEVELS + 8 * (i - 1) + 4, s);
-        }
-    }
-
-    #[inline]
-    fn back(&self, x: u32) -> u32 {
-        self.arena.u32_at(x as usize + BACK)
-    }
-
-    fn set_back(&mut self, x: u32, b: u32) {
-        self.arena.set_u32(x as usize + BACK, b);
-    }
-
-    #[inline]
-    fn score_of(&self, x: u32) -> f64 {
-        self.arena.f64_at(x as usize + SCORE)
-    }
-
-    #[inline]
-    fn member_of(&self, x: u32) -> &[u8] {
-        self.arena.member(x)
-    }
-
-    #[inline]
-    fn chain(&self, x: u32) -> u32 {
-        self.arena.u32_at(x as usize + CHAIN)
-    }
-
-    /// Whether node `x` sorts strictly before (score, member).
-    #[inline]
-    fn precedes(&self, x: u32, score: f64, member: &[u8]) -> bool {
-        let s = self.score_of(x);
-        s < score || (s == score && self.member_of(x) < member)
-    }
-
-    fn bucket_of(&self, member: &[u8]) -> usize {
-        self.hasher.hash_one(member) as usize & (self.buckets.len() - 1)
-    }
-
-    fn find_raw(&self, member: &[u8]) -> u32 {
-        if self.buckets.is_empty() {
-            return 0;
-        }
-        let mut x = self.buckets[self.bucket_of(member)];
-        while x != 0 && self.member_of(x) != member {
-            x = self.chain(x);
-        }
-        x
-    }
-
-    /// The handle of `member`, if present. O(1).
-    pub fn find(&self, member: &[u8]) -> Option<Handle> {
-        Handle::from_raw(self.find_raw(member))
+    fn locate(&self, h: u64, member: &[u8]) -> Option<(u32, usize)> {
+        let tag = tag_of(h);
+        self.index
+            .find(h, |b| self.block(b).find(tag, member).map(|j| (b, j)))
     }
 
     /// The score of `member`, if present. O(1).
     pub fn score(&self, member: &[u8]) -> Option<f64> {
-        self.find(member).map(|h| self.score_of(h.get()))
-    }
-
-    /// The (score, member) a handle refers to.
-    pub fn entry(&self, h: Handle) -> (f64, &[u8]) {
-        (self.score_of(h.get()), self.member_of(h.get()))
-    }
-
-    /// The first (lowest) member.
-    pub fn first(&self) -> Option<Handle> {
-        Handle::from_raw(self.fwd(HEADER, 0))
-    }
-
-    /// The last (highest) member. O(1).
-    pub fn last(&self) -> Option<Handle> {
-        Handle::from_raw(self.tail)
-    }
-
-    /// The member after `h`.
-    pub fn next(&self, h: Handle) -> Option<Handle> {
-        Handle::from_raw(self.fwd(h.get(), 0))
-    }
-
-    /// The member before `h`.
-    pub fn prev(&self, h: Handle) -> Option<Handle> {
-        Handle::from_raw(self.back(h.get()))
+        let (b, j) = self.locate(self.hash(member), member)?;
+        Some(self.block(b).scores[j])
     }
 
     /// 0-based position of `member` in ascending order. O(log n).
     pub fn rank(&self, member: &[u8]) -> Option<usize> {
-        self.find(member).map(|h| self.rank_of(h))
+        let (b, j) = self.locate(self.hash(member), member)?;
+        let score = self.block(b).scores[j];
+        // The last block starting at or before the member is its own.
+        let path = self.descend(|l, _| {
+            l.key < score || (l.key == score && self.block(l.next).first_member() <= member)
+        });
+        debug_assert_eq!(path.pred[0], b);
+        Some(path.rank[0] + j)
     }
 
-    /// 0-based position of the member `h` refers to. O(log n).
-    pub fn rank_of(&self, h: Handle) -> usize {
-        let n = h.get();
-        let (score, member) = (self.score_of(n), self.member_of(n));
-        let mut x = HEADER;
-        let mut traversed = 0;
-        for i in (0..self.level).rev() {
-            loop {
-                let f = self.fwd(x, i);
-                if f != 0 && (f == n || self.precedes(f, score, member)) {
-                    traversed += self.span(x, i);
-                    x = f;
-                } else {
-                    break;
-                }
-            }
-            if x == n {
-                break;
-            }
-        }
-        debug_assert_eq!(x, n);
-        traversed - 1
-    }
-
-    /// The member at 0-based position `rank`. O(log n).
-    pub fn at_rank(&self, rank: usize) -> Option<Handle> {
-        if rank >= self.len {
-            return None;
-        }
-        let target = rank + 1;
-        let mut x = HEADER;
-        let mut traversed = 0;
-        for i in (0..self.level).rev() {
-            loop {
-                let f = self.fwd(x, i);
-                if f != 0 && traversed + self.span(x, i) <= target {
-                    traversed += self.span(x, i);
-                    x = f;
-                } else {
-                    break;
-                }
-            }
-            if traversed == target {
-                return Handle::from_raw(x);
-            }
-        }
-        None
+    /// The (block, position) of the entry at 0-based `rank` (< len).
+    fn at_rank(&self, rank: usize) -> (u32, usize) {
+        let path = self.descend(|l, r| r + (l.span as usize) <= rank);
+        (path.pred[0], rank - path.rank[0])
     }
 
     /// How many leading members satisfy `pred`, which must hold for a
     /// prefix of the order and fail for the rest (e.g. "score < min").
     /// O(log n).
     pub fn count_while(&self, pred: impl Fn(f64, &[u8]) -> bool) -> usize {
-        let mut x = HEADER;
-        let mut traversed = 0;
-        for i in (0..self.level).rev() {
-            loop {
-                let f = self.fwd(x, i);
-                if f != 0 && pred(self.score_of(f), self.member_of(f)) {
-                    traversed += self.span(x, i);
-                    x = f;
-                } else {
-                    break;
-                }
-            }
+        let path = self.descend(|l, _| pred(l.key, self.block(l.next).first_member()));
+        let x = path.pred[0];
+        if x == HEADER {
+            return 0;
         }
-        traversed
+        let inside = self
+            .block(x)
+            .entries()
+            .take_while(|&(s, m, _)| pred(s, m))
+            .count();
+        path.rank[0] + inside
+    }
+
+    /// How many leading members have a score satisfying `pred`, which must
+    /// hold for a prefix of the scores (e.g. "score < min"). O(log n), and
+    /// reads no member bytes.
+    pub fn count_scores_while(&self, pred: impl Fn(f64) -> bool) -> usize {
+        let path = self.descend(|l, _| pred(l.key));
+        let x = path.pred[0];
+        if x == HEADER {
+            return 0;
+        }
+        path.rank[0] + self.block(x).scores.partition_point(|&s| pred(s))
     }
 
     /// Iterates members at 0-based positions `start..end` (clamped),
@@ -369,21 +373,14 @@ impl SkipList {
         Iter::new(self, 0, self.len)
     }
 
-    /// The node at 0-based position `rank` (< len), using the ends when
-    /// they are the target.
-    fn node_at(&self, rank: usize) -> u32 {
-        if rank == 0 {
-            self.fwd(HEADER, 0)
-        } else if rank + 1 == self.len {
-            self.tail
-        } else {
-            self.at_rank(rank).map_or(0, Handle::get)
-        }
-    }
-
     /// Bytes of heap this list holds (capacities, not just lengths). O(1).
     pub fn heap_bytes(&self) -> usize {
-        self.arena.heap_bytes() + self.buckets.capacity() * std::mem::size_of::<u32>()
+        self.block_heap
+            + self.blocks.capacity() * std::mem::size_of::<Block>()
+            + self.nodes.capacity() * std::mem::size_of::<Node>()
+            + self.towers.capacity() * std::mem::size_of::<Link>()
+            + self.free.capacity() * 4
+            + self.index.heap()
     }
 
     // ----- mutations -----
@@ -400,126 +397,15 @@ impl SkipList {
         level.min(MAX_LEVEL)
     }
 
-    /// Takes node `n` off its bucket chain.
-    fn unchain(&mut self, n: u32) {
-        let b = self.bucket_of(self.member_of(n));
-        let next = self.chain(n);
-        if self.buckets[b] == n {
-            self.buckets[b] = next;
-            return;
-        }
-        let mut x = self.buckets[b];
-        while self.chain(x) != n {
-            x = self.chain(x);
-        }
-        self.arena.set_u32(x as usize + CHAIN, next);
-    }
-
-    /// Links node `n` (allocated, not linked) at its place in the order.
-    fn link(&mut self, n: u32) {
-        let mut update = [HEADER; MAX_LEVEL];
-        let mut rank = [0usize; MAX_LEVEL];
-        let mut x = HEADER;
-        let mut r = 0;
-        {
-            let (score, member) = (self.score_of(n), self.member_of(n));
-            for i in (0..self.level).rev() {
-                loop {
-                    let f = self.fwd(x, i);
-                    if f != 0 && self.precedes(f, score, member) {
-                        r += self.span(x, i);
-                        x = f;
-                    } else {
-                        break;
-                    }
-                }
-                update[i] = x;
-                rank[i] = r;
-            }
-        }
-        let h = self.arena.height(n);
-        if h > self.level {
-            self.level = h;
-        }
-        for i in 0..h {
-            let u = update[i];
-            let f = self.fwd(u, i);
-            self.set_fwd(n, i, f);
-            if f != 0 {
-                let s = rank[i] + self.span(u, i) - rank[0];
-                self.set_span(n, i, s);
-            } else {
-                self.set_span(n, i, 0);
-            }
-            self.set_fwd(u, i, n);
-            self.set_span(u, i, rank[0] + 1 - rank[i]);
-        }
-        for (i, &u) in update.iter().enumerate().take(self.level).skip(h) {
-            if self.fwd(u, i) != 0 {
-                let s = self.span(u, i) + 1;
-                self.set_span(u, i, s);
-            }
-        }
-        self.set_back(n, update[0]);
-        match self.fwd(n, 0) {
-            0 => self.tail = n,
-            f => self.set_back(f, n),
-        }
-        self.len += 1;
-    }
-
-    /// The predecessors of node `n` on every level.
-    fn predecessors(&self, n: u32) -> [u32; MAX_LEVEL] {
-        let (score, member) = (self.score_of(n), self.member_of(n));
-        let mut update = [HEADER; MAX_LEVEL];
-        let mut x = HEADER;
-        for i in (0..self.level).rev() {
-            loop {
-                let f = self.fwd(x, i);
-                if f != 0 && f != n && self.precedes(f, score, member) {
-                    x = f;
-                } else {
-                    break;
-                }
-            }
-            update[i] = x;
-        }
-        debug_assert_eq!(self.fwd(update[0], 0), n);
-        update
-    }
-
-    /// Unlinks node `n` given its predecessors (the node stays allocated).
-    fn unlink(&mut self, n: u32, update: &[u32; MAX_LEVEL]) {
-        match self.fwd(n, 0) {
-            0 => self.tail = self.back(n),
-            f => self.set_back(f, self.back(n)),
-        }
-        for (i, &u) in update.iter().enumerate().take(self.level) {
-            let uf = self.fwd(u, i);
-            if uf == n {
-                let f = self.fwd(n, i);
-                if f != 0 {
-                    let s = self.span(u, i) + self.span(n, i) - 1;
-                    self.set_span(u, i, s);
-                } else {
-                    self.set_span(u, i, 0);
-                }
-                self.set_fwd(u, i, f);
-            } else if uf != 0 {
-                let s = self.span(u, i) - 1;
-                self.set_span(u, i, s);
-            }
-        }
-        while self.level > 1 && self.fwd(HEADER, self.level - 1) == 0 {
-            self.level -= 1;
-        }
-        self.len -= 1;
-    }
-
-    /// Releases an unlinked node: index entry and record.
-    fn release(&mut self, n: u32) {
-        self.unchain(n);
-        self.arena.release(n);
+    /// Runs `f` on block `x`, keeping the heap total in step.
+    #[inline]
+    fn edit<T>(&mut self, x: u32, f: impl FnOnce(&mut Block) -> T) -> T {
+        let b = &mut self.blocks[x as usize];
+        let before = b.heap();
+        let out = f(b);
+        let after = b.heap();
+        self.block_heap = self.block_heap + after - before;
+        out
     }
 
     /// Adds `member` with `score`; returns false (changing nothing) when
@@ -529,23 +415,147 @@ impl SkipList {
     /// If `score` is NaN, or the list outgrows the limits in the module docs.
     pub fn insert(&mut self, score: f64, member: &[u8]) -> bool {
         assert!(!score.is_nan(), "NaN score");
-        if self.len >= self.buckets.len() {
-            self.rehash((self.buckets.len() * 2).max(4));
+        let h = self.hash(member);
+        if self.locate(h, member).is_some() {
+            return false;
         }
-        let b = self.bucket_of(member);
-        let mut x = self.buckets[b];
-        while x != 0 {
-            if self.member_of(x) == member {
-                return false;
+        if !self.index.has_room(self.len) {
+            self.rebuild_index(Index::size_for(self.len + 1));
+        }
+        let mut path = self.path_to(score, member);
+        if self.len == 0 {
+            let y = self.new_block(Block::default());
+            self.link_block(y, &mut path, 0);
+        }
+        let x = match path.pred[0] {
+            HEADER => self.link(HEADER, 0).next,
+            p => p,
+        };
+        let pos = self.block(x).search(score, member);
+        self.edit(x, |b| b.insert(pos, score, tag_of(h), member));
+        self.index.insert(h, x);
+        let hx = self.height(x);
+        for i in 0..self.level {
+            let c = if i < hx { x } else { path.pred[i] };
+            self.link_mut(c, i).span += 1;
+        }
+        if pos == 0 {
+            // Only the first block gains a new first entry this way.
+            for i in 0..hx {
+                self.link_mut(path.pred[i], i).key = score;
             }
-            x = self.chain(x);
         }
-        let height = self.random_level();
-        let n = self.arena.alloc(score, height, member);
-        self.arena.set_u32(n as usize + CHAIN, self.buckets[b]);
-        self.buckets[b] = n;
-        self.link(n);
+        self.len += 1;
+        self.settle(x, &mut path);
         true
+    }
+
+    /// Takes a free block id (or a new one) for `b`, with a fresh tower.
+    fn new_block(&mut self, b: Block) -> u32 {
+        let height = self.random_level();
+        let tower = self.towers.len() as u32;
+        grow(&mut self.towers, height);
+        self.towers
+            .extend(std::iter::repeat_n(Link::default(), height));
+        let node = Node {
+            tower,
+            back: 0,
+            height: height as u8,
+        };
+        self.block_heap += b.heap();
+        if let Some(y) = self.free.pop() {
+            self.blocks[y as usize] = b;
+            self.nodes[y as usize] = node;
+            y
+        } else {
+            let y = self.blocks.len();
+            assert!(y < 1 << 24, "sorted set exceeds 2^24 blocks");
+            grow(&mut self.blocks, 1);
+            grow(&mut self.nodes, 1);
+            self.blocks.push(b);
+            self.nodes.push(node);
+            y as u32
+        }
+    }
+
+    /// Links block `y` (fresh, holding entries already counted in the spans
+    /// that cover it) after `path.pred[i]` on each of its levels; its first
+    /// entry has rank `rank_y`.
+    fn link_block(&mut self, y: u32, path: &mut Path, rank_y: usize) {
+        let hy = self.height(y);
+        if hy > self.level {
+            for i in self.level..hy {
+                path.pred[i] = HEADER;
+                path.rank[i] = 0;
+                *self.link_mut(HEADER, i) = Link {
+                    next: 0,
+                    span: self.len as u32,
+                    key: 0.0,
+                };
+            }
+            self.level = hy;
+        }
+        let key = self.block(y).scores.first().copied().unwrap_or(0.0);
+        for i in 0..hy {
+            let (p, rp) = (path.pred[i], path.rank[i]);
+            let old = *self.link(p, i);
+            *self.link_mut(y, i) = Link {
+                next: old.next,
+                span: (rp + old.span as usize - rank_y) as u32,
+                key: old.key,
+            };
+            *self.link_mut(p, i) = Link {
+                next: y,
+                span: (rank_y - rp) as u32,
+                key,
+            };
+        }
+        let p0 = path.pred[0];
+        self.nodes[y as usize].back = p0;
+        match self.link(y, 0).next {
+            0 => self.tail = y,
+            f => self.nodes[f as usize].back = y,
+        }
+    }
+
+    /// Splits block `x` while it is over its limits; `path` is the path to
+    /// an entry of `x` (its `pred` on the levels `x` is on may be `x`).
+    fn settle(&mut self, x: u32, path: &mut Path) {
+        let Some(k) = self.block(x).split_point() else {
+            return;
+        };
+        let rank_x = path.rank[0];
+        // Cover of x: x itself on its levels, its path above them.
+        let hx = self.height(x);
+        for i in 0..hx {
+            path.pred[i] = x;
+            path.rank[i] = rank_x;
+        }
+        let tail = self.edit(x, |b| b.split_off(k));
+        let y = self.new_block(tail);
+        self.reindex(y, x);
+        self.link_block(y, path, rank_x + k);
+        let mut ypath = Path {
+            pred: path.pred,
+            rank: path.rank,
+        };
+        for i in 0..self.height(y) {
+            ypath.pred[i] = y;
+            ypath.rank[i] = rank_x + k;
+        }
+        // Blocks split off y land after it, so x's path stays right.
+        self.settle(y, &mut ypath);
+        self.settle(x, path);
+    }
+
+    /// Points the index slots of block `y`'s members (formerly in `from`)
+    /// at `y`.
+    fn reindex(&mut self, y: u32, from: u32) {
+        let blocks = &self.blocks;
+        let (index, hasher) = (&mut self.index, &self.hasher);
+        for (_, m, _) in blocks[y as usize].entries() {
+            index.relocate(hasher.hash_one(m), from, y);
+        }
     }
 
     /// Changes the score of a present member and returns its old score
@@ -555,202 +565,171 @@ impl SkipList {
     /// If `score` is NaN.
     pub fn update_score(&mut self, member: &[u8], score: f64) -> Option<f64> {
         assert!(!score.is_nan(), "NaN score");
-        let n = self.find_raw(member);
-        if n == 0 {
-            return None;
+        let (x, j) = self.locate(self.hash(member), member)?;
+        let b = self.block(x);
+        let old = b.scores[j];
+        // An entry inside its block that keeps its place only changes its
+        // score; anything else is a removal and an insert.
+        if j > 0 && j + 1 < b.len() {
+            let (prev, next) = (b.member(j - 1), b.member(j + 1));
+            let (ps, ns) = (b.scores[j - 1], b.scores[j + 1]);
+            let after_prev = ps < score || (ps == score && prev < member);
+            let before_next = score < ns || (score == ns && member < next);
+            if after_prev && before_next {
+                self.blocks[x as usize].scores[j] = score;
+                return Some(old);
+            }
         }
-        let old = self.score_of(n);
-        // A node that keeps its place only changes its score (no search).
-        let (back, next) = (self.back(n), self.fwd(n, 0));
-        let after_prev = back == HEADER || self.precedes(back, score, member);
-        let before_next = next == 0 || {
-            let s = self.score_of(next);
-            score < s || (score == s && member < self.member_of(next))
-        };
-        if after_prev && before_next {
-            self.arena.set_f64(n as usize + SCORE, score);
-            return Some(old);
-        }
-        let update = self.predecessors(n);
-        self.unlink(n, &update);
-        self.arena.set_f64(n as usize + SCORE, score);
-        self.link(n);
+        self.remove(member);
+        self.insert(score, member);
         Some(old)
     }
 
     /// Removes `member`, returning its score. O(log n).
     pub fn remove(&mut self, member: &[u8]) -> Option<f64> {
-        let n = self.find_raw(member);
-        if n == 0 {
-            return None;
-        }
-        let score = self.score_of(n);
-        let update = self.predecessors(n);
-        self.unlink(n, &update);
-        self.release(n);
+        let (x, j) = self.locate(self.hash(member), member)?;
+        let score = self.block(x).scores[j];
+        let path = self.path_to(score, member);
+        self.remove_entries(x, j, 1, &path);
         self.after_removal();
         Some(score)
     }
 
     /// Removes the members at 0-based positions `start..end` (clamped) and
-    /// returns how many were removed. O(log n + m).
+    /// returns how many were removed. O(log n + m) per block touched.
     pub fn remove_range(&mut self, start: usize, end: usize) -> usize {
         let end = end.min(self.len);
         if start >= end {
             return 0;
         }
-        let mut update = [HEADER; MAX_LEVEL];
-        let mut x = HEADER;
-        let mut traversed = 0;
-        for i in (0..self.level).rev() {
-            loop {
-                let f = self.fwd(x, i);
-                if f != 0 && traversed + self.span(x, i) <= start {
-                    traversed += self.span(x, i);
-                    x = f;
-                } else {
-                    break;
-                }
-            }
-            update[i] = x;
-        }
-        for _ in start..end {
-            let n = self.fwd(update[0], 0);
-            self.unlink(n, &update);
-            self.release(n);
+        let mut left = end - start;
+        while left > 0 {
+            let (path, x, j) = self.path_to_rank(start);
+            let k = left.min(self.block(x).len() - j);
+            self.remove_entries(x, j, k, &path);
+            left -= k;
         }
         self.after_removal();
         end - start
     }
 
-    // ----- validation -----
-
-    /// Checks the invariants in the module docs.
-    ///
-    /// # Errors
-    /// [`Corrupt`] naming the first broken invariant.
-    pub fn validate(&self) -> Result<(), Corrupt> {
-        self.arena.validate()?;
-        if self.arena.height(HEADER) != MAX_LEVEL {
-            return Err(Corrupt("header record lost its levels"));
+    /// Removes `k` entries of block `x` from position `j`; `path` is the
+    /// path to the first of them. Unlinks an emptied block and merges a
+    /// sparse one with a neighbour.
+    fn remove_entries(&mut self, x: u32, j: usize, k: usize, path: &Path) {
+        {
+            let (blocks, index, hasher) = (&mut self.blocks, &mut self.index, &self.hasher);
+            let b = &mut blocks[x as usize];
+            let before = b.heap();
+            b.remove(j, k, |m| index.remove(hasher.hash_one(m), x));
+            self.block_heap = self.block_heap + b.heap() - before;
         }
-        let ranks = self.validate_level0()?;
-        self.validate_upper(&ranks)?;
-        self.validate_back()?;
-        self.validate_index()
+        let hx = self.height(x);
+        for i in 0..self.level {
+            let c = if i < hx { x } else { path.pred[i] };
+            self.link_mut(c, i).span -= k as u32;
+        }
+        self.len -= k;
+        if self.block(x).len() == 0 {
+            self.unlink(x, &path.pred);
+            self.release(x);
+            return;
+        }
+        if j == 0 {
+            let first = self.block(x).scores[0];
+            for i in 0..hx {
+                self.link_mut(path.pred[i], i).key = first;
+            }
+        }
+        if self.block(x).len() <= SPARSE {
+            self.merge_sparse(x, path);
+        }
     }
 
-    /// Invariant 1; returns each live node's 1-based rank.
-    fn validate_level0(&self) -> Result<RankMap, Corrupt> {
-        let mut rank = hashbrown::HashMap::with_hasher(ahash::RandomState::new());
-        let (mut x, mut prev, mut count) = (self.fwd(HEADER, 0), HEADER, 0);
-        while x != 0 {
-            count += 1;
-            if count > self.len || self.arena.height(x) == 0 {
-                return Err(Corrupt(
-                    "level 0 walk longer than len or hits a free record",
-                ));
-            }
-            rank.insert(x, count);
-            let s = self.score_of(x);
-            if s.is_nan() || (prev != HEADER && !self.precedes(prev, s, self.member_of(x))) {
-                return Err(Corrupt("level 0 out of order"));
-            }
-            prev = x;
-            x = self.fwd(x, 0);
+    /// Takes block `y` out of every level, given its predecessor on each
+    /// of its levels; its spans pass to the predecessors.
+    fn unlink(&mut self, y: u32, pred: &[u32; MAX_LEVEL]) {
+        for (i, &p) in pred.iter().enumerate().take(self.height(y)) {
+            let yl = *self.link(y, i);
+            let pl = self.link_mut(p, i);
+            debug_assert_eq!(pl.next, y);
+            pl.next = yl.next;
+            pl.key = yl.key;
+            pl.span += yl.span;
         }
-        let live = self
-            .arena
-            .records()
-            .filter(|&r| r != HEADER && self.arena.height(r) != 0)
-            .count();
-        if count != self.len || live != self.len {
-            return Err(Corrupt(
-                "len disagrees with the level 0 walk or live records",
-            ));
+        let back = self.nodes[y as usize].back;
+        match self.link(y, 0).next {
+            0 => self.tail = back,
+            f => self.nodes[f as usize].back = back,
         }
-        Ok(rank)
+        while self.level > 1 && self.link(HEADER, self.level - 1).next == 0 {
+            *self.link_mut(HEADER, self.level - 1) = Link::default();
+            self.level -= 1;
+        }
+        if self.tail == HEADER {
+            // Empty: the header's level-0 span is its own (no) entries.
+            *self.link_mut(HEADER, 0) = Link::default();
+        }
     }
 
-    /// Invariant 2.
-    fn validate_upper(&self, rank: &RankMap) -> Result<(), Corrupt> {
-        for i in 1..MAX_LEVEL {
-            let (mut x, mut r) = (HEADER, 0);
-            loop {
-                let f = self.fwd(x, i);
-                if i >= self.level && x == HEADER && f != 0 {
-                    return Err(Corrupt("link above the list level"));
-                }
-                if f == 0 {
-                    if self.span(x, i) != 0 {
-                        return Err(Corrupt("span of a link to nothing is not 0"));
-                    }
-                    break;
-                }
-                let rf = rank.get(&f).copied().unwrap_or(0);
-                if self.arena.height(f) <= i || rf <= r {
-                    return Err(Corrupt("upper link to a short, dead or earlier node"));
-                }
-                if self.span(x, i) != rf - r {
-                    return Err(Corrupt("span disagrees with ranks"));
-                }
-                r = rf;
-                x = f;
-            }
-        }
-        if self.level > 1 && self.fwd(HEADER, self.level - 1) == 0 {
-            return Err(Corrupt("list level above the highest node"));
-        }
-        Ok(())
+    /// Frees an unlinked, emptied block.
+    fn release(&mut self, y: u32) {
+        let b = std::mem::take(&mut self.blocks[y as usize]);
+        self.block_heap -= b.heap();
+        self.tower_garbage += self.height(y);
+        self.nodes[y as usize] = Node::default();
+        self.free.push(y);
     }
 
-    /// Invariant 5.
-    fn validate_back(&self) -> Result<(), Corrupt> {
-        if self.back(HEADER) != 0 || self.chain(HEADER) != 0 {
-            return Err(Corrupt("header has a backward or chain link"));
-        }
-        let (mut x, mut prev) = (self.fwd(HEADER, 0), HEADER);
-        while x != 0 {
-            if self.back(x) != prev {
-                return Err(Corrupt("backward link is not the level 0 predecessor"));
+    /// Merges sparse block `x` into a neighbour when the two fit: its next
+    /// block moves into it, or it moves into its previous block.
+    fn merge_sparse(&mut self, x: u32, path: &Path) {
+        let fits = |a: &Block, b: &Block| {
+            a.len() + b.len() <= MERGED_MAX && a.live_bytes() + b.live_bytes() <= BLOCK_BYTES
+        };
+        let y = self.link(x, 0).next;
+        if y != 0 && fits(self.block(x), self.block(y)) {
+            // y's predecessors: x on x's levels, x's path above them.
+            let mut pred = path.pred;
+            for p in pred.iter_mut().take(self.height(x)) {
+                *p = x;
             }
-            prev = x;
-            x = self.fwd(x, 0);
+            self.absorb(x, y, &pred);
+            return;
         }
-        if self.tail != prev {
-            return Err(Corrupt("tail is not the last node"));
+        let w = self.nodes[x as usize].back;
+        if w != HEADER && fits(self.block(w), self.block(x)) {
+            let b = self.block(x);
+            let (score, first) = (b.scores[0], b.first_member().to_vec());
+            let xpath = self.path_to(score, &first);
+            debug_assert_eq!(xpath.pred[0], w);
+            self.absorb(w, x, &xpath.pred);
         }
-        Ok(())
     }
 
-    /// Invariant 3.
-    fn validate_index(&self) -> Result<(), Corrupt> {
-        if !self.buckets.is_empty() && !self.buckets.len().is_power_of_two() {
-            return Err(Corrupt("bucket count not a power of two"));
-        }
-        let mut chained = 0;
-        for (b, &head) in self.buckets.iter().enumerate() {
-            let mut x = head;
-            while x != 0 {
-                chained += 1;
-                if chained > self.len || self.arena.height(x) == 0 {
-                    return Err(Corrupt(
-                        "index chain longer than len or holds a free record",
-                    ));
-                }
-                if self.bucket_of(self.member_of(x)) != b {
-                    return Err(Corrupt("member chained in the wrong bucket"));
-                }
-                if self.find_raw(self.member_of(x)) != x {
-                    return Err(Corrupt("member chained twice"));
-                }
-                x = self.chain(x);
+    /// Moves every entry of block `y` to the end of its predecessor `x`,
+    /// then unlinks and frees `y` (`pred` holds `y`'s predecessors).
+    fn absorb(&mut self, x: u32, y: u32, pred: &[u32; MAX_LEVEL]) {
+        let moved = std::mem::take(&mut self.blocks[y as usize]);
+        self.block_heap -= moved.heap();
+        self.edit(x, |b| b.append(&moved));
+        {
+            let (index, hasher) = (&mut self.index, &self.hasher);
+            for (_, m, _) in moved.entries() {
+                index.relocate(hasher.hash_one(m), y, x);
             }
         }
-        if chained != self.len {
-            return Err(Corrupt("index does not hold every member"));
-        }
-        Ok(())
+        self.unlink(y, pred);
+        self.release(y);
+    }
+}
+
+/// Makes room for `extra` more items, growing by an eighth (at least 4):
+/// the block tables hold a few percent of the bytes, so little slack.
+fn grow<T>(v: &mut Vec<T>, extra: usize) {
+    if v.len() + extra > v.capacity() {
+        let more = (v.capacity() / 8).max(4).max(extra);
+        v.reserve_exact(more);
     }
 }
 

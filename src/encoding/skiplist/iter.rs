@@ -3,18 +3,20 @@
 use super::{HEADER, SkipList};
 
 /// Iterator over (score, member) in ascending order, double-ended: the
-/// front walks the forward links, the back the backward links, and each end
-/// is located (by rank) only when first used.
+/// front walks blocks forward, the back walks them backward (through the
+/// level-0 `back` links), and each end is located (by rank) only when
+/// first used.
 #[derive(Debug, Clone)]
 pub struct Iter<'a> {
     list: &'a SkipList,
-    /// The next node from the front (0 until located).
-    front: u32,
-    /// The next node from the back (0 until located).
-    back: u32,
-    /// Rank of the next node from the front.
+    /// Rank of the next entry from the front.
     start: usize,
     remaining: usize,
+    /// Front: block (0 until located) and the next entry's index in it.
+    front: (u32, usize),
+    /// Back: block (0 until located) and the index just past the next
+    /// entry to yield.
+    back: (u32, usize),
 }
 
 impl<'a> Iter<'a> {
@@ -22,15 +24,11 @@ impl<'a> Iter<'a> {
     pub(super) fn new(list: &'a SkipList, start: usize, end: usize) -> Self {
         Iter {
             list,
-            front: 0,
-            back: 0,
             start,
             remaining: end - start,
+            front: (HEADER, 0),
+            back: (HEADER, 0),
         }
-    }
-
-    fn item(&self, x: u32) -> (f64, &'a [u8]) {
-        (self.list.score_of(x), self.list.member_of(x))
     }
 }
 
@@ -41,14 +39,18 @@ impl<'a> Iterator for Iter<'a> {
         if self.remaining == 0 {
             return None;
         }
-        if self.front == HEADER {
-            self.front = self.list.node_at(self.start);
+        let list = self.list;
+        let (mut b, mut j) = self.front;
+        if b == HEADER {
+            (b, j) = list.at_rank(self.start);
+        } else if j == list.block(b).len() {
+            (b, j) = (list.link(b, 0).next, 0);
         }
-        let x = self.front;
-        self.front = self.list.fwd(x, 0);
+        let block = list.block(b);
+        self.front = (b, j + 1);
         self.start += 1;
         self.remaining -= 1;
-        Some(self.item(x))
+        Some((block.scores[j], block.member(j)))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -61,13 +63,26 @@ impl DoubleEndedIterator for Iter<'_> {
         if self.remaining == 0 {
             return None;
         }
-        if self.back == HEADER {
-            self.back = self.list.node_at(self.start + self.remaining - 1);
+        let list = self.list;
+        let (mut b, mut j) = self.back;
+        if b == HEADER {
+            let last = self.start + self.remaining - 1;
+            if last + 1 == list.len {
+                b = list.tail;
+                j = list.block(b).len();
+            } else {
+                let (x, k) = list.at_rank(last);
+                (b, j) = (x, k + 1);
+            }
+        } else if j == 0 {
+            b = list.nodes[b as usize].back;
+            j = list.block(b).len();
         }
-        let x = self.back;
-        self.back = self.list.back(x);
+        j -= 1;
+        let block = list.block(b);
+        self.back = (b, j);
         self.remaining -= 1;
-        Some(self.item(x))
+        Some((block.scores[j], block.member(j)))
     }
 }
 

@@ -1,108 +1,112 @@
-//! Upkeep of a [`SkipList`]'s storage: resizing the member index, compacting
-//! the record arena, and ZSCAN's walk over the index.
+//! Upkeep of a [`SkipList`]'s storage: resizing the member index,
+//! renumbering the blocks, and ZSCAN's walk over the index.
 
-use super::arena::{BACK, CHAIN, LEVELS, NEXT};
-use super::{HEADER, SkipList};
+use super::index::{EMPTY, Index, TOMB, decode, slot_of};
+use super::{HEADER, Link, Node, SkipList};
 
 impl SkipList {
-    /// Rebuilds the member index with `n` buckets (a power of two), walking
-    /// the arena in order.
-    pub(super) fn rehash(&mut self, n: usize) {
-        debug_assert!(n.is_power_of_two());
-        let mut buckets = vec![0u32; n];
-        let records: Vec<u32> = self
-            .arena
-            .records()
-            .filter(|&x| x != HEADER && self.arena.height(x) != 0)
-            .collect();
-        for x in records {
-            let b = self.hasher.hash_one(self.member_of(x)) as usize & (n - 1);
-            let head = buckets[b];
-            self.arena.set_u32(x as usize + CHAIN, head);
-            buckets[b] = x;
+    /// Rebuilds the member index with `n` slots (a power of two), hashing
+    /// every member again; tombstones go.
+    pub(super) fn rebuild_index(&mut self, n: usize) {
+        debug_assert!(n.is_power_of_two() && n > self.len);
+        let mut fresh = Index {
+            slots: vec![EMPTY; n],
+            tombs: 0,
+        };
+        let mut x = self.link(HEADER, 0).next;
+        while x != 0 {
+            for (_, m, _) in self.block(x).entries() {
+                fresh.insert(self.hasher.hash_one(m), x);
+            }
+            x = self.link(x, 0).next;
         }
-        self.buckets = buckets;
+        self.index = fresh;
     }
 
-    /// After removals: compacts the arena when free records hold too much
-    /// of it, and shrinks a mostly empty index.
+    /// After removals: shrinks a mostly empty index, and renumbers the
+    /// blocks when free ids or tower links make up more than half of
+    /// their vectors.
     pub(super) fn after_removal(&mut self) {
-        let mut buckets = self.buckets.len();
-        if buckets > 4 && self.len * 8 < buckets {
-            buckets = self.len.next_power_of_two().max(4);
+        let slots = self.index.slots.len();
+        if slots > 8 && self.len * 8 < slots {
+            self.rebuild_index(Index::size_for(self.len));
         }
-        if self.arena.wants_compaction() {
-            self.compact(buckets);
-        } else if buckets != self.buckets.len() {
-            self.rehash(buckets);
+        let free = self.free.len();
+        if (free >= 16 && free * 2 > self.blocks.len())
+            || (self.tower_garbage >= 64 && self.tower_garbage * 2 > self.towers.len())
+        {
+            self.renumber();
         }
     }
 
-    /// Rewrites the arena as the live records in list order (the header,
-    /// then level 0 from first to last) in a new vector of exactly their
-    /// size, so neighbours in the order are neighbours in memory, and
-    /// rewrites every link to the new offsets; the index is rebuilt with
-    /// `buckets` buckets. O(n).
-    pub(super) fn compact(&mut self, buckets: usize) {
-        // Pass 1: each live record's new offset, parked in its chain field
-        // (the chains are rebuilt afterwards).
-        let mut order = Vec::with_capacity(self.len + 1);
-        let (mut x, mut total) = (HEADER, 0usize);
+    /// Rewrites the blocks, towers and nodes in list order into vectors of
+    /// exactly their size, with no free blocks, and points every link,
+    /// back link and index slot at the new ids. O(blocks + index slots).
+    pub(super) fn renumber(&mut self) {
+        let mut order = Vec::with_capacity(self.blocks.len() - self.free.len());
+        let mut x = HEADER;
         loop {
             order.push(x);
-            let next = self.fwd(x, 0);
-            self.arena.set_u32(x as usize + CHAIN, total as u32);
-            total += self.arena.size_at(x);
-            if next == 0 {
+            x = self.link(x, 0).next;
+            if x == 0 {
                 break;
             }
-            x = next;
         }
-        let remap = |x: u32| match x {
-            0 => 0,
-            x => self.arena.u32_at(x as usize + CHAIN),
-        };
-        // Pass 2: copy in order, translating the links.
-        let mut bytes = Vec::with_capacity(total);
-        for &x in &order {
-            let (o, height) = (bytes.len(), self.arena.height(x));
-            let size = self.arena.size_at(x);
-            bytes.extend_from_slice(&self.arena.bytes[x as usize..x as usize + size]);
-            let links = [NEXT, BACK]
-                .into_iter()
-                .chain((1..height).map(|i| LEVELS + 8 * (i - 1)));
-            for at in links {
-                let field = &mut bytes[o + at..o + at + 4];
-                let old = u32::from_le_bytes(field.try_into().expect("4 bytes"));
-                field.copy_from_slice(&remap(old).to_le_bytes());
+        let mut remap = vec![0u32; self.blocks.len()];
+        for (new, &old) in order.iter().enumerate() {
+            remap[old as usize] = new as u32;
+        }
+        let tower_len: usize = order.iter().map(|&x| self.height(x)).sum();
+        let mut towers = Vec::with_capacity(tower_len);
+        let mut nodes = Vec::with_capacity(order.len());
+        let mut blocks = Vec::with_capacity(order.len());
+        for &old in &order {
+            let node = self.nodes[old as usize];
+            let t = node.tower as usize;
+            nodes.push(Node {
+                tower: towers.len() as u32,
+                back: remap[node.back as usize],
+                height: node.height,
+            });
+            for l in &self.towers[t..t + usize::from(node.height)] {
+                towers.push(Link {
+                    next: remap[l.next as usize],
+                    ..*l
+                });
             }
-            bytes[o + CHAIN..o + CHAIN + 4].fill(0);
+            blocks.push(std::mem::take(&mut self.blocks[old as usize]));
         }
-        self.tail = remap(self.tail);
-        self.arena.replace(bytes);
-        self.rehash(buckets);
+        self.blocks = blocks;
+        self.nodes = nodes;
+        self.towers = towers;
+        self.tower_garbage = 0;
+        self.free = Vec::new();
+        self.tail = remap[self.tail as usize];
+        for s in &mut self.index.slots {
+            if *s != EMPTY && *s != TOMB {
+                let (b, t) = decode(*s);
+                *s = slot_of(remap[b as usize], t);
+            }
+        }
     }
 
-    /// One ZSCAN step from `cursor`: calls `f` with every member of the
-    /// index buckets visited, bucket by bucket in Redis's reverse-binary
-    /// cursor order, until at least `count` members were seen (or `10 *
-    /// count` buckets visited), and returns the next cursor (0 when done).
-    /// As with Redis's dictionaries, a member present for the whole scan is
-    /// reported at least once even if the index is resized in between.
+    /// One ZSCAN step from `cursor`: calls `f` with every member whose
+    /// home slot in the index is visited, slot by slot in Redis's
+    /// reverse-binary cursor order, until at least `count` members were
+    /// seen (or `10 * count` slots visited), and returns the next cursor
+    /// (0 when done). As with Redis's dictionaries, a member present for
+    /// the whole scan is reported at least once even if the index is
+    /// resized in between: a member's home slot is its hash masked, so the
+    /// cursor arithmetic is the same as over chained buckets.
     pub fn scan(&self, cursor: u64, count: usize, mut f: impl FnMut(f64, &[u8])) -> u64 {
-        if self.buckets.is_empty() {
+        if self.index.slots.is_empty() {
             return 0;
         }
-        let mask = (self.buckets.len() - 1) as u64;
+        let mask = self.index.mask() as u64;
         let (mut v, mut seen) = (cursor, 0);
         let mut visits = count.saturating_mul(10).max(1);
         loop {
-            let mut x = self.buckets[(v & mask) as usize];
-            while x != 0 {
-                f(self.score_of(x), self.member_of(x));
-                seen += 1;
-                x = self.chain(x);
-            }
+            seen += self.scan_home((v & mask) as usize, &mut f);
             // Increment the bits above the mask, most significant first.
             v |= !mask;
             v = v.reverse_bits().wrapping_add(1).reverse_bits();
@@ -111,5 +115,34 @@ impl SkipList {
                 return v;
             }
         }
+    }
+
+    /// Reports every member whose home slot is `home`: they sit in the run
+    /// of occupied slots starting there. Returns how many.
+    fn scan_home(&self, home: usize, f: &mut impl FnMut(f64, &[u8])) -> usize {
+        let slots = &self.index.slots;
+        let mask = slots.len() - 1;
+        let mut done: Vec<u32> = Vec::new();
+        let mut n = 0;
+        let mut s = home;
+        for _ in 0..slots.len() {
+            match slots[s] {
+                EMPTY => break,
+                TOMB => {}
+                v if done.contains(&v) => {}
+                v => {
+                    done.push(v);
+                    let (b, t) = decode(v);
+                    for (score, m, tag) in self.block(b).entries() {
+                        if tag == t && self.index.home(self.hasher.hash_one(m)) == home {
+                            f(score, m);
+                            n += 1;
+                        }
+                    }
+                }
+            }
+            s = (s + 1) & mask;
+        }
+        n
     }
 }

@@ -1,5 +1,6 @@
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
+use proptest::prelude::*;
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
@@ -12,12 +13,119 @@ fn key(score: f64, member: &[u8]) -> (i64, Vec<u8>) {
     (ord, member.to_vec())
 }
 
-fn model_entries(m: &BTreeMap<(i64, Vec<u8>), f64>) -> Vec<(f64, Vec<u8>)> {
-    m.iter().map(|((_, k), s)| (*s, k.clone())).collect()
+/// A BTreeMap model of the sorted set, keyed by order, plus member scores.
+#[derive(Default)]
+struct Model {
+    order: BTreeMap<(i64, Vec<u8>), f64>,
+    scores: HashMap<Vec<u8>, f64>,
+}
+
+impl Model {
+    fn entries(&self) -> Vec<(f64, Vec<u8>)> {
+        self.order
+            .iter()
+            .map(|((_, m), s)| (*s, m.clone()))
+            .collect()
+    }
+
+    fn insert(&mut self, score: f64, m: &[u8]) -> bool {
+        if self.scores.contains_key(m) {
+            return false;
+        }
+        self.scores.insert(m.to_vec(), score);
+        self.order.insert(key(score, m), score);
+        true
+    }
+
+    fn remove(&mut self, m: &[u8]) -> Option<f64> {
+        let s = self.scores.remove(m)?;
+        self.order.remove(&key(s, m));
+        Some(s)
+    }
 }
 
 fn list_entries(s: &SkipList) -> Vec<(f64, Vec<u8>)> {
     s.iter().map(|(sc, m)| (sc, m.to_vec())).collect()
+}
+
+/// One random operation on both, checking the answers agree.
+fn step(s: &mut SkipList, model: &mut Model, rng: &mut SmallRng, members: u32) {
+    let i = rng.random_range(0..members);
+    let member = if i % 97 == 0 {
+        format!("long{i}:{}", "L".repeat((i as usize * 37) % 3000)).into_bytes()
+    } else {
+        format!("m{i}").into_bytes()
+    };
+    let score = f64::from(rng.random_range(-40i32..40)) / 2.0;
+    match rng.random_range(0..12) {
+        0..=4 => assert_eq!(s.insert(score, &member), model.insert(score, &member)),
+        5..=6 => {
+            let old = s.update_score(&member, score);
+            assert_eq!(old, model.scores.get(&member).copied());
+            if old.is_some() {
+                model.remove(&member);
+                model.insert(score, &member);
+            }
+        }
+        7..=8 => assert_eq!(s.remove(&member), model.remove(&member)),
+        9 => {
+            let start = rng.random_range(0..=s.len());
+            let n = rng.random_range(0..80);
+            let gone: Vec<_> = model.entries().into_iter().skip(start).take(n).collect();
+            assert_eq!(s.remove_range(start, start + n), gone.len());
+            for (_, m) in gone {
+                model.remove(&m);
+            }
+        }
+        _ => check_queries(s, model, rng, &member, score),
+    }
+    assert_eq!(s.len(), model.scores.len());
+}
+
+fn check_queries(s: &SkipList, model: &Model, rng: &mut SmallRng, member: &[u8], score: f64) {
+    let entries = model.entries();
+    let pos = entries.iter().position(|(_, m)| m == member);
+    assert_eq!(s.rank(member), pos);
+    assert_eq!(s.score(member), model.scores.get(member).copied());
+    let below = entries.iter().filter(|(sc, _)| *sc < score).count();
+    assert_eq!(s.count_while(|sc, _| sc < score), below);
+    assert_eq!(s.count_scores_while(|sc| sc < score), below);
+    let upto = entries
+        .iter()
+        .filter(|(sc, m)| *sc < score || (*sc == score && m.as_slice() <= member))
+        .count();
+    assert_eq!(
+        s.count_while(|sc, m| sc < score || (sc == score && m <= member)),
+        upto
+    );
+    let a = rng.random_range(0..=entries.len());
+    let b = rng.random_range(0..=entries.len());
+    let want: Vec<_> = entries
+        .iter()
+        .skip(a)
+        .take(b.saturating_sub(a))
+        .cloned()
+        .collect();
+    let got: Vec<_> = s.range(a, b).map(|(sc, m)| (sc, m.to_vec())).collect();
+    assert_eq!(got, want);
+    let rev: Vec<_> = s
+        .range(a, b)
+        .rev()
+        .map(|(sc, m)| (sc, m.to_vec()))
+        .collect();
+    assert_eq!(rev, want.iter().rev().cloned().collect::<Vec<_>>());
+    // Both ends at once meet in the middle without overlap.
+    let mut it = s.range(a, b);
+    let (mut lo, mut hi) = (Vec::new(), Vec::new());
+    while let Some((sc, m)) = it.next() {
+        lo.push((sc, m.to_vec()));
+        if let Some((sc, m)) = it.next_back() {
+            hi.push((sc, m.to_vec()));
+        }
+    }
+    lo.extend(hi.into_iter().rev());
+    assert_eq!(lo, want);
+    assert_eq!(s.range(a, b).len(), want.len());
 }
 
 #[test]
@@ -25,10 +133,11 @@ fn empty_list() {
     let s = SkipList::new();
     s.validate().unwrap();
     assert_eq!(s.len(), 0);
-    assert!(s.first().is_none() && s.last().is_none());
-    assert_eq!(s.at_rank(0), None);
     assert_eq!(s.range(0, 10).count(), 0);
+    assert_eq!(s.iter().next_back(), None);
     assert_eq!(s.count_while(|_, _| true), 0);
+    assert_eq!(s.count_scores_while(|_| true), 0);
+    assert_eq!(s.scan(0, 10, |_, _| panic!("no members")), 0);
 }
 
 #[test]
@@ -47,139 +156,80 @@ fn ties_order_by_member_bytes() {
 
 #[test]
 fn random_ops_against_a_btreemap() {
-    let mut rng = SmallRng::seed_from_u64(7);
-    let mut s = SkipList::new();
-    let mut model: BTreeMap<(i64, Vec<u8>), f64> = BTreeMap::new();
-    let mut scores: std::collections::HashMap<Vec<u8>, f64> = Default::default();
-    for step in 0..6000 {
-        let member = format!("m{}", rng.random_range(0..400)).into_bytes();
-        let score = f64::from(rng.random_range(-20i32..20)) / 2.0;
-        match rng.random_range(0..10) {
-            0..=3 => {
-                let added = s.insert(score, &member);
-                assert_eq!(added, !scores.contains_key(&member));
-                if added {
-                    scores.insert(member.clone(), score);
-                    model.insert(key(score, &member), score);
-                }
-            }
-            4..=5 => {
-                let old = s.update_score(&member, score);
-                assert_eq!(old, scores.get(&member).copied());
-                if let Some(old) = old {
-                    model.remove(&key(old, &member));
-                    model.insert(key(score, &member), score);
-                    scores.insert(member.clone(), score);
-                }
-            }
-            6..=7 => {
-                let old = s.remove(&member);
-                assert_eq!(old, scores.remove(&member));
-                if let Some(old) = old {
-                    model.remove(&key(old, &member));
-                }
-            }
-            8 => {
-                let start = rng.random_range(0..=s.len());
-                let n = rng.random_range(0..4);
-                let removed: Vec<_> = model_entries(&model)
-                    .into_iter()
-                    .skip(start)
-                    .take(n)
-                    .collect();
-                assert_eq!(s.remove_range(start, start + n), removed.len());
-                for (sc, m) in removed {
-                    model.remove(&key(sc, &m));
-                    scores.remove(&m);
-                }
-            }
-            _ => {
-                let entries = model_entries(&model);
-                if let Some(pos) = entries.iter().position(|(_, m)| *m == member) {
-                    assert_eq!(s.rank(&member), Some(pos));
-                    let h = s.at_rank(pos).unwrap();
-                    assert_eq!(s.entry(h).1, &member[..]);
-                }
-                let below = entries.iter().filter(|(sc, _)| *sc < score).count();
-                assert_eq!(s.count_while(|sc, _| sc < score), below);
-                let a = rng.random_range(0..=entries.len());
-                let b = rng.random_range(0..=entries.len());
-                let got: Vec<_> = s.range(a, b).map(|(sc, m)| (sc, m.to_vec())).collect();
-                let want: Vec<_> = entries
-                    .iter()
-                    .skip(a)
-                    .take(b.saturating_sub(a))
-                    .cloned()
-                    .collect();
-                assert_eq!(got, want);
-                let got_rev: Vec<_> = s
-                    .range(a, b)
-                    .rev()
-                    .map(|(sc, m)| (sc, m.to_vec()))
-                    .collect();
-                assert_eq!(got_rev, want.iter().rev().cloned().collect::<Vec<_>>());
-                // Both ends at once meet in the middle without overlap.
-                let mut it = s.range(a, b);
-                let (mut lo, mut hi) = (Vec::new(), Vec::new());
-                while let Some((sc, m)) = it.next() {
-                    lo.push((sc, m.to_vec()));
-                    if let Some((sc, m)) = it.next_back() {
-                        hi.push((sc, m.to_vec()));
-                    }
-                }
-                lo.extend(hi.into_iter().rev());
-                assert_eq!(lo, want);
-                let last = s.last().map(|h| s.entry(h).1.to_vec());
-                assert_eq!(last, entries.last().map(|(_, m)| m.clone()));
-                if let Some(h) = s.last() {
-                    let before = s.prev(h).map(|p| s.entry(p).1.to_vec());
-                    let want = entries.len().checked_sub(2).map(|i| entries[i].1.clone());
-                    assert_eq!(before, want);
-                }
+    for (seed, members) in [(7u64, 300u32), (8, 3_000), (9, 20)] {
+        let mut rng = SmallRng::seed_from_u64(seed);
+        let (mut s, mut model) = (SkipList::new(), Model::default());
+        for n in 0..6_000 {
+            step(&mut s, &mut model, &mut rng, members);
+            if n % 500 == 0 {
+                s.validate().unwrap();
             }
         }
-        if step % 50 == 0 {
-            s.validate().unwrap();
-        }
-        assert_eq!(s.len(), model.len());
+        s.validate().unwrap();
+        assert_eq!(list_entries(&s), model.entries());
     }
-    s.validate().unwrap();
-    assert_eq!(list_entries(&s), model_entries(&model));
 }
 
 #[test]
-fn many_members_keep_spans_and_reuse_or_compact_bytes() {
+fn equal_scores_fill_and_split_blocks() {
+    // Every score equal: the descent compares first members at each step.
+    let mut s = SkipList::new();
+    let mut rng = SmallRng::seed_from_u64(3);
+    let mut model = Model::default();
+    for _ in 0..5_000 {
+        let m = format!("k{}", rng.random_range(0..4_000u32)).into_bytes();
+        assert_eq!(s.insert(0.0, &m), model.insert(0.0, &m));
+    }
+    s.validate().unwrap();
+    for (r, (_, m)) in model.entries().iter().enumerate().step_by(31) {
+        assert_eq!(s.rank(m), Some(r));
+    }
+    let low = s.count_while(|_, m| m < b"k2".as_slice());
+    assert_eq!(
+        low,
+        model
+            .entries()
+            .iter()
+            .filter(|(_, m)| m.as_slice() < b"k2")
+            .count()
+    );
+}
+
+#[test]
+fn long_members_sit_alone_in_blocks() {
+    let mut s = SkipList::new();
+    let big = vec![7u8; 70_000];
+    s.insert(1.0, b"a");
+    s.insert(1.0, &big);
+    s.insert(1.0, b"b");
+    for i in 0..200u32 {
+        s.insert(
+            f64::from(i),
+            format!("x{i}:{}", "y".repeat(i as usize * 3)).as_bytes(),
+        );
+    }
+    s.validate().unwrap();
+    assert_eq!(s.score(&big), Some(1.0));
+    // "x0:" (score 0), then the big member (bytes 7 < b'a') at score 1.
+    assert_eq!(s.rank(&big), Some(1));
+    let (sc, m) = s.range(1, 2).next_back().unwrap();
+    assert_eq!((sc, m.len()), (1.0, 70_000));
+    assert_eq!(s.remove(&big), Some(1.0));
+    s.validate().unwrap();
+}
+
+#[test]
+fn many_members_keep_spans_and_renumber() {
     let mut s = SkipList::new();
     let member = |i: u32| format!("member:{i:06}-{}", "x".repeat((i % 50) as usize)).into_bytes();
     for i in 0..20_000u32 {
         assert!(s.insert(f64::from(i % 1000), &member(i)));
     }
     s.validate().unwrap();
-    // A fifth of the bytes freed: below the compaction threshold.
-    for i in (0..20_000u32).step_by(5) {
-        assert!(s.remove(&member(i)).is_some());
-    }
-    s.validate().unwrap();
-    let arena_len = s.arena.bytes.len();
-    let garbage = s.arena.garbage;
-    assert!(garbage > 0);
-    // Re-adding members of the same lengths reuses the freed records.
-    for i in (0..20_000u32).step_by(5) {
-        assert!(s.insert(f64::from(i % 1000), &member(i)));
-    }
-    s.validate().unwrap();
-    assert!(
-        s.arena.garbage < garbage / 2,
-        "{} of {garbage}",
-        s.arena.garbage
-    );
-    assert!(s.arena.bytes.len() < arena_len + garbage);
-    // Removing half compacts: the garbage goes and ranks stay right.
     for i in (0..20_000u32).step_by(2) {
         assert!(s.remove(&member(i)).is_some());
     }
     s.validate().unwrap();
-    assert!(s.arena.garbage * 4 <= s.arena.bytes.len());
     let live: Vec<_> = s.iter().map(|(_, m)| m.to_vec()).collect();
     for (r, m) in live.iter().enumerate().step_by(97) {
         assert_eq!(s.rank(m), Some(r));
@@ -187,8 +237,9 @@ fn many_members_keep_spans_and_reuse_or_compact_bytes() {
     assert_eq!(s.remove_range(100, 9_000), 8_900);
     s.validate().unwrap();
     assert_eq!(s.len(), 1_100);
-    assert!(s.buckets.len() <= 2048, "{}", s.buckets.len());
-    let mut seen = std::collections::HashSet::new();
+    assert!(s.index.slots.len() <= 2048, "{}", s.index.slots.len());
+    assert!(s.blocks.len() < 1_100 / 8, "{} blocks", s.blocks.len());
+    let mut seen = HashSet::new();
     let mut cursor = 0;
     loop {
         cursor = s.scan(cursor, 10, |_, m| assert!(seen.insert(m.to_vec())));
@@ -201,8 +252,7 @@ fn many_members_keep_spans_and_reuse_or_compact_bytes() {
 
 #[test]
 fn queue_churn_keeps_memory_bounded() {
-    // A queue by time: members of growing length pushed at the back and
-    // popped at the front, so freed records rarely fit new members.
+    // A queue by time: pushed at the back, popped at the front.
     let mut s = SkipList::new();
     let mut peak = 0;
     for t in 0..60_000u64 {
@@ -220,34 +270,48 @@ fn queue_churn_keeps_memory_bounded() {
     }
     s.validate().unwrap();
     assert_eq!(s.len(), 1_000);
-    assert_eq!(s.first().map(|h| s.entry(h).0), Some(59_000.0));
-    // 1000 live members of about 40 bytes: well under 100 KiB, and no
-    // larger than early in the churn.
+    assert_eq!(s.iter().next().map(|e| e.0), Some(59_000.0));
     let end = s.heap_bytes();
     assert!(end < 100 << 10 && end <= peak + peak / 4, "{end} vs {peak}");
 }
 
 #[test]
-fn scan_reports_stable_members_across_resizes_and_compaction() {
+fn shrinking_gives_memory_back() {
+    let mut s = SkipList::new();
+    for i in 0..50_000u32 {
+        s.insert(f64::from(i), format!("m{i}").as_bytes());
+    }
+    let full = s.heap_bytes();
+    s.remove_range(0, 49_900);
+    s.validate().unwrap();
+    assert!(s.heap_bytes() * 50 < full, "{} of {full}", s.heap_bytes());
+    for i in 49_900..50_000u32 {
+        assert_eq!(s.remove(format!("m{i}").as_bytes()), Some(f64::from(i)));
+    }
+    s.validate().unwrap();
+    assert!(s.is_empty() && s.heap_bytes() < 2048, "{}", s.heap_bytes());
+    s.insert(1.0, b"again");
+    s.validate().unwrap();
+}
+
+#[test]
+fn scan_reports_stable_members_across_resizes_and_renumbering() {
     let mut s = SkipList::new();
     for i in 0..3_000u32 {
         s.insert(f64::from(i), format!("stable:{i}").as_bytes());
     }
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     let (mut cursor, mut step) = (0, 0u32);
     loop {
         cursor = s.scan(cursor, 20, |_, m| {
             seen.insert(m.to_vec());
         });
-        // Between calls: grow the index, then churn enough to compact.
-        for j in 0..40 {
-            s.insert(
-                -1.0,
-                format!("temp:{step}:{j}:{}", "t".repeat(40)).as_bytes(),
-            );
+        // Between calls: grow the index, then churn enough to renumber.
+        for j in 0..200 {
+            s.insert(-1.0, format!("temp:{step}:{j}").as_bytes());
         }
         if step % 5 == 4 {
-            s.remove_range(0, s.count_while(|sc, _| sc < 0.0));
+            s.remove_range(0, s.count_scores_while(|sc| sc < 0.0));
         }
         step += 1;
         if cursor == 0 {
@@ -281,6 +345,62 @@ fn infinities_and_signed_zero() {
     s.validate().unwrap();
 }
 
+#[test]
+fn level_distribution_is_quarter_geometric() {
+    let mut s = SkipList::new();
+    let mut counts = [0usize; MAX_LEVEL + 1];
+    for _ in 0..400_000 {
+        counts[s.random_level()] += 1;
+    }
+    // P(level >= k + 1) = 4^-k: each level about a quarter of the one below.
+    for k in 1..6 {
+        let ratio = counts[k + 1] as f64 / counts[k] as f64;
+        assert!((0.2..0.3).contains(&ratio), "level {k}: {counts:?}");
+    }
+}
+
+#[test]
+fn validate_catches_broken_invariants() {
+    let mut s = SkipList::new();
+    for i in 0..500u32 {
+        s.insert(f64::from(i), format!("v{i}").as_bytes());
+    }
+    s.validate().unwrap();
+    let mut t = s.clone();
+    t.towers[t.nodes[1].tower as usize].span += 1;
+    assert!(t.validate().is_err());
+    let mut t = s.clone();
+    t.towers[0].key += 0.5;
+    assert!(t.validate().is_err());
+    let mut t = s.clone();
+    t.blocks[1].scores.swap(0, 1);
+    assert!(t.validate().is_err());
+    let mut t = s.clone();
+    let v = t.index.slots.iter().position(|&v| v > index::TOMB).unwrap();
+    t.index.slots[v] = index::EMPTY;
+    assert!(t.validate().is_err());
+    let mut t = s.clone();
+    t.nodes[2].tower = u32::MAX;
+    assert!(t.validate().is_err());
+    let mut t = s;
+    t.block_heap += 1;
+    assert!(t.validate().is_err());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn prop_matches_btreemap(seed in any::<u64>(), members in 2u32..2_000, steps in 1usize..1_500) {
+        let mut rng = SmallRng::seed_from_u64(seed);
+        let (mut s, mut model) = (SkipList::new(), Model::default());
+        for _ in 0..steps {
+            step(&mut s, &mut model, &mut rng, members);
+        }
+        prop_assert_eq!(s.validate(), Ok(()));
+        prop_assert_eq!(list_entries(&s), model.entries());
+    }
+}
 #[test]
 fn lex_and_score_ranges() {
     let r = ScoreRange {
@@ -325,33 +445,4 @@ fn lex_and_score_ranges() {
         }
         .is_empty()
     );
-}
-
-#[test]
-fn record_sizes() {
-    // score 8, next 4, back 4, chain 4, height 1, length 1, member.
-    assert_eq!(arena::record_size(1, 8), 30);
-    assert_eq!(arena::record_size(3, 8), 46);
-    assert_eq!(arena::record_size(1, 200), 223);
-    let mut s = SkipList::new();
-    s.insert(1.0, &[7u8; 300]);
-    s.insert(2.0, b"");
-    s.validate().unwrap();
-    assert_eq!(s.score(&[7u8; 300]), Some(1.0));
-    assert_eq!(s.rank(b""), Some(1));
-}
-
-#[test]
-fn level_distribution_is_quarter_geometric() {
-    let mut s = SkipList::new();
-    let mut counts = [0usize; MAX_LEVEL + 1];
-    for _ in 0..400_000 {
-        counts[s.random_level()] += 1;
-    }
-    eprintln!("{:?}", &counts[..12]);
-    // P(level >= k + 1) = 4^-k: each level about a quarter of the one below.
-    for k in 1..6 {
-        let ratio = counts[k + 1] as f64 / counts[k] as f64;
-        assert!((0.2..0.3).contains(&ratio), "level {k}: {counts:?}");
-    }
 }

@@ -293,8 +293,17 @@ impl ZSetValue {
         if range.is_empty() {
             return (0, 0);
         }
-        let a = self.count_while(|s, _| !range.gte_min(s));
-        let b = self.count_while(|s, _| range.lte_max(s));
+        let (a, b) = match self {
+            ZSetValue::Listpack(lp) => (
+                listpack::count_while(lp, |s, _| !range.gte_min(s)),
+                listpack::count_while(lp, |s, _| range.lte_max(s)),
+            ),
+            // Scores only: the descent reads no member bytes.
+            ZSetValue::Skiplist(sl) => (
+                sl.count_scores_while(|s| !range.gte_min(s)),
+                sl.count_scores_while(|s| range.lte_max(s)),
+            ),
+        };
         (a, b.max(a))
     }
 

@@ -1,0 +1,275 @@
+//! One block of the unrolled skiplist: a sorted run of entries.
+//!
+//! The entries are three parallel arrays in order: the scores (`f64`, so a
+//! search inside the block is a binary search over contiguous memory), the
+//! members' hash tags (a byte each, so finding a member compares one byte
+//! per entry before any member bytes) and the byte offsets of the members
+//! in the block's *slab*. The slab holds the members in arrival order,
+//! each as a LEB128 length and its bytes, so an insert appends to it and
+//! moves no member bytes; a removal leaves a hole, and the slab is
+//! rewritten without holes once they make up half of it.
+
+/// Most entries a block holds; an insert that passes it splits the block.
+pub const BLOCK_MAX: usize = 64;
+/// Most member bytes (lengths included) a block of two or more entries
+/// holds; past it the block splits, so a long member ends up alone.
+pub const BLOCK_BYTES: usize = 4096;
+
+/// A sorted run of (score, member) entries with their hash tags.
+#[derive(Clone, Default, Debug)]
+pub(super) struct Block {
+    pub(super) scores: Vec<f64>,
+    pub(super) tags: Vec<u8>,
+    /// Offset of each entry's member in `slab`, in entry order.
+    pub(super) offs: Vec<u32>,
+    /// Members in arrival order (LEB128 length + bytes), with holes.
+    pub(super) slab: Vec<u8>,
+    /// Bytes of `slab` that belong to removed members.
+    pub(super) holes: usize,
+}
+
+/// Reads the LEB128 length at `off`: (length, offset of the bytes).
+/// Out-of-range input yields a length that runs past the end (the callers
+/// clamp, or check where corruption is possible).
+#[inline]
+pub(super) fn read_len(bytes: &[u8], off: usize) -> (usize, usize) {
+    let mut p = off;
+    let mut len = 0usize;
+    let mut shift = 0;
+    while let Some(&b) = bytes.get(p) {
+        p += 1;
+        if shift < usize::BITS {
+            len |= usize::from(b & 0x7F) << shift;
+        }
+        if b & 0x80 == 0 {
+            return (len, p);
+        }
+        shift += 7;
+    }
+    (usize::MAX / 2, p)
+}
+
+/// Bytes a member of `len` bytes takes in a slab (length header included).
+pub(super) fn stored_size(len: usize) -> usize {
+    let mut n = 1;
+    let mut v = len >> 7;
+    while v != 0 {
+        n += 1;
+        v >>= 7;
+    }
+    n + len
+}
+
+/// Appends `member` with its LEB128 length to `slab`; returns its offset.
+fn push_member(slab: &mut Vec<u8>, member: &[u8]) -> u32 {
+    let off = slab.len();
+    reserve(slab, stored_size(member.len()), 32);
+    let mut v = member.len();
+    loop {
+        let b = (v & 0x7F) as u8;
+        v >>= 7;
+        if v == 0 {
+            slab.push(b);
+            break;
+        }
+        slab.push(b | 0x80);
+    }
+    slab.extend_from_slice(member);
+    u32::try_from(off).expect("block slab within 4 GiB")
+}
+
+/// Makes room for `extra` more items, growing the capacity by a quarter
+/// (at least `min`) so a block keeps little slack.
+fn reserve<T>(v: &mut Vec<T>, extra: usize, min: usize) {
+    let need = v.len() + extra;
+    if need > v.capacity() {
+        let target = need.max(v.capacity() + (v.capacity() / 4).max(min));
+        v.reserve_exact(target - v.len());
+    }
+}
+
+impl Block {
+    /// Number of entries.
+    #[inline]
+    pub(super) fn len(&self) -> usize {
+        self.scores.len()
+    }
+
+    /// Heap bytes the block's vectors hold.
+    pub(super) fn heap(&self) -> usize {
+        self.scores.capacity() * 8
+            + self.tags.capacity()
+            + self.offs.capacity() * 4
+            + self.slab.capacity()
+    }
+
+    /// Slab bytes of live members.
+    #[inline]
+    pub(super) fn live_bytes(&self) -> usize {
+        self.slab.len() - self.holes
+    }
+
+    /// The member stored at slab offset `off`.
+    #[inline]
+    fn member_at(&self, off: usize) -> &[u8] {
+        let (len, p) = read_len(&self.slab, off);
+        let end = p.saturating_add(len).min(self.slab.len());
+        &self.slab[p.min(end)..end]
+    }
+
+    /// The member of entry `j`.
+    #[inline]
+    pub(super) fn member(&self, j: usize) -> &[u8] {
+        self.member_at(self.offs[j] as usize)
+    }
+
+    /// The first member (empty for an empty block).
+    #[inline]
+    pub(super) fn first_member(&self) -> &[u8] {
+        self.offs
+            .first()
+            .map_or(&[], |&o| self.member_at(o as usize))
+    }
+
+    /// The position of `member` (whose hash tag is `tag`), if present.
+    #[inline]
+    pub(super) fn find(&self, tag: u8, member: &[u8]) -> Option<usize> {
+        self.tags
+            .iter()
+            .enumerate()
+            .filter(|&(_, &t)| t == tag)
+            .map(|(j, _)| j)
+            .find(|&j| self.member(j) == member)
+    }
+
+    /// How many entries sort strictly before (score, member).
+    #[inline]
+    pub(super) fn search(&self, score: f64, member: &[u8]) -> usize {
+        let mut j = self.scores.partition_point(|&s| s < score);
+        while self.scores.get(j) == Some(&score) && self.member(j) < member {
+            j += 1;
+        }
+        j
+    }
+
+    /// Inserts an entry at position `j`.
+    pub(super) fn insert(&mut self, j: usize, score: f64, tag: u8, member: &[u8]) {
+        let off = push_member(&mut self.slab, member);
+        reserve(&mut self.scores, 1, 4);
+        reserve(&mut self.tags, 1, 4);
+        reserve(&mut self.offs, 1, 4);
+        self.scores.insert(j, score);
+        self.tags.insert(j, tag);
+        self.offs.insert(j, off);
+    }
+
+    /// Removes the `k` entries from position `j`, calling `gone` with each
+    /// removed member first.
+    pub(super) fn remove(&mut self, j: usize, k: usize, mut gone: impl FnMut(&[u8])) {
+        for i in j..j + k {
+            let m = self.member(i);
+            gone(m);
+            let size = stored_size(m.len());
+            self.holes += size;
+        }
+        self.scores.drain(j..j + k);
+        self.tags.drain(j..j + k);
+        self.offs.drain(j..j + k);
+        if self.holes * 2 > self.slab.len() {
+            self.compact();
+        }
+        self.shrink();
+    }
+
+    /// Rewrites the slab in entry order without holes.
+    fn compact(&mut self) {
+        let mut slab = Vec::with_capacity(self.live_bytes());
+        for o in &mut self.offs {
+            let (len, p) = read_len(&self.slab, *o as usize);
+            let end = (p + len).min(self.slab.len());
+            let start = slab.len();
+            slab.extend_from_slice(&self.slab[*o as usize..end]);
+            *o = start as u32;
+        }
+        self.slab = slab;
+        self.holes = 0;
+    }
+
+    /// Gives back capacity when at least half of it is unused.
+    fn shrink(&mut self) {
+        let n = self.scores.len();
+        if self.scores.capacity() >= 8 && n * 2 <= self.scores.capacity() {
+            self.scores.shrink_to(n + n / 4);
+            self.tags.shrink_to(n + n / 4);
+            self.offs.shrink_to(n + n / 4);
+        }
+        let b = self.slab.len();
+        if self.slab.capacity() >= 64 && b * 2 <= self.slab.capacity() {
+            self.slab.shrink_to(b + b / 4);
+        }
+    }
+
+    /// Moves the entries from position `j` on into a new block.
+    pub(super) fn split_off(&mut self, j: usize) -> Block {
+        let mut tail = Block {
+            scores: self.scores[j..].to_vec(),
+            tags: self.tags[j..].to_vec(),
+            offs: Vec::with_capacity(self.len() - j),
+            slab: Vec::new(),
+            holes: 0,
+        };
+        for i in j..self.len() {
+            let off = push_member(&mut tail.slab, self.member(i));
+            tail.offs.push(off);
+        }
+        self.scores.truncate(j);
+        self.tags.truncate(j);
+        self.offs.truncate(j);
+        self.compact();
+        self.shrink();
+        tail
+    }
+
+    /// Appends every entry of `other` (which sorts after this block).
+    pub(super) fn append(&mut self, other: &Block) {
+        reserve(&mut self.scores, other.len(), 4);
+        reserve(&mut self.tags, other.len(), 4);
+        reserve(&mut self.offs, other.len(), 4);
+        reserve(&mut self.slab, other.live_bytes(), 32);
+        self.scores.extend_from_slice(&other.scores);
+        self.tags.extend_from_slice(&other.tags);
+        for j in 0..other.len() {
+            let off = push_member(&mut self.slab, other.member(j));
+            self.offs.push(off);
+        }
+    }
+
+    /// Where to split an over-full block (None when it is within limits):
+    /// the middle entry when it holds too many, else the entry where its
+    /// member bytes pass half, kept inside `1..len`.
+    pub(super) fn split_point(&self) -> Option<usize> {
+        let n = self.len();
+        if n > BLOCK_MAX {
+            return Some(n / 2);
+        }
+        if n < 2 || self.live_bytes() <= BLOCK_BYTES {
+            return None;
+        }
+        let half = self.live_bytes() / 2;
+        let (mut total, mut j) = (0, 0);
+        while j < n {
+            total += stored_size(self.member(j).len());
+            if total > half {
+                break;
+            }
+            j += 1;
+        }
+        // A long entry goes alone: split before it, or after it when first.
+        Some(j.clamp(1, n - 1))
+    }
+
+    /// Iterates (score, member, tag) in order.
+    pub(super) fn entries(&self) -> impl Iterator<Item = (f64, &[u8], u8)> + '_ {
+        (0..self.len()).map(|j| (self.scores[j], self.member(j), self.tags[j]))
+    }
+}

@@ -1,0 +1,167 @@
+//! The member index: an open-addressing table (linear probing) of `u32`
+//! slots, each naming the block a member lives in plus an 8-bit tag from
+//! the member's hash. A lookup probes from the member's home slot and, at
+//! each slot whose tag matches, looks for the member in the block named.
+//!
+//! Slots hold no member, so the table is a multiset of (block, tag) pairs
+//! that agrees with the members': updating or removing a member always
+//! takes the *first* matching slot on its probe path, which keeps every
+//! member's slot reachable from its home (two members of one block with
+//! one tag may swap slots, which is harmless). Removed slots become
+//! tombstones, cleared when the table is rebuilt.
+
+/// An empty slot.
+pub(super) const EMPTY: u32 = 0;
+/// A removed slot (probes go on past it).
+pub(super) const TOMB: u32 = 1;
+
+/// The slot value of a member of block `b` (>= 1) with tag `t`.
+#[inline]
+pub(super) fn slot_of(b: u32, t: u8) -> u32 {
+    debug_assert!((1..1 << 24).contains(&b));
+    (b << 8) | u32::from(t)
+}
+
+/// The (block, tag) of a live slot value.
+#[inline]
+pub(super) fn decode(v: u32) -> (u32, u8) {
+    (v >> 8, v as u8)
+}
+
+/// The tag of a hash.
+#[inline]
+pub(super) fn tag_of(h: u64) -> u8 {
+    (h >> 56) as u8
+}
+
+/// The slot table.
+#[derive(Clone, Default)]
+pub(super) struct Index {
+    pub(super) slots: Vec<u32>,
+    /// Tombstones in `slots`.
+    pub(super) tombs: usize,
+}
+
+impl Index {
+    /// The slot mask (the table is a power of two long, or empty).
+    #[inline]
+    pub(super) fn mask(&self) -> usize {
+        self.slots.len().wrapping_sub(1)
+    }
+
+    /// The home slot of hash `h`.
+    #[inline]
+    pub(super) fn home(&self, h: u64) -> usize {
+        h as usize & self.mask()
+    }
+
+    /// Probes for hash `h`: calls `f` with the block of each slot whose tag
+    /// matches, in probe order, until it returns `Some`.
+    #[inline]
+    pub(super) fn find<T>(&self, h: u64, mut f: impl FnMut(u32) -> Option<T>) -> Option<T> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let (mask, tag) = (self.mask(), tag_of(h));
+        let mut s = self.home(h);
+        for _ in 0..self.slots.len() {
+            match self.slots[s] {
+                EMPTY => return None,
+                TOMB => {}
+                v => {
+                    let (b, t) = decode(v);
+                    if t == tag
+                        && let Some(x) = f(b)
+                    {
+                        return Some(x);
+                    }
+                }
+            }
+            s = (s + 1) & mask;
+        }
+        None
+    }
+
+    /// The first slot on `h`'s probe path holding `value`.
+    fn position(&self, h: u64, value: u32) -> Option<usize> {
+        let mask = self.mask();
+        let mut s = self.home(h);
+        for _ in 0..self.slots.len() {
+            match self.slots[s] {
+                EMPTY => return None,
+                v if v == value => return Some(s),
+                _ => {}
+            }
+            s = (s + 1) & mask;
+        }
+        None
+    }
+
+    /// Whether one more member fits under the load limit (live members and
+    /// tombstones at most 4/5 of the slots).
+    pub(super) fn has_room(&self, live: usize) -> bool {
+        (live + 1 + self.tombs) * 5 <= self.slots.len() * 4
+    }
+
+    /// The table size for `live` members: a power of two they fill at most
+    /// 4/5 of (at least 8).
+    pub(super) fn size_for(live: usize) -> usize {
+        (live * 5 / 4 + 1).next_power_of_two().max(8)
+    }
+
+    /// Adds a member of block `b` with hash `h` (room must exist).
+    pub(super) fn insert(&mut self, h: u64, b: u32) {
+        let mask = self.mask();
+        let mut s = self.home(h);
+        loop {
+            match self.slots[s] {
+                EMPTY => break,
+                TOMB => {
+                    self.tombs -= 1;
+                    break;
+                }
+                _ => s = (s + 1) & mask,
+            }
+        }
+        self.slots[s] = slot_of(b, tag_of(h));
+    }
+
+    /// Moves a member with hash `h` from block `from` to block `to`.
+    pub(super) fn relocate(&mut self, h: u64, from: u32, to: u32) {
+        let tag = tag_of(h);
+        if let Some(s) = self.position(h, slot_of(from, tag)) {
+            self.slots[s] = slot_of(to, tag);
+        } else {
+            debug_assert!(false, "relocated member not in the index");
+        }
+    }
+
+    /// Removes a member with hash `h` from block `b`.
+    pub(super) fn remove(&mut self, h: u64, b: u32) {
+        match self.position(h, slot_of(b, tag_of(h))) {
+            Some(s) => {
+                let mask = self.mask();
+                if self.slots[(s + 1) & mask] == EMPTY {
+                    // The end of a run: this slot and the tombstones just
+                    // before it become empty.
+                    self.slots[s] = EMPTY;
+                    let mut p = s.wrapping_sub(1) & mask;
+                    while self.slots[p] == TOMB {
+                        self.slots[p] = EMPTY;
+                        self.tombs -= 1;
+                        p = p.wrapping_sub(1) & mask;
+                    }
+                } else {
+                    self.slots[s] = TOMB;
+                    self.tombs += 1;
+                }
+            }
+            None => debug_assert!(false, "removed member not in the index"),
+        }
+    }
+
+    /// Heap bytes held.
+    pub(super) fn heap(&self) -> usize {
+        self.slots.capacity() * 4
+    }
+}
