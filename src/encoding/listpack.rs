@@ -522,6 +522,14 @@ impl Listpack {
         }
     }
 
+    /// An empty listpack with room for `capacity` bytes in all (at least
+    /// its own 7), so the first writes need not reallocate.
+    pub fn with_capacity(capacity: usize) -> Self {
+        let mut buf = Vec::with_capacity(capacity.max(7));
+        buf.extend_from_slice(&[7, 0, 0, 0, 0, 0, EOF]);
+        Listpack { buf }
+    }
+
     /// Adopts `bytes` after a deep [`validate`](Self::validate).
     ///
     /// # Errors
@@ -686,9 +694,27 @@ impl Listpack {
     /// # Panics
     /// If the listpack would exceed 4 GiB.
     pub fn push_back_exact<const N: usize>(&mut self, elems: [Elem<'_>; N]) {
+        self.push_back_grown(elems, |need| need);
+    }
+
+    /// [`Listpack::push_back_exact`] where a buffer that must grow is
+    /// given `room(need)` bytes of capacity (at least `need`, the size
+    /// after the push) instead of exactly `need`.
+    ///
+    /// # Panics
+    /// If the listpack would exceed 4 GiB.
+    pub fn push_back_grown<const N: usize>(
+        &mut self,
+        elems: [Elem<'_>; N],
+        room: impl FnOnce(usize) -> usize,
+    ) {
         let elems = elems.map(canonical);
         let add: usize = elems.iter().map(|&e| canonical_size(e)).sum();
-        self.buf.reserve_exact(add);
+        let need = self.buf.len() + add;
+        if need > self.buf.capacity() {
+            self.buf
+                .reserve_exact(room(need).max(need) - self.buf.len());
+        }
         self.buf.pop();
         for e in elems {
             encode_canonical(&mut self.buf, e);
@@ -761,6 +787,44 @@ impl Listpack {
     /// [`Elem::matches`] does, i.e. Redis's `lpFind`).
     pub fn find(&self, needle: &[u8]) -> Option<usize> {
         self.find_from(0, needle, 0)
+    }
+
+    /// Position of the first field equal to `needle` in a listpack of
+    /// (field, value) pairs: [`Listpack::find_pos`] from the first entry
+    /// with `skip = 1`, with short strings and small integers (a small
+    /// hash's usual fields and values) sized in line.
+    pub fn find_field(&self, needle: &[u8]) -> Option<pos::Pos> {
+        let buf = &self.buf[..];
+        let wanted = parse_i64(needle);
+        let mut p = HDR;
+        loop {
+            let tag = buf[p];
+            p += if tag & 0xC0 == 0x80 {
+                let len = usize::from(tag & 0x3F);
+                // Fields often differ in their last byte: that first.
+                if len == needle.len()
+                    && (len == 0 || buf[p + len] == needle[len - 1])
+                    && same_bytes(&buf[p + 1..p + 1 + len], needle)
+                {
+                    return Some(pos::Pos(p));
+                }
+                len + 2
+            } else if tag == EOF {
+                return None;
+            } else {
+                match entry_matches(buf, p, needle, wanted) {
+                    (true, _) => return Some(pos::Pos(p)),
+                    (false, size) => size,
+                }
+            };
+            let tag = buf[p];
+            p += match tag {
+                0x00..=0x7F => 2,
+                0x80..=0xBF => usize::from(tag & 0x3F) + 2,
+                EOF => return None,
+                _ => entry_size(buf, p),
+            };
+        }
     }
 
     /// Index of the first element equal to `needle` among those at

@@ -3,8 +3,8 @@
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
-use super::{HashLimits, HashValue};
-use crate::encoding::listpack::Elem;
+use super::{HashLimits, HashValue, listpack_room};
+use crate::encoding::listpack::{Elem, Listpack};
 use crate::error::{Error, Result};
 use crate::keyspace::Keyspace;
 use crate::util::float::{hincr_long_double, parse_float_increment};
@@ -45,8 +45,12 @@ fn as_hash(v: &mut Value) -> Option<&mut HashValue> {
     }
 }
 
-fn new_hash() -> Value {
-    Value::Hash(HashValue::new())
+/// The capacity a hash created for its first pair (`field`, `value`) is
+/// given: what growing an empty listpack to take the pair would give it.
+fn first_room(field: &[u8], value: &[u8]) -> usize {
+    listpack_room(
+        Listpack::new().total_bytes() + Listpack::entry_size(field) + Listpack::entry_size(value),
+    )
 }
 
 fn owned((f, v): (Elem<'_>, Elem<'_>)) -> (Vec<u8>, Vec<u8>) {
@@ -54,16 +58,22 @@ fn owned((f, v): (Elem<'_>, Elem<'_>)) -> (Vec<u8>, Vec<u8>) {
 }
 
 impl Keyspace {
-    /// The hash at `key` for a write command, created empty when missing,
-    /// in one probe of the key table. Creating it is not a change of its
+    /// The hash at `key` for a write command, created empty (with room
+    /// for `room()` listpack bytes) when missing, in one probe of the key
+    /// table. Creating it is not a change of its
     /// own (Redis's `dbAdd` leaves the write counter alone), so the command
     /// passes the [`Keyspace::write_mark`] taken before this call to
     /// [`Keyspace::hash_written`] once it has written.
     ///
     /// # Errors
     /// [`Error::WrongType`] when the key holds another type.
-    fn hash_for_write(&mut self, key: &[u8]) -> Result<&mut HashValue> {
-        self.write_typed_or_insert(key, as_hash, new_hash)
+    fn hash_for_write(
+        &mut self,
+        key: &[u8],
+        room: impl FnOnce() -> usize,
+    ) -> Result<&mut HashValue> {
+        let make = || Value::Hash(HashValue::Listpack(Listpack::with_capacity(room())));
+        self.write_typed_or_insert(key, as_hash, make)
     }
 
     /// The write and expiry counters before a hash write.
@@ -104,7 +114,8 @@ impl Keyspace {
         }
         let limits = HashLimits::from_config(&self.config);
         let before = self.write_mark();
-        let h = self.hash_for_write(key)?;
+        let (f, v) = pairs[0];
+        let h = self.hash_for_write(key, || first_room(f, v))?;
         let lens = pairs.iter().flat_map(|(f, v)| [f.len(), v.len()]);
         h.prepare_for(lens.clone().max().unwrap_or(0), lens.sum(), limits);
         let created = pairs.iter().filter(|(f, v)| h.set(f, v, limits)).count();
@@ -148,7 +159,7 @@ impl Keyspace {
         self.make_room()?;
         let limits = HashLimits::from_config(&self.config);
         let before = self.write_mark();
-        let h = self.hash_for_write(key)?;
+        let h = self.hash_for_write(key, || first_room(field, value))?;
         if h.contains(field) {
             return Ok(false);
         }
@@ -343,7 +354,7 @@ impl Keyspace {
         self.make_room()?;
         let limits = HashLimits::from_config(&self.config);
         let before = self.write_mark();
-        let h = self.hash_for_write(key)?;
+        let h = self.hash_for_write(key, || 0)?;
         let current = match h.get(field) {
             None => 0,
             Some(Elem::Int(v)) => v,
@@ -380,7 +391,7 @@ impl Keyspace {
         let incr = parse_float_increment(increment)?;
         let limits = HashLimits::from_config(&self.config);
         let before = self.write_mark();
-        let h = self.hash_for_write(key)?;
+        let h = self.hash_for_write(key, || 0)?;
         let current = h.get(field).map(|v| v.to_vec());
         let new = hincr_long_double(current.as_deref(), incr)?;
         h.set(field, &new, limits);

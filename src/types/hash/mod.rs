@@ -83,10 +83,20 @@ impl Default for HashLimits {
     }
 }
 
+/// The capacity a hash listpack that needs `need` bytes is given when it
+/// must grow: an eighth more, rounded up to 16 bytes. Redis reallocates a
+/// listpack to its exact size on every write, and doubling would leave a
+/// third of a small hash unused; this keeps the spare room within an
+/// eighth plus 15 bytes and saves about half the reallocations (a
+/// 10-field hash of short pairs grows 5 times, not 10).
+pub(crate) fn listpack_room(need: usize) -> usize {
+    (need + need / 8).next_multiple_of(16)
+}
+
 /// Position of `field` in a hash listpack (fields only, Redis `lpFind` with
 /// skip 1).
 fn lp_find(lp: &Listpack, field: &[u8]) -> Option<Pos> {
-    lp.find_pos(lp.first_pos()?, field, 1)
+    lp.find_field(field)
 }
 
 /// The value entry following a field entry.
@@ -208,9 +218,6 @@ impl HashValue {
         }
         match self {
             HashValue::Listpack(lp) => {
-                // Small hashes grow by exactly what they store (Redis
-                // reallocates a listpack to its new size on every write):
-                // capacity doubling would leave a third of them unused.
                 let new = match lp_find(lp, field) {
                     Some(p) => {
                         let vp = lp_value(lp, p);
@@ -220,7 +227,7 @@ impl HashValue {
                         false
                     }
                     None => {
-                        lp.push_back_exact([Elem::Str(field), Elem::Str(value)]);
+                        lp.push_back_grown([Elem::Str(field), Elem::Str(value)], listpack_room);
                         true
                     }
                 };

@@ -3,6 +3,7 @@
 use super::*;
 use crate::error::Error;
 use crate::keyspace::Keyspace;
+use crate::value::Value;
 
 fn ks_with(entries: usize, value: usize) -> Keyspace {
     Keyspace::new(Config {
@@ -149,4 +150,59 @@ fn write_counter_counts_pairs_and_deleted_fields() {
     assert_eq!(ks.hset(b"s", &[(b"f", b"x")]).unwrap(), 0);
     assert!(ks.hincrby(b"s", b"f", 1).is_err());
     assert_eq!(dirty(&ks), 11);
+}
+
+/// The in-line field lookup finds what the general walk finds, over every
+/// entry kind a field or value can take (small and large integers, empty,
+/// short and long strings) and needles that match none.
+#[test]
+fn field_lookup_matches_the_general_walk() {
+    let long = vec![b'L'; 100];
+    let huge = vec![b'H'; 5000];
+    let kinds: Vec<&[u8]> = vec![
+        b"7",
+        b"-3",
+        b"300",
+        b"70000",
+        b"5000000000",
+        b"",
+        b"f1",
+        b"f2",
+        b"x",
+        &long,
+        &huge,
+        b"12345678901234567",
+        b"007",
+    ];
+    let mut lp = Listpack::new();
+    for (i, f) in kinds.iter().enumerate() {
+        let v = kinds[(i * 5 + 3) % kinds.len()];
+        lp.push_back_grown([Elem::Str(f), Elem::Str(v)], listpack_room);
+    }
+    let mut needles = kinds.clone();
+    needles.extend([&b"f3"[..], b"y", b"8", b"L", b"070000"]);
+    for n in needles {
+        let general = lp.first_pos().and_then(|p| lp.find_pos(p, n, 1));
+        assert_eq!(lp.find_field(n), general, "needle {n:?}");
+    }
+    assert_eq!(Listpack::new().find_field(b"a"), None);
+}
+
+/// A growing small hash keeps its listpack's spare room within an eighth
+/// plus 16 bytes.
+#[test]
+fn listpack_growth_keeps_little_spare_room() {
+    let mut ks = ks_with(512, 64);
+    for i in 0..100u32 {
+        ks.hset(b"h", &[(format!("f{i}").as_bytes(), b"a0000001")])
+            .unwrap();
+        let Some(Value::Hash(HashValue::Listpack(lp))) = ks.db().get(b"h").map(|e| &e.value) else {
+            panic!("listpack hash expected");
+        };
+        let (used, held) = (lp.total_bytes(), lp.allocated_bytes());
+        assert!(
+            held >= used && held <= used + used / 8 + 16,
+            "{used} in {held}"
+        );
+    }
 }
