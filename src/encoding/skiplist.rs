@@ -264,12 +264,15 @@ impl SkipList {
             rank: [0; MAX_LEVEL],
         };
         let (mut x, mut r) = (HEADER, 0usize);
+        // The current block's tower (the header's is at 0).
+        let mut base = 0;
         for i in (0..self.level).rev() {
             loop {
-                let l = self.link(x, i);
+                let l = &self.towers[base + i];
                 if l.next != 0 && go(l, r) {
                     r += l.span as usize;
                     x = l.next;
+                    base = self.nodes[x as usize].tower as usize;
                 } else {
                     break;
                 }
@@ -414,11 +417,22 @@ impl SkipList {
     /// # Panics
     /// If `score` is NaN, or the list outgrows the limits in the module docs.
     pub fn insert(&mut self, score: f64, member: &[u8]) -> bool {
-        assert!(!score.is_nan(), "NaN score");
-        let h = self.hash(member);
-        if self.locate(h, member).is_some() {
+        if self.locate(self.hash(member), member).is_some() {
             return false;
         }
+        self.insert_new(score, member);
+        true
+    }
+
+    /// Adds `member`, known to be absent (its lookup just failed), with
+    /// `score`, skipping the presence check. O(log n).
+    ///
+    /// # Panics
+    /// If `score` is NaN, or the list outgrows the limits in the module docs.
+    pub fn insert_new(&mut self, score: f64, member: &[u8]) {
+        assert!(!score.is_nan(), "NaN score");
+        let h = self.hash(member);
+        debug_assert!(self.locate(h, member).is_none(), "member present");
         if !self.index.has_room(self.len) {
             self.rebuild_index(Index::size_for(self.len + 1));
         }
@@ -447,7 +461,6 @@ impl SkipList {
         }
         self.len += 1;
         self.settle(x, &mut path);
-        true
     }
 
     /// Takes a free block id (or a new one) for `b`, with a fresh tower.
@@ -581,7 +594,7 @@ impl SkipList {
             }
         }
         self.remove(member);
-        self.insert(score, member);
+        self.insert_new(score, member);
         Some(old)
     }
 

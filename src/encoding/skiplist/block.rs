@@ -88,6 +88,16 @@ fn reserve<T>(v: &mut Vec<T>, extra: usize, min: usize) {
     }
 }
 
+/// [`reserve`] for the per-entry arrays, which never need more than room
+/// for a block about to split.
+fn reserve_entries<T>(v: &mut Vec<T>, extra: usize) {
+    let need = v.len() + extra;
+    if need > v.capacity() {
+        let target = (v.capacity() + (v.capacity() / 4).max(4)).min(BLOCK_MAX + 1);
+        v.reserve_exact(target.max(need) - v.len());
+    }
+}
+
 impl Block {
     /// Number of entries.
     #[inline]
@@ -155,9 +165,9 @@ impl Block {
     /// Inserts an entry at position `j`.
     pub(super) fn insert(&mut self, j: usize, score: f64, tag: u8, member: &[u8]) {
         let off = push_member(&mut self.slab, member);
-        reserve(&mut self.scores, 1, 4);
-        reserve(&mut self.tags, 1, 4);
-        reserve(&mut self.offs, 1, 4);
+        reserve_entries(&mut self.scores, 1);
+        reserve_entries(&mut self.tags, 1);
+        reserve_entries(&mut self.offs, 1);
         self.scores.insert(j, score);
         self.tags.insert(j, tag);
         self.offs.insert(j, off);
@@ -232,9 +242,9 @@ impl Block {
 
     /// Appends every entry of `other` (which sorts after this block).
     pub(super) fn append(&mut self, other: &Block) {
-        reserve(&mut self.scores, other.len(), 4);
-        reserve(&mut self.tags, other.len(), 4);
-        reserve(&mut self.offs, other.len(), 4);
+        reserve_entries(&mut self.scores, other.len());
+        reserve_entries(&mut self.tags, other.len());
+        reserve_entries(&mut self.offs, other.len());
         reserve(&mut self.slab, other.live_bytes(), 32);
         self.scores.extend_from_slice(&other.scores);
         self.tags.extend_from_slice(&other.tags);

@@ -231,9 +231,8 @@ impl ZSetValue {
             }
             match self {
                 ZSetValue::Listpack(lp) => listpack::insert(lp, member, score),
-                ZSetValue::Skiplist(s) => {
-                    s.insert(score, member);
-                }
+                // The lookup above just missed.
+                ZSetValue::Skiplist(s) => s.insert_new(score, member),
             }
             return Ok((Outcome::Added, score));
         };
