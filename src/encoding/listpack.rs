@@ -686,6 +686,36 @@ impl Listpack {
         self.set_total();
     }
 
+    /// Appends string input at the end: the same bytes as
+    /// [`push_back`](Self::push_back)`(Elem::Str(s))` (input that reads as
+    /// a canonical integer is stored as one), with a short string that
+    /// cannot be an integer written in one step; returns how much the
+    /// buffer's capacity grew.
+    ///
+    /// # Panics
+    /// If the listpack would exceed 4 GiB.
+    pub fn push_back_str(&mut self, s: &[u8]) -> usize {
+        let cap = self.buf.capacity();
+        let n = s.len();
+        // A canonical integer is at most 20 bytes and starts with a digit
+        // or '-'.
+        let maybe_int = n <= 20 && matches!(s.first(), Some(b'-' | b'0'..=b'9'));
+        if n >= 64 || maybe_int {
+            self.push_back(Elem::Str(s));
+            return self.buf.capacity() - cap;
+        }
+        // Tag, bytes, one-byte backlen (the encoding is 1 + n <= 64 bytes),
+        // terminator; the old terminator's byte is reused.
+        let eof = self.buf.len() - 1;
+        self.buf.reserve(n + 2);
+        self.buf[eof] = 0x80 | n as u8;
+        self.buf.extend_from_slice(s);
+        self.buf.extend_from_slice(&[(n + 1) as u8, EOF]);
+        self.bump_count(true, 1);
+        self.set_total();
+        self.buf.capacity() - cap
+    }
+
     /// Appends elements at the end, growing the buffer by exactly the bytes
     /// they take: for listpacks that stay small, such as small hashes, where
     /// capacity doubling would leave a large share unused. The bytes are

@@ -423,9 +423,7 @@ impl Quicklist {
         if let Some(tail) = self.nodes.back_mut()
             && allow_insert(tail, fill, value.len())
         {
-            let before = tail.allocated_bytes();
-            tail.edit(|lp| lp.push_back(Elem::Str(value)));
-            self.node_bytes = self.node_bytes + tail.allocated_bytes() - before;
+            self.node_bytes += tail.push_back_str(value);
             self.count += 1;
             return;
         }

@@ -255,6 +255,23 @@ impl Node {
         }
     }
 
+    /// Appends string input at the end of the listpack (see
+    /// [`Listpack::push_back_str`]); returns how much the buffer's
+    /// capacity grew.
+    pub(super) fn push_back_str(&mut self, value: &[u8]) -> usize {
+        match &mut self.data {
+            Data::Raw(lp) if self.dead == 0 => {
+                self.count += 1;
+                lp.push_back_str(value)
+            }
+            _ => {
+                let before = self.allocated_bytes();
+                self.edit(|lp| lp.push_back_str(value));
+                self.allocated_bytes() - before
+            }
+        }
+    }
+
     /// Decompresses the node in place if it is compressed.
     pub(super) fn decompress(&mut self) {
         self.raw_mut();

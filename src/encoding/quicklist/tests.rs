@@ -126,6 +126,43 @@ fn iterators_walk_across_nodes() {
     assert!(ql.range_vec(7, 3).is_empty());
 }
 
+/// The string fast path of RPUSH writes what the generic push writes,
+/// integers included, and reports the capacity growth.
+#[test]
+fn push_back_str_is_push_back() {
+    let long = vec![b'z'; 70];
+    let mut inputs: Vec<&[u8]> = vec![
+        b"",
+        b"a",
+        b"e000000000000001",
+        b"0",
+        b"-",
+        b"-0",
+        b"-12",
+        b"007",
+        b"12345678901234567890",
+        b"9223372036854775807",
+        b"-9223372036854775808",
+        b"9223372036854775808",
+        b"1.5",
+        b" 1",
+    ];
+    let s63 = vec![b'q'; 63];
+    let s64 = vec![b'q'; 64];
+    inputs.extend([s63.as_slice(), s64.as_slice(), long.as_slice()]);
+    let (mut fast, mut slow) = (Listpack::new(), Listpack::new());
+    for _ in 0..3 {
+        for s in &inputs {
+            let cap = fast.allocated_bytes();
+            let grew = fast.push_back_str(s);
+            assert_eq!(fast.allocated_bytes() - cap, grew);
+            slow.push_back(Elem::Str(s));
+            assert_eq!(fast.as_bytes(), slow.as_bytes(), "{s:?}");
+        }
+    }
+    fast.validate(true).unwrap();
+}
+
 /// LPOP marks entries popped and cuts them out later: every view shows
 /// the bytes popping them one by one leaves, and any change settles them.
 #[test]
