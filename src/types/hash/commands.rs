@@ -116,8 +116,10 @@ impl Keyspace {
         let before = self.write_mark();
         let (f, v) = pairs[0];
         let h = self.hash_for_write(key, || first_room(f, v))?;
-        let lens = pairs.iter().flat_map(|(f, v)| [f.len(), v.len()]);
-        h.prepare_for(lens.clone().max().unwrap_or(0), lens.sum(), limits);
+        if let HashValue::Listpack(_) = h {
+            let lens = pairs.iter().flat_map(|(f, v)| [f.len(), v.len()]);
+            h.prepare_for(lens.clone().max().unwrap_or(0), lens.sum(), limits);
+        }
         let created = pairs.iter().filter(|(f, v)| h.set(f, v, limits)).count();
         // Redis counts one change per pair given.
         self.hash_written(key, before, pairs.len());

@@ -27,6 +27,7 @@
 
 mod arena;
 mod commands;
+mod fieldhash;
 mod table;
 #[cfg(test)]
 mod tests;

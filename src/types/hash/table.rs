@@ -13,8 +13,8 @@
 //!
 //! The index is `2^k` bucket heads (`u32`: one more than the position of
 //! the chain's first pair, 0 for an empty chain), always more than the
-//! pairs. A field's 32-bit hash (from an [`ahash::RandomState`] keyed per
-//! table, so clients cannot aim collisions at it) picks the bucket with
+//! pairs. A field's 32-bit hash (see [`fieldhash`](super::fieldhash), keyed
+//! per table, so clients cannot aim collisions at it) picks the bucket with
 //! its top `k` bits. Positions need only `k` bits, so a link holds one
 //! more than the position of the next pair in the chain (0 ends it) in
 //! its low `k` bits and the pair's remaining `32 - k` hash bits above:
@@ -62,6 +62,7 @@
 //! bytes, and fewer than 2^31 fields (Redis has no such limits).
 
 use super::arena::Arena;
+use super::fieldhash::FieldHasher;
 
 /// Arena sizes below which dead bytes are never compacted away.
 const COMPACT_MIN: usize = 256;
@@ -87,7 +88,7 @@ pub struct FieldTable {
     heads: Vec<u32>,
     /// `k`: the buckets are `2^k` (0 while there are none).
     bits: u32,
-    hasher: ahash::RandomState,
+    hasher: FieldHasher,
     dead: usize,
 }
 
@@ -238,7 +239,7 @@ impl FieldTable {
     /// The 32-bit hash of a field.
     #[inline]
     fn hash(&self, field: &[u8]) -> u32 {
-        (self.hasher.hash_one(field) >> 32) as u32
+        self.hasher.hash(field)
     }
 
     /// The bucket of hash `h` (the table has buckets).
