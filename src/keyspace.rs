@@ -20,8 +20,11 @@
 //! the slots and buckets they have allocated (stable: no figure that moves
 //! with deleted-slot markers). Entries handed out for writing are
 //! remembered (position and heap bytes then) and settled at the next
-//! hand-out or structural change, so [`Keyspace::used_memory`] is exact and
-//! O(1) without hooks in every command; entries handed out for reading are
+//! hand-out of another entry or structural change, so
+//! [`Keyspace::used_memory`] is exact and O(1) without hooks in every
+//! command; handing the pending entry out again settles nothing (its size
+//! then is still the one to settle from), so a run of writes to one key
+//! reads `heap_bytes` twice in all. Entries handed out for reading are
 //! not (a read leaves sizes alone; debug builds check it). `validate`
 //! recounts from scratch. Under `maxmemory` the key tables grow late and
 //! give spare slots back (see `keyspace/table.rs`, "Growth under
@@ -302,6 +305,27 @@ mod tests {
         clock.set(1_501);
         assert!(ks.lookup_read(b"k").is_none());
         assert_eq!(ks.stats().expired_keys, 1);
+        ks.validate().unwrap();
+    }
+
+    #[test]
+    fn the_key_written_last_is_found_after_moves_and_expiry() {
+        let (mut ks, clock) = ks_at(1_000);
+        ks.rpush(b"a", &[b"x"]).unwrap();
+        ks.rpush(b"b", &[b"y"]).unwrap();
+        // Deleting "a" moves "b" into its position; "b" was pending.
+        assert_eq!(ks.del(&[b"a"]), 1);
+        assert_eq!(ks.rpush(b"b", &[b"z"]).unwrap(), 2);
+        assert_eq!(ks.rpush(b"b", &[b"w"]).unwrap(), 3);
+        ks.validate().unwrap();
+        // A pending key whose TTL passes is expired, not written to.
+        assert!(ks.db_mut().set_expire(b"b", 1_500));
+        clock.set(1_501);
+        assert_eq!(ks.rpush(b"b", &[b"v"]).unwrap(), 1);
+        assert_eq!(ks.stats().expired_keys, 1);
+        let long = [b'k'; 20];
+        ks.rpush(&long, &[b"1"]).unwrap();
+        assert_eq!(ks.rpush(&long, &[b"2"]).unwrap(), 2);
         ks.validate().unwrap();
     }
 

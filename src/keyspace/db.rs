@@ -34,6 +34,9 @@ pub(crate) struct Db {
     /// The entry last handed out for mutation: its position and its
     /// value's heap bytes at that time.
     pending: Option<(usize, usize)>,
+    /// The pending entry's key as a `table::short_key_word` (0 for a long
+    /// key), for [`Db::find_pending`].
+    pending_key: u128,
     /// Debug builds: the entry last handed out for reading and its heap
     /// bytes then, checked unchanged at the next hand-out.
     #[cfg(debug_assertions)]
@@ -130,6 +133,24 @@ impl Db {
         self.table.find(key)
     }
 
+    /// The position of `key` when it is the entry last handed out for
+    /// writing (still pending): a write to the key written last finds it
+    /// without hashing or probing (RPUSH after RPUSH into one list). A
+    /// pending position is always live: every change that moves
+    /// positions settles first. Keys longer than 14 bytes always probe.
+    #[inline]
+    pub(crate) fn find_pending(&self, key: &[u8]) -> Option<usize> {
+        let (i, _) = self.pending?;
+        let word = table::short_key_word(key);
+        (word != 0 && word == self.pending_key).then_some(i)
+    }
+
+    /// The hash of `key`.
+    #[inline]
+    pub(crate) fn hash(&self, key: &[u8]) -> u64 {
+        self.table.hash(key)
+    }
+
     /// The hash of `key` and its position if present: one probe for a
     /// lookup that may go on to [`Db::insert_new`].
     #[inline]
@@ -180,6 +201,7 @@ impl Db {
         self.settle();
         let (_, entry) = self.table.get_index(i)?;
         self.pending = Some((i, entry.value.heap_bytes()));
+        self.pending_key = self.table.key_word(i);
         Some(())
     }
 
@@ -285,7 +307,9 @@ impl Db {
         self.data_bytes += entry.value.heap_bytes();
         let old = self.table.replace(pos, entry);
         self.data_bytes -= old.value.heap_bytes();
-        self.put_expire(pos, key, expire_at);
+        if expire_at != 0 || old.has_ttl() {
+            self.put_expire(pos, key, expire_at);
+        }
         old
     }
 
@@ -302,13 +326,14 @@ impl Db {
         // An entry moved from another key (RENAME, MOVE) comes with its
         // old TTL flag: the flag follows `expire_at` here.
         entry.set_ttl_flag(false);
-        self.data_bytes += entry.value.heap_bytes();
+        self.data_bytes += entry.value.heap_bytes() + table::KeyBuf::heap_bytes_for(key);
         let pos = self.table.push_hashed(key, hash, entry);
-        self.data_bytes += self.table.key_heap_bytes(pos);
         if let Some(slots) = &mut self.slots {
             slots.add(key);
         }
-        self.put_expire(pos, key, expire_at);
+        if expire_at != 0 {
+            self.put_expire(pos, key, expire_at);
+        }
         pos
     }
 
@@ -373,7 +398,7 @@ impl Db {
     /// Bytes one key costs in the key table (its slot and a bucket) and,
     /// with a TTL, in the TTL index, beside its own allocations.
     pub(crate) fn key_overhead(key: &[u8], has_ttl: bool) -> usize {
-        let table = table::SLOT_BYTES + 4 + table::KeyBuf::new(key).heap_bytes();
+        let table = table::SLOT_BYTES + 4 + table::KeyBuf::heap_bytes_for(key);
         let ttl = if has_ttl {
             key.len() + 8 + std::mem::size_of::<Key>() + 8 + 9
         } else {

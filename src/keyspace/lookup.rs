@@ -3,13 +3,20 @@
 //!
 //! # Cost
 //!
-//! A lookup hashes the key once and walks one chain. The clock is read
-//! for the expiry check only when the entry's TTL flag is set, and once
-//! for the access-time update (shared with the expiry check). Reads take
-//! the entry without settling ([`super::Db::entry_for_read`]): a read
-//! never changes a value's size, so nothing is left for the next write to
-//! account. Writes that may create the key probe once and insert at the
-//! hash they already have.
+//! A lookup hashes the key once and walks one chain; a miss usually stops
+//! at the bucket's tag filter without visiting a slot (see
+//! `keyspace/table.rs`). The clock is read for the expiry check only when
+//! the entry's TTL flag is set, and once for the access-time update (the
+//! coarse clock, inlined for [`crate::SystemClock`]). Reads take the entry
+//! without settling ([`super::Db::entry_for_read`]): a read never changes
+//! a value's size, so nothing is left for the next write to account.
+//!
+//! Writes probe once: a key that may be created goes in at the hash the
+//! lookup computed, out of line from the found-key path. A write to the
+//! key written last (the entry still pending, see the accounting notes in
+//! the parent module) skips even the hash and the probe, and handing that
+//! entry out again reads no sizes: RPUSH after RPUSH into one list costs
+//! a 16-byte key compare, the expiry flag and the access-time update.
 
 use super::{Entry, Keyspace};
 use crate::error::{Error, Result};
@@ -138,9 +145,16 @@ impl Keyspace {
     }
 
     /// Looks a key up for writing: lazy expiry and the access time update.
+    /// The key written last is found without a probe
+    /// ([`super::Db::find_pending`]).
     #[inline]
     pub(crate) fn lookup_write(&mut self, key: &[u8]) -> Option<&mut Entry> {
-        let i = self.find_live(key)?;
+        let db = &self.dbs[self.selected];
+        let i = db.find_pending(key).or_else(|| db.find(key))?;
+        if self.expired(i, key) {
+            self.expire_at_pos(i, key);
+            return None;
+        }
         Some(self.touch_write(i))
     }
 
@@ -195,7 +209,14 @@ impl Keyspace {
         proj: fn(&mut Value) -> Option<&mut T>,
         make: impl FnOnce() -> Value,
     ) -> Result<&mut T> {
-        let (hash, found) = self.dbs[self.selected].probe(key);
+        let db = &self.dbs[self.selected];
+        let (hash, found) = match db.find_pending(key) {
+            Some(i) => (None, Some(i)),
+            None => {
+                let (hash, found) = db.probe(key);
+                (Some(hash), found)
+            }
+        };
         let entry = match found {
             Some(i) if !self.expired(i, key) => self.touch_write(i),
             _ => self.insert_for_write(key, hash, found, make),
@@ -205,13 +226,13 @@ impl Keyspace {
 
     /// The insertion half of [`Keyspace::write_typed_or_insert`], out of
     /// line: deletes the expired key at `found` if any, adds `key` (whose
-    /// hash is `hash`) with `make()`, and hands the new entry out for
-    /// writing.
+    /// hash is `hash`, when known) with `make()`, and hands the new entry
+    /// out for writing.
     #[inline(never)]
     fn insert_for_write(
         &mut self,
         key: &[u8],
-        hash: u64,
+        hash: Option<u64>,
         found: Option<usize>,
         make: impl FnOnce() -> Value,
     ) -> &mut Entry {
@@ -220,6 +241,7 @@ impl Keyspace {
         }
         let lru = self.new_access_field();
         let db = &mut self.dbs[self.selected];
+        let hash = hash.unwrap_or_else(|| db.hash(key));
         let pos = db.insert_new(key, hash, Entry::with_lru(make(), lru), 0);
         self.signal_modified(key);
         let (_, entry) = self.dbs[self.selected]
