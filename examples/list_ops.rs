@@ -16,8 +16,8 @@
 //! * `rpush_deep`: the same with `list-compress-depth 1`, so every node
 //!   that fills is LZF-compressed once;
 //! * `rpush_many`: the same values pushed 100 per RPUSH call;
-//! * `lpop`: LPOP of a list of N such values until it is empty (the list
-//!   is built before `measured`);
+//! * `lpop`: LPOP (`Keyspace::lpop_one`) of a list of N such values until
+//!   it is empty (the list is built before `measured`);
 //! * `lrange_head`: N x LRANGE 0 99 of a list of 1M such values;
 //! * `lrange_mid`: N x LRANGE of 100 elements at random offsets of that
 //!   list;
@@ -129,7 +129,7 @@ fn measured(op: &str, ks: &mut Keyspace, inp: &Inputs, node: &Listpack, n: usize
                 ks.rpush(b"l", &batch).unwrap()
             }
             "rpush_many" => 0,
-            "lpop" => ks.lpop(b"l", None).unwrap().map_or(0, |v| v[0].len()),
+            "lpop" => ks.lpop_one(b"l").unwrap().map_or(0, |v| v.len()),
             "lrange_head" => ks.lrange(b"l", 0, 99).unwrap().len(),
             "lrange_mid" => {
                 let s = offset(i);

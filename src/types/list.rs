@@ -397,6 +397,48 @@ impl Keyspace {
         self.pop_generic(key, End::Left, count)
     }
 
+    /// LPOP without a count: the head element itself, None when the key
+    /// does not exist ([`Keyspace::lpop`] with `None`, without the
+    /// one-element vector).
+    ///
+    /// ```text
+    /// LPOP key
+    /// ```
+    /// O(1).
+    ///
+    /// # Errors
+    /// [`Error::WrongType`] when the key holds another type.
+    pub fn lpop_one(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        self.pop_one(key, End::Left)
+    }
+
+    /// RPOP without a count: the tail element itself, None when the key
+    /// does not exist.
+    ///
+    /// ```text
+    /// RPOP key
+    /// ```
+    /// O(1).
+    ///
+    /// # Errors
+    /// [`Error::WrongType`] when the key holds another type.
+    pub fn rpop_one(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        self.pop_one(key, End::Right)
+    }
+
+    /// One element from `end`, None when the key does not exist.
+    fn pop_one(&mut self, key: &[u8], end: End) -> Result<Option<Vec<u8>>> {
+        let Some(list) = self.write_typed(key, as_list)? else {
+            return Ok(None);
+        };
+        let value = list.pop(end).expect("lists are never empty");
+        let emptied = list.is_empty();
+        let before = self.dirty_mark();
+        self.settle_removal(key, emptied);
+        self.set_dirty(before, 1);
+        Ok(Some(value))
+    }
+
     /// [`Keyspace::lpop`] from the tail (elements in pop order).
     ///
     /// ```text
@@ -819,6 +861,25 @@ mod tests {
         assert_eq!(ks.lrange_with(b"none", 0, -1, |_| panic!("no list")), Ok(0));
         ks.setnx(b"s", b"v").unwrap();
         assert_eq!(ks.lrange_with(b"s", 0, -1, |_| {}), Err(Error::WrongType));
+    }
+
+    /// The single pops give what LPOP/RPOP without a count give, delete
+    /// the emptied key and count one write each.
+    #[test]
+    fn single_pops() {
+        let mut ks = ks();
+        ks.rpush(b"l", &[b"a", b"2", b"c"]).unwrap();
+        let dirty = ks.stats().dirty;
+        assert_eq!(ks.lpop_one(b"l"), Ok(Some(b"a".to_vec())));
+        assert_eq!(ks.rpop_one(b"l"), Ok(Some(b"c".to_vec())));
+        assert_eq!(ks.stats().dirty, dirty + 2);
+        assert_eq!(ks.lpop_one(b"l"), Ok(Some(b"2".to_vec())));
+        assert!(!ks.key_exists(b"l"));
+        assert_eq!(ks.lpop_one(b"l"), Ok(None));
+        assert_eq!(ks.rpop_one(b"l"), Ok(None));
+        ks.setnx(b"s", b"v").unwrap();
+        assert_eq!(ks.lpop_one(b"s"), Err(Error::WrongType));
+        ks.validate().unwrap();
     }
 
     #[test]

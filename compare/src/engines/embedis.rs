@@ -59,8 +59,7 @@ impl Engine for Embedis {
         Ok(())
     }
     fn lpop(&mut self, k: &[u8]) -> R<Option<Vec<u8>>> {
-        let popped = self.ks.lpop(k, None).map_err(fails)?;
-        Ok(popped.and_then(|mut v| v.pop()))
+        self.ks.lpop_one(k).map_err(fails)
     }
     fn lrange(&mut self, k: &[u8], start: i64, stop: i64, f: &mut dyn FnMut(&[u8])) -> R<usize> {
         self.ks.lrange_with(k, start, stop, f).map_err(fails)
