@@ -199,9 +199,9 @@ impl Db {
     #[inline(never)]
     fn make_pending(&mut self, i: usize) -> Option<()> {
         self.settle();
-        let (_, entry) = self.table.get_index(i)?;
+        let (word, entry) = self.table.key_word_and_entry(i)?;
         self.pending = Some((i, entry.value.heap_bytes()));
-        self.pending_key = self.table.key_word(i);
+        self.pending_key = word;
         Some(())
     }
 

@@ -356,13 +356,19 @@ impl Table {
         self.walk(head, |k| k.as_bytes() == key)
     }
 
-    /// The [`short_key_word`] of the key at position `i` (which must be
-    /// `< len`).
-    pub(crate) fn key_word(&self, i: usize) -> u128 {
-        match &self.slot(i).key {
+    /// The [`short_key_word`] of the key at position `i` and its entry
+    /// (None past the end).
+    #[inline]
+    pub(crate) fn key_word_and_entry(&self, i: usize) -> Option<(u128, &Entry)> {
+        if i >= self.len {
+            return None;
+        }
+        let s = self.slot(i);
+        let word = match &s.key {
             KeyBuf::Inline { len, bytes } => key_word(bytes, *len),
             KeyBuf::Heap(_) => 0,
-        }
+        };
+        Some((word, &s.entry))
     }
 
     /// The first position on the chain from `i` whose key satisfies `hit`.
