@@ -738,8 +738,27 @@ impl Listpack {
         elems: [Elem<'_>; N],
         room: impl FnOnce(usize) -> usize,
     ) {
-        let elems = elems.map(canonical);
-        let add: usize = elems.iter().map(|&e| canonical_size(e)).sum();
+        // Strings under 64 bytes that cannot be integers (a small hash's
+        // usual fields and values): tag, bytes, one-byte backlen.
+        let short = |e: &Elem<'_>| match e {
+            Elem::Str(s) => s.len() < 64 && !matches!(s.first(), Some(b'-' | b'0'..=b'9')),
+            Elem::Int(_) => false,
+        };
+        let fast = elems.iter().all(short);
+        let elems = match fast {
+            true => elems,
+            false => elems.map(canonical),
+        };
+        let add: usize = match fast {
+            true => elems
+                .iter()
+                .map(|e| match e {
+                    Elem::Str(s) => s.len() + 2,
+                    Elem::Int(_) => 0,
+                })
+                .sum(),
+            false => elems.iter().map(|&e| canonical_size(e)).sum(),
+        };
         let need = self.buf.len() + add;
         if need > self.buf.capacity() {
             self.buf
@@ -747,7 +766,14 @@ impl Listpack {
         }
         self.buf.pop();
         for e in elems {
-            encode_canonical(&mut self.buf, e);
+            match e {
+                Elem::Str(s) if fast => {
+                    self.buf.push(0x80 | s.len() as u8);
+                    self.buf.extend_from_slice(s);
+                    self.buf.push(s.len() as u8 + 1);
+                }
+                e => encode_canonical(&mut self.buf, e),
+            }
         }
         self.buf.push(EOF);
         self.bump_count(true, N);

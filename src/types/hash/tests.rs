@@ -154,7 +154,8 @@ fn write_counter_counts_pairs_and_deleted_fields() {
 
 /// The in-line field lookup finds what the general walk finds, over every
 /// entry kind a field or value can take (small and large integers, empty,
-/// short and long strings) and needles that match none.
+/// short and long strings) and needles that match none; pairs appended
+/// together are the bytes of single pushes.
 #[test]
 fn field_lookup_matches_the_general_walk() {
     let long = vec![b'L'; 100];
@@ -173,12 +174,20 @@ fn field_lookup_matches_the_general_walk() {
         &huge,
         b"12345678901234567",
         b"007",
+        &long[..63],
+        &long[..64],
+        b"-",
+        b"9z",
     ];
     let mut lp = Listpack::new();
+    let mut single = Listpack::new();
     for (i, f) in kinds.iter().enumerate() {
         let v = kinds[(i * 5 + 3) % kinds.len()];
         lp.push_back_grown([Elem::Str(f), Elem::Str(v)], listpack_room);
+        single.push_back(Elem::Str(f));
+        single.push_back(Elem::Str(v));
     }
+    assert_eq!(lp.as_bytes(), single.as_bytes());
     let mut needles = kinds.clone();
     needles.extend([&b"f3"[..], b"y", b"8", b"L", b"070000"]);
     for n in needles {
