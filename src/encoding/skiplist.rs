@@ -10,9 +10,9 @@
 //! a cache miss (we measured about 15 misses per ZRANK in the descent alone
 //! with one record per member). Here the level-0 nodes are *blocks*: each
 //! holds a sorted run of up to [`BLOCK_MAX`] entries (scores in a
-//! contiguous `f64` array, hash tags in a byte array, member offsets in a
-//! `u32` array, the members themselves in one byte slab in arrival order;
-//! see `skiplist/block.rs`), and only blocks have towers. With about 45 entries per
+//! contiguous `f64` array, each member's slab offset and hash tag packed
+//! in one `u32` array, the members themselves in one byte slab in arrival
+//! order; see `skiplist/block.rs`), and only blocks have towers. With about 45 entries per
 //! block the towers of a million members take a few hundred KiB, stay in
 //! the cache, and the search ends with a binary search over one block's
 //! scores. Each link also caches the first score of the block it leads to,
@@ -32,8 +32,8 @@
 //!   level-0 predecessor (`back`), and the list its last block (`tail`),
 //!   so reverse ranges start at the end and walk backwards.
 //! * The member index (`skiplist/index.rs`) maps a member to its block with
-//!   a `u32` slot (block id and an 8-bit hash tag) per member; the block's
-//!   tag array then finds the entry. Blocks that split or merge move their
+//!   a `u32` slot (block id and an 8-bit hash tag) per member; the tags
+//!   beside the block's offsets then find the entry. Blocks that split or merge move their
 //!   members' slots to the new block.
 //!
 //! The rank of a member is the sum of the spans along the descent to its
@@ -45,7 +45,8 @@
 //!    entries, in order, are strictly increasing in (score, member)
 //!    (members compared as bytes, shorter prefix first); no score is NaN.
 //! 2. Every block but the header holds 1..=[`BLOCK_MAX`] entries, and one
-//!    of two or more entries holds at most [`BLOCK_BYTES`] member bytes.
+//!    of two or more entries holds at most [`BLOCK_BYTES`] member bytes
+//!    (so a longer member always has a block of its own).
 //! 3. At each level below `level`, each link `x -> f` spans exactly the
 //!    entries from the start of `x` to the start of `f` (or the end), its
 //!    key is `f`'s first score, and every block on level `i` has a height
@@ -67,7 +68,10 @@
 //!   `ZSKIPLIST_MAXLEVEL`), one per block.
 //! * A block splits in two when an insert takes it past [`BLOCK_MAX`]
 //!   entries, or past [`BLOCK_BYTES`] member bytes with two or more
-//!   entries (long members end up alone). A block left with fewer than a
+//!   entries. A member longer than [`BLOCK_BYTES`] is inserted as a block
+//!   of its own (splitting the block it falls in), and so is any member
+//!   that falls next to one, which keeps every slab of two or more entries
+//!   small enough for 24-bit offsets. A block left with fewer than a
 //!   quarter of [`BLOCK_MAX`] entries merges with a neighbour when the two
 //!   fit in three quarters of it, so no two neighbours are both that
 //!   sparse and memory stays proportional to the live members under any
@@ -446,6 +450,11 @@ impl SkipList {
             p => p,
         };
         let pos = self.block(x).search(score, member);
+        let xb = self.block(x);
+        if xb.len() > 0 && (block::is_long(member.len()) || xb.holds_long()) {
+            self.insert_alone(x, pos, &mut path, score, h, member);
+            return;
+        }
         self.edit(x, |b| b.insert(pos, score, tag_of(h), member));
         self.index.insert(h, x);
         let hx = self.height(x);
@@ -461,6 +470,52 @@ impl SkipList {
         }
         self.len += 1;
         self.settle(x, &mut path);
+    }
+
+    /// Inserts an entry that must have a block of its own (a long member,
+    /// or any member beside one) at position `pos` of block `x` (`path`
+    /// leads there): splits `x` when the entry falls inside it, then links
+    /// a new one-entry block after the part before it, or after the header
+    /// when the entry comes first.
+    fn insert_alone(
+        &mut self,
+        x: u32,
+        pos: usize,
+        path: &mut Path,
+        score: f64,
+        h: u64,
+        member: &[u8],
+    ) {
+        let rank_x = path.rank[0];
+        let p = if pos == 0 {
+            // Only the first block is entered at position 0.
+            debug_assert_eq!(path.pred[0], HEADER);
+            HEADER
+        } else {
+            for i in 0..self.height(x) {
+                path.pred[i] = x;
+                path.rank[i] = rank_x;
+            }
+            if pos < self.block(x).len() {
+                let tail = self.edit(x, |b| b.split_off(pos));
+                let y = self.new_block(tail);
+                self.reindex(y, x);
+                self.link_block(y, path, rank_x + pos);
+            }
+            x
+        };
+        // The entry is first counted at the end of `p`, then linked.
+        let hp = self.height(p);
+        for i in 0..self.level {
+            let c = if i < hp { p } else { path.pred[i] };
+            self.link_mut(c, i).span += 1;
+        }
+        let mut b = Block::default();
+        b.insert(0, score, tag_of(h), member);
+        let z = self.new_block(b);
+        self.index.insert(h, z);
+        self.len += 1;
+        self.link_block(z, path, rank_x + pos);
     }
 
     /// Takes a free block id (or a new one) for `b`, with a fresh tower.

@@ -1,10 +1,13 @@
 //! One block of the unrolled skiplist: a sorted run of entries.
 //!
-//! The entries are three parallel arrays in order: the scores (`f64`, so a
-//! search inside the block is a binary search over contiguous memory), the
-//! members' hash tags (a byte each, so finding a member compares one byte
-//! per entry before any member bytes) and the byte offsets of the members
-//! in the block's *slab*. The slab holds the members in arrival order,
+//! The entries are two parallel arrays in order: the scores (`f64`, so a
+//! search inside the block is a binary search over contiguous memory) and
+//! a `u32` per entry packing the byte offset of its member in the block's
+//! *slab* (high 24 bits) with the member's hash tag (low 8 bits), so
+//! finding a member compares one byte per entry before any member bytes
+//! and reads one array to do it. A member longer than [`BLOCK_BYTES`]
+//! always has a block of its own (see `SkipList::insert_alone`), so a slab
+//! of two or more entries stays far below 16 MiB. The slab holds the members in arrival order,
 //! each as a LEB128 length and its bytes, so an insert appends to it and
 //! moves no member bytes; a removal leaves a hole, and the slab is
 //! rewritten without holes once they make up half of it.
@@ -19,8 +22,7 @@ pub const BLOCK_BYTES: usize = 4096;
 #[derive(Clone, Default, Debug)]
 pub(super) struct Block {
     pub(super) scores: Vec<f64>,
-    pub(super) tags: Vec<u8>,
-    /// Offset of each entry's member in `slab`, in entry order.
+    /// Each entry's member offset in `slab` (<< 8) and hash tag, in order.
     pub(super) offs: Vec<u32>,
     /// Members in arrival order (LEB128 length + bytes), with holes.
     pub(super) slab: Vec<u8>,
@@ -75,7 +77,20 @@ fn push_member(slab: &mut Vec<u8>, member: &[u8]) -> u32 {
         slab.push(b | 0x80);
     }
     slab.extend_from_slice(member);
-    u32::try_from(off).expect("block slab within 4 GiB")
+    assert!(off < 1 << 24, "block slab past 16 MiB");
+    off as u32
+}
+
+/// An entry's packed offset and tag.
+#[inline]
+fn pack(off: u32, tag: u8) -> u32 {
+    (off << 8) | u32::from(tag)
+}
+
+/// Whether a member of `len` bytes is long: it gets a block of its own.
+#[inline]
+pub(super) fn is_long(len: usize) -> bool {
+    stored_size(len) > BLOCK_BYTES
 }
 
 /// Makes room for `extra` more items, growing the capacity by a quarter
@@ -107,10 +122,7 @@ impl Block {
 
     /// Heap bytes the block's vectors hold.
     pub(super) fn heap(&self) -> usize {
-        self.scores.capacity() * 8
-            + self.tags.capacity()
-            + self.offs.capacity() * 4
-            + self.slab.capacity()
+        self.scores.capacity() * 8 + self.offs.capacity() * 4 + self.slab.capacity()
     }
 
     /// Slab bytes of live members.
@@ -130,7 +142,13 @@ impl Block {
     /// The member of entry `j`.
     #[inline]
     pub(super) fn member(&self, j: usize) -> &[u8] {
-        self.member_at(self.offs[j] as usize)
+        self.member_at((self.offs[j] >> 8) as usize)
+    }
+
+    /// The hash tag of entry `j`.
+    #[inline]
+    pub(super) fn tag(&self, j: usize) -> u8 {
+        self.offs[j] as u8
     }
 
     /// The first member (empty for an empty block).
@@ -138,16 +156,21 @@ impl Block {
     pub(super) fn first_member(&self) -> &[u8] {
         self.offs
             .first()
-            .map_or(&[], |&o| self.member_at(o as usize))
+            .map_or(&[], |&o| self.member_at((o >> 8) as usize))
+    }
+
+    /// Whether the block holds a long member (then it holds nothing else).
+    pub(super) fn holds_long(&self) -> bool {
+        self.len() == 1 && self.live_bytes() > BLOCK_BYTES
     }
 
     /// The position of `member` (whose hash tag is `tag`), if present.
     #[inline]
     pub(super) fn find(&self, tag: u8, member: &[u8]) -> Option<usize> {
-        self.tags
+        self.offs
             .iter()
             .enumerate()
-            .filter(|&(_, &t)| t == tag)
+            .filter(|&(_, &o)| o as u8 == tag)
             .map(|(j, _)| j)
             .find(|&j| self.member(j) == member)
     }
@@ -166,11 +189,9 @@ impl Block {
     pub(super) fn insert(&mut self, j: usize, score: f64, tag: u8, member: &[u8]) {
         let off = push_member(&mut self.slab, member);
         reserve_entries(&mut self.scores, 1);
-        reserve_entries(&mut self.tags, 1);
         reserve_entries(&mut self.offs, 1);
         self.scores.insert(j, score);
-        self.tags.insert(j, tag);
-        self.offs.insert(j, off);
+        self.offs.insert(j, pack(off, tag));
     }
 
     /// Removes the `k` entries from position `j`, calling `gone` with each
@@ -183,7 +204,6 @@ impl Block {
             self.holes += size;
         }
         self.scores.drain(j..j + k);
-        self.tags.drain(j..j + k);
         self.offs.drain(j..j + k);
         if self.holes * 2 > self.slab.len() {
             self.compact();
@@ -195,11 +215,12 @@ impl Block {
     fn compact(&mut self) {
         let mut slab = Vec::with_capacity(self.live_bytes());
         for o in &mut self.offs {
-            let (len, p) = read_len(&self.slab, *o as usize);
+            let at = (*o >> 8) as usize;
+            let (len, p) = read_len(&self.slab, at);
             let end = (p + len).min(self.slab.len());
-            let start = slab.len();
-            slab.extend_from_slice(&self.slab[*o as usize..end]);
-            *o = start as u32;
+            let start = slab.len() as u32;
+            slab.extend_from_slice(&self.slab[at.min(end)..end]);
+            *o = pack(start, *o as u8);
         }
         self.slab = slab;
         self.holes = 0;
@@ -210,7 +231,6 @@ impl Block {
         let n = self.scores.len();
         if self.scores.capacity() >= 8 && n * 2 <= self.scores.capacity() {
             self.scores.shrink_to(n + n / 4);
-            self.tags.shrink_to(n + n / 4);
             self.offs.shrink_to(n + n / 4);
         }
         let b = self.slab.len();
@@ -223,17 +243,15 @@ impl Block {
     pub(super) fn split_off(&mut self, j: usize) -> Block {
         let mut tail = Block {
             scores: self.scores[j..].to_vec(),
-            tags: self.tags[j..].to_vec(),
             offs: Vec::with_capacity(self.len() - j),
             slab: Vec::new(),
             holes: 0,
         };
         for i in j..self.len() {
             let off = push_member(&mut tail.slab, self.member(i));
-            tail.offs.push(off);
+            tail.offs.push(pack(off, self.tag(i)));
         }
         self.scores.truncate(j);
-        self.tags.truncate(j);
         self.offs.truncate(j);
         self.compact();
         self.shrink();
@@ -243,14 +261,12 @@ impl Block {
     /// Appends every entry of `other` (which sorts after this block).
     pub(super) fn append(&mut self, other: &Block) {
         reserve_entries(&mut self.scores, other.len());
-        reserve_entries(&mut self.tags, other.len());
         reserve_entries(&mut self.offs, other.len());
         reserve(&mut self.slab, other.live_bytes(), 32);
         self.scores.extend_from_slice(&other.scores);
-        self.tags.extend_from_slice(&other.tags);
         for j in 0..other.len() {
             let off = push_member(&mut self.slab, other.member(j));
-            self.offs.push(off);
+            self.offs.push(pack(off, other.tag(j)));
         }
     }
 
@@ -280,6 +296,6 @@ impl Block {
 
     /// Iterates (score, member, tag) in order.
     pub(super) fn entries(&self) -> impl Iterator<Item = (f64, &[u8], u8)> + '_ {
-        (0..self.len()).map(|j| (self.scores[j], self.member(j), self.tags[j]))
+        (0..self.len()).map(|j| (self.scores[j], self.member(j), self.tag(j)))
     }
 }

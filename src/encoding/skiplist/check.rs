@@ -92,7 +92,7 @@ impl SkipList {
             }
             let b = &self.blocks[xi];
             let k = b.scores.len();
-            if k == 0 || k > BLOCK_MAX || b.tags.len() != k || b.offs.len() != k {
+            if k == 0 || k > BLOCK_MAX || b.offs.len() != k {
                 return Err(Corrupt("block empty, over-full or arrays miscounted"));
             }
             if self.link(x, 0).span as usize != k {
@@ -111,7 +111,7 @@ impl SkipList {
                 if !in_order {
                     return Err(Corrupt("entries out of order or NaN"));
                 }
-                if tag_of(self.hasher.hash_one(m)) != b.tags[j] {
+                if tag_of(self.hasher.hash_one(m)) != b.tag(j) {
                     return Err(Corrupt("entry tag disagrees with its member"));
                 }
                 last = Some((s, m.to_vec()));
@@ -229,12 +229,13 @@ fn check_slab(b: &Block) -> Result<Vec<&[u8]>, Corrupt> {
     let mut regions = Vec::with_capacity(b.offs.len());
     let mut members = Vec::with_capacity(b.offs.len());
     for &o in &b.offs {
-        let (len, p) = read_len(&b.slab, o as usize);
+        let o = (o >> 8) as usize;
+        let (len, p) = read_len(&b.slab, o);
         let end = p.saturating_add(len);
-        if end > b.slab.len() || stored_size(len) != end - o as usize {
+        if end > b.slab.len() || stored_size(len) != end - o {
             return Err(Corrupt("member runs past its slab"));
         }
-        regions.push((o as usize, end));
+        regions.push((o, end));
         members.push(&b.slab[p..end]);
     }
     regions.sort_unstable();

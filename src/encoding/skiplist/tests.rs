@@ -52,7 +52,7 @@ fn list_entries(s: &SkipList) -> Vec<(f64, Vec<u8>)> {
 fn step(s: &mut SkipList, model: &mut Model, rng: &mut SmallRng, members: u32) {
     let i = rng.random_range(0..members);
     let member = if i % 97 == 0 {
-        format!("long{i}:{}", "L".repeat((i as usize * 37) % 3000)).into_bytes()
+        format!("long{i}:{}", "L".repeat((i as usize * 37) % 9000)).into_bytes()
     } else {
         format!("m{i}").into_bytes()
     };
@@ -216,6 +216,37 @@ fn long_members_sit_alone_in_blocks() {
     assert_eq!((sc, m.len()), (1.0, 70_000));
     assert_eq!(s.remove(&big), Some(1.0));
     s.validate().unwrap();
+}
+
+#[test]
+fn long_members_beside_short_ones() {
+    // Long members (own blocks) land first, last and inside full blocks.
+    let mut rng = SmallRng::seed_from_u64(11);
+    let (mut s, mut model) = (SkipList::new(), Model::default());
+    for i in 0..3_000u32 {
+        let len = if i % 5 == 0 {
+            4_100 + (i as usize % 300)
+        } else {
+            6
+        };
+        let m = format!("{:05}{}", rng.random_range(0..20_000u32), "z".repeat(len)).into_bytes();
+        let score = f64::from(rng.random_range(0..4u32));
+        assert_eq!(s.insert(score, &m), model.insert(score, &m));
+        if i % 7 == 0 {
+            let victim = model.entries()[rng.random_range(0..model.order.len())]
+                .1
+                .clone();
+            assert_eq!(s.remove(&victim), model.remove(&victim));
+        }
+        if i % 400 == 0 {
+            s.validate().unwrap();
+        }
+    }
+    s.validate().unwrap();
+    assert_eq!(list_entries(&s), model.entries());
+    for (r, (_, m)) in model.entries().iter().enumerate().step_by(13) {
+        assert_eq!(s.rank(m), Some(r));
+    }
 }
 
 #[test]
