@@ -100,6 +100,7 @@ impl ListValue {
         self.ql.iter().collect()
     }
 
+    #[inline]
     fn push(&mut self, end: End, value: &[u8]) {
         match end {
             End::Left => self.ql.push_front(value),

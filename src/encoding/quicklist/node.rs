@@ -258,6 +258,7 @@ impl Node {
     /// Appends string input at the end of the listpack (see
     /// [`Listpack::push_back_str`]); returns how much the buffer's
     /// capacity grew.
+    #[inline]
     pub(super) fn push_back_str(&mut self, value: &[u8]) -> usize {
         match &mut self.data {
             Data::Raw(lp) if self.dead == 0 => {
