@@ -134,6 +134,13 @@ impl Block {
     /// The member stored at slab offset `off`.
     #[inline]
     fn member_at(&self, off: usize) -> &[u8] {
+        // Members under 128 bytes (one length byte) are the common case.
+        if let Some(&b) = self.slab.get(off)
+            && b < 0x80
+            && let Some(m) = self.slab.get(off + 1..off + 1 + usize::from(b))
+        {
+            return m;
+        }
         let (len, p) = read_len(&self.slab, off);
         let end = p.saturating_add(len).min(self.slab.len());
         &self.slab[p.min(end)..end]
