@@ -83,12 +83,13 @@ impl Oracle {
                 // looked: another test's server may have taken it first, in
                 // which case ours exited and we reached theirs. Only accept
                 // the server whose process id is our child's.
-                let info = o.send(&[b"INFO", b"server"]);
+                // A connection reset here (a server exiting as we reached
+                // it) is a reason to try again on a new port, not a failure.
                 let mine = format!("process_id:{}\r\n", o.child.id());
-                if String::from_utf8_lossy(&info).contains(&mine) {
-                    return Some(o);
-                }
-                return None;
+                return match o.handshake() {
+                    Ok(info) if info.contains(&mine) => Some(o),
+                    _ => None,
+                };
             }
             if let Ok(Some(_)) = child.try_wait() {
                 return None;
@@ -97,6 +98,22 @@ impl Oracle {
         }
         child.kill().ok();
         None
+    }
+
+    /// `INFO server` with every I/O error returned rather than panicking:
+    /// the first exchange with a server that may not be ours.
+    fn handshake(&mut self) -> std::io::Result<String> {
+        let req = b"*2\r\n$4\r\nINFO\r\n$6\r\nserver\r\n";
+        self.stream.get_mut().write_all(req)?;
+        let mut line = Vec::new();
+        self.stream.read_until(b'\n', &mut line)?;
+        let len = std::str::from_utf8(line.strip_prefix(b"$").unwrap_or_default())
+            .ok()
+            .and_then(|t| t.trim_end().parse::<usize>().ok())
+            .ok_or_else(|| std::io::Error::other("not a bulk reply"))?;
+        let mut body = vec![0; len + 2];
+        self.stream.read_exact(&mut body)?;
+        Ok(String::from_utf8_lossy(&body).into_owned())
     }
 
     /// Sends one command and returns the raw RESP bytes of its reply.
