@@ -199,11 +199,17 @@ impl Pair {
         let mut config = Config::default();
         config.maxmemory_policy = embedis::MaxmemoryPolicy::AllkeysLfu;
         config.lfu_log_factor = 0;
+        // No decay: it counts whole minutes of each side's own clock, so a
+        // test that ran across a minute boundary saw one side decay and
+        // not the other (a flake); counting is what these tests compare.
+        config.lfu_decay_time = 0;
         config.maxmemory = 1 << 30;
         let extra = [
             "--maxmemory-policy",
             "allkeys-lfu",
             "--lfu-log-factor",
+            "0",
+            "--lfu-decay-time",
             "0",
             "--maxmemory",
             "1gb",
