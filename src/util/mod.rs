@@ -4,3 +4,4 @@
 pub mod float;
 pub mod glob;
 pub mod num;
+pub mod varint;

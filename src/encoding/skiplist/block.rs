@@ -12,6 +12,8 @@
 //! moves no member bytes; a removal leaves a hole, and the slab is
 //! rewritten without holes once they make up half of it.
 
+use crate::util::varint;
+
 /// Most entries a block holds; an insert that passes it splits the block.
 pub const BLOCK_MAX: usize = 64;
 /// Most member bytes (lengths included) a block of two or more entries
@@ -35,47 +37,22 @@ pub(super) struct Block {
 /// clamp, or check where corruption is possible).
 #[inline]
 pub(super) fn read_len(bytes: &[u8], off: usize) -> (usize, usize) {
-    let mut p = off;
-    let mut len = 0usize;
-    let mut shift = 0;
-    while let Some(&b) = bytes.get(p) {
-        p += 1;
-        if shift < usize::BITS {
-            len |= usize::from(b & 0x7F) << shift;
-        }
-        if b & 0x80 == 0 {
-            return (len, p);
-        }
-        shift += 7;
+    match bytes.get(off..).and_then(varint::read) {
+        Some((len, used)) => (len, off + used),
+        None => (usize::MAX / 2, bytes.len().max(off)),
     }
-    (usize::MAX / 2, p)
 }
 
 /// Bytes a member of `len` bytes takes in a slab (length header included).
 pub(super) fn stored_size(len: usize) -> usize {
-    let mut n = 1;
-    let mut v = len >> 7;
-    while v != 0 {
-        n += 1;
-        v >>= 7;
-    }
-    n + len
+    varint::len(len) + len
 }
 
 /// Appends `member` with its LEB128 length to `slab`; returns its offset.
 fn push_member(slab: &mut Vec<u8>, member: &[u8]) -> u32 {
     let off = slab.len();
     reserve(slab, stored_size(member.len()), 32);
-    let mut v = member.len();
-    loop {
-        let b = (v & 0x7F) as u8;
-        v >>= 7;
-        if v == 0 {
-            slab.push(b);
-            break;
-        }
-        slab.push(b | 0x80);
-    }
+    varint::push(slab, member.len());
     slab.extend_from_slice(member);
     assert!(off < 1 << 24, "block slab past 16 MiB");
     off as u32

@@ -63,6 +63,7 @@
 
 use super::arena::Arena;
 use super::fieldhash::FieldHasher;
+use crate::util::varint;
 
 /// Arena sizes below which dead bytes are never compacted away.
 const COMPACT_MIN: usize = 256;
@@ -106,51 +107,9 @@ impl PartialEq for FieldTable {
 
 impl Eq for FieldTable {}
 
-fn push_varint(out: &mut Vec<u8>, mut n: usize) {
-    loop {
-        let low = (n & 0x7F) as u8;
-        n >>= 7;
-        if n == 0 {
-            out.push(low);
-            return;
-        }
-        out.push(low | 0x80);
-    }
-}
-
-fn varint_len(mut n: usize) -> usize {
-    let mut len = 1;
-    while n >= 0x80 {
-        n >>= 7;
-        len += 1;
-    }
-    len
-}
-
-/// Reads a varint at the start of `buf`: (value, bytes used).
-#[inline]
-fn read_varint(buf: &[u8]) -> Option<(usize, usize)> {
-    match buf.first() {
-        Some(&b) if b < 0x80 => Some((usize::from(b), 1)),
-        _ => read_long_varint(buf),
-    }
-}
-
-/// [`read_varint`] for values of two bytes or more.
-fn read_long_varint(buf: &[u8]) -> Option<(usize, usize)> {
-    let mut n = 0usize;
-    for (i, &b) in buf.iter().enumerate().take(10) {
-        n |= usize::from(b & 0x7F).checked_shl(7 * i as u32)?;
-        if b & 0x80 == 0 {
-            return Some((n, i + 1));
-        }
-    }
-    None
-}
-
 /// The size of the block for a pair.
 fn block_len(field: &[u8], value: &[u8]) -> usize {
-    varint_len(field.len()) + varint_len(value.len()) + field.len() + value.len()
+    varint::len(field.len()) + varint::len(value.len()) + field.len() + value.len()
 }
 
 /// Appends the block for a pair.
@@ -158,8 +117,8 @@ fn push_block(out: &mut Vec<u8>, field: &[u8], value: &[u8]) {
     if field.len() < 0x80 && value.len() < 0x80 {
         out.extend_from_slice(&[field.len() as u8, value.len() as u8]);
     } else {
-        push_varint(out, field.len());
-        push_varint(out, value.len());
+        varint::push(out, field.len());
+        varint::push(out, value.len());
     }
     out.extend_from_slice(field);
     out.extend_from_slice(value);
@@ -168,8 +127,8 @@ fn push_block(out: &mut Vec<u8>, field: &[u8], value: &[u8]) {
 /// The block at `at`: (field, value, block length), or None when malformed.
 fn try_block(data: &[u8], at: usize) -> Option<(&[u8], &[u8], usize)> {
     let rest = data.get(at..)?;
-    let (flen, a) = read_varint(rest)?;
-    let (vlen, b) = read_varint(rest.get(a..)?)?;
+    let (flen, a) = varint::read(rest)?;
+    let (vlen, b) = varint::read(rest.get(a..)?)?;
     let start = a + b;
     let end = start.checked_add(flen)?.checked_add(vlen)?;
     let body = rest.get(start..end)?;
