@@ -1,5 +1,6 @@
 //! Unit tests and the proptest model for the listpack.
 
+use super::entry::push_backlen;
 use super::*;
 use proptest::prelude::*;
 
