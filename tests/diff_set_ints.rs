@@ -280,33 +280,6 @@ fn random_picks_and_pops() {
     }
 }
 
-/// Every member a full SSCAN returns, each side following its own cursor,
-/// with an optional change on both sides between steps.
-fn scan_all(p: &mut Pair, key: &str, opts: &str, between: &[String]) -> [Vec<Vec<u8>>; 2] {
-    let mut sides = [Vec::new(), Vec::new()];
-    for (side, seen) in sides.iter_mut().enumerate() {
-        let mut cursor = b"0".to_vec();
-        let mut changes = between.iter();
-        loop {
-            let line = format!("SSCAN {key} {}{opts}", String::from_utf8_lossy(&cursor));
-            let (want, got) = p.both_line(&line);
-            let reply = if side == 1 { got } else { want };
-            let (next, members) = common::scan_page(&reply);
-            cursor = next;
-            seen.extend(members);
-            if cursor == b"0" {
-                break;
-            }
-            if side == 1
-                && let Some(change) = changes.next()
-            {
-                p.check(change);
-            }
-        }
-    }
-    sides
-}
-
 #[test]
 fn sscan_on_large_integer_sets() {
     let Some(mut p) = Pair::new() else { return };
@@ -319,7 +292,7 @@ fn sscan_on_large_integer_sets() {
         " MATCH 1*",
         " MATCH -1?0 COUNT 50",
     ] {
-        let [want, got] = scan_all(&mut p, "s", opts, &[]);
+        let [want, got] = common::sscan_all(&mut p, "s", opts, &[]);
         let (w, g): (BTreeSet<_>, BTreeSet<_>) =
             (want.into_iter().collect(), got.iter().cloned().collect());
         assert_eq!(w, g, "SSCAN s{opts}");
@@ -336,7 +309,7 @@ fn sscan_on_large_integer_sets() {
         })
         .collect();
     let [before, _] = members(&mut p, "s");
-    let [_, got] = scan_all(&mut p, "s", " COUNT 20", &changes);
+    let [_, got] = common::sscan_all(&mut p, "s", " COUNT 20", &changes);
     let [after, _] = members(&mut p, "s");
     let got: BTreeSet<_> = got.into_iter().collect();
     for m in before.intersection(&after) {

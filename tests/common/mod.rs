@@ -289,6 +289,33 @@ pub fn scan_page(reply: &[u8]) -> (Vec<u8>, Vec<Vec<u8>>) {
     )
 }
 
+/// Every member a full SSCAN returns, each side following its own cursor,
+/// with an optional change on both sides between steps.
+pub fn sscan_all(p: &mut Pair, key: &str, opts: &str, between: &[String]) -> [Vec<Vec<u8>>; 2] {
+    let mut sides = [Vec::new(), Vec::new()];
+    for (side, seen) in sides.iter_mut().enumerate() {
+        let mut cursor = b"0".to_vec();
+        let mut changes = between.iter();
+        loop {
+            let line = format!("SSCAN {key} {}{opts}", String::from_utf8_lossy(&cursor));
+            let (want, got) = p.both_line(&line);
+            let reply = if side == 1 { got } else { want };
+            let (next, members) = scan_page(&reply);
+            cursor = next;
+            seen.extend(members);
+            if cursor == b"0" {
+                break;
+            }
+            if side == 1
+                && let Some(change) = changes.next()
+            {
+                p.check(change);
+            }
+        }
+    }
+    sides
+}
+
 /// Splits a RESP2 reply into its top-level array elements (raw bytes), sorted.
 /// A non-array reply becomes a one-element list.
 pub fn sorted_elements(reply: &[u8]) -> Vec<Vec<u8>> {
