@@ -65,23 +65,20 @@ impl Keyspace {
     /// The entry at position `i`, its access field updated, for reading.
     #[inline]
     fn touch_read(&mut self, i: usize) -> &mut Entry {
-        let now = self.lru_now();
-        let Keyspace {
-            dbs,
-            selected,
-            config,
-            rng,
-            ..
-        } = self;
-        let entry = dbs[*selected].entry_for_read(i);
-        crate::keys::touch_access(&mut entry.lru, config, now, rng);
-        entry
+        self.touch_with(|db| db.entry_for_read(i))
     }
 
     /// The entry at position `i`, its access field updated, for writing
     /// (its size change is accounted).
     #[inline(always)]
     fn touch_write(&mut self, i: usize) -> &mut Entry {
+        self.touch_with(|db| db.entry_at_mut(i).expect("live position").1)
+    }
+
+    /// The entry `take` hands out of the selected database, its LRU/LFU
+    /// access field updated.
+    #[inline(always)]
+    fn touch_with(&mut self, take: impl FnOnce(&mut super::Db) -> &mut Entry) -> &mut Entry {
         let now = self.lru_now();
         let Keyspace {
             dbs,
@@ -90,7 +87,7 @@ impl Keyspace {
             rng,
             ..
         } = self;
-        let (_, entry) = dbs[*selected].entry_at_mut(i).expect("live position");
+        let entry = take(&mut dbs[*selected]);
         crate::keys::touch_access(&mut entry.lru, config, now, rng);
         entry
     }
