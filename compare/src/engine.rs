@@ -63,8 +63,10 @@ pub(crate) trait Engine: Sized {
     fn zadd(&mut self, k: &[u8], score: f64, m: &[u8]) -> R<()>;
     /// `ZRANK k m`.
     fn zrank(&mut self, k: &[u8], m: &[u8]) -> R<Option<usize>>;
-    /// `ZREVRANGE k 0 n-1 WITHSCORES`, collected.
-    fn zrange_top(&mut self, k: &[u8], n: usize) -> R<Vec<(Vec<u8>, f64)>>;
+    /// `ZREVRANGE k 0 n-1 WITHSCORES`: `f` sees each (member, score) in
+    /// order, by the engine's cheapest public path (borrowed where the API
+    /// lends them); returns how many.
+    fn zrange_top(&mut self, k: &[u8], n: usize, f: &mut dyn FnMut(&[u8], f64)) -> R<usize>;
     /// `SADD k m`.
     fn sadd(&mut self, k: &[u8], m: &[u8]) -> R<()>;
     /// `RPUSH k v`.

@@ -46,9 +46,9 @@ impl Engine for Embedis {
     fn zrank(&mut self, k: &[u8], m: &[u8]) -> R<Option<usize>> {
         self.ks.zrank(k, m).map_err(fails)
     }
-    fn zrange_top(&mut self, k: &[u8], n: usize) -> R<Vec<(Vec<u8>, f64)>> {
+    fn zrange_top(&mut self, k: &[u8], n: usize, f: &mut dyn FnMut(&[u8], f64)) -> R<usize> {
         let spec = ZRange::by_rank(0, n as i64 - 1).rev();
-        self.ks.zrange(k, &spec).map_err(fails)
+        self.ks.zrange_with(k, &spec, f).map_err(fails)
     }
     fn sadd(&mut self, k: &[u8], m: &[u8]) -> R<()> {
         self.ks.sadd(k, &[m]).map_err(fails)?;

@@ -50,14 +50,15 @@ impl Engine for Kevy {
     fn zrank(&mut self, k: &[u8], m: &[u8]) -> R<Option<usize>> {
         self.s.with(|st| st.zrank(k, m)).map_err(kf)
     }
-    fn zrange_top(&mut self, k: &[u8], n: usize) -> R<Vec<(Vec<u8>, f64)>> {
-        // No reverse range in kevy-store 1.18: the last n ascending, reversed.
-        let mut v = self
+    fn zrange_top(&mut self, k: &[u8], n: usize, f: &mut dyn FnMut(&[u8], f64)) -> R<usize> {
+        // No reverse range in kevy-store 1.18 and only owned answers: the
+        // last n ascending, read backwards.
+        let v = self
             .s
             .with(|st| st.zrange(k, -(n as i64), -1))
             .map_err(kf)?;
-        v.reverse();
-        Ok(v)
+        v.iter().rev().for_each(|(m, s)| f(m, *s));
+        Ok(v.len())
     }
     fn sadd(&mut self, k: &[u8], m: &[u8]) -> R<()> {
         self.s.sadd(k, &[m]).map_err(fails)?;

@@ -128,16 +128,11 @@ impl Engine for Std {
         // BTreeSet has no rank: count what precedes (O(rank)).
         Ok(Some(z.order.range(..(Score(s), m.to_vec())).count()))
     }
-    fn zrange_top(&mut self, k: &[u8], n: usize) -> R<Vec<(Vec<u8>, f64)>> {
+    fn zrange_top(&mut self, k: &[u8], n: usize, f: &mut dyn FnMut(&[u8], f64)) -> R<usize> {
         let Some(z) = self.zsets.get(k) else {
-            return Ok(Vec::new());
+            return Ok(0);
         };
-        Ok(z.order
-            .iter()
-            .rev()
-            .take(n)
-            .map(|(s, m)| (m.clone(), s.0))
-            .collect())
+        Ok(z.order.iter().rev().take(n).map(|(s, m)| f(m, s.0)).count())
     }
     fn sadd(&mut self, k: &[u8], m: &[u8]) -> R<()> {
         let s = match self.sets.get_mut(k) {

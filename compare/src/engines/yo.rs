@@ -44,15 +44,18 @@ impl Engine for Yo {
     fn zrank(&mut self, k: &[u8], m: &[u8]) -> R<Option<usize>> {
         Ok(self.ks.zrank(k, m, false).map_err(fails)?.map(|r| r.0))
     }
-    fn zrange_top(&mut self, k: &[u8], n: usize) -> R<Vec<(Vec<u8>, f64)>> {
+    fn zrange_top(&mut self, k: &[u8], n: usize, f: &mut dyn FnMut(&[u8], f64)) -> R<usize> {
         let mut q = Query::rank(0, n as i64 - 1);
         q.rev = true;
         let w = self.ks.zwindow(k, &q).map_err(fails)?;
-        let mut out = Vec::with_capacity(w.count);
+        let (mut digits, mut count) = (Vec::new(), 0);
         self.ks
-            .zwalk(k, w, |m, s| out.push((owned(m), s)))
+            .zwalk(k, w, |m, s| {
+                count += 1;
+                lend(m, &mut digits, |m| f(m, s));
+            })
             .map_err(fails)?;
-        Ok(out)
+        Ok(count)
     }
     fn sadd(&mut self, k: &[u8], m: &[u8]) -> R<()> {
         self.ks.sadd(k, [m].into_iter()).map_err(fails)?;
@@ -68,18 +71,10 @@ impl Engine for Yo {
         self.ks.pop(k, End::Left).map_err(fails)
     }
     fn lrange(&mut self, k: &[u8], start: i64, stop: i64, f: &mut dyn FnMut(&[u8])) -> R<usize> {
-        // Borrowed elements; an integer one is formatted into a scratch buffer.
         let mut digits = Vec::new();
         let mut n = 0;
         for e in self.ks.lrange(k, start, stop).map_err(fails)? {
-            match e {
-                yo_kv::Entry::Str(s) => f(s),
-                int => {
-                    digits.clear();
-                    int.write_to(&mut digits);
-                    f(&digits);
-                }
-            }
+            lend(e, &mut digits, |e| f(e));
             n += 1;
         }
         Ok(n)
@@ -142,6 +137,19 @@ impl Engine for Yo {
 }
 
 /// A listpack entry as the bytes a client would see.
+/// Hands `f` the entry's bytes: borrowed for a string, formatted into
+/// `scratch` for an integer.
+fn lend(e: yo_kv::Entry<'_>, scratch: &mut Vec<u8>, f: impl FnOnce(&[u8])) {
+    match e {
+        yo_kv::Entry::Str(s) => f(s),
+        int => {
+            scratch.clear();
+            int.write_to(scratch);
+            f(scratch);
+        }
+    }
+}
+
 fn owned(e: yo_kv::Entry<'_>) -> Vec<u8> {
     let mut v = Vec::with_capacity(e.byte_len());
     e.write_to(&mut v);

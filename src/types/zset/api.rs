@@ -4,6 +4,7 @@
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
+use super::range::{ZRange, ZRangeBy, rank_window, select, select_each};
 use super::{AddFlags, LexRange, Limits, Outcome, ScoreRange, ZSetValue, as_zset};
 use crate::error::{Error, Result};
 use crate::keyspace::Keyspace;
@@ -58,138 +59,6 @@ impl ZAddOptions {
             incr,
         })
     }
-}
-
-/// What a ZRANGE selects.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ZRangeBy {
-    /// Positions `start..=stop`, negative from the end.
-    Rank(i64, i64),
-    /// Scores in a range.
-    Score(ScoreRange),
-    /// Members in a lexicographic range.
-    Lex(LexRange),
-}
-
-/// A ZRANGE request: what to select, in which direction, and an optional
-/// `LIMIT offset count` (score and lex ranges only; a negative count means
-/// no limit).
-///
-/// ```
-/// use embedis::types::zset::{ScoreRange, ZAddOptions, ZRange};
-/// let mut ks = embedis::Keyspace::new(embedis::Config::default());
-/// let opts = ZAddOptions::default();
-/// ks.zadd(b"board", &[(10.0, b"ann".as_slice()), (30.0, b"bob"), (20.0, b"cy")], &opts).unwrap();
-/// let top = ks.zrange(b"board", &ZRange::by_score(..).rev().limit(0, 2)).unwrap();
-/// assert_eq!(top, vec![(b"bob".to_vec(), 30.0), (b"cy".to_vec(), 20.0)]);
-/// let mid = ks.zrange(b"board", &ZRange::by_score(15.0..=30.0)).unwrap();
-/// assert_eq!(mid.len(), 2);
-/// assert_eq!(ks.zcount(b"board", &ScoreRange::all()).unwrap(), 3);
-/// assert_eq!(ks.zrevrank(b"board", b"ann").unwrap(), Some(2));
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-pub struct ZRange {
-    /// What to select.
-    pub by: ZRangeBy,
-    /// `REV`: highest first (score and lex bounds are still `min`, `max`).
-    pub rev: bool,
-    /// `LIMIT offset count`.
-    pub limit: Option<(i64, i64)>,
-}
-
-impl ZRange {
-    /// Positions `start..=stop` (negative from the end).
-    pub fn by_rank(start: i64, stop: i64) -> Self {
-        ZRange {
-            by: ZRangeBy::Rank(start, stop),
-            rev: false,
-            limit: None,
-        }
-    }
-
-    /// Members whose score is in `range` (a [`ScoreRange`], `a..=b` or `..`).
-    pub fn by_score(range: impl Into<ScoreRange>) -> Self {
-        ZRange {
-            by: ZRangeBy::Score(range.into()),
-            rev: false,
-            limit: None,
-        }
-    }
-
-    /// Members in a lexicographic range.
-    pub fn by_lex(range: LexRange) -> Self {
-        ZRange {
-            by: ZRangeBy::Lex(range),
-            rev: false,
-            limit: None,
-        }
-    }
-
-    /// Highest first.
-    #[must_use]
-    pub fn rev(mut self) -> Self {
-        self.rev = true;
-        self
-    }
-
-    /// Skips `offset` results and returns at most `count` (negative: all).
-    #[must_use]
-    pub fn limit(mut self, offset: i64, count: i64) -> Self {
-        self.limit = Some((offset, count));
-        self
-    }
-}
-
-/// Clamps Redis rank arguments to an ascending window of a set of `len`.
-pub(crate) fn rank_window(len: usize, start: i64, stop: i64) -> Option<(usize, usize)> {
-    let n = len as i64;
-    let mut start = if start < 0 { n + start } else { start };
-    let mut stop = if stop < 0 { n + stop } else { stop };
-    start = start.max(0);
-    if start > stop || start >= n {
-        return None;
-    }
-    stop = stop.min(n - 1);
-    Some((start as usize, stop as usize + 1))
-}
-
-/// The members a ZRANGE selects from `z`, in reply order.
-pub(crate) fn select(z: &ZSetValue, spec: &ZRange) -> Vec<(Vec<u8>, f64)> {
-    let (a, b) = match &spec.by {
-        ZRangeBy::Rank(start, stop) => {
-            let Some((a, b)) = rank_window(z.len(), *start, *stop) else {
-                return Vec::new();
-            };
-            if spec.rev {
-                let n = z.len();
-                return z.window(n - b, n - a, true);
-            }
-            return z.window(a, b, false);
-        }
-        ZRangeBy::Score(r) => z.score_window(r),
-        ZRangeBy::Lex(r) => z.lex_window(r, spec.rev),
-    };
-    let (offset, count) = spec.limit.unwrap_or((0, -1));
-    let n = b - a;
-    let Ok(offset) = usize::try_from(offset) else {
-        return Vec::new();
-    };
-    if offset >= n {
-        return Vec::new();
-    }
-    let take = usize::try_from(count).map_or(n - offset, |c| c.min(n - offset));
-    if spec.rev {
-        z.window(b - offset - take, b - offset, true)
-    } else {
-        z.window(a + offset, a + offset + take, false)
-    }
-}
-
-/// `ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX`
-pub(crate) fn limit_with_rank() -> Error {
-    Error::other(
-        "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX",
-    )
 }
 
 impl Keyspace {
@@ -473,14 +342,48 @@ impl Keyspace {
     /// # Complexity
     /// O(log n + m).
     pub fn zrange(&mut self, key: &[u8], spec: &ZRange) -> Result<Vec<(Vec<u8>, f64)>> {
-        // As Redis, only a count other than -1 (the default) conflicts.
-        if spec.limit.is_some_and(|(_, count)| count != -1) && matches!(spec.by, ZRangeBy::Rank(..))
-        {
-            return Err(limit_with_rank());
-        }
+        spec.check()?;
         Ok(self
             .read_typed(key, as_zset)?
             .map_or_else(Vec::new, |z| select(z, spec)))
+    }
+
+    /// [`Keyspace::zrange`] without copying: calls `f` on each selected
+    /// (member, score) in reply order, the member borrowed from the sorted
+    /// set (an integer-encoded member of a small set is formatted into a
+    /// scratch buffer first), and returns how many there were. For callers
+    /// that consume the pairs in place, e.g. a leaderboard rendering its top
+    /// 100 without allocating 100 member copies.
+    ///
+    /// ```text
+    /// ZRANGE key start stop [BYSCORE|BYLEX] [REV] [LIMIT offset count]
+    /// ```
+    ///
+    /// ```
+    /// use embedis::types::zset::{ZAddOptions, ZRange};
+    /// let mut ks = embedis::Keyspace::new(embedis::Config::default());
+    /// let opts = ZAddOptions::default();
+    /// ks.zadd(b"board", &[(10.0, b"ann".as_slice()), (30.0, b"bob"), (20.0, b"cy")], &opts).unwrap();
+    /// let mut names = Vec::new();
+    /// let n = ks.zrange_with(b"board", &ZRange::by_rank(0, 1).rev(), |m, _| names.push(m.len())).unwrap();
+    /// assert_eq!((n, names), (2, vec![3, 2]));
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Keyspace::zrange`].
+    ///
+    /// # Complexity
+    /// O(log n + m).
+    pub fn zrange_with(
+        &mut self,
+        key: &[u8],
+        spec: &ZRange,
+        f: impl FnMut(&[u8], f64),
+    ) -> Result<usize> {
+        spec.check()?;
+        Ok(self
+            .read_typed(key, as_zset)?
+            .map_or(0, |z| select_each(z, spec, f)))
     }
 
     /// ```text
@@ -499,11 +402,7 @@ impl Keyspace {
     /// O(log n + m log m).
     pub fn zrangestore(&mut self, dst: &[u8], src: &[u8], spec: &ZRange) -> Result<usize> {
         self.make_room()?;
-        // As Redis, only a count other than -1 (the default) conflicts.
-        if spec.limit.is_some_and(|(_, count)| count != -1) && matches!(spec.by, ZRangeBy::Rank(..))
-        {
-            return Err(limit_with_rank());
-        }
+        spec.check()?;
         let items = self
             .read_typed(src, as_zset)?
             .map_or_else(Vec::new, |z| select(z, spec));

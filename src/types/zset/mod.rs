@@ -29,6 +29,7 @@
 
 mod api;
 mod listpack;
+mod range;
 mod setops;
 
 use crate::config::Config;
@@ -39,8 +40,9 @@ use crate::util::float::format_double;
 use crate::value::{Encoding, Value};
 
 pub use crate::encoding::skiplist::{LexBound, LexRange, ScoreRange};
-pub(crate) use api::limit_with_rank;
-pub use api::{Popped, ZAddCompare, ZAddCondition, ZAddOptions, ZRange, ZRangeBy};
+pub use api::{Popped, ZAddCompare, ZAddCondition, ZAddOptions};
+pub(crate) use range::limit_with_rank;
+pub use range::{ZRange, ZRangeBy};
 pub use setops::{Aggregate, SetOpOptions};
 
 /// The listpack limits, copied out of the configuration before a lookup.
@@ -345,15 +347,11 @@ impl ZSetValue {
                 out
             }
             // A reverse window walks the backward links from its last member.
-            ZSetValue::Skiplist(s) if rev => s
-                .range(start, end)
-                .rev()
-                .map(|(sc, m)| (m.to_vec(), sc))
-                .collect(),
-            ZSetValue::Skiplist(s) => s
-                .range(start, end)
-                .map(|(sc, m)| (m.to_vec(), sc))
-                .collect(),
+            ZSetValue::Skiplist(s) => {
+                let mut out = Vec::with_capacity(end - start);
+                s.each_in(start, end, rev, |sc, m| out.push((m.to_vec(), sc)));
+                out
+            }
         }
     }
 
