@@ -415,26 +415,47 @@ impl Listpack {
     ///
     /// # Panics
     /// If the listpack would exceed 4 GiB.
+    #[inline]
     pub fn push_back_str(&mut self, s: &[u8]) -> usize {
-        let cap = self.buf.capacity();
         let n = s.len();
         // A canonical integer is at most 20 bytes and starts with a digit
         // or '-'.
         let maybe_int = n <= 20 && matches!(s.first(), Some(b'-' | b'0'..=b'9'));
         if n >= 64 || maybe_int {
-            self.push_back(Elem::Str(s));
-            return self.buf.capacity() - cap;
+            return self.push_back_general(s);
         }
         // Tag, bytes, one-byte backlen (the encoding is 1 + n <= 64 bytes),
         // terminator; the old terminator's byte is reused.
+        let cap = self.buf.capacity();
         let eof = self.buf.len() - 1;
         self.buf.reserve(n + 2);
         self.buf[eof] = 0x80 | n as u8;
         self.buf.extend_from_slice(s);
         self.buf.extend_from_slice(&[(n + 1) as u8, EOF]);
-        self.bump_count(true, 1);
-        self.set_total();
+        self.grew_by_one();
         self.buf.capacity() - cap
+    }
+
+    /// [`Listpack::push_back_str`] for input that may be stored otherwise
+    /// than as a short string: out of line, returns the capacity growth.
+    #[inline(never)]
+    fn push_back_general(&mut self, s: &[u8]) -> usize {
+        let cap = self.buf.capacity();
+        self.push_back(Elem::Str(s));
+        self.buf.capacity() - cap
+    }
+
+    /// The header after one entry was appended: the total is the buffer's
+    /// length and a known count grows by one (reaching 65535, "unknown").
+    #[inline]
+    fn grew_by_one(&mut self) {
+        let total = u32::try_from(self.buf.len()).expect("listpack larger than 4 GiB");
+        let (head, _) = self.buf.split_at_mut(HDR);
+        head[..4].copy_from_slice(&total.to_le_bytes());
+        let count = u16::from_le_bytes([head[4], head[5]]);
+        if count != COUNT_UNKNOWN {
+            head[4..].copy_from_slice(&(count + 1).to_le_bytes());
+        }
     }
 
     /// Appends elements at the end, growing the buffer by exactly the bytes

@@ -151,16 +151,17 @@ fn meets_size_class(sz: usize, fill: i32) -> bool {
     SIZE_CLASSES.get(class).is_some_and(|&limit| sz <= limit)
 }
 
-/// Whether a node may take one more element of `sz` bytes.
+/// Whether a node may take one more element of `sz` bytes: a negative
+/// fill allows up to its size class (4 KiB shifted left by `-fill - 1`), a
+/// non-negative one up to `fill` elements within the safety limit.
+#[inline]
 fn allow_insert(node: &Node, fill: i32, sz: usize) -> bool {
     let new_sz = node.total_bytes() + sz + SIZE_ESTIMATE_OVERHEAD;
-    if meets_size_class(new_sz, fill) {
-        return true;
+    if fill < 0 {
+        // `!fill` is `-fill - 1`, 0..=4 after clamping.
+        return new_sz <= SIZE_CLASSES[0] << !fill;
     }
-    if new_sz > SIZE_SAFETY_LIMIT {
-        return false;
-    }
-    (node.len() as i64) < i64::from(fill)
+    new_sz <= SIZE_SAFETY_LIMIT && (node.len() as i64) < i64::from(fill)
 }
 
 /// Whether two nodes may become one.
@@ -417,6 +418,7 @@ impl Quicklist {
     }
 
     /// Appends `value` at the tail (Redis `quicklistPushTail`).
+    #[inline]
     pub fn push_back(&mut self, value: &[u8]) {
         // Most pushes only grow the tail node, which is never compressed:
         // its buffer is the only byte count that changes.
@@ -428,6 +430,13 @@ impl Quicklist {
             self.count += 1;
             return;
         }
+        self.push_back_slow(value);
+    }
+
+    /// [`Quicklist::push_back`] when the tail node is full, holds popped
+    /// entries or is missing: out of line.
+    #[inline(never)]
+    fn push_back_slow(&mut self, value: &[u8]) {
         let last = self.nodes.len().saturating_sub(1);
         self.tracked(last, last + 1, |ql| ql.push_back_untracked(value));
     }
@@ -502,6 +511,7 @@ impl Quicklist {
     }
 
     /// Removes and returns the head element.
+    #[inline]
     pub fn pop_front(&mut self) -> Option<Vec<u8>> {
         // Most pops leave the head node in place with its buffer as it was
         // (the entry is cut out later, with those popped after it): no
@@ -510,16 +520,30 @@ impl Quicklist {
             self.count -= 1;
             return Some(value);
         }
+        self.pop_front_slow()
+    }
+
+    /// [`Quicklist::pop_front`] of a head node's last element (or of a
+    /// compressed head): out of line.
+    #[inline(never)]
+    fn pop_front_slow(&mut self) -> Option<Vec<u8>> {
         self.tracked(0, 1, Self::pop_front_untracked)
     }
 
     fn pop_front_untracked(&mut self) -> Option<Vec<u8>> {
-        let value = self.nodes.front_mut()?.edit(|head| {
-            let value = head.first().expect("nodes are never empty").to_vec();
-            head.remove(0);
-            value
-        });
-        if self.nodes[0].len() == 0 {
+        let head = self.nodes.front_mut()?;
+        let value = if head.len() == 1 {
+            // The node goes: read its element where it is, without first
+            // cutting out the entries popped before it.
+            head.first_live().expect("nodes are never empty")
+        } else {
+            head.edit(|head| {
+                let value = head.first().expect("nodes are never empty").to_vec();
+                head.remove(0);
+                value
+            })
+        };
+        if head.len() <= 1 {
             self.nodes.pop_front();
             // The node that was at the head-side depth is now within it.
             self.decompress_at(self.depth().wrapping_sub(1));

@@ -100,7 +100,7 @@ impl ListValue {
         self.ql.iter().collect()
     }
 
-    #[inline]
+    #[inline(always)]
     fn push(&mut self, end: End, value: &[u8]) {
         match end {
             End::Left => self.ql.push_front(value),
@@ -108,6 +108,7 @@ impl ListValue {
         }
     }
 
+    #[inline]
     fn pop(&mut self, end: End) -> Option<Vec<u8>> {
         match end {
             End::Left => self.ql.pop_front(),
@@ -236,6 +237,7 @@ impl Keyspace {
         Ok(found.is_some())
     }
 
+    #[inline]
     fn push_generic(&mut self, key: &[u8], values: &[&[u8]], end: End, xx: bool) -> Result<usize> {
         let before = self.dirty_mark();
         let list = if xx {
@@ -375,6 +377,7 @@ impl Keyspace {
     /// Records a removal from the list at `key`: deletes the key when
     /// `emptied` (the caller saw the list become empty), else signals the
     /// change. Saves [`Keyspace::after_removal`]'s second lookup.
+    #[inline]
     fn settle_removal(&mut self, key: &[u8], emptied: bool) {
         if emptied {
             self.remove_emptied(key);
@@ -428,15 +431,16 @@ impl Keyspace {
     }
 
     /// One element from `end`, None when the key does not exist.
+    #[inline]
     fn pop_one(&mut self, key: &[u8], end: End) -> Result<Option<Vec<u8>>> {
         let Some(list) = self.write_typed(key, as_list)? else {
             return Ok(None);
         };
         let value = list.pop(end).expect("lists are never empty");
+        // The one write Redis counts: `settle_removal` signals the change
+        // or the deletion of the emptied key, each counting one.
         let emptied = list.is_empty();
-        let before = self.dirty_mark();
         self.settle_removal(key, emptied);
-        self.set_dirty(before, 1);
         Ok(Some(value))
     }
 

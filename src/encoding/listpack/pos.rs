@@ -117,6 +117,22 @@ impl Listpack {
         it
     }
 
+    /// The element at `pos` and the bytes its entry takes (encoding plus
+    /// backlen), in one decode; a short string (under 64 bytes, the usual
+    /// list element) is read in line.
+    ///
+    /// # Panics
+    /// If `pos` is the terminator or stale.
+    #[inline]
+    pub fn at_with_len(&self, pos: Pos) -> (Elem<'_>, usize) {
+        let tag = self.buf[pos.0];
+        if tag & 0xC0 == 0x80 {
+            let n = usize::from(tag & 0x3F);
+            return (Elem::Str(&self.buf[pos.0 + 1..pos.0 + 1 + n]), n + 2);
+        }
+        decode(&self.buf, pos.0)
+    }
+
     /// The bytes the entry at `pos` takes (encoding plus backlen).
     ///
     /// # Panics

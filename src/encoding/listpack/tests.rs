@@ -217,6 +217,14 @@ fn header_count_becomes_unknown_and_back() {
     assert_eq!(lp.header_count(), 65534);
     assert_eq!(lp.get(-1), Some(Elem::Int(1)));
     lp.validate(true).unwrap();
+    // The short-string append moves the count the same way.
+    lp.push_back_str(b"ab");
+    assert_eq!(lp.header_count(), u16::MAX);
+    lp.push_back_str(b"cd");
+    assert_eq!(lp.header_count(), u16::MAX);
+    assert_eq!(lp.len(), 65536);
+    assert_eq!(lp.get(-1), Some(Elem::Str(b"cd")));
+    lp.validate(true).unwrap();
 }
 
 fn corrupt(bytes: &[u8], deep: bool) -> &'static str {
@@ -581,6 +589,19 @@ fn entry_sizes_match_inserts() {
         assert_eq!(Listpack::entry_size(e), lp.total_bytes() - before, "{e:?}");
         let pos = lp.last_pos().unwrap();
         assert_eq!(lp.entry_len_at(pos), Listpack::entry_size(e));
+        assert_eq!(lp.at_with_len(pos), (lp.at(pos), Listpack::entry_size(e)));
+        // `push_back_str` of the element's text writes what `push_back`
+        // of that text does, and reports the capacity it added.
+        let text = e.to_vec();
+        let mut by_str = Listpack::new();
+        by_str.push_back(Elem::Int(1));
+        let cap = by_str.allocated_bytes();
+        let grown = by_str.push_back_str(&text);
+        assert_eq!(grown, by_str.allocated_bytes() - cap);
+        let mut by_elem = Listpack::new();
+        by_elem.push_back(Elem::Int(1));
+        by_elem.push_back(Elem::Str(&text));
+        assert_eq!(by_str.as_bytes(), by_elem.as_bytes(), "{e:?}");
     }
 }
 

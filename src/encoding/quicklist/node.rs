@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use super::super::Corrupt;
-use super::super::listpack::Listpack;
+use super::super::listpack::{Elem, Listpack};
 use super::super::lzf;
 
 /// Listpacks smaller than this are never compressed (Redis
@@ -209,6 +209,7 @@ impl Node {
     /// moving the buffer; None (nothing changed) when the node is
     /// compressed, holds one element (the caller drops the node instead),
     /// or the popped entries would outgrow their counters.
+    #[inline]
     pub(super) fn pop_first_lazy(&mut self) -> Option<Vec<u8>> {
         let Data::Raw(lp) = &self.data else {
             return None;
@@ -217,13 +218,29 @@ impl Node {
             return None;
         }
         let pos = lp.pos_at(FIRST_ENTRY + usize::from(self.dead_bytes))?;
-        let size = u16::try_from(lp.entry_len_at(pos)).ok()?;
-        let dead_bytes = self.dead_bytes.checked_add(size)?;
-        let value = lp.at(pos).to_vec();
+        let (elem, size) = lp.at_with_len(pos);
+        let dead_bytes = self.dead_bytes.checked_add(u16::try_from(size).ok()?)?;
+        let value = match elem {
+            // The usual case in line: one allocation of the exact size.
+            Elem::Str(s) => s.to_vec(),
+            Elem::Int(_) => elem.to_vec(),
+        };
         self.dead += 1;
         self.dead_bytes = dead_bytes;
         self.count -= 1;
         Some(value)
+    }
+
+    /// The first live element, read in place (decompressing a copy of a
+    /// compressed node).
+    pub(super) fn first_live(&self) -> Option<Vec<u8>> {
+        match &self.data {
+            Data::Raw(lp) => {
+                let pos = lp.pos_at(FIRST_ENTRY + usize::from(self.dead_bytes))?;
+                Some(lp.at(pos).to_vec())
+            }
+            Data::Lzf(p) => p.expand().first().map(|e| e.to_vec()),
+        }
     }
 
     /// Runs `f` on the listpack for modifying (decompressing the node in
