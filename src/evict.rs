@@ -323,14 +323,20 @@ impl Keyspace {
     ///
     /// # Errors
     /// [`Error::OutOfMemory`] as [`Keyspace::evict`].
+    #[inline]
     pub(crate) fn make_room(&mut self) -> Result<()> {
-        if self.evict.admitted {
+        if self.evict.admitted || (self.config.maxmemory == 0 && !self.evict.gated) {
             return Ok(());
         }
+        self.make_room_checked()
+    }
+
+    /// [`Keyspace::make_room`] under a limit (or just after one was
+    /// lifted), out of line.
+    #[inline(never)]
+    fn make_room_checked(&mut self) -> Result<()> {
         if self.config.maxmemory == 0 {
-            if self.evict.gated {
-                self.refresh_growth_gate();
-            }
+            self.refresh_growth_gate();
             return Ok(());
         }
         self.evict()?;

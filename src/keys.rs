@@ -518,6 +518,7 @@ impl Keyspace {
 }
 
 /// Redis's LRU clock: Unix seconds modulo 2^24.
+#[inline]
 pub(crate) fn lru_clock(now_ms: u64) -> u32 {
     u32::try_from((now_ms / 1000) & LRU_CLOCK_MAX).expect("24 bits")
 }
@@ -539,11 +540,19 @@ pub(crate) fn new_access_field(config: &Config, now_ms: u64) -> u32 {
 
 /// Records an access: the LRU clock, or under an LFU policy the decayed
 /// counter incremented with probability 1 / ((counter - 5) * lfu-log-factor + 1).
+#[inline(always)]
 pub(crate) fn touch_access(field: &mut u32, config: &Config, now_ms: u64, rng: &mut SmallRng) {
-    if !config.maxmemory_policy.is_lfu() {
+    if config.maxmemory_policy.is_lfu() {
+        touch_lfu(field, config, now_ms, rng);
+    } else {
         *field = lru_clock(now_ms);
-        return;
     }
+}
+
+/// [`touch_access`] under an LFU policy, out of line (the LRU update is a
+/// division and a store).
+#[inline(never)]
+fn touch_lfu(field: &mut u32, config: &Config, now_ms: u64, rng: &mut SmallRng) {
     let mut counter = lfu_decayed(*field, config.lfu_decay_time, now_ms);
     if counter < 255 {
         let base = f64::from(counter.saturating_sub(LFU_INIT_VAL));

@@ -330,6 +330,39 @@ mod tests {
     }
 
     #[test]
+    fn writes_alternating_between_keys_of_every_length_stay_exact() {
+        let (mut ks, clock) = ks_at(1_000);
+        for n in 0..=20usize {
+            let a: Vec<u8> = (0..n).map(|i| b'a' + i as u8).collect();
+            let mut b = a.clone();
+            if let Some(last) = b.last_mut() {
+                *last = b'#';
+            }
+            for round in 1..=3 {
+                assert_eq!(ks.rpush(&a, &[b"x"]).unwrap(), round, "{n}");
+                assert_eq!(ks.rpush(&a, &[b"y"]).unwrap(), round + 1, "{n}");
+                if n > 0 {
+                    assert_eq!(ks.rpush(&b, &[b"z"]).unwrap(), round, "{n}");
+                }
+                assert_eq!(ks.rpop_one(&a).unwrap().as_deref(), Some(&b"y"[..]));
+            }
+            ks.validate().unwrap();
+        }
+        // A TTL set on the key written last is seen by the next write;
+        // once removed (PERSIST), writes take the shortcut again.
+        ks.rpush(b"t", &[b"1"]).unwrap();
+        assert!(ks.db_mut().set_expire(b"t", 1_500));
+        assert_eq!(ks.rpush(b"t", &[b"2"]).unwrap(), 2);
+        assert!(ks.db_mut().set_expire(b"t", 0));
+        clock.set(2_000);
+        assert_eq!(ks.rpush(b"t", &[b"3"]).unwrap(), 3);
+        assert!(ks.db_mut().set_expire(b"t", 2_500));
+        clock.set(2_501);
+        assert_eq!(ks.rpush(b"t", &[b"4"]).unwrap(), 1);
+        ks.validate().unwrap();
+    }
+
+    #[test]
     fn select_checks_range() {
         let (mut ks, _) = ks_at(0);
         assert_eq!(ks.select(16), Err(Error::DbIndexOutOfRange));

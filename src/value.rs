@@ -52,6 +52,16 @@ impl Value {
     pub fn heap_bytes(&self) -> usize {
         match self {
             Value::String(s) => s.heap_bytes(),
+            _ => self.aggregate_heap_bytes(),
+        }
+    }
+
+    /// [`Value::heap_bytes`] of an aggregate, out of line (a string's is
+    /// a match on its encoding, inlined where sizes are settled).
+    #[inline(never)]
+    fn aggregate_heap_bytes(&self) -> usize {
+        match self {
+            Value::String(s) => s.heap_bytes(),
             Value::List(l) => size_of::<ListValue>() + l.quicklist().allocated_bytes(),
             Value::Hash(h) => match h {
                 HashValue::Listpack(lp) => lp.allocated_bytes(),

@@ -34,9 +34,8 @@ pub(crate) struct Db {
     /// The entry last handed out for mutation: its position and its
     /// value's heap bytes at that time.
     pending: Option<(usize, usize)>,
-    /// The pending entry's key as a `table::short_key_word` (0 for a long
-    /// key), for [`Db::find_pending`].
-    pending_key: u128,
+    /// The pending entry's key, for [`Db::pending_hit`].
+    hot: HotKey,
     /// Debug builds: the entry last handed out for reading and its heap
     /// bytes then, checked unchanged at the next hand-out.
     #[cfg(debug_assertions)]
@@ -44,6 +43,22 @@ pub(crate) struct Db {
     /// Running estimate of the TTL left on volatile keys, in ms (INFO
     /// keyspace `avg_ttl`), refreshed by the active expire cycle.
     pub(crate) avg_ttl: u64,
+}
+
+/// The key of the entry pending for writing, kept so that a write to the
+/// key written last finds it by comparing two words and the length, with
+/// no hash and no probe (RPUSH after RPUSH into one list).
+#[derive(Debug, Default, Clone, Copy)]
+struct HotKey {
+    /// The key's length + 1; 0 when disarmed (nothing pending, or a key
+    /// longer than `table::WORDS_KEY`).
+    len1: usize,
+    /// `table::key_words` of the key.
+    words: (u64, u64),
+    /// Its position (that of the pending entry).
+    pos: usize,
+    /// Whether the entry has a TTL (then its expiry must be checked).
+    ttl: bool,
 }
 
 /// Heap bytes of the TTL index grown to `len` keys: an `indexmap`'s
@@ -77,6 +92,7 @@ impl Db {
         #[cfg(debug_assertions)]
         self.check_read();
         if let Some((i, before)) = self.pending.take() {
+            self.hot.len1 = 0;
             let after = self.table.entry(i).value.heap_bytes();
             self.data_bytes = self.data_bytes + after - before;
         }
@@ -133,16 +149,40 @@ impl Db {
         self.table.find(key)
     }
 
-    /// The position of `key` when it is the entry last handed out for
-    /// writing (still pending): a write to the key written last finds it
-    /// without hashing or probing (RPUSH after RPUSH into one list). A
-    /// pending position is always live: every change that moves
-    /// positions settles first. Keys longer than 14 bytes always probe.
+    /// The position of `key` and whether it has a TTL (read from the slot
+    /// the probe stopped at).
     #[inline]
-    pub(crate) fn find_pending(&self, key: &[u8]) -> Option<usize> {
-        let (i, _) = self.pending?;
-        let word = table::short_key_word(key);
-        (word != 0 && word == self.pending_key).then_some(i)
+    pub(crate) fn find_flagged(&self, key: &[u8]) -> Option<(usize, bool)> {
+        self.table.lookup(key).map(|(i, e)| (i, e.has_ttl()))
+    }
+
+    /// When `key` is the key of the entry last handed out for writing
+    /// (still pending), whether that entry has a TTL; None for any other
+    /// key. A write to the key written last finds it so, without hashing
+    /// or probing (RPUSH after RPUSH into one list). A pending position
+    /// is always live: every change that moves positions settles first.
+    /// Keys longer than `table::WORDS_KEY` bytes always probe.
+    #[inline(always)]
+    pub(crate) fn pending_hit(&self, key: &[u8]) -> Option<bool> {
+        let hot = &self.hot;
+        (key.len() + 1 == hot.len1 && table::key_words(key) == hot.words).then_some(hot.ttl)
+    }
+
+    /// The pending entry's position (meaningful after
+    /// [`Db::pending_hit`] found it).
+    #[inline]
+    pub(crate) fn pending_pos(&self) -> usize {
+        self.hot.pos
+    }
+
+    /// The pending entry (after [`Db::pending_hit`] found it), for writing
+    /// again: nothing to settle or remember, its size then is still the
+    /// one to settle from.
+    #[inline(always)]
+    pub(crate) fn pending_entry(&mut self) -> &mut Entry {
+        #[cfg(debug_assertions)]
+        self.check_read();
+        self.table.entry_mut(self.hot.pos)
     }
 
     /// The hash of `key`.
@@ -157,6 +197,14 @@ impl Db {
     pub(crate) fn probe(&self, key: &[u8]) -> (u64, Option<usize>) {
         let hash = self.table.hash(key);
         (hash, self.table.find_hashed(key, hash))
+    }
+
+    /// [`Db::probe`], with whether the key found has a TTL.
+    #[inline]
+    pub(crate) fn probe_flagged(&self, key: &[u8]) -> (u64, Option<(usize, bool)>) {
+        let hash = self.table.hash(key);
+        let found = self.table.lookup_hashed(key, hash);
+        (hash, found.map(|(i, e)| (i, e.has_ttl())))
     }
 
     /// The entry at position `i` (which must be `< len`), for reading.
@@ -194,14 +242,46 @@ impl Db {
         self.table.get_index_mut(i)
     }
 
+    /// The entry of `key`, at position `i` (`0..len`), for writing (its
+    /// size change is accounted): [`Db::entry_at_mut`] for a caller that
+    /// has the key at hand, which reads the slot once.
+    #[inline]
+    pub(crate) fn entry_for_write(&mut self, i: usize, key: &[u8]) -> &mut Entry {
+        if matches!(self.pending, Some((p, _)) if p == i) {
+            #[cfg(debug_assertions)]
+            self.check_read();
+            return self.table.entry_mut(i);
+        }
+        self.settle();
+        debug_assert_eq!(self.table.get_index(i).map(|(k, _)| k), Some(key));
+        let entry = self.table.entry_mut(i);
+        self.pending = Some((i, entry.value.heap_bytes()));
+        if key.len() <= table::WORDS_KEY {
+            self.hot = HotKey {
+                len1: key.len() + 1,
+                words: table::key_words(key),
+                pos: i,
+                ttl: entry.has_ttl(),
+            };
+        }
+        entry
+    }
+
     /// Settles the entry last handed out and remembers position `i` and
     /// its heap bytes instead; None when `i` is past the end.
     #[inline(never)]
     fn make_pending(&mut self, i: usize) -> Option<()> {
         self.settle();
-        let (word, entry) = self.table.key_word_and_entry(i)?;
+        let (key, entry) = self.table.get_index(i)?;
         self.pending = Some((i, entry.value.heap_bytes()));
-        self.pending_key = word;
+        if key.len() <= table::WORDS_KEY {
+            self.hot = HotKey {
+                len1: key.len() + 1,
+                words: table::key_words(key),
+                pos: i,
+                ttl: entry.has_ttl(),
+            };
+        }
         Some(())
     }
 
@@ -266,6 +346,9 @@ impl Db {
             return;
         }
         entry.set_ttl_flag(when != 0);
+        if self.hot.pos == i {
+            self.hot.ttl = when != 0;
+        }
         if had && when != 0 {
             if let Some(t) = self.expires.get_mut(key) {
                 *t = when;
@@ -380,6 +463,7 @@ impl Db {
         self.expires_peak = 0;
         self.data_bytes = 0;
         self.pending = None;
+        self.hot.len1 = 0;
         #[cfg(debug_assertions)]
         {
             self.read_check = None;

@@ -14,9 +14,14 @@
 //! Writes probe once: a key that may be created goes in at the hash the
 //! lookup computed, out of line from the found-key path. A write to the
 //! key written last (the entry still pending, see the accounting notes in
-//! the parent module) skips even the hash and the probe, and handing that
-//! entry out again reads no sizes: RPUSH after RPUSH into one list costs
-//! a 16-byte key compare, the expiry flag and the access-time update.
+//! the parent module) skips the hash, the probe and the expiry check when
+//! the key has no TTL: its length and two words compared with the ones
+//! kept for the pending entry ([`super::Db::pending_hit`]), then the
+//! access-time update; handing that entry out again reads no sizes. That
+//! shortcut is inlined into the callers, the probing paths are not.
+//! A probing write reads the TTL flag from the slot the chain walk
+//! stopped at and hands the entry out with one more slot access
+//! ([`super::Db::entry_for_write`]).
 
 use super::{Entry, Keyspace};
 use crate::error::{Error, Result};
@@ -43,19 +48,18 @@ impl Keyspace {
         self.signal_modified(key);
     }
 
-    /// Whether the key at position `i` (named `key`) has a TTL that passed;
-    /// reads the clock only for a key with a TTL.
+    /// Whether `key`, with a TTL when `ttl`, is past it; reads the clock
+    /// only for a key with a TTL.
     #[inline]
-    fn expired(&self, i: usize, key: &[u8]) -> bool {
-        let db = &self.dbs[self.selected];
-        db.entry_at(i).has_ttl() && self.now_ms() > db.expire_at(key)
+    fn ttl_passed(&self, ttl: bool, key: &[u8]) -> bool {
+        ttl && self.now_ms() > self.dbs[self.selected].expire_at(key)
     }
 
     /// The position of a live `key`, after lazy expiry.
     #[inline]
     fn find_live(&mut self, key: &[u8]) -> Option<usize> {
-        let i = self.dbs[self.selected].find(key)?;
-        if self.expired(i, key) {
+        let (i, ttl) = self.dbs[self.selected].find_flagged(key)?;
+        if self.ttl_passed(ttl, key) {
             self.expire_at_pos(i, key);
             return None;
         }
@@ -73,6 +77,13 @@ impl Keyspace {
     #[inline(always)]
     fn touch_write(&mut self, i: usize) -> &mut Entry {
         self.touch_with(|db| db.entry_at_mut(i).expect("live position").1)
+    }
+
+    /// The entry of `key`, at position `i`, its access field updated, for
+    /// writing (its size change is accounted).
+    #[inline(always)]
+    fn touch_write_key(&mut self, i: usize, key: &[u8]) -> &mut Entry {
+        self.touch_with(|db| db.entry_for_write(i, key))
     }
 
     /// The entry `take` hands out of the selected database, its LRU/LFU
@@ -141,18 +152,39 @@ impl Keyspace {
         out
     }
 
+    /// The pending entry (the key written last, no TTL), its access field
+    /// updated, for writing again: the shortcut of
+    /// [`Keyspace::lookup_write`] and [`Keyspace::write_typed_or_insert`].
+    #[inline(always)]
+    fn touch_pending(&mut self) -> &mut Entry {
+        self.touch_with(super::Db::pending_entry)
+    }
+
     /// Looks a key up for writing: lazy expiry and the access time update.
     /// The key written last is found without a probe
-    /// ([`super::Db::find_pending`]).
-    #[inline]
+    /// ([`super::Db::pending_hit`]).
+    #[inline(always)]
     pub(crate) fn lookup_write(&mut self, key: &[u8]) -> Option<&mut Entry> {
+        match self.dbs[self.selected].pending_hit(key) {
+            Some(false) => Some(self.touch_pending()),
+            hit => self.lookup_write_probed(key, hit),
+        }
+    }
+
+    /// [`Keyspace::lookup_write`] past the shortcut: the pending key with
+    /// a TTL (`hit` = `Some(true)`), or any other key (`hit` = None).
+    #[inline(never)]
+    fn lookup_write_probed(&mut self, key: &[u8], hit: Option<bool>) -> Option<&mut Entry> {
         let db = &self.dbs[self.selected];
-        let i = db.find_pending(key).or_else(|| db.find(key))?;
-        if self.expired(i, key) {
+        let (i, ttl) = match hit {
+            Some(ttl) => (db.pending_pos(), ttl),
+            None => db.find_flagged(key)?,
+        };
+        if self.ttl_passed(ttl, key) {
             self.expire_at_pos(i, key);
             return None;
         }
-        Some(self.touch_write(i))
+        Some(self.touch_write_key(i, key))
     }
 
     /// Looks `key` up for a read command and projects its value to the type
@@ -183,6 +215,7 @@ impl Keyspace {
     ///
     /// # Errors
     /// [`Error::WrongType`] when the key holds another type.
+    #[inline(always)]
     pub(crate) fn write_typed<T>(
         &mut self,
         key: &[u8],
@@ -200,25 +233,42 @@ impl Keyspace {
     ///
     /// # Errors
     /// [`Error::WrongType`] when the key holds another type.
+    #[inline(always)]
     pub(crate) fn write_typed_or_insert<T>(
         &mut self,
         key: &[u8],
         proj: fn(&mut Value) -> Option<&mut T>,
         make: impl FnOnce() -> Value,
     ) -> Result<&mut T> {
+        let entry = match self.dbs[self.selected].pending_hit(key) {
+            Some(false) => self.touch_pending(),
+            hit => self.write_or_insert_probed(key, hit, make),
+        };
+        proj(&mut entry.value).ok_or(Error::WrongType)
+    }
+
+    /// [`Keyspace::write_typed_or_insert`] past the shortcut (`hit` as in
+    /// [`Keyspace::lookup_write_probed`]): the entry of `key`, created with
+    /// `make()` when absent.
+    #[inline(never)]
+    fn write_or_insert_probed(
+        &mut self,
+        key: &[u8],
+        hit: Option<bool>,
+        make: impl FnOnce() -> Value,
+    ) -> &mut Entry {
         let db = &self.dbs[self.selected];
-        let (hash, found) = match db.find_pending(key) {
-            Some(i) => (None, Some(i)),
+        let (hash, found) = match hit {
+            Some(ttl) => (None, Some((db.pending_pos(), ttl))),
             None => {
-                let (hash, found) = db.probe(key);
+                let (hash, found) = db.probe_flagged(key);
                 (Some(hash), found)
             }
         };
-        let entry = match found {
-            Some(i) if !self.expired(i, key) => self.touch_write(i),
-            _ => self.insert_for_write(key, hash, found, make),
-        };
-        proj(&mut entry.value).ok_or(Error::WrongType)
+        match found {
+            Some((i, ttl)) if !self.ttl_passed(ttl, key) => self.touch_write_key(i, key),
+            _ => self.insert_for_write(key, hash, found.map(|(i, _)| i), make),
+        }
     }
 
     /// The insertion half of [`Keyspace::write_typed_or_insert`], out of
@@ -299,8 +349,10 @@ impl Keyspace {
         touch: bool,
     ) {
         let sel = self.selected;
-        let (hash, found) = self.dbs[sel].probe(key);
-        let live = found.filter(|&i| !self.expired(i, key));
+        let (hash, found) = self.dbs[sel].probe_flagged(key);
+        let live = found
+            .filter(|&(_, ttl)| !self.ttl_passed(ttl, key))
+            .map(|(i, _)| i);
         let now = self.lru_now();
         if let Some(i) = live {
             let Keyspace {
@@ -321,7 +373,7 @@ impl Keyspace {
             };
             db.replace_at(i, key, Entry::with_lru(value, lru), when);
         } else {
-            if let Some(i) = found {
+            if let Some((i, _)) = found {
                 self.expire_at_pos(i, key);
             }
             let lru = crate::keys::new_access_field(&self.config, now);

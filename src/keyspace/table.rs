@@ -154,24 +154,34 @@ fn pad_inline(key: &[u8]) -> [u8; INLINE_KEY] {
     out
 }
 
-/// A key of at most `INLINE_KEY` bytes as one word, to compare in one
-/// step: its zero-padded bytes and its length + 1 (so no key gives 0);
-/// 0 for a longer key.
-#[inline]
-pub(crate) fn short_key_word(key: &[u8]) -> u128 {
-    if key.len() > INLINE_KEY {
-        return 0;
-    }
-    key_word(&pad_inline(key), key.len() as u8)
-}
+/// Longest key [`key_words`] describes.
+pub(crate) const WORDS_KEY: usize = 16;
 
-/// [`short_key_word`] of padded bytes and a length.
-#[inline]
-fn key_word(bytes: &[u8; INLINE_KEY], len: u8) -> u128 {
-    let mut w = [0u8; 16];
-    w[..INLINE_KEY].copy_from_slice(bytes);
-    w[15] = len + 1;
-    u128::from_le_bytes(w)
+/// A key of at most [`WORDS_KEY`] bytes as two words, which with its
+/// length tell it apart from every other key that long: for 8 bytes and
+/// more its first and last 8 bytes (overlapping), for 4 to 7 its first
+/// and last 4, for 1 to 3 the first, middle and last bytes; fixed-size
+/// loads only (no padding, no `memcmp`). Longer keys give their first
+/// and last 8 bytes, which do not tell them apart.
+#[inline(always)]
+pub(crate) fn key_words(key: &[u8]) -> (u64, u64) {
+    let n = key.len();
+    if let (Some(a), Some(b)) = (key.first_chunk::<8>(), key.last_chunk::<8>()) {
+        (u64::from_le_bytes(*a), u64::from_le_bytes(*b))
+    } else if let (Some(a), Some(b)) = (key.first_chunk::<4>(), key.last_chunk::<4>()) {
+        (
+            u64::from(u32::from_le_bytes(*a)),
+            u64::from(u32::from_le_bytes(*b)),
+        )
+    } else if n > 0 {
+        let spread = |b: u8, at: u32| u64::from(b) << at;
+        (
+            spread(key[0], 0) | spread(key[n / 2], 8) | spread(key[n - 1], 16),
+            0,
+        )
+    } else {
+        (0, 0)
+    }
 }
 
 impl std::fmt::Debug for KeyBuf {
@@ -326,15 +336,28 @@ impl Table {
     /// The position of `key`.
     #[inline]
     pub(crate) fn find(&self, key: &[u8]) -> Option<usize> {
+        self.lookup(key).map(|(i, _)| i)
+    }
+
+    /// The position of `key` and its entry.
+    #[inline]
+    pub(crate) fn lookup(&self, key: &[u8]) -> Option<(usize, &Entry)> {
         if self.len == 0 {
             return None;
         }
-        self.find_hashed(key, self.hash(key))
+        self.lookup_hashed(key, self.hash(key))
     }
 
     /// The position of `key`, whose [`Table::hash`] is `hash`.
     #[inline]
     pub(crate) fn find_hashed(&self, key: &[u8], hash: u64) -> Option<usize> {
+        self.lookup_hashed(key, hash).map(|(i, _)| i)
+    }
+
+    /// The position of `key`, whose [`Table::hash`] is `hash`, and its
+    /// entry (read from the slot the chain walk stopped at).
+    #[inline]
+    pub(crate) fn lookup_hashed(&self, key: &[u8], hash: u64) -> Option<(usize, &Entry)> {
         if self.len == 0 {
             return None;
         }
@@ -356,28 +379,14 @@ impl Table {
         self.walk(head, |k| k.as_bytes() == key)
     }
 
-    /// The [`short_key_word`] of the key at position `i` and its entry
-    /// (None past the end).
+    /// The first position on the chain from `i` whose key satisfies `hit`,
+    /// and its entry.
     #[inline]
-    pub(crate) fn key_word_and_entry(&self, i: usize) -> Option<(u128, &Entry)> {
-        if i >= self.len {
-            return None;
-        }
-        let s = self.slot(i);
-        let word = match &s.key {
-            KeyBuf::Inline { len, bytes } => key_word(bytes, *len),
-            KeyBuf::Heap(_) => 0,
-        };
-        Some((word, &s.entry))
-    }
-
-    /// The first position on the chain from `i` whose key satisfies `hit`.
-    #[inline]
-    fn walk(&self, mut i: u32, hit: impl Fn(&KeyBuf) -> bool) -> Option<usize> {
+    fn walk(&self, mut i: u32, hit: impl Fn(&KeyBuf) -> bool) -> Option<(usize, &Entry)> {
         while i != NIL {
             let s = self.slot(i as usize);
             if hit(&s.key) {
-                return Some(i as usize);
+                return Some((i as usize, &s.entry));
             }
             i = s.entry.next();
         }
@@ -709,6 +718,28 @@ mod tests {
             assert_eq!(k.as_bytes(), &key[..]);
             assert_eq!(k.heap_bytes() == 0, n <= INLINE_KEY, "{n}");
             assert_eq!(k.heap_bytes(), KeyBuf::heap_bytes_for(&key), "{n}");
+        }
+    }
+
+    #[test]
+    fn key_words_and_length_tell_short_keys_apart() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for n in 0..=WORDS_KEY {
+            for _ in 0..300 {
+                let a: Vec<u8> = (0..n).map(|_| next() as u8).collect();
+                let mut b = a.clone();
+                if n > 0 && next() % 4 != 0 {
+                    let at = next() as usize % n;
+                    b[at] ^= 1 << (next() % 8);
+                }
+                assert_eq!(key_words(&a) == key_words(&b), a == b, "{a:?} {b:?}");
+            }
         }
     }
 
