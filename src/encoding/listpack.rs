@@ -139,6 +139,13 @@ const TAG_INT24: u8 = 0xF2;
 const TAG_INT32: u8 = 0xF3;
 const TAG_INT64: u8 = 0xF4;
 
+/// Whether string input may be stored as an integer: a canonical integer
+/// is at most 20 bytes and starts with a digit or '-'.
+#[inline(always)]
+fn maybe_int(s: &[u8]) -> bool {
+    s.len() <= 20 && matches!(s.first(), Some(b'-' | b'0'..=b'9'))
+}
+
 /// One listpack element, borrowed from the buffer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Elem<'a> {
@@ -418,10 +425,7 @@ impl Listpack {
     #[inline]
     pub fn push_back_str(&mut self, s: &[u8]) -> usize {
         let n = s.len();
-        // A canonical integer is at most 20 bytes and starts with a digit
-        // or '-'.
-        let maybe_int = n <= 20 && matches!(s.first(), Some(b'-' | b'0'..=b'9'));
-        if n >= 64 || maybe_int {
+        if n >= 64 || maybe_int(s) {
             return self.push_back_general(s);
         }
         // Tag, bytes, one-byte backlen (the encoding is 1 + n <= 64 bytes),
@@ -434,6 +438,24 @@ impl Listpack {
         self.buf.extend_from_slice(&[(n + 1) as u8, EOF]);
         self.grew_by_one();
         self.buf.capacity() - cap
+    }
+
+    /// Appends `s` when it is stored as a short string (under 64 bytes, not
+    /// readable as an integer) and the buffer has room for it without
+    /// growing: the bytes [`push_back_str`](Self::push_back_str) writes.
+    /// False, nothing changed, otherwise.
+    #[inline(always)]
+    pub(crate) fn try_push_back_short(&mut self, s: &[u8]) -> bool {
+        let n = s.len();
+        let len = self.buf.len();
+        if n >= 64 || self.buf.capacity() - len < n + 2 || maybe_int(s) {
+            return false;
+        }
+        self.buf[len - 1] = 0x80 | n as u8;
+        self.buf.extend_from_slice(s);
+        self.buf.extend_from_slice(&[(n + 1) as u8, EOF]);
+        self.grew_by_one();
+        true
     }
 
     /// [`Listpack::push_back_str`] for input that may be stored otherwise

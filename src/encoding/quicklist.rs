@@ -151,17 +151,25 @@ fn meets_size_class(sz: usize, fill: i32) -> bool {
     SIZE_CLASSES.get(class).is_some_and(|&limit| sz <= limit)
 }
 
-/// Whether a node may take one more element of `sz` bytes: a negative
-/// fill allows up to its size class (4 KiB shifted left by `-fill - 1`), a
-/// non-negative one up to `fill` elements within the safety limit.
+/// Whether a node may take one more element of `sz` bytes (see
+/// [`allow_insert_sized`]).
 #[inline]
 fn allow_insert(node: &Node, fill: i32, sz: usize) -> bool {
-    let new_sz = node.total_bytes() + sz + SIZE_ESTIMATE_OVERHEAD;
+    allow_insert_sized(node.total_bytes(), node.len() as u32, fill, sz)
+}
+
+/// Whether a node of `bytes` bytes and `count` elements may take one more
+/// element of `sz` bytes: a negative fill allows up to its size class
+/// (4 KiB shifted left by `-fill - 1`), a non-negative one up to `fill`
+/// elements within the safety limit.
+#[inline(always)]
+fn allow_insert_sized(bytes: usize, count: u32, fill: i32, sz: usize) -> bool {
+    let new_sz = bytes + sz + SIZE_ESTIMATE_OVERHEAD;
     if fill < 0 {
         // `!fill` is `-fill - 1`, 0..=4 after clamping.
         return new_sz <= SIZE_CLASSES[0] << !fill;
     }
-    new_sz <= SIZE_SAFETY_LIMIT && (node.len() as i64) < i64::from(fill)
+    new_sz <= SIZE_SAFETY_LIMIT && i64::from(count) < i64::from(fill)
 }
 
 /// Whether two nodes may become one.
@@ -418,10 +426,27 @@ impl Quicklist {
     }
 
     /// Appends `value` at the tail (Redis `quicklistPushTail`).
-    #[inline]
+    #[inline(always)]
     pub fn push_back(&mut self, value: &[u8]) {
-        // Most pushes only grow the tail node, which is never compressed:
-        // its buffer is the only byte count that changes.
+        // Most pushes write a short string into the tail node's spare
+        // capacity: no byte count but the element counts changes.
+        let fill = self.fill;
+        if let Some(tail) = self.nodes.back_mut()
+            && tail.try_push_back_short(value, fill)
+        {
+            self.count += 1;
+            return;
+        }
+        self.push_back_slow(value);
+    }
+
+    /// [`Quicklist::push_back`] of other elements, or when the tail node
+    /// must grow its buffer, holds popped entries, is full or is missing:
+    /// out of line.
+    #[inline(never)]
+    fn push_back_slow(&mut self, value: &[u8]) {
+        // A tail node that takes the element is the only byte count that
+        // changes (the tail is never compressed).
         let fill = self.fill;
         if let Some(tail) = self.nodes.back_mut()
             && allow_insert(tail, fill, value.len())
@@ -430,13 +455,6 @@ impl Quicklist {
             self.count += 1;
             return;
         }
-        self.push_back_slow(value);
-    }
-
-    /// [`Quicklist::push_back`] when the tail node is full, holds popped
-    /// entries or is missing: out of line.
-    #[inline(never)]
-    fn push_back_slow(&mut self, value: &[u8]) {
         let last = self.nodes.len().saturating_sub(1);
         self.tracked(last, last + 1, |ql| ql.push_back_untracked(value));
     }
@@ -511,7 +529,7 @@ impl Quicklist {
     }
 
     /// Removes and returns the head element.
-    #[inline]
+    #[inline(always)]
     pub fn pop_front(&mut self) -> Option<Vec<u8>> {
         // Most pops leave the head node in place with its buffer as it was
         // (the entry is cut out later, with those popped after it): no

@@ -108,7 +108,7 @@ impl ListValue {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn pop(&mut self, end: End) -> Option<Vec<u8>> {
         match end {
             End::Left => self.ql.pop_front(),
@@ -237,7 +237,7 @@ impl Keyspace {
         Ok(found.is_some())
     }
 
-    #[inline]
+    #[inline(always)]
     fn push_generic(&mut self, key: &[u8], values: &[&[u8]], end: End, xx: bool) -> Result<usize> {
         let before = self.dirty_mark();
         let list = if xx {
@@ -431,7 +431,7 @@ impl Keyspace {
     }
 
     /// One element from `end`, None when the key does not exist.
-    #[inline]
+    #[inline(always)]
     fn pop_one(&mut self, key: &[u8], end: End) -> Result<Option<Vec<u8>>> {
         let Some(list) = self.write_typed(key, as_list)? else {
             return Ok(None);

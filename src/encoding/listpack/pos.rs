@@ -117,6 +117,22 @@ impl Listpack {
         it
     }
 
+    /// The bytes of the entry at byte `offset` when it is a short string
+    /// (under 64 bytes, the usual list element; its entry takes two bytes
+    /// more); None for any other entry or the terminator.
+    ///
+    /// # Panics
+    /// If `offset` is stale (inside an entry).
+    #[inline(always)]
+    pub(crate) fn short_str_at(&self, offset: usize) -> Option<&[u8]> {
+        let tag = *self.buf.get(offset)?;
+        if tag & 0xC0 != 0x80 {
+            return None;
+        }
+        self.buf
+            .get(offset + 1..offset + 1 + usize::from(tag & 0x3F))
+    }
+
     /// The element at `pos` and the bytes its entry takes (encoding plus
     /// backlen), in one decode; a short string (under 64 bytes, the usual
     /// list element) is read in line.

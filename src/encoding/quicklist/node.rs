@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use super::super::Corrupt;
-use super::super::listpack::{Elem, Listpack};
+use super::super::listpack::Listpack;
 use super::super::lzf;
 
 /// Listpacks smaller than this are never compressed (Redis
@@ -128,6 +128,14 @@ impl Packed {
     }
 }
 
+/// An element's bytes in a vector of their exact size. Out of line: alone,
+/// the allocation compiles to a direct allocator call (inside a large
+/// caller it may become a call to the generic raw-vector constructor).
+#[inline(never)]
+fn copy_out(s: &[u8]) -> Vec<u8> {
+    s.to_vec()
+}
+
 /// A listpack's element count as a node keeps it.
 fn count_of(lp: &Listpack) -> u32 {
     u32::try_from(lp.len()).expect("a node holds fewer than 4G elements")
@@ -209,22 +217,44 @@ impl Node {
     /// moving the buffer; None (nothing changed) when the node is
     /// compressed, holds one element (the caller drops the node instead),
     /// or the popped entries would outgrow their counters.
-    #[inline]
+    #[inline(always)]
     pub(super) fn pop_first_lazy(&mut self) -> Option<Vec<u8>> {
         let Data::Raw(lp) = &self.data else {
             return None;
         };
-        if self.count < 2 || self.dead == u16::MAX {
+        if self.count < 2 {
+            return None;
+        }
+        // The usual element, a short string, read in line; others out of
+        // line.
+        let Some(s) = lp.short_str_at(FIRST_ENTRY + usize::from(self.dead_bytes)) else {
+            return self.pop_first_lazy_general();
+        };
+        // Tag, bytes and a one-byte backlen: at most 65 bytes.
+        let size = s.len() as u16 + 2;
+        let dead_bytes = self.dead_bytes.checked_add(size)?;
+        let value = copy_out(s);
+        // Every entry takes at least two bytes, so `dead` stays below
+        // half of `dead_bytes`' range and cannot overflow.
+        self.dead += 1;
+        self.dead_bytes = dead_bytes;
+        self.count -= 1;
+        Some(value)
+    }
+
+    /// [`Node::pop_first_lazy`] of any element (after the checks it made).
+    #[inline(never)]
+    fn pop_first_lazy_general(&mut self) -> Option<Vec<u8>> {
+        let Data::Raw(lp) = &self.data else {
+            return None;
+        };
+        if self.dead == u16::MAX {
             return None;
         }
         let pos = lp.pos_at(FIRST_ENTRY + usize::from(self.dead_bytes))?;
         let (elem, size) = lp.at_with_len(pos);
         let dead_bytes = self.dead_bytes.checked_add(u16::try_from(size).ok()?)?;
-        let value = match elem {
-            // The usual case in line: one allocation of the exact size.
-            Elem::Str(s) => s.to_vec(),
-            Elem::Int(_) => elem.to_vec(),
-        };
+        let value = elem.to_vec();
         self.dead += 1;
         self.dead_bytes = dead_bytes;
         self.count -= 1;
@@ -270,6 +300,28 @@ impl Node {
             }
             Data::Lzf(_) => unreachable!("decompressed above"),
         }
+    }
+
+    /// Appends `value` when that is a push in place: the node is raw
+    /// without popped entries, `fill` lets it take the element (see
+    /// `allow_insert`) and the listpack takes it as a short string without
+    /// growing its buffer (see [`Listpack::try_push_back_short`]). False,
+    /// nothing changed, otherwise.
+    #[inline(always)]
+    pub(super) fn try_push_back_short(&mut self, value: &[u8], fill: i32) -> bool {
+        let Data::Raw(lp) = &mut self.data else {
+            return false;
+        };
+        if self.dead != 0
+            || !super::allow_insert_sized(lp.total_bytes(), self.count, fill, value.len())
+        {
+            return false;
+        }
+        if !lp.try_push_back_short(value) {
+            return false;
+        }
+        self.count += 1;
+        true
     }
 
     /// Appends string input at the end of the listpack (see
