@@ -24,10 +24,13 @@
 //! * Blocks live in a vector and are named by their index (`u32`); block 0
 //!   is the header, which holds no entries and has all [`MAX_LEVEL`]
 //!   levels.
-//! * Each block has a tower of `height` links in the shared `towers`
-//!   vector: `(next, span, key)`, where `span` counts the entries from the
-//!   start of this block to the start of `next` (to the end of the list
-//!   when `next` is 0) and `key` is the first score of `next`. The level-0
+//! * Each block has a tower of `height` links `(next, span, key)`, where
+//!   `span` counts the entries from the start of this block to the start
+//!   of `next` (to the end of the list when `next` is 0) and `key` is the
+//!   first score of `next`. Its four lowest links sit in `low`, indexed by
+//!   block id, so the steps on the busiest levels read one link each
+//!   instead of a node and then a link; the rest of a taller tower sits in
+//!   the shared `towers` vector, found through the block's node. The level-0
 //!   span is the block's own entry count. Each block also keeps its
 //!   level-0 predecessor (`back`), and the list its last block (`tail`),
 //!   so reverse ranges start at the end and walk backwards.
@@ -107,6 +110,7 @@ mod index;
 mod iter;
 mod maintain;
 mod ranges;
+mod remove;
 
 use std::fmt;
 
@@ -119,6 +123,10 @@ pub use self::ranges::{LexBound, LexRange, ScoreRange};
 
 /// Most levels a tower can have.
 pub const MAX_LEVEL: usize = 32;
+/// Levels every block has room for in `low`, indexed by its id: a search
+/// spends most of its steps on these levels, and reaches each one's link
+/// without first reading the block's node.
+const LOW: usize = 4;
 const HEADER: u32 = 0;
 /// A block at or below this many entries looks for a neighbour to merge.
 const SPARSE: usize = BLOCK_MAX / 4;
@@ -140,7 +148,8 @@ struct Link {
 /// A block's place in the list.
 #[derive(Clone, Copy, Debug, Default)]
 struct Node {
-    /// Offset of the tower in `towers`.
+    /// Offset in `towers` of the tower's levels from [`LOW`] up (unused
+    /// when `height <= LOW`).
     tower: u32,
     /// Level-0 predecessor (0 = the header).
     back: u32,
@@ -156,13 +165,27 @@ struct Path {
     rank: [usize; MAX_LEVEL],
 }
 
+/// What an insert of a member that [`SkipList::lookup`] found absent
+/// needs: its hash and the index slot its probe ended at.
+#[derive(Debug)]
+pub struct Vacant {
+    h: u64,
+    slot: usize,
+}
+
 /// A sorted set's unrolled skiplist and member index.
 #[derive(Clone)]
 pub struct SkipList {
     blocks: Vec<Block>,
     nodes: Vec<Node>,
+    /// Each block's links on the levels below [`LOW`] (zeroed above its
+    /// height): `low[i][x]` is block `x`'s link on level `i`. One vector
+    /// per level keeps a level's links dense, so the many level-0 steps
+    /// share cache lines.
+    low: [Vec<Link>; LOW],
+    /// The links of towers taller than [`LOW`] from that level up.
     towers: Vec<Link>,
-    /// Tower links of freed blocks (reclaimed by renumbering).
+    /// Links in `towers` of freed blocks (reclaimed by renumbering).
     tower_garbage: usize,
     /// Ids of free blocks.
     free: Vec<u32>,
@@ -193,7 +216,8 @@ impl SkipList {
                 back: 0,
                 height: MAX_LEVEL as u8,
             }],
-            towers: vec![Link::default(); MAX_LEVEL],
+            low: std::array::from_fn(|_| vec![Link::default()]),
+            towers: vec![Link::default(); MAX_LEVEL - LOW],
             tower_garbage: 0,
             free: Vec::new(),
             index: Index::default(),
@@ -229,13 +253,21 @@ impl SkipList {
 
     #[inline]
     fn link(&self, x: u32, i: usize) -> &Link {
-        &self.towers[self.nodes[x as usize].tower as usize + i]
+        if i < LOW {
+            &self.low[i][x as usize]
+        } else {
+            &self.towers[self.nodes[x as usize].tower as usize + i - LOW]
+        }
     }
 
     #[inline]
     fn link_mut(&mut self, x: u32, i: usize) -> &mut Link {
-        let t = self.nodes[x as usize].tower as usize;
-        &mut self.towers[t + i]
+        if i < LOW {
+            &mut self.low[i][x as usize]
+        } else {
+            let t = self.nodes[x as usize].tower as usize;
+            &mut self.towers[t + i - LOW]
+        }
     }
 
     #[inline]
@@ -262,17 +294,41 @@ impl SkipList {
     /// Descends from the top level, moving to the next block on a level
     /// while `go(link, rank of the current block)` holds.
     #[inline]
-    fn descend(&self, mut go: impl FnMut(&Link, usize) -> bool) -> Path {
+    fn descend(&self, go: impl FnMut(&Link, usize) -> bool) -> Path {
         let mut path = Path {
             pred: [HEADER; MAX_LEVEL],
             rank: [0; MAX_LEVEL],
         };
+        self.descend_with(go, |i, x, r| {
+            path.pred[i] = x;
+            path.rank[i] = r;
+        });
+        path
+    }
+
+    /// [`SkipList::descend`] keeping only where it ends: the last block
+    /// reached on level 0 and its rank.
+    #[inline]
+    fn walk(&self, go: impl FnMut(&Link, usize) -> bool) -> (u32, usize) {
+        self.descend_with(go, |_, _, _| {})
+    }
+
+    /// The descent behind [`SkipList::descend`]: calls `visit(level,
+    /// block, rank)` with the last block reached on each level, top down,
+    /// and returns the last one.
+    #[inline(always)]
+    fn descend_with(
+        &self,
+        mut go: impl FnMut(&Link, usize) -> bool,
+        mut visit: impl FnMut(usize, u32, usize),
+    ) -> (u32, usize) {
         let (mut x, mut r) = (HEADER, 0usize);
-        // The current block's tower (the header's is at 0).
+        // The current block's upper tower (the header's is at 0): every
+        // block reached on a level at or above LOW has one.
         let mut base = 0;
-        for i in (0..self.level).rev() {
+        for i in (LOW..self.level).rev() {
             loop {
-                let l = &self.towers[base + i];
+                let l = &self.towers[base + i - LOW];
                 if l.next != 0 && go(l, r) {
                     r += l.span as usize;
                     x = l.next;
@@ -281,10 +337,21 @@ impl SkipList {
                     break;
                 }
             }
-            path.pred[i] = x;
-            path.rank[i] = r;
+            visit(i, x, r);
         }
-        path
+        for i in (0..LOW.min(self.level)).rev() {
+            loop {
+                let l = &self.low[i][x as usize];
+                if l.next != 0 && go(l, r) {
+                    r += l.span as usize;
+                    x = l.next;
+                } else {
+                    break;
+                }
+            }
+            visit(i, x, r);
+        }
+        (x, r)
     }
 
     /// The path to (score, member): predecessors strictly before it.
@@ -325,25 +392,24 @@ impl SkipList {
         let (b, j) = self.locate(self.hash(member), member)?;
         let score = self.block(b).scores[j];
         // The last block starting at or before the member is its own.
-        let path = self.descend(|l, _| {
+        let (x, r) = self.walk(|l, _| {
             l.key < score || (l.key == score && self.block(l.next).first_member() <= member)
         });
-        debug_assert_eq!(path.pred[0], b);
-        Some(path.rank[0] + j)
+        debug_assert_eq!(x, b);
+        Some(r + j)
     }
 
     /// The (block, position) of the entry at 0-based `rank` (< len).
     fn at_rank(&self, rank: usize) -> (u32, usize) {
-        let path = self.descend(|l, r| r + (l.span as usize) <= rank);
-        (path.pred[0], rank - path.rank[0])
+        let (x, r) = self.walk(|l, r| r + (l.span as usize) <= rank);
+        (x, rank - r)
     }
 
     /// How many leading members satisfy `pred`, which must hold for a
     /// prefix of the order and fail for the rest (e.g. "score < min").
     /// O(log n).
     pub fn count_while(&self, pred: impl Fn(f64, &[u8]) -> bool) -> usize {
-        let path = self.descend(|l, _| pred(l.key, self.block(l.next).first_member()));
-        let x = path.pred[0];
+        let (x, r) = self.walk(|l, _| pred(l.key, self.block(l.next).first_member()));
         if x == HEADER {
             return 0;
         }
@@ -352,19 +418,18 @@ impl SkipList {
             .entries()
             .take_while(|&(s, m, _)| pred(s, m))
             .count();
-        path.rank[0] + inside
+        r + inside
     }
 
     /// How many leading members have a score satisfying `pred`, which must
     /// hold for a prefix of the scores (e.g. "score < min"). O(log n), and
     /// reads no member bytes.
     pub fn count_scores_while(&self, pred: impl Fn(f64) -> bool) -> usize {
-        let path = self.descend(|l, _| pred(l.key));
-        let x = path.pred[0];
+        let (x, r) = self.walk(|l, _| pred(l.key));
         if x == HEADER {
             return 0;
         }
-        path.rank[0] + self.block(x).scores.partition_point(|&s| pred(s))
+        r + self.block(x).scores.partition_point(|&s| pred(s))
     }
 
     /// Iterates members at 0-based positions `start..end` (clamped),
@@ -385,6 +450,7 @@ impl SkipList {
         self.block_heap
             + self.blocks.capacity() * std::mem::size_of::<Block>()
             + self.nodes.capacity() * std::mem::size_of::<Node>()
+            + self.low.iter().map(Vec::capacity).sum::<usize>() * std::mem::size_of::<Link>()
             + self.towers.capacity() * std::mem::size_of::<Link>()
             + self.free.capacity() * 4
             + self.index.heap()
@@ -434,11 +500,42 @@ impl SkipList {
     /// # Panics
     /// If `score` is NaN, or the list outgrows the limits in the module docs.
     pub fn insert_new(&mut self, score: f64, member: &[u8]) {
-        assert!(!score.is_nan(), "NaN score");
         let h = self.hash(member);
+        self.insert_hashed(h, usize::MAX, score, member);
+    }
+
+    /// Looks `member` up: its score when present, else what
+    /// [`SkipList::insert_vacant`] needs to add it without hashing or
+    /// probing again. O(1).
+    #[inline]
+    pub fn lookup(&self, member: &[u8]) -> Result<f64, Vacant> {
+        let h = self.hash(member);
+        let tag = tag_of(h);
+        self.index
+            .probe(h, |b| {
+                let blk = self.block(b);
+                blk.find(tag, member).map(|j| blk.scores[j])
+            })
+            .map_err(|slot| Vacant { h, slot })
+    }
+
+    /// Adds the member whose [`SkipList::lookup`] returned `vacant` (with
+    /// no change to the list since) with `score`. O(log n).
+    ///
+    /// # Panics
+    /// If `score` is NaN, or the list outgrows the limits in the module docs.
+    pub fn insert_vacant(&mut self, vacant: Vacant, score: f64, member: &[u8]) {
+        self.insert_hashed(vacant.h, vacant.slot, score, member);
+    }
+
+    /// Adds absent `member` (hash `h`) with `score`; `slot` is the vacant
+    /// index slot its probe ended at (`usize::MAX` when unknown).
+    fn insert_hashed(&mut self, h: u64, mut slot: usize, score: f64, member: &[u8]) {
+        assert!(!score.is_nan(), "NaN score");
         debug_assert!(self.locate(h, member).is_none(), "member present");
         if !self.index.has_room(self.len) {
             self.rebuild_index(Index::size_for(self.len + 1));
+            slot = usize::MAX;
         }
         let mut path = self.path_to(score, member);
         if self.len == 0 {
@@ -456,7 +553,7 @@ impl SkipList {
             return;
         }
         self.edit(x, |b| b.insert(pos, score, tag_of(h), member));
-        self.index.insert(h, x);
+        self.index.fill(slot, h, x);
         let hx = self.height(x);
         for i in 0..self.level {
             let c = if i < hx { x } else { path.pred[i] };
@@ -522,9 +619,12 @@ impl SkipList {
     fn new_block(&mut self, b: Block) -> u32 {
         let height = self.random_level();
         let tower = self.towers.len() as u32;
-        grow(&mut self.towers, height);
-        self.towers
-            .extend(std::iter::repeat_n(Link::default(), height));
+        let upper = height.saturating_sub(LOW);
+        if upper > 0 {
+            grow(&mut self.towers, upper);
+            self.towers
+                .extend(std::iter::repeat_n(Link::default(), upper));
+        }
         let node = Node {
             tower,
             back: 0,
@@ -534,12 +634,19 @@ impl SkipList {
         if let Some(y) = self.free.pop() {
             self.blocks[y as usize] = b;
             self.nodes[y as usize] = node;
+            for l in &mut self.low {
+                l[y as usize] = Link::default();
+            }
             y
         } else {
             let y = self.blocks.len();
             assert!(y < 1 << 24, "sorted set exceeds 2^24 blocks");
             grow(&mut self.blocks, 1);
             grow(&mut self.nodes, 1);
+            for l in &mut self.low {
+                grow(l, 1);
+                l.push(Link::default());
+            }
             self.blocks.push(b);
             self.nodes.push(node);
             y as u32
@@ -624,171 +731,6 @@ impl SkipList {
         for (_, m, _) in blocks[y as usize].entries() {
             index.relocate(hasher.hash_one(m), from, y);
         }
-    }
-
-    /// Changes the score of a present member and returns its old score
-    /// (None, changing nothing, when absent). O(log n).
-    ///
-    /// # Panics
-    /// If `score` is NaN.
-    pub fn update_score(&mut self, member: &[u8], score: f64) -> Option<f64> {
-        assert!(!score.is_nan(), "NaN score");
-        let (x, j) = self.locate(self.hash(member), member)?;
-        let b = self.block(x);
-        let old = b.scores[j];
-        // An entry inside its block that keeps its place only changes its
-        // score; anything else is a removal and an insert.
-        if j > 0 && j + 1 < b.len() {
-            let (prev, next) = (b.member(j - 1), b.member(j + 1));
-            let (ps, ns) = (b.scores[j - 1], b.scores[j + 1]);
-            let after_prev = ps < score || (ps == score && prev < member);
-            let before_next = score < ns || (score == ns && member < next);
-            if after_prev && before_next {
-                self.blocks[x as usize].scores[j] = score;
-                return Some(old);
-            }
-        }
-        self.remove(member);
-        self.insert_new(score, member);
-        Some(old)
-    }
-
-    /// Removes `member`, returning its score. O(log n).
-    pub fn remove(&mut self, member: &[u8]) -> Option<f64> {
-        let (x, j) = self.locate(self.hash(member), member)?;
-        let score = self.block(x).scores[j];
-        let path = self.path_to(score, member);
-        self.remove_entries(x, j, 1, &path);
-        self.after_removal();
-        Some(score)
-    }
-
-    /// Removes the members at 0-based positions `start..end` (clamped) and
-    /// returns how many were removed. O(log n + m) per block touched.
-    pub fn remove_range(&mut self, start: usize, end: usize) -> usize {
-        let end = end.min(self.len);
-        if start >= end {
-            return 0;
-        }
-        let mut left = end - start;
-        while left > 0 {
-            let (path, x, j) = self.path_to_rank(start);
-            let k = left.min(self.block(x).len() - j);
-            self.remove_entries(x, j, k, &path);
-            left -= k;
-        }
-        self.after_removal();
-        end - start
-    }
-
-    /// Removes `k` entries of block `x` from position `j`; `path` is the
-    /// path to the first of them. Unlinks an emptied block and merges a
-    /// sparse one with a neighbour.
-    fn remove_entries(&mut self, x: u32, j: usize, k: usize, path: &Path) {
-        {
-            let (blocks, index, hasher) = (&mut self.blocks, &mut self.index, &self.hasher);
-            let b = &mut blocks[x as usize];
-            let before = b.heap();
-            b.remove(j, k, |m| index.remove(hasher.hash_one(m), x));
-            self.block_heap = self.block_heap + b.heap() - before;
-        }
-        let hx = self.height(x);
-        for i in 0..self.level {
-            let c = if i < hx { x } else { path.pred[i] };
-            self.link_mut(c, i).span -= k as u32;
-        }
-        self.len -= k;
-        if self.block(x).len() == 0 {
-            self.unlink(x, &path.pred);
-            self.release(x);
-            return;
-        }
-        if j == 0 {
-            let first = self.block(x).scores[0];
-            for i in 0..hx {
-                self.link_mut(path.pred[i], i).key = first;
-            }
-        }
-        if self.block(x).len() <= SPARSE {
-            self.merge_sparse(x, path);
-        }
-    }
-
-    /// Takes block `y` out of every level, given its predecessor on each
-    /// of its levels; its spans pass to the predecessors.
-    fn unlink(&mut self, y: u32, pred: &[u32; MAX_LEVEL]) {
-        for (i, &p) in pred.iter().enumerate().take(self.height(y)) {
-            let yl = *self.link(y, i);
-            let pl = self.link_mut(p, i);
-            debug_assert_eq!(pl.next, y);
-            pl.next = yl.next;
-            pl.key = yl.key;
-            pl.span += yl.span;
-        }
-        let back = self.nodes[y as usize].back;
-        match self.link(y, 0).next {
-            0 => self.tail = back,
-            f => self.nodes[f as usize].back = back,
-        }
-        while self.level > 1 && self.link(HEADER, self.level - 1).next == 0 {
-            *self.link_mut(HEADER, self.level - 1) = Link::default();
-            self.level -= 1;
-        }
-        if self.tail == HEADER {
-            // Empty: the header's level-0 span is its own (no) entries.
-            *self.link_mut(HEADER, 0) = Link::default();
-        }
-    }
-
-    /// Frees an unlinked, emptied block.
-    fn release(&mut self, y: u32) {
-        let b = std::mem::take(&mut self.blocks[y as usize]);
-        self.block_heap -= b.heap();
-        self.tower_garbage += self.height(y);
-        self.nodes[y as usize] = Node::default();
-        self.free.push(y);
-    }
-
-    /// Merges sparse block `x` into a neighbour when the two fit: its next
-    /// block moves into it, or it moves into its previous block.
-    fn merge_sparse(&mut self, x: u32, path: &Path) {
-        let fits = |a: &Block, b: &Block| {
-            a.len() + b.len() <= MERGED_MAX && a.live_bytes() + b.live_bytes() <= BLOCK_BYTES
-        };
-        let y = self.link(x, 0).next;
-        if y != 0 && fits(self.block(x), self.block(y)) {
-            // y's predecessors: x on x's levels, x's path above them.
-            let mut pred = path.pred;
-            for p in pred.iter_mut().take(self.height(x)) {
-                *p = x;
-            }
-            self.absorb(x, y, &pred);
-            return;
-        }
-        let w = self.nodes[x as usize].back;
-        if w != HEADER && fits(self.block(w), self.block(x)) {
-            let b = self.block(x);
-            let (score, first) = (b.scores[0], b.first_member().to_vec());
-            let xpath = self.path_to(score, &first);
-            debug_assert_eq!(xpath.pred[0], w);
-            self.absorb(w, x, &xpath.pred);
-        }
-    }
-
-    /// Moves every entry of block `y` to the end of its predecessor `x`,
-    /// then unlinks and frees `y` (`pred` holds `y`'s predecessors).
-    fn absorb(&mut self, x: u32, y: u32, pred: &[u32; MAX_LEVEL]) {
-        let moved = std::mem::take(&mut self.blocks[y as usize]);
-        self.block_heap -= moved.heap();
-        self.edit(x, |b| b.append(&moved));
-        {
-            let (index, hasher) = (&mut self.index, &self.hasher);
-            for (_, m, _) in moved.entries() {
-                index.relocate(hasher.hash_one(m), y, x);
-            }
-        }
-        self.unlink(y, pred);
-        self.release(y);
     }
 }
 

@@ -70,6 +70,16 @@ pub(super) fn is_long(len: usize) -> bool {
     stored_size(len) > BLOCK_BYTES
 }
 
+/// A slab capacity for `bytes` live bytes: a quarter more, except for a
+/// long member (which stays alone).
+fn with_room(bytes: usize) -> usize {
+    if bytes > BLOCK_BYTES {
+        bytes
+    } else {
+        bytes + bytes / 4
+    }
+}
+
 /// Makes room for `extra` more items, growing the capacity by a quarter
 /// (at least `min`) so a block keeps little slack.
 fn reserve<T>(v: &mut Vec<T>, extra: usize, min: usize) {
@@ -195,16 +205,23 @@ impl Block {
         self.shrink();
     }
 
-    /// Rewrites the slab in entry order without holes.
+    /// The slab bytes (length header included) of the member at `at`.
+    #[inline]
+    fn stored_at(&self, at: usize) -> &[u8] {
+        let (len, p) = read_len(&self.slab, at);
+        let end = p.saturating_add(len).min(self.slab.len());
+        &self.slab[at.min(end)..end]
+    }
+
+    /// Rewrites the slab in entry order without holes, leaving room for a
+    /// quarter more.
     fn compact(&mut self) {
-        let mut slab = Vec::with_capacity(self.live_bytes());
-        for o in &mut self.offs {
-            let at = (*o >> 8) as usize;
-            let (len, p) = read_len(&self.slab, at);
-            let end = (p + len).min(self.slab.len());
+        let mut slab = Vec::with_capacity(with_room(self.live_bytes()));
+        for j in 0..self.offs.len() {
+            let o = self.offs[j];
             let start = slab.len() as u32;
-            slab.extend_from_slice(&self.slab[at.min(end)..end]);
-            *o = pack(start, *o as u8);
+            slab.extend_from_slice(self.stored_at((o >> 8) as usize));
+            self.offs[j] = pack(start, o as u8);
         }
         self.slab = slab;
         self.holes = 0;
@@ -225,15 +242,26 @@ impl Block {
 
     /// Moves the entries from position `j` on into a new block.
     pub(super) fn split_off(&mut self, j: usize) -> Block {
+        // Each half gets room for a quarter more entries and bytes, as
+        // growing would give it, without reallocating on the way.
+        let k = self.len() - j;
+        let room = (k + k / 4).min(BLOCK_MAX + 1);
+        let bytes: usize = self.offs[j..]
+            .iter()
+            .map(|&o| self.stored_at((o >> 8) as usize).len())
+            .sum();
         let mut tail = Block {
-            scores: self.scores[j..].to_vec(),
-            offs: Vec::with_capacity(self.len() - j),
-            slab: Vec::new(),
+            scores: Vec::with_capacity(room),
+            offs: Vec::with_capacity(room),
+            slab: Vec::with_capacity(with_room(bytes)),
             holes: 0,
         };
-        for i in j..self.len() {
-            let off = push_member(&mut tail.slab, self.member(i));
-            tail.offs.push(pack(off, self.tag(i)));
+        tail.scores.extend_from_slice(&self.scores[j..]);
+        for &o in &self.offs[j..] {
+            let off = tail.slab.len() as u32;
+            tail.slab
+                .extend_from_slice(self.stored_at((o >> 8) as usize));
+            tail.offs.push(pack(off, o as u8));
         }
         self.scores.truncate(j);
         self.offs.truncate(j);

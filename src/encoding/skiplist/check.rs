@@ -6,7 +6,7 @@ use hashbrown::HashMap;
 
 use super::block::{BLOCK_BYTES, BLOCK_MAX, Block, read_len, stored_size};
 use super::index::{EMPTY, TOMB, decode, tag_of};
-use super::{HEADER, Link, MAX_LEVEL, SkipList};
+use super::{HEADER, LOW, Link, MAX_LEVEL, SkipList};
 use crate::encoding::Corrupt;
 
 type Counts = HashMap<u32, isize, ahash::RandomState>;
@@ -26,21 +26,33 @@ impl SkipList {
     /// Invariant 6 and the bounds every later check relies on.
     fn validate_storage(&self) -> Result<(), Corrupt> {
         let n = self.blocks.len();
-        if self.nodes.len() != n || n == 0 || usize::from(self.nodes[0].height) != MAX_LEVEL {
+        if self.nodes.len() != n
+            || self.low.iter().any(|l| l.len() != n)
+            || n == 0
+            || usize::from(self.nodes[0].height) != MAX_LEVEL
+        {
             return Err(Corrupt("node table disagrees with the blocks or header"));
         }
         if !(1..=MAX_LEVEL).contains(&self.level) {
             return Err(Corrupt("list level out of range"));
         }
-        let mut spans: Vec<(usize, usize)> = Vec::with_capacity(n);
-        for node in &self.nodes {
+        let (mut spans, mut live): (Vec<(usize, usize)>, usize) = (Vec::with_capacity(n), 0);
+        for (x, node) in self.nodes.iter().enumerate() {
             let (t, h) = (node.tower as usize, usize::from(node.height));
-            if h > MAX_LEVEL || t + h > self.towers.len() {
+            let up = h.saturating_sub(LOW);
+            if h > MAX_LEVEL || t + up > self.towers.len() {
                 return Err(Corrupt("tower out of bounds"));
             }
-            if h > 0 {
-                spans.push((t, h));
+            if self.low[h.min(LOW)..]
+                .iter()
+                .any(|l| l[x] != Link::default())
+            {
+                return Err(Corrupt("low link above a tower's height"));
             }
+            if up > 0 {
+                spans.push((t, up));
+            }
+            live += usize::from(h > 0);
         }
         spans.sort_unstable();
         if spans.windows(2).any(|w| w[0].0 + w[0].1 > w[1].0) {
@@ -61,7 +73,7 @@ impl SkipList {
             }
             is_free[y] = true;
         }
-        if n - self.free.len() != spans.len() {
+        if n - self.free.len() != live {
             return Err(Corrupt("a block is neither live nor free"));
         }
         let heap: usize = self.blocks.iter().map(|b| b.heap()).sum();

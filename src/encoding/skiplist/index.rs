@@ -82,6 +82,53 @@ impl Index {
         None
     }
 
+    /// Probes for hash `h` as [`Index::find`] does; when `f` finds
+    /// nothing, returns `Err` with the slot an insert of `h` would fill
+    /// (the first tombstone on the path, else the empty slot that ended
+    /// it; `usize::MAX` for an empty table).
+    #[inline]
+    pub(super) fn probe<T>(&self, h: u64, mut f: impl FnMut(u32) -> Option<T>) -> Result<T, usize> {
+        if self.slots.is_empty() {
+            return Err(usize::MAX);
+        }
+        let (mask, tag) = (self.mask(), tag_of(h));
+        let mut s = self.home(h);
+        let mut vacant = usize::MAX;
+        for _ in 0..self.slots.len() {
+            match self.slots[s] {
+                EMPTY if vacant == usize::MAX => return Err(s),
+                EMPTY => return Err(vacant),
+                TOMB if vacant == usize::MAX => vacant = s,
+                TOMB => {}
+                v => {
+                    let (b, t) = decode(v);
+                    if t == tag
+                        && let Some(x) = f(b)
+                    {
+                        return Ok(x);
+                    }
+                }
+            }
+            s = (s + 1) & mask;
+        }
+        Err(vacant)
+    }
+
+    /// Fills slot `s`, found vacant by [`Index::probe`] for hash `h` with
+    /// no change to the table since, with a member of block `b`; falls
+    /// back to [`Index::insert`] when `s` is not vacant.
+    #[inline]
+    pub(super) fn fill(&mut self, s: usize, h: u64, b: u32) {
+        match self.slots.get(s) {
+            Some(&EMPTY) => self.slots[s] = slot_of(b, tag_of(h)),
+            Some(&TOMB) => {
+                self.tombs -= 1;
+                self.slots[s] = slot_of(b, tag_of(h));
+            }
+            _ => self.insert(h, b),
+        }
+    }
+
     /// The first slot on `h`'s probe path holding `value`.
     fn position(&self, h: u64, value: u32) -> Option<usize> {
         let mask = self.mask();

@@ -2,7 +2,7 @@
 //! renumbering the blocks, and ZSCAN's walk over the index.
 
 use super::index::{EMPTY, Index, TOMB, decode, slot_of};
-use super::{HEADER, Link, Node, SkipList};
+use super::{HEADER, LOW, Link, Node, SkipList};
 
 impl SkipList {
     /// Rebuilds the member index with `n` slots (a power of two), hashing
@@ -13,12 +13,12 @@ impl SkipList {
             slots: vec![EMPTY; n],
             tombs: 0,
         };
-        let mut x = self.link(HEADER, 0).next;
-        while x != 0 {
-            for (_, m, _) in self.block(x).entries() {
-                fresh.insert(self.hasher.hash_one(m), x);
+        // In id order, which reads the block table front to back (free
+        // blocks are empty).
+        for (x, b) in self.blocks.iter().enumerate().skip(1) {
+            for j in 0..b.len() {
+                fresh.insert(self.hasher.hash_one(b.member(j)), x as u32);
             }
-            x = self.link(x, 0).next;
         }
         self.index = fresh;
     }
@@ -56,28 +56,37 @@ impl SkipList {
         for (new, &old) in order.iter().enumerate() {
             remap[old as usize] = new as u32;
         }
-        let tower_len: usize = order.iter().map(|&x| self.height(x)).sum();
+        let upper = |h: u8| usize::from(h).saturating_sub(LOW);
+        let tower_len: usize = order
+            .iter()
+            .map(|&x| upper(self.nodes[x as usize].height))
+            .sum();
         let mut towers = Vec::with_capacity(tower_len);
         let mut nodes = Vec::with_capacity(order.len());
+        let mut low: [Vec<Link>; LOW] = std::array::from_fn(|_| Vec::with_capacity(order.len()));
         let mut blocks = Vec::with_capacity(order.len());
+        let moved = |l: &Link| Link {
+            next: remap[l.next as usize],
+            ..*l
+        };
         for &old in &order {
             let node = self.nodes[old as usize];
             let t = node.tower as usize;
+            let up = upper(node.height);
             nodes.push(Node {
-                tower: towers.len() as u32,
+                tower: if up > 0 { towers.len() as u32 } else { 0 },
                 back: remap[node.back as usize],
                 height: node.height,
             });
-            for l in &self.towers[t..t + usize::from(node.height)] {
-                towers.push(Link {
-                    next: remap[l.next as usize],
-                    ..*l
-                });
+            for (to, from) in low.iter_mut().zip(&self.low) {
+                to.push(moved(&from[old as usize]));
             }
+            towers.extend(self.towers[t..t + up].iter().map(moved));
             blocks.push(std::mem::take(&mut self.blocks[old as usize]));
         }
         self.blocks = blocks;
         self.nodes = nodes;
+        self.low = low;
         self.towers = towers;
         self.tower_garbage = 0;
         self.free = Vec::new();

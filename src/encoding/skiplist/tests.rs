@@ -398,10 +398,10 @@ fn validate_catches_broken_invariants() {
     }
     s.validate().unwrap();
     let mut t = s.clone();
-    t.towers[t.nodes[1].tower as usize].span += 1;
+    t.low[0][1].span += 1;
     assert!(t.validate().is_err());
     let mut t = s.clone();
-    t.towers[0].key += 0.5;
+    t.low[0][0].key += 0.5;
     assert!(t.validate().is_err());
     let mut t = s.clone();
     t.blocks[1].scores.swap(0, 1);
@@ -411,7 +411,7 @@ fn validate_catches_broken_invariants() {
     t.index.slots[v] = index::EMPTY;
     assert!(t.validate().is_err());
     let mut t = s.clone();
-    t.nodes[2].tower = u32::MAX;
+    t.nodes[0].tower = u32::MAX;
     assert!(t.validate().is_err());
     let mut t = s;
     t.block_heap += 1;

@@ -218,7 +218,16 @@ impl ZSetValue {
         }
         let current = match self {
             ZSetValue::Listpack(lp) => listpack::find(lp, member).map(|(p, s)| (Some(p), s)),
-            ZSetValue::Skiplist(s) => s.score(member).map(|sc| (None, sc)),
+            ZSetValue::Skiplist(s) => match s.lookup(member) {
+                Ok(sc) => Some((None, sc)),
+                Err(vacant) => {
+                    if flags.xx {
+                        return Ok((Outcome::Skipped, score));
+                    }
+                    s.insert_vacant(vacant, score, member);
+                    return Ok((Outcome::Added, score));
+                }
+            },
         };
         let Some((pos, cur)) = current else {
             if flags.xx {
@@ -233,7 +242,7 @@ impl ZSetValue {
             }
             match self {
                 ZSetValue::Listpack(lp) => listpack::insert(lp, member, score),
-                // The lookup above just missed.
+                // A converted listpack: the member was just found absent.
                 ZSetValue::Skiplist(s) => s.insert_new(score, member),
             }
             return Ok((Outcome::Added, score));
