@@ -87,7 +87,25 @@ impl Arena {
     ///
     /// # Panics
     /// When the arena already has 65536 chunks (4 GiB of blocks).
+    #[inline]
     pub(super) fn push(&mut self, len: usize, write: impl FnOnce(&mut Vec<u8>)) -> u32 {
+        // The common case: a small block that fits the open chunk's room.
+        if let Some(open) = self.open {
+            let chunk = &mut self.chunks[open];
+            let offset = chunk.len();
+            if len <= OWN_CHUNK && offset + len <= chunk.capacity().min(CHUNK) {
+                write(chunk);
+                debug_assert_eq!(chunk.len(), offset + len, "block of the announced length");
+                self.used += len;
+                return (open as u32) << 16 | offset as u32;
+            }
+        }
+        self.push_placed(len, write)
+    }
+
+    /// [`Arena::push`] when a chunk must grow or be started first.
+    #[inline(never)]
+    fn push_placed(&mut self, len: usize, write: impl FnOnce(&mut Vec<u8>)) -> u32 {
         let index = self.chunk_for(len);
         let chunk = &mut self.chunks[index];
         let offset = chunk.len();

@@ -53,6 +53,16 @@ fn first_room(field: &[u8], value: &[u8]) -> usize {
     )
 }
 
+/// HSET's writes into a hash: Redis's up-front conversion check for a
+/// listpack, then each pair in turn; how many fields were new.
+fn set_pairs(h: &mut HashValue, pairs: &[(&[u8], &[u8])], limits: HashLimits) -> usize {
+    if let HashValue::Listpack(_) = h {
+        let lens = pairs.iter().flat_map(|(f, v)| [f.len(), v.len()]);
+        h.prepare_for(lens.clone().max().unwrap_or(0), lens.sum(), limits);
+    }
+    pairs.iter().filter(|(f, v)| h.set(f, v, limits)).count()
+}
+
 fn owned((f, v): (Elem<'_>, Elem<'_>)) -> (Vec<u8>, Vec<u8>) {
     (f.to_vec(), v.to_vec())
 }
@@ -116,11 +126,11 @@ impl Keyspace {
         let before = self.write_mark();
         let (f, v) = pairs[0];
         let h = self.hash_for_write(key, || first_room(f, v))?;
-        if let HashValue::Listpack(_) = h {
-            let lens = pairs.iter().flat_map(|(f, v)| [f.len(), v.len()]);
-            h.prepare_for(lens.clone().max().unwrap_or(0), lens.sum(), limits);
-        }
-        let created = pairs.iter().filter(|(f, v)| h.set(f, v, limits)).count();
+        let created = match (h, pairs) {
+            // One pair into a table: nothing to check or convert.
+            (HashValue::Table(t), [_]) => usize::from(t.insert(f, v)),
+            (h, pairs) => set_pairs(h, pairs, limits),
+        };
         // Redis counts one change per pair given.
         self.hash_written(key, before, pairs.len());
         Ok(created)

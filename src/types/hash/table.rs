@@ -113,6 +113,7 @@ fn block_len(field: &[u8], value: &[u8]) -> usize {
 }
 
 /// Appends the block for a pair.
+#[inline]
 fn push_block(out: &mut Vec<u8>, field: &[u8], value: &[u8]) {
     if field.len() < 0x80 && value.len() < 0x80 {
         out.extend_from_slice(&[field.len() as u8, value.len() as u8]);
