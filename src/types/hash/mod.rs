@@ -28,6 +28,7 @@
 mod arena;
 mod commands;
 mod fieldhash;
+mod index;
 mod table;
 #[cfg(test)]
 mod tests;
