@@ -15,7 +15,8 @@
 //! Divide the totals by N for one operation. Operations: `insert` (ZADD of a
 //! new member), `update` (ZADD of a present member with a new score),
 //! `zrank`, `zscore`, `top` (ZRANGE 0 99 WITHSCORES), `revtop` (ZRANGE 0 99
-//! REV WITHSCORES), `zrem` (of a present member) and `popmin` (ZPOPMIN 1);
+//! REV WITHSCORES), `revtop_with` (the same lent by `zrange_with`), `zrem`
+//! (of a present member) and `popmin` (ZPOPMIN 1);
 //! `build` measures building the 1M-member zset itself (N is ignored).
 
 use embedis::types::zset::ZRange;
@@ -60,6 +61,13 @@ fn run(ks: &mut Keyspace, op: &str, args: &[(f64, Vec<u8>)]) -> usize {
                 .zrange(b"z", &ZRange::by_rank(0, 99).rev())
                 .unwrap()
                 .len(),
+            "revtop_with" => {
+                let spec = ZRange::by_rank(0, 99).rev();
+                let mut bytes = 0;
+                ks.zrange_with(b"z", &spec, |m, _| bytes += m.len())
+                    .unwrap();
+                bytes
+            }
             "zrem" => ks.zrem(b"z", &[m.as_slice()]).unwrap(),
             "popmin" => ks.zpopmin(b"z", 1).unwrap().len(),
             _ => panic!("unknown operation {op}"),
@@ -71,7 +79,9 @@ fn run(ks: &mut Keyspace, op: &str, args: &[(f64, Vec<u8>)]) -> usize {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (Some(op), Some(n)) = (args.get(1), args.get(2).and_then(|n| n.parse::<u64>().ok())) else {
-        eprintln!("usage: zset_ops build|insert|update|zrank|zscore|top|revtop|zrem|popmin N");
+        eprintln!(
+            "usage: zset_ops build|insert|update|zrank|zscore|top|revtop|revtop_with|zrem|popmin N"
+        );
         std::process::exit(2);
     };
     let mut ks = Keyspace::new(Config::default());

@@ -411,6 +411,13 @@ fn f64_with_erange(lexed: Lexed<'_>) -> (f64, bool) {
 /// assert_eq!(parse_double_lenient(b"1 "), None);
 /// ```
 pub fn parse_double_lenient(s: &[u8]) -> Option<f64> {
+    // What `%.17g` and integer formatting write (every stored score) needs
+    // none of strtod's leniency.
+    plain_decimal(s).or_else(|| parse_strtod(s))
+}
+
+/// [`parse_double_lenient`] for any text, through the strtod lexer.
+fn parse_strtod(s: &[u8]) -> Option<f64> {
     match strtod_body(s).ok()? {
         None => Some(0.0),
         Some(Lexed::Num {
@@ -422,6 +429,16 @@ pub fn parse_double_lenient(s: &[u8]) -> Option<f64> {
         }) => Some(decimal_f64(neg, int, frac, exp)),
         Some(lexed) => Some(f64_with_erange(lexed).0),
     }
+}
+
+/// The value of `s` when Rust's parser takes all of it and strtod would
+/// read the same: Rust accepts a subset of strtod's syntax (no leading
+/// space, hex or trailing text) and rounds decimals correctly as glibc
+/// does, overflow to infinity included; only its `nan` is set aside
+/// (lenient parsing rejects NaN). `None` sends the text to the strtod lexer.
+fn plain_decimal(s: &[u8]) -> Option<f64> {
+    let v: f64 = std::str::from_utf8(s).ok()?.parse().ok()?;
+    (!v.is_nan()).then_some(v)
 }
 
 /// A lexed decimal number as a correctly rounded `double` (what `strtod`
@@ -532,6 +549,14 @@ pub fn format_double(v: f64) -> Vec<u8> {
             b"0".to_vec()
         };
     }
+    if let Some(out) = format_fixed17(v) {
+        return out;
+    }
+    format_double_exact(v)
+}
+
+/// `%.17g` of a finite, non-zero `v` through Rust's exact formatting.
+fn format_double_exact(v: f64) -> Vec<u8> {
     // Rust's exact formatting rounds ties to even like glibc.
     let sci = format!("{:.16e}", v.abs());
     let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
@@ -558,6 +583,69 @@ pub fn format_double(v: f64) -> Vec<u8> {
         push_fraction(&mut out, &frac);
     }
     out
+}
+
+/// `%.17g` of `v` when `1e-4 <= |v| < 1e17` (where it prints no
+/// exponent; nearly every score), computed exactly in 128-bit integers:
+/// `|v| = m * 2^e`, so `|v| * 10^k` for the `k` that leaves 17 integer
+/// digits is `m * 10^k` shifted by `e`, rounded half to even like glibc.
+/// `None` outside that range.
+fn format_fixed17(v: f64) -> Option<Vec<u8>> {
+    const LOW: u128 = 10u128.pow(16);
+    let a = v.abs();
+    if !(1e-4..1e17).contains(&a) {
+        return None;
+    }
+    let bits = a.to_bits();
+    let m = u128::from((bits & ((1 << 52) - 1)) | (1 << 52));
+    let e = ((bits >> 52) & 0x7ff) as i32 - 1075;
+    // floor(log10(a)), give or take one; the loop settles it.
+    let mut d = a.log10().floor() as i32;
+    let (digits, d) = loop {
+        let k = u32::try_from(16 - d).ok().filter(|&k| k <= 20)?;
+        let scaled = m * 10u128.pow(k);
+        let (floor, up) = if e >= 0 {
+            (scaled << e, false)
+        } else {
+            let s = e.unsigned_abs();
+            let (floor, rem) = (scaled >> s, scaled & ((1u128 << s) - 1));
+            let half = 1u128 << (s - 1);
+            (floor, rem > half || (rem == half && floor & 1 == 1))
+        };
+        if floor < LOW {
+            d -= 1;
+        } else if floor >= 10 * LOW {
+            d += 1;
+        } else if floor + u128::from(up) == 10 * LOW {
+            break (LOW, d + 1);
+        } else {
+            break (floor + u128::from(up), d);
+        }
+    };
+    if !(-4..17).contains(&d) {
+        return None;
+    }
+    let mut text = [0u8; 17];
+    let mut rest = digits as u64;
+    for c in text.iter_mut().rev() {
+        *c = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
+    let mut out = Vec::with_capacity(24);
+    if v < 0.0 {
+        out.push(b'-');
+    }
+    if d >= 0 {
+        let split = d as usize + 1;
+        out.extend_from_slice(&text[..split]);
+        push_fraction(&mut out, &text[split..]);
+    } else {
+        out.extend_from_slice(b"0.");
+        out.extend(std::iter::repeat_n(b'0', (-d - 1) as usize));
+        let keep = 17 - text.iter().rev().take_while(|&&c| c == b'0').count();
+        out.extend_from_slice(&text[..keep]);
+    }
+    Some(out)
 }
 
 /// Appends `.frac` without its trailing zeros (nothing if all are zero).

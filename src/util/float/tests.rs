@@ -667,3 +667,82 @@ fn lenient_fast_path_matches_big_number_path() {
         assert_eq!(fast.to_bits(), slow.to_bits(), "{t}");
     }
 }
+
+/// Values whose `%.17g` takes every branch of the integer fast path:
+/// random bits across its range, scores as the benchmarks draw them,
+/// neighbours of powers of ten, and short binary fractions, whose exact
+/// decimal expansions end in ...5 right after the 17th digit (ties).
+fn fixed17_probes() -> Vec<f64> {
+    let mut rng = SmallRng::seed_from_u64(17);
+    let mut out = Vec::new();
+    for _ in 0..40_000 {
+        let bits = rng.random_range(1e-5f64.to_bits()..2e17f64.to_bits());
+        out.push(f64::from_bits(bits));
+        out.push(rng.random::<f64>() * 1e6);
+        let n: u64 = rng.random_range(1u64 << 52..1u64 << 53);
+        out.push(n as f64 / f64::from(1u32 << rng.random_range(0..31)) / 4096.0);
+    }
+    for p in -5..=18 {
+        let t = 10f64.powi(p);
+        out.extend([t, t.next_up(), t.next_down(), 9.5 * t, 5.0 * t]);
+    }
+    out
+}
+
+#[test]
+fn fixed17_matches_exact_formatting() {
+    for v in fixed17_probes() {
+        for v in [v, -v] {
+            assert_eq!(format_double(v), format_double_exact(v), "{v:e}");
+        }
+    }
+}
+
+#[test]
+fn plain_decimals_parse_as_strtod_does() {
+    let mut rng = SmallRng::seed_from_u64(18);
+    let mut texts: Vec<Vec<u8>> = fixed17_probes()
+        .into_iter()
+        .take(20_000)
+        .map(format_double)
+        .collect();
+    texts.extend((0..20_000).map(|_| random_decimal(&mut rng, 30, 400).into_bytes()));
+    let odd = [
+        "1.",
+        ".5",
+        "-",
+        "1e",
+        "1e+",
+        "+1",
+        "1.5E3",
+        "-0",
+        "007",
+        "1_0",
+        "inf",
+        "-Infinity",
+        "+inf",
+        "infinite",
+        "nan",
+        "-NaN",
+        " 1",
+        "1 ",
+        "0x10",
+        "1e99999",
+        "1\0x",
+        "",
+        "+",
+        "e5",
+    ];
+    for t in odd {
+        texts.push(t.as_bytes().to_vec());
+    }
+    for t in texts {
+        let (fast, slow) = (parse_double_lenient(&t), parse_strtod(&t));
+        let same = fast.map(f64::to_bits) == slow.map(f64::to_bits);
+        assert!(
+            same,
+            "{}: {fast:?} vs {slow:?}",
+            String::from_utf8_lossy(&t)
+        );
+    }
+}
