@@ -85,6 +85,10 @@ declare -A BUILD=(
   [zadd]="math.randomseed(21) local n = tonumber(ARGV[1]) local s, m = {}, {}
     for i = 0, n - 1 do s[i + 1] = math.random() * 1000000 m[i + 1] = 'm:' .. i end
     local done = n $T0 for i = 1, n do redis.call('ZADD', 'zbig', s[i], m[i]) end $T1"
+  [zadd_small]="math.randomseed(41) local s = tonumber(ARGV[2]) local k, m, sc = {}, {}, {}
+    for i = 0, s * 10 - 1 do
+      k[i + 1] = 'zs:' .. math.floor(i / 10) m[i + 1] = 'm:' .. (i % 10) sc[i + 1] = math.random() * 1000000 end
+    local done = #k $T0 for i = 1, done do redis.call('ZADD', k[i], sc[i], m[i]) end $T1"
   [sadd]="local n = tonumber(ARGV[1]) local m = {}
     for i = 0, n - 1 do m[i + 1] = tostring(i) end
     local done = n $T0 for i = 1, n do redis.call('SADD', 'sbig', m[i]) end $T1"
@@ -105,7 +109,7 @@ declare -A BUILD=(
 # id -> "unit divisor" for the memory figure of each build.
 declare -A BUILD_UNIT=(
   [set]="B/key $N" [hset_small]="B/field $((SMALL * 10))" [hset_big]="B/field $N"
-  [zadd]="B/member $N" [sadd]="B/member $N" [rpush]="B/elem $N" [xadd]="B/entry $N"
+  [zadd]="B/member $N" [zadd_small]="" [sadd]="B/member $N" [rpush]="B/elem $N" [xadd]="B/entry $N"
   [pfadd]="" [setbit]=""
 )
 
@@ -142,6 +146,9 @@ declare -A READ=(
   [zrank]="math.randomseed(tonumber(ARGV[3])) local n = tonumber(ARGV[1]) local p = {}
     for i = 1, tonumber(ARGV[2]) do p[i] = 'm:' .. math.random(0, n - 1) end
     local done = #p $T0 for i = 1, done do redis.call('ZRANK', 'zbig', p[i]) end $T1"
+  [zscore]="math.randomseed(tonumber(ARGV[3])) local n = tonumber(ARGV[1]) local p = {}
+    for i = 1, tonumber(ARGV[2]) do p[i] = 'm:' .. math.random(0, n - 1) end
+    local done = #p $T0 for i = 1, done do redis.call('ZSCORE', 'zbig', p[i]) end $T1"
   [zrange_top]="local done = tonumber(ARGV[2])
     $T0 for i = 1, done do redis.call('ZREVRANGE', 'zbig', 0, 99, 'WITHSCORES') end $T1"
   [pfcount]="local done = tonumber(ARGV[2])
@@ -184,7 +191,8 @@ build set;  read_ns get_hit "$N"; read_ns get_miss "$N"
 untimed "for i = 0, tonumber(ARGV[1]) - 1 do redis.call('INCR', 'ctr:' .. i) end"
 read_ns incr "$N"
 build hset_small; build hset_big
-build zadd; read_ns zrank "$N"; read_ns zrange_top "$((N / 100))"
+build zadd_small
+build zadd; read_ns zscore "$N"; read_ns zrank "$N"; read_ns zrange_top "$((N / 100))"
 build sadd; build rpush; read_ns lrange_mid "$((N / 10))"; read_ns lrange_head "$((N / 10))"
 read_ns lpop "$N"
 build pfadd; read_ns pfcount "$((N / 10))"

@@ -61,6 +61,8 @@ pub(crate) trait Engine: Sized {
     fn hset(&mut self, k: &[u8], f: &[u8], v: &[u8]) -> R<()>;
     /// `ZADD k score m`.
     fn zadd(&mut self, k: &[u8], score: f64, m: &[u8]) -> R<()>;
+    /// `ZSCORE k m`.
+    fn zscore(&mut self, k: &[u8], m: &[u8]) -> R<Option<f64>>;
     /// `ZRANK k m`.
     fn zrank(&mut self, k: &[u8], m: &[u8]) -> R<Option<usize>>;
     /// `ZREVRANGE k 0 n-1 WITHSCORES`: `f` sees each (member, score) in

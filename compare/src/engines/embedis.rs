@@ -43,6 +43,9 @@ impl Engine for Embedis {
         self.ks.zadd(k, &[(score, m)], &self.zadd).map_err(fails)?;
         Ok(())
     }
+    fn zscore(&mut self, k: &[u8], m: &[u8]) -> R<Option<f64>> {
+        self.ks.zscore(k, m).map_err(fails)
+    }
     fn zrank(&mut self, k: &[u8], m: &[u8]) -> R<Option<usize>> {
         self.ks.zrank(k, m).map_err(fails)
     }

@@ -47,6 +47,9 @@ impl Engine for Kevy {
         self.s.zadd(k, &[(score, m)]).map_err(fails)?;
         Ok(())
     }
+    fn zscore(&mut self, k: &[u8], m: &[u8]) -> R<Option<f64>> {
+        self.s.zscore(k, m).map_err(fails)
+    }
     fn zrank(&mut self, k: &[u8], m: &[u8]) -> R<Option<usize>> {
         self.s.with(|st| st.zrank(k, m)).map_err(kf)
     }

@@ -118,6 +118,9 @@ impl Engine for Std {
         z.order.insert((Score(score), m.to_vec()));
         Ok(())
     }
+    fn zscore(&mut self, k: &[u8], m: &[u8]) -> R<Option<f64>> {
+        Ok(self.zsets.get(k).and_then(|z| z.scores.get(m).copied()))
+    }
     fn zrank(&mut self, k: &[u8], m: &[u8]) -> R<Option<usize>> {
         let Some(z) = self.zsets.get(k) else {
             return Ok(None);

@@ -41,6 +41,9 @@ impl Engine for Yo {
         self.ks.zadd(k, pairs, ZAdd::default()).map_err(fails)?;
         Ok(())
     }
+    fn zscore(&mut self, k: &[u8], m: &[u8]) -> R<Option<f64>> {
+        self.ks.zscore(k, m).map_err(fails)
+    }
     fn zrank(&mut self, k: &[u8], m: &[u8]) -> R<Option<usize>> {
         Ok(self.ks.zrank(k, m, false).map_err(fails)?.map(|r| r.0))
     }

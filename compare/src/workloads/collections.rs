@@ -16,6 +16,10 @@ pub(super) fn workloads() -> Vec<Workload> {
             "HSET one hash to {n} fields, 8 B values";
         "zadd" => zadd ["ns/op", "B/member"]
             "ZADD random scores, one zset to {n} (dataset d)";
+        "zadd_small" => zadd_small ["ns/op"]
+            "ZADD {small} zsets x 10 members, random scores (dataset e)";
+        "zscore" => zscore ["ns/op"]
+            "ZSCORE random member, zset of {n}";
         "zrank" => zrank ["ns/op"]
             "ZRANK random member, zset of {n}";
         "zrange_top" => zrange_top ["ns/op"]
@@ -87,16 +91,48 @@ fn board<E: Engine>(cfg: &Cfg) -> R<E> {
     Ok(e)
 }
 
-fn zrank<E: Engine>(cfg: &Cfg) -> R<Vec<f64>> {
-    let probes = Bytes::numbered("m:", random_ids(22, cfg.n, cfg.n));
+/// Dataset e as ZADDs, key by key: `zs:N` gets members `m:0..10` with
+/// random scores (the memory row of dataset e builds the same).
+fn zadd_small<E: Engine>(cfg: &Cfg) -> R<Vec<f64>> {
+    let n = cfg.small * 10;
+    let keys = Bytes::build(n, |i, out| {
+        out.extend_from_slice(format!("zs:{}", i / 10).as_bytes())
+    });
+    let members = Bytes::build(n, |i, out| {
+        out.extend_from_slice(format!("m:{}", i % 10).as_bytes())
+    });
+    let mut rng = Rng::new(41);
+    let scores: Vec<f64> = (0..n).map(|_| rng.unit() * 1e6).collect();
+    let ns = build_rounds::<E>(cfg, n, n, |e| {
+        (0..n).try_for_each(|i| e.zadd(keys.get(i), scores[i], members.get(i)))
+    })?;
+    Ok(vec![ns[0]])
+}
+
+/// Times `probe` on random present members of dataset d (`seed` picks
+/// them); it answers whether the member was found.
+fn board_probes<E: Engine>(
+    cfg: &Cfg,
+    seed: u64,
+    mut probe: impl FnMut(&mut E, &[u8]) -> R<bool>,
+) -> R<Vec<f64>> {
+    let probes = Bytes::numbered("m:", random_ids(seed, cfg.n, cfg.n));
     let mut e = board::<E>(cfg)?;
     let ns = median(cfg.rounds, || {
         time_upto(probes.len(), cfg.budget, |i| {
-            assert!(e.zrank(b"zbig", probes.get(i))?.is_some());
+            assert!(probe(&mut e, probes.get(i))?);
             Ok(())
         })
     })?;
     Ok(vec![ns])
+}
+
+fn zscore<E: Engine>(cfg: &Cfg) -> R<Vec<f64>> {
+    board_probes::<E>(cfg, 23, |e, m| Ok(e.zscore(b"zbig", m)?.is_some()))
+}
+
+fn zrank<E: Engine>(cfg: &Cfg) -> R<Vec<f64>> {
+    board_probes::<E>(cfg, 22, |e, m| Ok(e.zrank(b"zbig", m)?.is_some()))
 }
 
 fn zrange_top<E: Engine>(cfg: &Cfg) -> R<Vec<f64>> {
