@@ -80,12 +80,13 @@ fn with_room(bytes: usize) -> usize {
     }
 }
 
-/// Makes room for `extra` more items, growing the capacity by a quarter
-/// (at least `min`) so a block keeps little slack.
+/// Makes room for `extra` more items, growing the capacity by half (at
+/// least `min`): a block fills from half to full between splits, so it
+/// reallocates about twice on the way.
 fn reserve<T>(v: &mut Vec<T>, extra: usize, min: usize) {
     let need = v.len() + extra;
     if need > v.capacity() {
-        let target = need.max(v.capacity() + (v.capacity() / 4).max(min));
+        let target = need.max(v.capacity() + (v.capacity() / 2).max(min));
         v.reserve_exact(target - v.len());
     }
 }
@@ -95,7 +96,7 @@ fn reserve<T>(v: &mut Vec<T>, extra: usize, min: usize) {
 fn reserve_entries<T>(v: &mut Vec<T>, extra: usize) {
     let need = v.len() + extra;
     if need > v.capacity() {
-        let target = (v.capacity() + (v.capacity() / 4).max(4)).min(BLOCK_MAX + 1);
+        let target = (v.capacity() + (v.capacity() / 2).max(4)).min(BLOCK_MAX + 1);
         v.reserve_exact(target.max(need) - v.len());
     }
 }
