@@ -245,7 +245,7 @@ impl Db {
     /// The entry of `key`, at position `i` (`0..len`), for writing (its
     /// size change is accounted): [`Db::entry_at_mut`] for a caller that
     /// has the key at hand, which reads the slot once.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn entry_for_write(&mut self, i: usize, key: &[u8]) -> &mut Entry {
         if matches!(self.pending, Some((p, _)) if p == i) {
             #[cfg(debug_assertions)]

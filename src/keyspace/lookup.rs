@@ -56,7 +56,7 @@ impl Keyspace {
     }
 
     /// The position of a live `key`, after lazy expiry.
-    #[inline]
+    #[inline(always)]
     fn find_live(&mut self, key: &[u8]) -> Option<usize> {
         let (i, ttl) = self.dbs[self.selected].find_flagged(key)?;
         if self.ttl_passed(ttl, key) {
@@ -67,7 +67,7 @@ impl Keyspace {
     }
 
     /// The entry at position `i`, its access field updated, for reading.
-    #[inline]
+    #[inline(always)]
     fn touch_read(&mut self, i: usize) -> &mut Entry {
         self.touch_with(|db| db.entry_for_read(i))
     }
@@ -83,7 +83,17 @@ impl Keyspace {
     /// writing (its size change is accounted).
     #[inline(always)]
     fn touch_write_key(&mut self, i: usize, key: &[u8]) -> &mut Entry {
-        self.touch_with(|db| db.entry_for_write(i, key))
+        let now = self.lru_now();
+        let Keyspace {
+            dbs,
+            selected,
+            config,
+            rng,
+            ..
+        } = self;
+        let entry = dbs[*selected].entry_for_write(i, key);
+        crate::keys::touch_access(&mut entry.lru, config, now, rng);
+        entry
     }
 
     /// The entry `take` hands out of the selected database, its LRU/LFU
@@ -105,7 +115,7 @@ impl Keyspace {
 
     /// The live position of `key` (lazy expiry applied), counted as a
     /// keyspace hit or miss.
-    #[inline]
+    #[inline(always)]
     fn find_counted(&mut self, key: &[u8]) -> Option<usize> {
         let found = self.find_live(key);
         if found.is_some() {

@@ -367,14 +367,17 @@ impl Table {
             return None;
         }
         let head = (word & self.pos_mask()) - 1;
-        if key.len() <= INLINE_KEY {
-            // Short keys compare as fixed-size arrays (no memcmp call).
-            let probe = pad_inline(key);
-            let len = key.len() as u8;
-            return self.walk(
-                head,
-                |k| matches!(k, KeyBuf::Inline { len: l, bytes } if *l == len && *bytes == probe),
-            );
+        let n = key.len();
+        if n <= INLINE_KEY {
+            // Short keys compare as their length and two words, loaded
+            // from the slot at the same offsets (no padding, no memcmp).
+            let words = key_words(key);
+            return self.walk(head, |k| match k {
+                KeyBuf::Inline { len, bytes } => {
+                    usize::from(*len) == n && key_words(&bytes[..n]) == words
+                }
+                KeyBuf::Heap(_) => false,
+            });
         }
         self.walk(head, |k| k.as_bytes() == key)
     }
