@@ -15,7 +15,8 @@
 //! one operation. With `time` it prints nanoseconds per operation instead,
 //! with a `std::collections::HashMap` GET on the same keys for reference
 //! (wall-clock: meaningful only on a quiet machine, as ratios within one
-//! run).
+//! run). `op_write_same_key` is the keyspace's own share of a write to
+//! the key written last (RPUSH into one list, HSET into one hash).
 
 use std::collections::HashMap;
 use std::hint::black_box;
@@ -85,6 +86,19 @@ fn op_incr(ks: &mut Keyspace, keys: &[Vec<u8>]) -> i64 {
     n
 }
 
+/// The keyspace's share of a collection write to the key written last:
+/// HSET with no pairs runs `make_room`, the write lookup (the pending-key
+/// shortcut, the access-time update) and the WRONGTYPE check, then
+/// returns before touching the hash.
+#[inline(never)]
+fn op_write_same_key(ks: &mut Keyspace, n: usize) -> usize {
+    let mut total = 0;
+    for _ in 0..n {
+        total += ks.hset(b"h", &[]).unwrap();
+    }
+    total
+}
+
 #[inline(never)]
 fn op_std_get(map: &HashMap<Vec<u8>, Vec<u8>>, keys: &[Vec<u8>]) -> usize {
     let mut n = 0;
@@ -136,6 +150,8 @@ fn main() {
     });
     timed("set new", n, time, || op_set_new(&mut ks, &fresh, &opts));
     timed("incr", n, time, || op_incr(&mut ks, &ctrs));
+    ks.hset(b"h", &[(b"f", b"v")]).unwrap();
+    timed("write same key", n, time, || op_write_same_key(&mut ks, n));
     if time {
         let map: HashMap<Vec<u8>, Vec<u8>> = (0..KEYS)
             .map(|i| (key("key", i), format!("v{i:09}").into_bytes()))
