@@ -18,6 +18,7 @@
 //! * `rpush_many`: the same values pushed 100 per RPUSH call;
 //! * `lpop`: LPOP (`Keyspace::lpop_one`) of a list of N such values until
 //!   it is empty (the list is built before `measured`);
+//! * `rpop`: the same from the tail (`Keyspace::rpop_one`);
 //! * `lrange_head`: N x LRANGE 0 99 of a list of 1M such values;
 //! * `lrange_mid`: N x LRANGE of 100 elements at random offsets of that
 //!   list;
@@ -92,11 +93,11 @@ fn read_in_place(ks: &mut Keyspace, start: i64) -> usize {
 /// Elements in the list that `lrange_*` read.
 const LONG_LIST: usize = 1_000_000;
 
-/// Builds the list the read modes work on: N values for `lpop`, 1M for
+/// Builds the list the read modes work on: N values for the pops, 1M for
 /// `lrange_*`, none for the others.
 fn prepare(op: &str, ks: &mut Keyspace, inp: &Inputs) {
     let n = match op {
-        "lpop" => inp.values.len(),
+        "lpop" | "rpop" => inp.values.len(),
         m if m.starts_with("lrange") => LONG_LIST,
         _ => return,
     };
@@ -130,6 +131,7 @@ fn measured(op: &str, ks: &mut Keyspace, inp: &Inputs, node: &Listpack, n: usize
             }
             "rpush_many" => 0,
             "lpop" => ks.lpop_one(b"l").unwrap().map_or(0, |v| v.len()),
+            "rpop" => ks.rpop_one(b"l").unwrap().map_or(0, |v| v.len()),
             "lrange_head" => ks.lrange(b"l", 0, 99).unwrap().len(),
             "lrange_mid" => {
                 let s = offset(i);
@@ -155,7 +157,7 @@ fn main() {
         args.get(2).and_then(|n| n.parse::<usize>().ok()),
     ) else {
         eprintln!(
-            "usage: list_ops rpush|rpush_deep|rpush_many|lpop|lrange_[with_]head|lrange_[with_]mid|hset_small|hset_big|lzf N"
+            "usage: list_ops rpush|rpush_deep|rpush_many|lpop|rpop|lrange_[with_]head|lrange_[with_]mid|hset_small|hset_big|lzf N"
         );
         std::process::exit(2);
     };

@@ -571,7 +571,21 @@ impl Quicklist {
     }
 
     /// Removes and returns the tail element.
+    #[inline]
     pub fn pop_back(&mut self) -> Option<Vec<u8>> {
+        // Most pops cut the last entry off the tail node, whose buffer
+        // keeps its capacity: no byte count changes.
+        if let Some(value) = self.nodes.back_mut().and_then(Node::pop_last_in_place) {
+            self.count -= 1;
+            return Some(value);
+        }
+        self.pop_back_slow()
+    }
+
+    /// [`Quicklist::pop_back`] of a tail node's last element (or of a tail
+    /// holding popped entries): out of line.
+    #[inline(never)]
+    fn pop_back_slow(&mut self) -> Option<Vec<u8>> {
         let last = self.nodes.len().saturating_sub(1);
         self.tracked(last, last + 1, Self::pop_back_untracked)
     }

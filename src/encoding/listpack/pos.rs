@@ -220,6 +220,21 @@ impl Listpack {
         (self.buf[pos.0] != EOF).then_some(pos)
     }
 
+    /// Removes the last element, whose position is `last` (from
+    /// [`Listpack::last_pos`]), by cutting the buffer there: the bytes
+    /// [`remove_at`](Self::remove_at) leaves, without the move. The
+    /// buffer keeps its capacity.
+    ///
+    /// # Panics
+    /// If `last` is stale; debug builds check that it is the last entry.
+    pub(crate) fn remove_last_at(&mut self, last: Pos) {
+        debug_assert_eq!(self.buf[last.0 + entry_size(&self.buf, last.0)], EOF);
+        self.buf.truncate(last.0);
+        self.buf.push(EOF);
+        self.bump_count(false, 1);
+        self.set_total();
+    }
+
     /// Removes up to `n` elements starting at `pos`; returns how many were
     /// removed (Redis `lpDeleteRangeWithEntry`).
     ///

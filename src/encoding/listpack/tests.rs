@@ -632,3 +632,30 @@ fn push_back_exact_matches_single_pushes() {
     assert_eq!(exact.len(), 8);
     exact.validate(true).unwrap();
 }
+
+/// Cutting the last entry off leaves the bytes removing it does, for
+/// every kind of last entry, and keeps the buffer's capacity.
+#[test]
+fn remove_last_at_matches_remove_at() {
+    let long = vec![b'y'; 300];
+    let mut lp = Listpack::new();
+    for e in [
+        Elem::Str(b"a"),
+        Elem::Int(7),
+        Elem::Str(&long),
+        Elem::Int(-70_000),
+        Elem::Str(b"tail"),
+    ] {
+        lp.push_back(e);
+    }
+    while let Some(last) = lp.last_pos() {
+        let mut moved = lp.clone();
+        moved.remove_at(last);
+        let cap = lp.allocated_bytes();
+        lp.remove_last_at(last);
+        assert_eq!(lp.as_bytes(), moved.as_bytes());
+        assert_eq!(lp.allocated_bytes(), cap);
+        lp.validate(true).unwrap();
+    }
+    assert!(lp.is_empty());
+}

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use super::super::Corrupt;
-use super::super::listpack::Listpack;
+use super::super::listpack::{Elem, Listpack};
 use super::super::lzf;
 
 /// Listpacks smaller than this are never compressed (Redis
@@ -257,6 +257,27 @@ impl Node {
         let value = elem.to_vec();
         self.dead += 1;
         self.dead_bytes = dead_bytes;
+        self.count -= 1;
+        Some(value)
+    }
+
+    /// Pops the last element (RPOP) of a raw node without popped entries
+    /// that keeps at least one element; the buffer keeps its capacity.
+    /// None (nothing changed) otherwise.
+    #[inline]
+    pub(super) fn pop_last_in_place(&mut self) -> Option<Vec<u8>> {
+        let Data::Raw(lp) = &mut self.data else {
+            return None;
+        };
+        if self.count < 2 || self.dead != 0 {
+            return None;
+        }
+        let pos = lp.last_pos()?;
+        let value = match lp.at_with_len(pos).0 {
+            Elem::Str(s) => copy_out(s),
+            elem => elem.to_vec(),
+        };
+        lp.remove_last_at(pos);
         self.count -= 1;
         Some(value)
     }
