@@ -52,6 +52,9 @@ pub(super) struct Index {
     entries: Vec<u32>,
     /// `k`: there are `2^k` entries (0 while there are none).
     bits: u32,
+    /// `tag_mask(bits)` and `disp_max(bits)`, kept for the lookups.
+    tags: u32,
+    dmax: u32,
 }
 
 /// The entry bits of a position, for `k` bits.
@@ -92,13 +95,6 @@ fn home(h: u32, k: u32) -> usize {
     (h >> (32 - k)) as usize
 }
 
-/// The entry for position `pos` of hash `h`, `dist` past its home.
-#[inline]
-fn entry(h: u32, k: u32, dist: u32, pos: usize) -> u32 {
-    let pos = u32::try_from(pos + 1).expect("positions below 2^30");
-    tag(h, k) | dist.min(disp_max(k)) << k | pos
-}
-
 impl Index {
     /// An index with room for `n` positions.
     pub(super) fn for_len(n: usize) -> Self {
@@ -111,6 +107,8 @@ impl Index {
         Index {
             entries: vec![0; len],
             bits,
+            tags: tag_mask(bits),
+            dmax: disp_max(bits),
         }
     }
 
@@ -139,8 +137,8 @@ impl Index {
         if k == 0 {
             return Probe::Vacant { slot: 0, dist: 0 };
         }
-        let (wrap, want, tags, dmax) =
-            (self.entries.len() - 1, tag(h, k), tag_mask(k), disp_max(k));
+        let (wrap, tags, dmax) = (self.entries.len() - 1, self.tags, self.dmax);
+        let want = (h << k) & tags;
         let mut slot = home(h, k);
         let mut dist = 0u32;
         loop {
@@ -177,7 +175,9 @@ impl Index {
     #[inline]
     pub(super) fn place(&mut self, slot: usize, dist: u32, h: u32, pos: usize) {
         debug_assert_eq!(self.entries[slot], 0, "a vacant entry");
-        self.entries[slot] = entry(h, self.bits, dist, pos);
+        let k = self.bits;
+        let pos = u32::try_from(pos + 1).expect("positions below 2^30");
+        self.entries[slot] = (h << k) & self.tags | dist.min(self.dmax) << k | pos;
     }
 
     /// Records position `pos` of an absent hash `h` (the index has room).
@@ -212,6 +212,7 @@ impl Index {
         assert!(k < MAX_BITS, "a hash table holds fewer than 2^30 fields");
         let old = std::mem::replace(&mut self.entries, vec![0; 2 << k]);
         self.bits = k + 1;
+        (self.tags, self.dmax) = (tag_mask(k + 1), disp_max(k + 1));
         let (wrap, dmax, tags) = ((1 << k) - 1, disp_max(k), tag_mask(k));
         let (next_dmax, next_tags) = (disp_max(k + 1), tag_mask(k + 1));
         for (slot, &e) in old.iter().enumerate() {
