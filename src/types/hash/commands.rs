@@ -57,10 +57,19 @@ fn first_room(field: &[u8], value: &[u8]) -> usize {
 /// listpack, then each pair in turn; how many fields were new.
 fn set_pairs(h: &mut HashValue, pairs: &[(&[u8], &[u8])], limits: HashLimits) -> usize {
     if let HashValue::Listpack(_) = h {
-        let lens = pairs.iter().flat_map(|(f, v)| [f.len(), v.len()]);
-        h.prepare_for(lens.clone().max().unwrap_or(0), lens.sum(), limits);
+        let (longest, total) = match pairs {
+            [(f, v)] => (f.len().max(v.len()), f.len() + v.len()),
+            _ => {
+                let lens = pairs.iter().flat_map(|(f, v)| [f.len(), v.len()]);
+                (lens.clone().max().unwrap_or(0), lens.sum())
+            }
+        };
+        h.prepare_for(longest, total, limits);
     }
-    pairs.iter().filter(|(f, v)| h.set(f, v, limits)).count()
+    match pairs {
+        [(f, v)] => usize::from(h.set(f, v, limits)),
+        _ => pairs.iter().filter(|(f, v)| h.set(f, v, limits)).count(),
+    }
 }
 
 fn owned((f, v): (Elem<'_>, Elem<'_>)) -> (Vec<u8>, Vec<u8>) {
