@@ -11,6 +11,7 @@
 use std::cmp::Ordering;
 
 use crate::encoding::{Elem, Listpack, Pos};
+use crate::types::hash::listpack_room;
 use crate::util::float::{double_to_i64, format_double_compact, parse_double_lenient};
 use crate::util::num::write_i64;
 
@@ -38,6 +39,67 @@ pub(super) fn elem_score(e: Elem<'_>) -> f64 {
     }
 }
 
+/// How a stored score compares with `score` (never NaN).
+fn cmp_score(e: Elem<'_>, score: f64) -> Ordering {
+    if let Elem::Str(text) = e
+        && let Some(o) = quick_cmp(text, score)
+    {
+        return o;
+    }
+    // Partial order: a stored 0 equals a -0 score, as in Redis.
+    elem_score(e).partial_cmp(&score).unwrap_or(Ordering::Equal)
+}
+
+/// The powers of ten a double holds exactly.
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// How the score stored as `text` compares with `score`, when its leading
+/// digits settle it, without parsing all of it (`None` otherwise).
+///
+/// A plain decimal text (no exponent) whose first 15 significant digits
+/// read as the integer `w` with `f` of them after the point lies in
+/// `[w, w + 1] / 10^f`; both ends are exact doubles divided by an exact
+/// power of ten, so correct rounding, which is monotonic, puts the stored
+/// double between the two quotients as rounded. A score outside them
+/// compares without further reading; scores that differ in their first
+/// 15 digits (nearly all) never need the full parse.
+fn quick_cmp(text: &[u8], score: f64) -> Option<Ordering> {
+    let (neg, body) = match text.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, text),
+    };
+    let (mut w, mut sig, mut frac, mut dot) = (0u64, 0u32, 0i32, false);
+    for &c in body {
+        match c {
+            b'0'..=b'9' if sig < 15 => {
+                w = w * 10 + u64::from(c - b'0');
+                sig += u32::from(w > 0);
+                frac += i32::from(dot);
+            }
+            // Past 15 digits: only digits after the point may follow.
+            b'0'..=b'9' if dot => {}
+            b'.' if !dot => dot = true,
+            _ => return None,
+        }
+    }
+    let p = *POW10.get(usize::try_from(frac).ok()?)?;
+    if body.is_empty() {
+        return None;
+    }
+    let (lo, hi) = (w as f64 / p, (w + 1) as f64 / p);
+    let (lo, hi) = if neg { (-hi, -lo) } else { (lo, hi) };
+    if score < lo {
+        Some(Ordering::Greater)
+    } else if score > hi {
+        Some(Ordering::Less)
+    } else {
+        None
+    }
+}
+
 /// Position of `member` and its score.
 pub(super) fn find(lp: &Listpack, member: &[u8]) -> Option<(Pos, f64)> {
     let start = lp.first_pos()?;
@@ -57,8 +119,8 @@ pub(super) fn insert(lp: &mut Listpack, member: &[u8], score: f64) {
     let mut p = lp.first_pos();
     while let Some(ep) = p {
         let sp = lp.next_pos(ep).expect("listpack zset holds pairs");
-        let s = elem_score(lp.at(sp));
-        if s > score || (s == score && cmp_member(lp.at(ep), member).is_gt()) {
+        let o = cmp_score(lp.at(sp), score);
+        if o.is_gt() || (o.is_eq() && cmp_member(lp.at(ep), member).is_gt()) {
             at = ep;
             break;
         }
@@ -71,13 +133,18 @@ pub(super) fn insert(lp: &mut Listpack, member: &[u8], score: f64) {
     lp.insert_before(sp, score_elem(score, &text));
 }
 
-/// Grows the buffer by exactly what the pair takes, as Redis reallocates a
-/// listpack to its new size, instead of doubling it (spare capacity would
-/// be a large share of a small sorted set).
+/// Makes room for the pair: when the buffer must grow, it grows by an
+/// eighth more than the pair needs (the hash listpacks' policy,
+/// [`listpack_room`]), not to exactly its new size as Redis reallocates,
+/// nor by doubling (spare capacity would be a large share of a small
+/// sorted set): a 10-member set grows about half as often.
 fn reserve_pair(lp: &mut Listpack, member: &[u8], score: f64, text: &[u8]) {
     let need =
         Listpack::entry_size(Elem::parse(member)) + Listpack::entry_size(score_elem(score, text));
-    lp.reserve_exact(need);
+    let total = lp.total_bytes() + need;
+    if total > lp.allocated_bytes() {
+        lp.reserve_exact(listpack_room(total) - lp.total_bytes());
+    }
 }
 
 /// The text a non-integral score is stored as (`d2string`).
@@ -126,4 +193,71 @@ pub(super) fn count_while(lp: &Listpack, pred: impl Fn(f64, &[u8]) -> bool) -> u
 /// score text, not a reformatted double.
 pub(super) fn raw_pairs(lp: &Listpack) -> Vec<Vec<u8>> {
     lp.iter().map(|e| e.to_vec()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::rngs::SmallRng;
+    use rand::{Rng, SeedableRng};
+
+    use super::*;
+
+    /// Stored score texts: what ZADD writes for random magnitudes, and
+    /// texts only a RESTOREd payload could hold.
+    fn texts(rng: &mut SmallRng) -> Vec<Vec<u8>> {
+        let mut out: Vec<Vec<u8>> = (0..20_000)
+            .map(|_| {
+                let v = rng.random::<f64>() * 10f64.powi(rng.random_range(-8..20));
+                format_double_compact(if rng.random_bool(0.3) { -v } else { v })
+            })
+            .collect();
+        for t in [
+            "1.",
+            ".",
+            "-",
+            "",
+            "0001.5",
+            "1e5",
+            " 1",
+            "inf",
+            "-inf",
+            "0.1000000000000000055511151",
+            "123456789012345678.5",
+            "-0.0",
+            "9.999999999999999999999",
+        ] {
+            out.push(t.as_bytes().to_vec());
+        }
+        out
+    }
+
+    #[test]
+    fn quick_comparison_agrees_with_parsing() {
+        let mut rng = SmallRng::seed_from_u64(5);
+        let (mut settled, mut total) = (0, 0);
+        for text in texts(&mut rng) {
+            let stored = elem_score(Elem::Str(&text));
+            let near = [
+                stored,
+                stored.next_up(),
+                stored.next_down(),
+                -stored,
+                0.0,
+                -0.0,
+            ];
+            let far =
+                (0..4).map(|_| (rng.random::<f64>() - 0.5) * 10f64.powi(rng.random_range(-8..20)));
+            for score in near.into_iter().chain(far) {
+                total += 1;
+                let full = stored.partial_cmp(&score).unwrap_or(Ordering::Equal);
+                if let Some(o) = quick_cmp(&text, score) {
+                    settled += 1;
+                    assert_eq!(o, full, "{} vs {score:e}", String::from_utf8_lossy(&text));
+                }
+                assert_eq!(cmp_score(Elem::Str(&text), score), full);
+            }
+        }
+        // The random far scores (4 of every 10 probes) settle without parsing.
+        assert!(settled * 10 > total * 3, "{settled} of {total}");
+    }
 }
