@@ -546,7 +546,11 @@ impl SkipList {
             HEADER => self.link(HEADER, 0).next,
             p => p,
         };
-        let pos = self.block(x).search(score, member);
+        // The next block's first score (cached in x's level-0 link, which
+        // the descent just read) bounds x's scores from above.
+        let l0 = self.link(x, 0);
+        let hi = if l0.next != 0 { l0.key } else { f64::INFINITY };
+        let pos = self.block(x).search_near(score, member, hi);
         let xb = self.block(x);
         if xb.len() > 0 && (block::is_long(member.len()) || xb.holds_long()) {
             self.insert_alone(x, pos, &mut path, score, h, member);

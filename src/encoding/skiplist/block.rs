@@ -180,6 +180,48 @@ impl Block {
         j
     }
 
+    /// [`Block::search`] for a block whose scores are all below `hi`:
+    /// starts at the place `score` would have if the scores were spread
+    /// evenly between the first and `hi`, and gallops from there, so a
+    /// typical search reads a line or two of the scores instead of a chain
+    /// of binary-search probes across the array.
+    #[inline]
+    pub(super) fn search_near(&self, score: f64, member: &[u8], hi: f64) -> usize {
+        let s = &self.scores;
+        let n = s.len();
+        let lo = match s.first() {
+            Some(&lo) if lo < score && score < hi && (hi - lo).is_finite() => lo,
+            _ => return self.search(score, member),
+        };
+        let guess = (((score - lo) / (hi - lo)) * n as f64) as usize;
+        let g = guess.min(n - 1);
+        let below = |j: usize| s[j] < score;
+        let mut j = if below(g) {
+            // Every entry before `a` is below: double the stride rightwards.
+            let (mut a, mut step) = (g + 1, 1);
+            while a + step <= n && below(a + step - 1) {
+                a += step;
+                step *= 2;
+            }
+            let b = (a + step).min(n);
+            a + s[a..b].partition_point(|&v| v < score)
+        } else {
+            // No entry from `b` on is below: double the stride leftwards.
+            let (mut b, mut step) = (g, 1);
+            while b >= step && !below(b - step) {
+                b -= step;
+                step *= 2;
+            }
+            let a = b.saturating_sub(step);
+            a + s[a..b].partition_point(|&v| v < score)
+        };
+        while s.get(j) == Some(&score) && self.member(j) < member {
+            j += 1;
+        }
+        debug_assert_eq!(j, self.search(score, member));
+        j
+    }
+
     /// Inserts an entry at position `j`.
     pub(super) fn insert(&mut self, j: usize, score: f64, tag: u8, member: &[u8]) {
         let off = push_member(&mut self.slab, member);

@@ -477,3 +477,40 @@ fn lex_and_score_ranges() {
         .is_empty()
     );
 }
+
+#[test]
+fn search_near_agrees_with_binary_search() {
+    let mut rng = SmallRng::seed_from_u64(7);
+    for round in 0..200 {
+        let mut b = block::Block::default();
+        let n = 1 + round % 64;
+        let mut scores: Vec<f64> = (0..n)
+            .map(|_| f64::from(rng.random_range(0u32..40)) * 0.5)
+            .collect();
+        scores.sort_by(f64::total_cmp);
+        for (j, &s) in scores.iter().enumerate() {
+            let m = format!("m{j:03}");
+            let pos = b.search(s, m.as_bytes());
+            b.insert(pos, s, 0, m.as_bytes());
+        }
+        for probe in 0..100 {
+            let score = match probe {
+                0 => f64::NEG_INFINITY,
+                1 => f64::INFINITY,
+                _ => f64::from(rng.random_range(0u32..50)) * 0.5 - 2.0,
+            };
+            let m = format!("m{:03}", rng.random_range(0..80));
+            let last = *b.scores.last().unwrap();
+            for hi in [last + 0.25, last + 100.0, f64::INFINITY] {
+                if score < hi {
+                    assert_eq!(
+                        b.search_near(score, m.as_bytes(), hi),
+                        b.search(score, m.as_bytes()),
+                        "score {score} hi {hi} in {:?}",
+                        b.scores
+                    );
+                }
+            }
+        }
+    }
+}
