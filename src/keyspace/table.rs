@@ -133,24 +133,30 @@ impl KeyBuf {
 }
 
 /// `key` (at most `INLINE_KEY` bytes) zero-padded to `INLINE_KEY` bytes,
-/// with fixed-size moves only: two overlapping words for 4 bytes and
-/// more, so no `memcpy` call for a variable length.
+/// built in two words from fixed-size loads (the first and last 8 or 4
+/// bytes, the tail shifted down), so no `memcpy` call for a variable
+/// length.
 #[inline]
 fn pad_inline(key: &[u8]) -> [u8; INLINE_KEY] {
-    let mut out = [0; INLINE_KEY];
     let n = key.len();
-    if n >= 8 {
-        out[..8].copy_from_slice(&key[..8]);
-        out[n - 8..n].copy_from_slice(&key[n - 8..]);
-    } else if n >= 4 {
-        out[..4].copy_from_slice(&key[..4]);
-        out[n - 4..n].copy_from_slice(&key[n - 4..]);
+    let (lo, hi) = if let (Some(f), Some(l)) = (key.first_chunk::<8>(), key.last_chunk::<8>()) {
+        // Bytes 8..n are the top n - 8 bytes of the last word.
+        let tail = u64::from_le_bytes(*l).checked_shr(8 * (16 - n) as u32);
+        (u64::from_le_bytes(*f), tail.unwrap_or(0))
+    } else if let (Some(f), Some(l)) = (key.first_chunk::<4>(), key.last_chunk::<4>()) {
+        let tail = u32::from_le_bytes(*l).checked_shr(8 * (8 - n) as u32);
+        let head = u64::from(u32::from_le_bytes(*f));
+        (head | u64::from(tail.unwrap_or(0)) << 32, 0)
     } else if n > 0 {
         // 1 to 3 bytes: the first, the middle and the last cover them.
-        out[0] = key[0];
-        out[n / 2] = key[n / 2];
-        out[n - 1] = key[n - 1];
-    }
+        let at = |i: usize| u64::from(key[i]) << (8 * i);
+        (at(0) | at(n / 2) | at(n - 1), 0)
+    } else {
+        (0, 0)
+    };
+    let mut out = [0; INLINE_KEY];
+    out[..8].copy_from_slice(&lo.to_le_bytes());
+    out[8..].copy_from_slice(&hi.to_le_bytes()[..INLINE_KEY - 8]);
     out
 }
 
@@ -448,6 +454,7 @@ impl Table {
 
     /// Adds `key`, which must be absent and whose [`Table::hash`] is
     /// `hash`; returns its position.
+    #[inline]
     pub(crate) fn push_hashed(&mut self, key: &[u8], hash: u64, mut entry: Entry) -> usize {
         if self.index_full() {
             self.rehash((self.buckets.len() * 2).max(4));
