@@ -61,6 +61,20 @@ struct HotKey {
     ttl: bool,
 }
 
+impl HotKey {
+    /// The shortcut armed for `key` at position `pos`, or `None` when the
+    /// key is too long to compare as two words.
+    #[inline]
+    fn of(key: &[u8], pos: usize, ttl: bool) -> Option<HotKey> {
+        (key.len() <= table::WORDS_KEY).then(|| HotKey {
+            len1: key.len() + 1,
+            words: table::key_words(key),
+            pos,
+            ttl,
+        })
+    }
+}
+
 /// Heap bytes of the TTL index grown to `len` keys: an `indexmap`'s
 /// entries vector and hashbrown index at the sizes they double to.
 /// Computed from its peak key count, not read from the map, whose reported
@@ -256,13 +270,8 @@ impl Db {
         debug_assert_eq!(self.table.get_index(i).map(|(k, _)| k), Some(key));
         let entry = self.table.entry_mut(i);
         self.pending = Some((i, entry.value.heap_bytes()));
-        if key.len() <= table::WORDS_KEY {
-            self.hot = HotKey {
-                len1: key.len() + 1,
-                words: table::key_words(key),
-                pos: i,
-                ttl: entry.has_ttl(),
-            };
+        if let Some(hot) = HotKey::of(key, i, entry.has_ttl()) {
+            self.hot = hot;
         }
         entry
     }
@@ -274,13 +283,8 @@ impl Db {
         self.settle();
         let (key, entry) = self.table.get_index(i)?;
         self.pending = Some((i, entry.value.heap_bytes()));
-        if key.len() <= table::WORDS_KEY {
-            self.hot = HotKey {
-                len1: key.len() + 1,
-                words: table::key_words(key),
-                pos: i,
-                ttl: entry.has_ttl(),
-            };
+        if let Some(hot) = HotKey::of(key, i, entry.has_ttl()) {
+            self.hot = hot;
         }
         Some(())
     }
