@@ -58,32 +58,12 @@ impl Index {
     /// Probes for hash `h`: calls `f` with the block of each slot whose tag
     /// matches, in probe order, until it returns `Some`.
     #[inline]
-    pub(super) fn find<T>(&self, h: u64, mut f: impl FnMut(u32) -> Option<T>) -> Option<T> {
-        if self.slots.is_empty() {
-            return None;
-        }
-        let (mask, tag) = (self.mask(), tag_of(h));
-        let mut s = self.home(h);
-        for _ in 0..self.slots.len() {
-            match self.slots[s] {
-                EMPTY => return None,
-                TOMB => {}
-                v => {
-                    let (b, t) = decode(v);
-                    if t == tag
-                        && let Some(x) = f(b)
-                    {
-                        return Some(x);
-                    }
-                }
-            }
-            s = (s + 1) & mask;
-        }
-        None
+    pub(super) fn find<T>(&self, h: u64, f: impl FnMut(u32) -> Option<T>) -> Option<T> {
+        self.probe(h, f).ok()
     }
 
-    /// Probes for hash `h` as [`Index::find`] does; when `f` finds
-    /// nothing, returns `Err` with the slot an insert of `h` would fill
+    /// Probes for hash `h`, calling `f` as [`Index::find`] does; when `f`
+    /// finds nothing, returns `Err` with the slot an insert of `h` would fill
     /// (the first tombstone on the path, else the empty slot that ended
     /// it; `usize::MAX` for an empty table).
     #[inline]
