@@ -3,10 +3,11 @@
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
-use super::{HashLimits, HashValue, listpack_room};
+use super::{HashLimits, HashValue};
 use crate::encoding::listpack::{Elem, Listpack};
 use crate::error::{Error, Result};
 use crate::keyspace::Keyspace;
+use crate::types::listpack_room;
 use crate::util::float::{hincr_long_double, parse_float_increment};
 use crate::util::glob::Glob;
 use crate::util::num::{format_i64, parse_i64};

@@ -41,6 +41,7 @@ use rand::rngs::SmallRng;
 
 use crate::config::Config;
 use crate::encoding::listpack::{Elem, Listpack, Pos};
+use crate::types::listpack_room;
 use crate::util::glob::Glob;
 use crate::value::Encoding;
 
@@ -83,16 +84,6 @@ impl Default for HashLimits {
     fn default() -> Self {
         Self::from_config(&Config::default())
     }
-}
-
-/// The capacity a hash listpack that needs `need` bytes is given when it
-/// must grow: an eighth more, rounded up to 16 bytes. Redis reallocates a
-/// listpack to its exact size on every write, and doubling would leave a
-/// third of a small hash unused; this keeps the spare room within an
-/// eighth plus 15 bytes and saves about half the reallocations (a
-/// 10-field hash of short pairs grows 5 times, not 10).
-pub(crate) fn listpack_room(need: usize) -> usize {
-    (need + need / 8).next_multiple_of(16)
 }
 
 /// Position of `field` in a hash listpack (fields only, Redis `lpFind` with

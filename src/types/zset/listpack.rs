@@ -11,7 +11,7 @@
 use std::cmp::Ordering;
 
 use crate::encoding::{Elem, Listpack, Pos};
-use crate::types::hash::listpack_room;
+use crate::types::listpack_room;
 use crate::util::float::{double_to_i64, format_double_compact, parse_double_lenient};
 use crate::util::num::write_i64;
 
@@ -134,8 +134,8 @@ pub(super) fn insert(lp: &mut Listpack, member: &[u8], score: f64) {
 }
 
 /// Makes room for the pair: when the buffer must grow, it grows by an
-/// eighth more than the pair needs (the hash listpacks' policy,
-/// [`listpack_room`]), not to exactly its new size as Redis reallocates,
+/// eighth more than the pair needs ([`listpack_room`], as hash listpacks
+/// do), not to exactly its new size as Redis reallocates,
 /// nor by doubling (spare capacity would be a large share of a small
 /// sorted set): a 10-member set grows about half as often.
 fn reserve_pair(lp: &mut Listpack, member: &[u8], score: f64, text: &[u8]) {
