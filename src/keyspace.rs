@@ -58,6 +58,7 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 
 mod db;
+mod keyhash;
 mod lookup;
 mod table;
 

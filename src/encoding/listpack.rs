@@ -122,7 +122,7 @@
 
 use self::entry::{
     backlen_size, canonical, canonical_size, check_entry, decode, encode_canonical, encode_entry,
-    encode_entry_into, entry_matches, entry_size, le_u32, read_backlen, same_bytes,
+    encode_entry_into, entry_matches, entry_size, eq_short, le_u32, read_backlen, same_bytes,
 };
 use super::Corrupt;
 use crate::util::num::{parse_i64, write_i64};
@@ -612,8 +612,65 @@ impl Listpack {
     /// Position of the first field equal to `needle` in a listpack of
     /// (field, value) pairs: [`Listpack::find_pos`] from the first entry
     /// with `skip = 1`, with short strings and small integers (a small
-    /// hash's usual fields and values) sized in line.
+    /// hash's usual fields and values) sized in line. A needle that is a
+    /// short string which cannot be an integer (the usual field) takes
+    /// [`Listpack::find_short_field`].
+    #[inline]
     pub fn find_field(&self, needle: &[u8]) -> Option<pos::Pos> {
+        let n = needle.len();
+        if n != 0 && n < 64 && !maybe_int(needle) {
+            return self.find_short_field(needle);
+        }
+        self.find_field_general(needle)
+    }
+
+    /// [`Listpack::find_field`] for a needle of 1 to 63 bytes that cannot
+    /// be read as an integer: only a field entry tagged as a 6-bit string
+    /// of the needle's length (one byte compared with the wanted tag) or a
+    /// non-canonical longer string encoding can equal it, so integer and
+    /// other short-string fields are skipped by their tag alone.
+    fn find_short_field(&self, needle: &[u8]) -> Option<pos::Pos> {
+        let buf = &self.buf[..];
+        let n = needle.len();
+        let want = 0x80 | n as u8;
+        let last = needle[n - 1];
+        let mut p = HDR;
+        loop {
+            let tag = buf[p];
+            p += if tag == want {
+                // Fields often differ in their last byte: that first.
+                if buf[p + n] == last && eq_short(&buf[p + 1..p + 1 + n], needle) {
+                    return Some(pos::Pos(p));
+                }
+                n + 2
+            } else if tag < 0xC0 {
+                // A 7-bit integer (2 bytes) or a 6-bit string of another
+                // length: neither can match.
+                if tag < 0x80 {
+                    2
+                } else {
+                    usize::from(tag & 0x3F) + 2
+                }
+            } else if tag == EOF {
+                return None;
+            } else {
+                match entry_matches(buf, p, needle, None) {
+                    (true, _) => return Some(pos::Pos(p)),
+                    (false, size) => size,
+                }
+            };
+            let tag = buf[p];
+            p += match tag {
+                0x00..=0x7F => 2,
+                0x80..=0xBF => usize::from(tag & 0x3F) + 2,
+                EOF => return None,
+                _ => entry_size(buf, p),
+            };
+        }
+    }
+
+    /// [`Listpack::find_field`] for any needle.
+    fn find_field_general(&self, needle: &[u8]) -> Option<pos::Pos> {
         let buf = &self.buf[..];
         let wanted = parse_i64(needle);
         let mut p = HDR;

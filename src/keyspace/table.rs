@@ -58,6 +58,7 @@
 //! buckets. Table bytes are counted from slots and buckets allocated, which
 //! move only when chunks or the index are allocated or freed.
 
+use super::keyhash::KeyHasher;
 use crate::value::Value;
 
 /// Slots per chunk (a power of two).
@@ -264,7 +265,7 @@ pub(crate) struct Table {
     slot_cap: usize,
     /// Memory is tight: grow the index late and chunks in small steps.
     tight: bool,
-    hasher: Hasher,
+    hasher: KeyHasher,
 }
 
 impl Table {
@@ -336,7 +337,7 @@ impl Table {
     /// [`Table::push_hashed`], so a lookup then insert hashes once).
     #[inline]
     pub(crate) fn hash(&self, key: &[u8]) -> u64 {
-        self.hasher.hash_one(key)
+        self.hasher.hash(key)
     }
 
     /// The position of `key`.

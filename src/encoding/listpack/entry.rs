@@ -176,6 +176,29 @@ pub(super) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
+/// Whether two slices of equal length, 1 to 63 bytes, hold the same
+/// bytes: up to 16 compared as two overlapping words (first and last 8,
+/// or 4, bytes; 1 to 3 as first, middle and last byte), fixed-size loads
+/// with no loop and no `memcmp`; longer ones as [`same_bytes`] after
+/// their first 16.
+#[inline(always)]
+pub(super) fn eq_short(a: &[u8], b: &[u8]) -> bool {
+    debug_assert_eq!(a.len(), b.len());
+    let n = a.len();
+    if n >= 8 {
+        let w = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().expect("8"));
+        if n <= 16 {
+            return w(a, 0) == w(b, 0) && w(a, n - 8) == w(b, n - 8);
+        }
+        return w(a, 0) == w(b, 0) && w(a, 8) == w(b, 8) && a[16..] == b[16..];
+    }
+    if n >= 4 {
+        let w = |s: &[u8], at: usize| u32::from_le_bytes(s[at..at + 4].try_into().expect("4"));
+        return w(a, 0) == w(b, 0) && w(a, n - 4) == w(b, n - 4);
+    }
+    n == 0 || (a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1])
+}
+
 /// Appends the smallest integer encoding of `v`.
 pub(super) fn encode_int(out: &mut Vec<u8>, v: i64) {
     if (0..=127).contains(&v) {

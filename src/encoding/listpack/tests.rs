@@ -659,3 +659,66 @@ fn remove_last_at_matches_remove_at() {
     }
     assert!(lp.is_empty());
 }
+
+/// `find_field`'s short-string path finds what the general field search
+/// finds, for needles of every length class and over listpacks holding
+/// integers, strings of every length around the needles', and
+/// non-canonical entries (a 12-bit string tag on short strings, a 32-bit
+/// one, as a foreign listpack may hold them).
+#[test]
+fn short_field_search_matches_the_general_one() {
+    let long = vec![b'q'; 70];
+    let mut names: Vec<Vec<u8>> = Vec::new();
+    for n in [1usize, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 24, 63] {
+        for last in [b'a', b'b'] {
+            let mut f: Vec<u8> = (0..n).map(|i| b'c' + (i % 20) as u8).collect();
+            f[n - 1] = last;
+            names.push(f.clone());
+            // The same length, differing in the first or a middle byte.
+            f[0] = b'Z';
+            names.push(f.clone());
+            f[n / 2] = b'Y';
+            names.push(f);
+        }
+    }
+    let mut plain = Listpack::new();
+    for (i, f) in names.iter().enumerate() {
+        plain.push_back(f.as_slice());
+        match i % 4 {
+            0 => plain.push_back(Elem::Int(i as i64)),
+            1 => plain.push_back(Elem::Int(1 << 40)),
+            2 => plain.push_back(long.as_slice()),
+            _ => plain.push_back(&b"v"[..]),
+        }
+    }
+    plain.push_back(&b"12"[..]);
+    plain.push_back(&b"x"[..]);
+    // Non-canonical: fields "ab" (12-bit tag) and "cd" (32-bit tag).
+    let mut raw = Listpack::new().into_bytes();
+    raw.truncate(HDR);
+    raw.extend_from_slice(&[0xE0, 2, b'a', b'b', 4, 0x81, b'1', 2]);
+    raw.extend_from_slice(&[0xF0, 2, 0, 0, 0, b'c', b'd', 7, 0x01, 1, 0xFF]);
+    raw[4] = 4;
+    raw[0] = raw.len() as u8;
+    let foreign = Listpack::from_bytes(raw).unwrap();
+    let mut needles = names.clone();
+    needles.extend([
+        b"ab".to_vec(),
+        b"cd".to_vec(),
+        b"12".to_vec(),
+        b"x".to_vec(),
+        b"zz".to_vec(),
+        b"v".to_vec(),
+        long[..63].to_vec(),
+    ]);
+    for lp in [&plain, &foreign, &Listpack::new()] {
+        for n in &needles {
+            let general = lp.first_pos().and_then(|p| lp.find_pos(p, n, 1));
+            assert_eq!(lp.find_field(n), general, "needle {n:?}");
+            assert_eq!(lp.find_field_general(n), general, "needle {n:?}");
+        }
+    }
+    assert!(foreign.find_field(b"ab").is_some());
+    assert!(foreign.find_field(b"cd").is_some());
+    assert!(plain.find_field(&names[40]).is_some());
+}
