@@ -480,6 +480,54 @@ impl Listpack {
         }
     }
 
+    /// The header after `n` entries were appended: the total is the
+    /// buffer's length and a known count grows by `n` (reaching 65535 or
+    /// more, "unknown").
+    #[inline]
+    fn grew_by(&mut self, n: usize) {
+        let total = u32::try_from(self.buf.len()).expect("listpack larger than 4 GiB");
+        let (head, _) = self.buf.split_at_mut(HDR);
+        head[..4].copy_from_slice(&total.to_le_bytes());
+        let count = u16::from_le_bytes([head[4], head[5]]);
+        if count != COUNT_UNKNOWN {
+            let new = u16::try_from(usize::from(count) + n).unwrap_or(COUNT_UNKNOWN);
+            head[4..].copy_from_slice(&new.to_le_bytes());
+        }
+    }
+
+    /// Appends a (field, value) pair of string input: the bytes and
+    /// growth of [`push_back_grown`](Self::push_back_grown)`([Elem::Str(field),
+    /// Elem::Str(value)], room)`, with two strings under 64 bytes that
+    /// cannot be integers (a small hash's usual pair) written without
+    /// classifying or encoding them one by one: one capacity check, the old
+    /// terminator's byte reused.
+    ///
+    /// # Panics
+    /// If the listpack would exceed 4 GiB.
+    #[inline]
+    pub fn push_pair_grown(
+        &mut self,
+        field: &[u8],
+        value: &[u8],
+        room: impl FnOnce(usize) -> usize,
+    ) {
+        let (f, v) = (field.len(), value.len());
+        if f >= 64 || v >= 64 || maybe_int(field) || maybe_int(value) {
+            return self.push_back_grown([Elem::Str(field), Elem::Str(value)], room);
+        }
+        let len = self.buf.len();
+        let need = len + f + v + 4;
+        if need > self.buf.capacity() {
+            self.buf.reserve_exact(room(need).max(need) - len);
+        }
+        self.buf[len - 1] = 0x80 | f as u8;
+        self.buf.extend_from_slice(field);
+        self.buf.extend_from_slice(&[f as u8 + 1, 0x80 | v as u8]);
+        self.buf.extend_from_slice(value);
+        self.buf.extend_from_slice(&[v as u8 + 1, EOF]);
+        self.grew_by(2);
+    }
+
     /// Appends elements at the end, growing the buffer by exactly the bytes
     /// they take: for listpacks that stay small, such as small hashes, where
     /// capacity doubling would leave a large share unused. The bytes are

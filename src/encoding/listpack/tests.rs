@@ -722,3 +722,36 @@ fn short_field_search_matches_the_general_one() {
     assert!(foreign.find_field(b"cd").is_some());
     assert!(plain.find_field(&names[40]).is_some());
 }
+
+/// `push_pair_grown` writes the bytes of `push_back_grown` with the same
+/// pair and grows the buffer to the same capacity, for short strings,
+/// integer-like ones, long ones and empty ones, across a header count
+/// that passes 65535.
+#[test]
+fn push_pair_grown_matches_push_back_grown() {
+    let long = vec![b'x'; 70];
+    let room = |need: usize| (need + need / 8).next_multiple_of(16);
+    let pairs: [(&[u8], &[u8]); 7] = [
+        (b"f1", b"a0000001"),
+        (b"f2", b"12"),
+        (b"-3", b"v"),
+        (&long, b"w"),
+        (b"g", &long[..63]),
+        (b"", b"e"),
+        (b"123456789012345678901", b"x7"),
+    ];
+    let mut a = Listpack::new();
+    let mut b = Listpack::new();
+    for round in 0..40_000 {
+        let (f, v) = pairs[round % pairs.len()];
+        a.push_pair_grown(f, v, room);
+        b.push_back_grown([Elem::Str(f), Elem::Str(v)], room);
+        if round < 50 || round % 997 == 0 {
+            assert_eq!(a.as_bytes(), b.as_bytes(), "round {round}");
+            assert_eq!(a.allocated_bytes(), b.allocated_bytes(), "round {round}");
+        }
+    }
+    assert_eq!(a.as_bytes(), b.as_bytes());
+    assert_eq!(a.header_count(), COUNT_UNKNOWN);
+    a.validate(true).unwrap();
+}

@@ -54,23 +54,15 @@ fn first_room(field: &[u8], value: &[u8]) -> usize {
     )
 }
 
-/// HSET's writes into a hash: Redis's up-front conversion check for a
-/// listpack, then each pair in turn; how many fields were new.
+/// HSET's writes of several pairs into a hash: Redis's up-front
+/// conversion check for a listpack, then each pair in turn; how many
+/// fields were new (one pair takes [`HashValue::set_one`]).
 fn set_pairs(h: &mut HashValue, pairs: &[(&[u8], &[u8])], limits: HashLimits) -> usize {
     if let HashValue::Listpack(_) = h {
-        let (longest, total) = match pairs {
-            [(f, v)] => (f.len().max(v.len()), f.len() + v.len()),
-            _ => {
-                let lens = pairs.iter().flat_map(|(f, v)| [f.len(), v.len()]);
-                (lens.clone().max().unwrap_or(0), lens.sum())
-            }
-        };
-        h.prepare_for(longest, total, limits);
+        let lens = pairs.iter().flat_map(|(f, v)| [f.len(), v.len()]);
+        h.prepare_for(lens.clone().max().unwrap_or(0), lens.sum(), limits);
     }
-    match pairs {
-        [(f, v)] => usize::from(h.set(f, v, limits)),
-        _ => pairs.iter().filter(|(f, v)| h.set(f, v, limits)).count(),
-    }
+    pairs.iter().filter(|(f, v)| h.set(f, v, limits)).count()
 }
 
 fn owned((f, v): (Elem<'_>, Elem<'_>)) -> (Vec<u8>, Vec<u8>) {
@@ -139,6 +131,7 @@ impl Keyspace {
         let created = match (h, pairs) {
             // One pair into a table: nothing to check or convert.
             (HashValue::Table(t), [_]) => usize::from(t.insert(f, v)),
+            (h, [_]) => usize::from(h.set_one(f, v, limits)),
             (h, pairs) => set_pairs(h, pairs, limits),
         };
         // Redis counts one change per pair given.
@@ -185,12 +178,7 @@ impl Keyspace {
         if h.contains(field) {
             return Ok(false);
         }
-        h.prepare_for(
-            field.len().max(value.len()),
-            field.len() + value.len(),
-            limits,
-        );
-        h.set(field, value, limits);
+        h.set_one(field, value, limits);
         self.hash_written(key, before, 1);
         Ok(true)
     }

@@ -98,6 +98,25 @@ fn lp_value(lp: &Listpack, field_pos: Pos) -> Pos {
         .expect("a hash listpack pairs every field")
 }
 
+/// Sets `field` to `value` in a hash listpack, growing it by
+/// [`listpack_room`]; true when the field is new. No conversion.
+#[inline]
+fn lp_set(lp: &mut Listpack, field: &[u8], value: &[u8]) -> bool {
+    match lp_find(lp, field) {
+        Some(p) => {
+            let vp = lp_value(lp, p);
+            let grow = Listpack::entry_size(value).saturating_sub(lp.entry_len_at(vp));
+            lp.reserve_exact(grow);
+            lp.replace_at(vp, value);
+            false
+        }
+        None => {
+            lp.push_pair_grown(field, value, listpack_room);
+            true
+        }
+    }
+}
+
 /// Iterator over a hash's (field, value) pairs, as borrowed elements.
 #[derive(Debug)]
 pub enum Pairs<'a> {
@@ -211,19 +230,7 @@ impl HashValue {
         }
         match self {
             HashValue::Listpack(lp) => {
-                let new = match lp_find(lp, field) {
-                    Some(p) => {
-                        let vp = lp_value(lp, p);
-                        let grow = Listpack::entry_size(value).saturating_sub(lp.entry_len_at(vp));
-                        lp.reserve_exact(grow);
-                        lp.replace_at(vp, value);
-                        false
-                    }
-                    None => {
-                        lp.push_back_grown([Elem::Str(field), Elem::Str(value)], listpack_room);
-                        true
-                    }
-                };
+                let new = lp_set(lp, field, value);
                 if lp.len() / 2 > limits.max_entries {
                     self.convert_to_table();
                 }
@@ -231,6 +238,28 @@ impl HashValue {
             }
             HashValue::Table(t) => t.insert(field, value),
         }
+    }
+
+    /// One pair written by HSET or HSETNX: [`HashValue::prepare_for`]
+    /// with that pair alone, then [`HashValue::set`], with the checks a
+    /// listpack passes (both within the value limit, within the safety
+    /// limit) made once.
+    #[inline]
+    pub fn set_one(&mut self, field: &[u8], value: &[u8], limits: HashLimits) -> bool {
+        let (f, v) = (field.len(), value.len());
+        if let HashValue::Listpack(lp) = self
+            && f <= limits.max_value
+            && v <= limits.max_value
+            && lp.safe_to_add(f + v)
+        {
+            let new = lp_set(lp, field, value);
+            if lp.len() / 2 > limits.max_entries {
+                self.convert_to_table();
+            }
+            return new;
+        }
+        self.prepare_for(f.max(v), f + v, limits);
+        self.set(field, value, limits)
     }
 
     /// Removes `field`; true when it was present. Never converts.
