@@ -532,27 +532,50 @@ pub fn format_double_compact(v: f64) -> Vec<u8> {
 /// assert_eq!(format_double(f64::NEG_INFINITY), b"-inf");
 /// ```
 pub fn format_double(v: f64) -> Vec<u8> {
-    if v.is_nan() {
-        return b"nan".to_vec();
-    }
-    if v.is_infinite() {
-        return if v > 0.0 {
-            b"inf".to_vec()
-        } else {
-            b"-inf".to_vec()
+    DoubleText::of(v).as_bytes().to_vec()
+}
+
+/// [`format_double`]'s text held in place (at most 24 bytes), for callers
+/// that use it for a moment and would rather not allocate (a listpack
+/// sorted set writing a score).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DoubleText {
+    buf: [u8; 24],
+    len: u8,
+}
+
+impl DoubleText {
+    /// `%.17g` of `v` (`inf`, `-inf`, `nan`, `0`, `-0` as
+    /// [`format_double`] writes them).
+    pub(crate) fn of(v: f64) -> Self {
+        let mut t = DoubleText {
+            buf: [0; 24],
+            len: 0,
         };
-    }
-    if v == 0.0 {
-        return if v.is_sign_negative() {
-            b"-0".to_vec()
+        let special: &[u8] = if v.is_nan() {
+            b"nan"
+        } else if v.is_infinite() {
+            if v > 0.0 { b"inf" } else { b"-inf" }
+        } else if v == 0.0 {
+            if v.is_sign_negative() { b"-0" } else { b"0" }
+        } else if let Some(n) = format_fixed17(v, &mut t.buf) {
+            t.len = n as u8;
+            return t;
         } else {
-            b"0".to_vec()
+            let exact = format_double_exact(v);
+            t.buf[..exact.len()].copy_from_slice(&exact);
+            t.len = exact.len() as u8;
+            return t;
         };
+        t.buf[..special.len()].copy_from_slice(special);
+        t.len = special.len() as u8;
+        t
     }
-    if let Some(out) = format_fixed17(v) {
-        return out;
+
+    /// The text.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.buf[..usize::from(self.len)]
     }
-    format_double_exact(v)
 }
 
 /// `%.17g` of a finite, non-zero `v` through Rust's exact formatting.
@@ -585,25 +608,61 @@ fn format_double_exact(v: f64) -> Vec<u8> {
     out
 }
 
-/// `%.17g` of `v` when `1e-4 <= |v| < 1e17` (where it prints no
-/// exponent; nearly every score), computed exactly in 128-bit integers:
-/// `|v| = m * 2^e`, so `|v| * 10^k` for the `k` that leaves 17 integer
-/// digits is `m * 10^k` shifted by `e`, rounded half to even like glibc.
-/// `None` outside that range.
-fn format_fixed17(v: f64) -> Option<Vec<u8>> {
-    const LOW: u128 = 10u128.pow(16);
-    let a = v.abs();
-    if !(1e-4..1e17).contains(&a) {
-        return None;
+/// The powers of ten a double holds exactly.
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// 10^k for k in 0..=20, the scales [`format_fixed17`] multiplies by.
+const POW10_U128: [u128; 21] = {
+    let mut t = [1u128; 21];
+    let mut k = 1;
+    while k < 21 {
+        t[k] = t[k - 1] * 10;
+        k += 1;
     }
+    t
+};
+
+/// The two-digit strings "00" to "99", back to back.
+const DIGIT_PAIRS: [u8; 200] = {
+    let mut t = [0u8; 200];
+    let mut i = 0;
+    while i < 100 {
+        t[2 * i] = b'0' + (i / 10) as u8;
+        t[2 * i + 1] = b'0' + (i % 10) as u8;
+        i += 1;
+    }
+    t
+};
+
+/// The 17 significant digits of `a` (finite, `1e-4 <= a < 1e17`) as an
+/// integer in `[10^16, 10^17)`, and the decimal exponent of the first,
+/// computed exactly in 128-bit integers: `a = m * 2^e`, so `a * 10^k`
+/// for the `k` that leaves 17 integer digits is `m * 10^k` shifted by
+/// `e`, rounded half to even like glibc. `None` when rounding carries the
+/// exponent out of that range.
+fn digits17(a: f64) -> Option<(u64, i32)> {
+    const LOW: u128 = 10u128.pow(16);
     let bits = a.to_bits();
     let m = u128::from((bits & ((1 << 52) - 1)) | (1 << 52));
     let e = ((bits >> 52) & 0x7ff) as i32 - 1075;
-    // floor(log10(a)), give or take one; the loop settles it.
-    let mut d = a.log10().floor() as i32;
-    let (digits, d) = loop {
+    // floor(log10(a)) is floor(e2 * log10(2)) or one more, for
+    // a in [2^e2, 2^(e2 + 1)); a wrong guess costs one more round.
+    let e2 = e + 52;
+    let mut d = (e2 * 1233) >> 12;
+    let next = d + 1;
+    let reached = match usize::try_from(next) {
+        Ok(k) => k <= 16 && a >= POW10[k],
+        Err(_) => a * POW10[next.unsigned_abs() as usize] >= 1.0,
+    };
+    if reached {
+        d = next;
+    }
+    loop {
         let k = u32::try_from(16 - d).ok().filter(|&k| k <= 20)?;
-        let scaled = m * 10u128.pow(k);
+        let scaled = m * POW10_U128[k as usize];
         let (floor, up) = if e >= 0 {
             (scaled << e, false)
         } else {
@@ -617,35 +676,53 @@ fn format_fixed17(v: f64) -> Option<Vec<u8>> {
         } else if floor >= 10 * LOW {
             d += 1;
         } else if floor + u128::from(up) == 10 * LOW {
-            break (LOW, d + 1);
+            return Some((LOW as u64, d + 1));
         } else {
-            break (floor + u128::from(up), d);
+            return Some(((floor + u128::from(up)) as u64, d));
         }
-    };
+    }
+}
+
+/// Writes `%.17g` of `v` into `out` when `1e-4 <= |v| < 1e17` (where it
+/// prints no exponent; nearly every score) and returns its length; `None`
+/// outside that range.
+fn format_fixed17(v: f64, out: &mut [u8; 24]) -> Option<usize> {
+    let a = v.abs();
+    if !(1e-4..1e17).contains(&a) {
+        return None;
+    }
+    let (digits, d) = digits17(a)?;
     if !(-4..17).contains(&d) {
         return None;
     }
     let mut text = [0u8; 17];
-    let mut rest = digits as u64;
-    for c in text.iter_mut().rev() {
-        *c = b'0' + (rest % 10) as u8;
-        rest /= 10;
+    let mut rest = digits;
+    for i in (0..8).rev() {
+        let r = (rest % 100) as usize;
+        rest /= 100;
+        text[1 + 2 * i..3 + 2 * i].copy_from_slice(&DIGIT_PAIRS[2 * r..2 * r + 2]);
     }
-    let mut out = Vec::with_capacity(24);
-    if v < 0.0 {
-        out.push(b'-');
-    }
+    text[0] = b'0' + rest as u8;
+    let keep = 17 - text.iter().rev().take_while(|&&c| c == b'0').count();
+    let mut n = usize::from(v < 0.0);
+    out[0] = b'-';
     if d >= 0 {
         let split = d as usize + 1;
-        out.extend_from_slice(&text[..split]);
-        push_fraction(&mut out, &text[split..]);
+        out[n..n + split].copy_from_slice(&text[..split]);
+        n += split;
+        if keep > split {
+            out[n] = b'.';
+            out[n + 1..n + 1 + keep - split].copy_from_slice(&text[split..keep]);
+            n += 1 + keep - split;
+        }
     } else {
-        out.extend_from_slice(b"0.");
-        out.extend(std::iter::repeat_n(b'0', (-d - 1) as usize));
-        let keep = 17 - text.iter().rev().take_while(|&&c| c == b'0').count();
-        out.extend_from_slice(&text[..keep]);
+        let zeros = (-d - 1) as usize;
+        out[n..n + 2 + zeros].copy_from_slice(&b"0.0000"[..2 + zeros]);
+        n += 2 + zeros;
+        out[n..n + keep].copy_from_slice(&text[..keep]);
+        n += keep;
     }
-    Some(out)
+    Some(n)
 }
 
 /// Appends `.frac` without its trailing zeros (nothing if all are zero).

@@ -3,8 +3,8 @@
 //! replace or delete it (or its neighbour) without walking twice.
 
 use super::{
-    EOF, Elem, HDR, Listpack, backlen_size, decode, encode_entry, entry_matches, entry_size,
-    read_backlen,
+    EOF, Elem, HDR, Listpack, backlen_size, canonical, canonical_size, decode, encode_canonical,
+    encode_entry, entry_matches, entry_size, read_backlen,
 };
 
 /// The byte offset of one entry (or of the terminator, see
@@ -193,6 +193,76 @@ impl Listpack {
     pub fn insert_before<'e>(&mut self, pos: Pos, elem: impl Into<Elem<'e>>) -> Pos {
         self.buf.splice(pos.0..pos.0, encode_entry(elem.into()));
         self.bump_count(true, 1);
+        self.set_total();
+        pos
+    }
+
+    /// One walk over a listpack of (key, value) pairs, for a sorted set's
+    /// insert: `Ok` with the position of the first key equal to `needle`
+    /// (as [`Listpack::find_pos`] compares), else `Err` with the position
+    /// of the first pair for which `before(key position, value)` holds,
+    /// or the terminator when none does. `before` is called in order on
+    /// each pair until it holds, and not after.
+    ///
+    /// # Panics
+    /// If an element count is odd (a trailing key without a value).
+    #[inline]
+    pub(crate) fn find_or_slot(
+        &self,
+        needle: &[u8],
+        mut before: impl FnMut(Pos, Elem<'_>) -> bool,
+    ) -> Result<Pos, Pos> {
+        let buf = &self.buf[..];
+        let wanted = crate::util::num::parse_i64(needle);
+        let mut p = HDR;
+        let mut slot = None;
+        while buf[p] != EOF {
+            let (hit, len) = entry_matches(buf, p, needle, wanted);
+            if hit {
+                return Ok(Pos(p));
+            }
+            let vp = p + len;
+            let size = if slot.is_none() {
+                let (value, size) = self.at_with_len(Pos(vp));
+                if before(Pos(p), value) {
+                    slot = Some(p);
+                }
+                size
+            } else {
+                entry_size(buf, vp)
+            };
+            p = vp + size;
+        }
+        Err(Pos(slot.unwrap_or(p)))
+    }
+
+    /// Inserts `first` and then `second` before `pos` (the terminator
+    /// appends) in one move of the entries after it: the bytes two
+    /// [`insert_before`](Self::insert_before) calls leave. A buffer that
+    /// must grow is given `room(need)` bytes of capacity (at least `need`,
+    /// the size after the insert). Returns the position of `first`.
+    ///
+    /// # Panics
+    /// If `pos` is stale or the listpack would exceed 4 GiB.
+    pub(crate) fn insert_pair_before(
+        &mut self,
+        pos: Pos,
+        first: Elem<'_>,
+        second: Elem<'_>,
+        room: impl FnOnce(usize) -> usize,
+    ) -> Pos {
+        let (first, second) = (canonical(first), canonical(second));
+        let add = canonical_size(first) + canonical_size(second);
+        let old = self.buf.len();
+        let need = old + add;
+        if need > self.buf.capacity() {
+            self.buf.reserve_exact(room(need).max(need) - old);
+        }
+        // Written at the end, then rotated into place.
+        encode_canonical(&mut self.buf, first);
+        encode_canonical(&mut self.buf, second);
+        self.buf[pos.0..].rotate_right(add);
+        self.bump_count(true, 2);
         self.set_total();
         pos
     }

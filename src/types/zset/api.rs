@@ -144,7 +144,7 @@ impl Keyspace {
         members: &[(f64, &[u8])],
         flags: AddFlags,
     ) -> Result<(usize, usize, Option<f64>)> {
-        let Some(&(_, first)) = members.first() else {
+        let Some(&(first_score, first)) = members.first() else {
             return Ok((0, 0, None));
         };
         let limits = self.zset_limits();
@@ -155,7 +155,7 @@ impl Keyspace {
             }
         } else {
             self.write_typed_or_insert(key, as_zset, || {
-                Value::ZSet(ZSetValue::new_for_first(limits, first.len()))
+                Value::ZSet(ZSetValue::new_for_first(limits, first, first_score))
             })?
         };
         let (mut added, mut updated, mut last) = (0, 0, None);

@@ -120,13 +120,16 @@ impl ZSetValue {
         ZSetValue::Skiplist(Box::default())
     }
 
-    /// The encoding ZADD gives a new key whose first member is `first_len`
-    /// bytes long.
-    pub(crate) fn new_for_first(limits: Limits, first_len: usize) -> Self {
-        if limits.entries == 0 || limits.value < first_len {
+    /// The encoding ZADD gives a new key whose first member is `first`
+    /// (with `score`); a listpack is allocated with the room its growth
+    /// policy would give it for that pair.
+    pub(crate) fn new_for_first(limits: Limits, first: &[u8], score: f64) -> Self {
+        if limits.entries == 0 || limits.value < first.len() {
             Self::new_skiplist()
         } else {
-            Self::new_listpack()
+            ZSetValue::Listpack(Listpack::with_capacity(listpack::first_capacity(
+                first, score,
+            )))
         }
     }
 
@@ -216,10 +219,30 @@ impl ZSetValue {
         if score.is_nan() {
             return Err(nan_error());
         }
-        let current = match self {
-            ZSetValue::Listpack(lp) => listpack::find(lp, member).map(|(p, s)| (Some(p), s)),
+        let (pos, cur) = match self {
+            ZSetValue::Listpack(lp) => {
+                let stored = listpack::Stored::of(score);
+                match listpack::locate(lp, member, &stored) {
+                    Ok((p, cur)) => (Some(p), cur),
+                    Err(at) => {
+                        if flags.xx {
+                            return Ok((Outcome::Skipped, score));
+                        }
+                        if lp.len() / 2 < limits.entries
+                            && member.len() <= limits.value
+                            && lp.safe_to_add(member.len())
+                        {
+                            listpack::insert_at(lp, at, member, &stored);
+                        } else {
+                            self.convert_to_skiplist();
+                            self.insert_new_skiplist(score, member);
+                        }
+                        return Ok((Outcome::Added, score));
+                    }
+                }
+            }
             ZSetValue::Skiplist(s) => match s.lookup(member) {
-                Ok(sc) => Some((None, sc)),
+                Ok(sc) => (None, sc),
                 Err(vacant) => {
                     if flags.xx {
                         return Ok((Outcome::Skipped, score));
@@ -228,24 +251,6 @@ impl ZSetValue {
                     return Ok((Outcome::Added, score));
                 }
             },
-        };
-        let Some((pos, cur)) = current else {
-            if flags.xx {
-                return Ok((Outcome::Skipped, score));
-            }
-            if let ZSetValue::Listpack(lp) = self
-                && (lp.len() / 2 + 1 > limits.entries
-                    || member.len() > limits.value
-                    || !lp.safe_to_add(member.len()))
-            {
-                self.convert_to_skiplist();
-            }
-            match self {
-                ZSetValue::Listpack(lp) => listpack::insert(lp, member, score),
-                // A converted listpack: the member was just found absent.
-                ZSetValue::Skiplist(s) => s.insert_new(score, member),
-            }
-            return Ok((Outcome::Added, score));
         };
         if flags.nx {
             return Ok((Outcome::Skipped, cur));
@@ -273,6 +278,13 @@ impl ZSetValue {
             }
         }
         Ok((Outcome::Updated, new))
+    }
+
+    /// Adds a member known to be absent to a skiplist (just converted).
+    fn insert_new_skiplist(&mut self, score: f64, member: &[u8]) {
+        if let ZSetValue::Skiplist(s) = self {
+            s.insert_new(score, member);
+        }
     }
 
     /// Removes `member`; true if it was there.
