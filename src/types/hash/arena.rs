@@ -40,6 +40,12 @@ pub(super) struct Arena {
 }
 
 impl Arena {
+    /// Number of chunks started.
+    #[cfg(test)]
+    pub(super) fn chunk_count(&self) -> usize {
+        self.chunks.len()
+    }
+
     /// Bytes stored (live and dead blocks).
     pub(super) fn used(&self) -> usize {
         self.used
@@ -96,6 +102,36 @@ impl Arena {
             if len <= OWN_CHUNK && offset + len <= chunk.capacity().min(CHUNK) {
                 write(chunk);
                 debug_assert_eq!(chunk.len(), offset + len, "block of the announced length");
+                self.used += len;
+                return (open as u32) << 16 | offset as u32;
+            }
+        }
+        self.push_placed(len, write)
+    }
+
+    /// [`Arena::push`] for a block of at most `W` bytes (`len`), written
+    /// by `fill` into a zeroed `W`-byte window (of which the first `len`
+    /// bytes are kept) when the open chunk has room for the whole window:
+    /// fixed-size stores instead of one `memcpy` per piece. Otherwise the
+    /// block is written by `write`, as [`Arena::push`] does.
+    #[inline]
+    pub(super) fn push_window<const W: usize>(
+        &mut self,
+        len: usize,
+        fill: impl FnOnce(&mut [u8; W]),
+        write: impl FnOnce(&mut Vec<u8>),
+    ) -> u32 {
+        debug_assert!(len <= W);
+        if let Some(open) = self.open {
+            let chunk = &mut self.chunks[open];
+            let offset = chunk.len();
+            if offset + W <= chunk.capacity().min(CHUNK) {
+                chunk.extend_from_slice(&[0; W]);
+                let window: &mut [u8; W] = (&mut chunk[offset..])
+                    .try_into()
+                    .expect("a window of W bytes");
+                fill(window);
+                chunk.truncate(offset + len);
                 self.used += len;
                 return (open as u32) << 16 | offset as u32;
             }

@@ -215,29 +215,31 @@ impl Index {
         (self.tags, self.dmax) = (tag_mask(k + 1), disp_max(k + 1));
         let (wrap, dmax, tags) = ((1 << k) - 1, disp_max(k), tag_mask(k));
         let (next_dmax, next_tags) = (disp_max(k + 1), tag_mask(k + 1));
+        // Without tag bits every entry is placed from its hash.
+        let by_tag = if next_tags != 0 { dmax } else { 0 };
+        let new = &mut self.entries[..];
+        let new_wrap = new.len() - 1;
         for (slot, &e) in old.iter().enumerate() {
             if e == 0 {
                 continue;
             }
-            let pos = (e & pos_mask(k)) as usize - 1;
             let d = (e >> k) & dmax;
-            let (to, tagged) = if d < dmax && next_tags != 0 {
+            let (to, tagged) = if d < by_tag {
                 let old_home = slot.wrapping_sub(d as usize) & wrap;
                 (
                     2 * old_home + (e >> 31) as usize,
                     (e & tags) << 1 & next_tags,
                 )
             } else {
-                let h = rehash(pos);
+                let h = rehash((e & pos_mask(k)) as usize - 1);
                 (home(h, k + 1), tag(h, k + 1))
             };
-            let mut at = to;
-            let mut dist = 0;
-            while self.entries[at] != 0 {
-                at = (at + 1) & (2 * wrap + 1);
+            let (mut at, mut dist) = (to, 0);
+            while new[at & new_wrap] != 0 {
+                at += 1;
                 dist += 1;
             }
-            self.entries[at] = tagged | dist.min(next_dmax) << (k + 1) | (e & pos_mask(k));
+            new[at & new_wrap] = tagged | dist.min(next_dmax) << (k + 1) | (e & pos_mask(k));
         }
     }
 
