@@ -17,7 +17,8 @@
 //! `zrank`, `zscore`, `top` (ZRANGE 0 99 WITHSCORES), `revtop` (ZRANGE 0 99
 //! REV WITHSCORES), `revtop_with` (the same lent by `zrange_with`), `zrem`
 //! (of a present member) and `popmin` (ZPOPMIN 1);
-//! `build` measures building the 1M-member zset itself (N is ignored).
+//! `build` measures building the 1M-member zset itself (N is ignored) and
+//! prints its `used_memory` per member.
 
 use embedis::types::zset::ZRange;
 use embedis::{Config, Keyspace, ZAddOptions};
@@ -90,9 +91,11 @@ fn main() {
     if op == "build" {
         let all: Vec<(f64, Vec<u8>)> = (0..MEMBERS).map(|i| (rng.score(), member(i))).collect();
         let t = std::time::Instant::now();
+        let base = ks.used_memory();
         let sum = run(&mut ks, "insert", &all);
         let ns = t.elapsed().as_nanos() as f64 / MEMBERS as f64;
-        println!("build: {sum} ({ns:.0} ns/op wall-clock)");
+        let per = (ks.used_memory() - base) as f64 / MEMBERS as f64;
+        println!("build: {sum} ({ns:.0} ns/op wall-clock, {per:.1} B/member used_memory)");
         return;
     }
     for i in 0..MEMBERS {

@@ -9,15 +9,21 @@
 //! a million members nearly every one of them below the top few levels is
 //! a cache miss (we measured about 15 misses per ZRANK in the descent alone
 //! with one record per member). Here the level-0 nodes are *blocks*: each
-//! holds a sorted run of up to [`BLOCK_MAX`] entries (scores in a
-//! contiguous `f64` array, each member's slab offset and hash tag packed
-//! in one `u32` array, the members themselves in one byte slab in arrival
-//! order; see `skiplist/block.rs`), and only blocks have towers. With about 45 entries per
-//! block the towers of a million members take a few hundred KiB, stay in
-//! the cache, and the search ends with a binary search over one block's
-//! scores. Each link also caches the first score of the block it leads to,
-//! so a step decides whether to move on without touching that block (its
-//! first member is read only when the scores tie).
+//! holds a sorted run of up to [`BLOCK_MAX`] entries in one allocation
+//! (see `skiplist/block.rs`): every entry sits in a *cell* it keeps while
+//! it stays in the block (its score and its member's slab offset side by
+//! side), a byte array lists the cells in sorted order, and the members
+//! sit in a byte slab in arrival order. Only blocks have towers. With about
+//! 45 entries per block the towers of a million members take a few hundred
+//! KiB, stay in the cache, and the search ends with an interpolation search
+//! over one block's scores. Each link also caches the first score of the
+//! block it leads to, so a step decides whether to move on without
+//! touching that block (its first member is read only when the scores tie).
+//!
+//! The member index names a member's block *and cell*, so ZSCORE reads its
+//! index slot, the cell's line and the member's slab line, and scans
+//! nothing; an insert writes a free cell and shifts at most 63 bytes of the
+//! order array, moving no score or member.
 //!
 //! # Format
 //!
@@ -34,10 +40,11 @@
 //!   span is the block's own entry count. Each block also keeps its
 //!   level-0 predecessor (`back`), and the list its last block (`tail`),
 //!   so reverse ranges start at the end and walk backwards.
-//! * The member index (`skiplist/index.rs`) maps a member to its block with
-//!   a `u32` slot (block id and an 8-bit hash tag) per member; the tags
-//!   beside the block's offsets then find the entry. Blocks that split or merge move their
-//!   members' slots to the new block.
+//! * The member index (`skiplist/index.rs`) maps a member to its place
+//!   with a `u32` slot per member: block id (22 bits), cell (6 bits) and a
+//!   4-bit tag of the member's hash. Entries that a split, a merge or a
+//!   block giving back room moves to another cell or block have their
+//!   slots pointed at the new place.
 //!
 //! The rank of a member is the sum of the spans along the descent to its
 //! block plus its position inside the block.
@@ -47,9 +54,13 @@
 //! 1. Walking level 0 from the header visits every block once; their
 //!    entries, in order, are strictly increasing in (score, member)
 //!    (members compared as bytes, shorter prefix first); no score is NaN.
-//! 2. Every block but the header holds 1..=[`BLOCK_MAX`] entries, and one
-//!    of two or more entries holds at most [`BLOCK_BYTES`] member bytes
-//!    (so a longer member always has a block of its own).
+//! 2. Every block but the header holds 1..=[`BLOCK_MAX`] entries in
+//!    distinct cells below its cell capacity, its order array lists
+//!    exactly the cells its bitmap marks used, and every member lies
+//!    inside its slab without overlapping another, the rest of the slab
+//!    being its counted holes; one of two or more entries holds at most
+//!    [`BLOCK_BYTES`] member bytes (so a longer member always has a block
+//!    of its own).
 //! 3. At each level below `level`, each link `x -> f` spans exactly the
 //!    entries from the start of `x` to the start of `f` (or the end), its
 //!    key is `f`'s first score, and every block on level `i` has a height
@@ -57,9 +68,9 @@
 //!    the link at `level - 1` is not (unless the list is empty).
 //! 4. Each block's `back` is its level-0 predecessor and `tail` the last
 //!    block (0 when empty).
-//! 5. The index holds exactly one slot per member, naming its block and
-//!    tag, reachable from the member's home slot without crossing an empty
-//!    slot; tombstones are counted; the block tags are the members' tags.
+//! 5. The index holds exactly one slot per member, naming its block, cell
+//!    and tag, reachable from the member's home slot without crossing an
+//!    empty slot; tombstones are counted.
 //! 6. Free blocks are empty, have height 0 and are on the free list; the
 //!    running heap total equals the blocks' capacities.
 //!
@@ -69,9 +80,9 @@
 //!
 //! * Tower heights are drawn with P = 1/4 up to 32 (Redis `ZSKIPLIST_P`,
 //!   `ZSKIPLIST_MAXLEVEL`), one per block.
-//! * A block splits in two when an insert takes it past [`BLOCK_MAX`]
-//!   entries, or past [`BLOCK_BYTES`] member bytes with two or more
-//!   entries. A member longer than [`BLOCK_BYTES`] is inserted as a block
+//! * An insert into a block of [`BLOCK_MAX`] entries splits it in two
+//!   first; a block that an insert takes past [`BLOCK_BYTES`] member bytes
+//!   with two or more entries splits after it. A member longer than [`BLOCK_BYTES`] is inserted as a block
 //!   of its own (splitting the block it falls in), and so is any member
 //!   that falls next to one, which keeps every slab of two or more entries
 //!   small enough for 24-bit offsets. A block left with fewer than a
@@ -84,8 +95,14 @@
 //!   fill less than an eighth of it. When more than half the block ids or
 //!   tower links are free, a removal renumbers the blocks in list order
 //!   into tight vectors (amortized O(1) per removed member).
-//! * Block ids are 24 bits: at most 16.7 million blocks (at least a few
-//!   hundred million members); exceeding it panics.
+//! * A block's cells grow by half (at least 4) up to [`BLOCK_MAX`], its
+//!   slab by half; a split leaves each part room for a quarter more, and a
+//!   block whose cells or slab are at most half used after a removal is
+//!   rewritten tighter (renumbering the cells above its new capacity).
+//! * Block ids are 22 bits: at most 4.2 million blocks. No two neighbours
+//!   are both sparse, so that is at least about 35 million short members
+//!   (typically 190 million at 45 a block), or gigabytes of long ones;
+//!   exceeding it panics.
 //!
 //! # Compatibility
 //!
@@ -115,7 +132,7 @@ mod remove;
 use std::fmt;
 
 use self::block::Block;
-use self::index::{Index, tag_of};
+use self::index::{Index, MAX_BLOCKS, Place};
 
 pub use self::block::{BLOCK_BYTES, BLOCK_MAX};
 pub use self::iter::Iter;
@@ -373,30 +390,30 @@ impl SkipList {
         }
     }
 
-    /// The block and position of `member`, if present.
+    /// The block and cell of `member`, if present.
     #[inline]
-    fn locate(&self, h: u64, member: &[u8]) -> Option<(u32, usize)> {
-        let tag = tag_of(h);
-        self.index
-            .find(h, |b| self.block(b).find(tag, member).map(|j| (b, j)))
+    fn locate(&self, h: u64, member: &[u8]) -> Option<Place> {
+        self.index.find(h, |(b, c)| {
+            (self.block(b).member_of(c) == member).then_some((b, c))
+        })
     }
 
     /// The score of `member`, if present. O(1).
     pub fn score(&self, member: &[u8]) -> Option<f64> {
-        let (b, j) = self.locate(self.hash(member), member)?;
-        Some(self.block(b).scores[j])
+        let (b, c) = self.locate(self.hash(member), member)?;
+        Some(self.block(b).score_of(c))
     }
 
     /// 0-based position of `member` in ascending order. O(log n).
     pub fn rank(&self, member: &[u8]) -> Option<usize> {
-        let (b, j) = self.locate(self.hash(member), member)?;
-        let score = self.block(b).scores[j];
+        let (b, c) = self.locate(self.hash(member), member)?;
+        let score = self.block(b).score_of(c);
         // The last block starting at or before the member is its own.
         let (x, r) = self.walk(|l, _| {
             l.key < score || (l.key == score && self.block(l.next).first_member() <= member)
         });
         debug_assert_eq!(x, b);
-        Some(r + j)
+        Some(r + self.block(b).position_of(c))
     }
 
     /// The (block, position) of the entry at 0-based `rank` (< len).
@@ -429,7 +446,7 @@ impl SkipList {
         if x == HEADER {
             return 0;
         }
-        r + self.block(x).scores.partition_point(|&s| pred(s))
+        r + self.block(x).partition_point(pred)
     }
 
     /// Iterates members at 0-based positions `start..end` (clamped),
@@ -510,11 +527,10 @@ impl SkipList {
     #[inline]
     pub fn lookup(&self, member: &[u8]) -> Result<f64, Vacant> {
         let h = self.hash(member);
-        let tag = tag_of(h);
         self.index
-            .probe(h, |b| {
+            .probe(h, |(b, c)| {
                 let blk = self.block(b);
-                blk.find(tag, member).map(|j| blk.scores[j])
+                (blk.member_of(c) == member).then(|| blk.score_of(c))
             })
             .map_err(|slot| Vacant { h, slot })
     }
@@ -537,27 +553,34 @@ impl SkipList {
             self.rebuild_index(Index::size_for(self.len + 1));
             slot = usize::MAX;
         }
-        let mut path = self.path_to(score, member);
-        if self.len == 0 {
-            let y = self.new_block(Block::default());
-            self.link_block(y, &mut path, 0);
-        }
-        let x = match path.pred[0] {
-            HEADER => self.link(HEADER, 0).next,
-            p => p,
+        let (mut path, x, pos) = loop {
+            let mut path = self.path_to(score, member);
+            if self.len == 0 {
+                let y = self.new_block(Block::with_room(4, 32));
+                self.link_block(y, &mut path, 0);
+            }
+            let x = match path.pred[0] {
+                HEADER => self.link(HEADER, 0).next,
+                p => p,
+            };
+            // The next block's first score (cached in x's level-0 link,
+            // which the descent just read) bounds x's scores from above.
+            let l0 = self.link(x, 0);
+            let hi = if l0.next != 0 { l0.key } else { f64::INFINITY };
+            let pos = self.block(x).search_near(score, member, hi);
+            let xb = self.block(x);
+            if xb.len() > 0 && (block::is_long(member.len()) || xb.holds_long()) {
+                self.insert_alone(x, pos, &mut path, score, h, member);
+                return;
+            }
+            if xb.len() < BLOCK_MAX {
+                break (path, x, pos);
+            }
+            // A full block splits first (then the search starts over).
+            self.split(x, BLOCK_MAX / 2, &mut path);
         };
-        // The next block's first score (cached in x's level-0 link, which
-        // the descent just read) bounds x's scores from above.
-        let l0 = self.link(x, 0);
-        let hi = if l0.next != 0 { l0.key } else { f64::INFINITY };
-        let pos = self.block(x).search_near(score, member, hi);
-        let xb = self.block(x);
-        if xb.len() > 0 && (block::is_long(member.len()) || xb.holds_long()) {
-            self.insert_alone(x, pos, &mut path, score, h, member);
-            return;
-        }
-        self.edit(x, |b| b.insert(pos, score, tag_of(h), member));
-        self.index.fill(slot, h, x);
+        let c = self.edit(x, |b| b.insert(pos, score, member));
+        self.index.fill(slot, h, (x, c));
         let hx = self.height(x);
         for i in 0..self.level {
             let c = if i < hx { x } else { path.pred[i] };
@@ -598,10 +621,7 @@ impl SkipList {
                 path.rank[i] = rank_x;
             }
             if pos < self.block(x).len() {
-                let tail = self.edit(x, |b| b.split_off(pos));
-                let y = self.new_block(tail);
-                self.reindex(y, x);
-                self.link_block(y, path, rank_x + pos);
+                self.split(x, pos, path);
             }
             x
         };
@@ -611,10 +631,8 @@ impl SkipList {
             let c = if i < hp { p } else { path.pred[i] };
             self.link_mut(c, i).span += 1;
         }
-        let mut b = Block::default();
-        b.insert(0, score, tag_of(h), member);
-        let z = self.new_block(b);
-        self.index.insert(h, z);
+        let z = self.new_block(Block::single(score, member));
+        self.index.insert(h, (z, 0));
         self.len += 1;
         self.link_block(z, path, rank_x + pos);
     }
@@ -644,7 +662,7 @@ impl SkipList {
             y
         } else {
             let y = self.blocks.len();
-            assert!(y < 1 << 24, "sorted set exceeds 2^24 blocks");
+            assert!(y < MAX_BLOCKS, "sorted set exceeds 2^22 blocks");
             grow(&mut self.blocks, 1);
             grow(&mut self.nodes, 1);
             for l in &mut self.low {
@@ -674,7 +692,7 @@ impl SkipList {
             }
             self.level = hy;
         }
-        let key = self.block(y).scores.first().copied().unwrap_or(0.0);
+        let key = self.block(y).first_score().unwrap_or(0.0);
         for i in 0..hy {
             let (p, rp) = (path.pred[i], path.rank[i]);
             let old = *self.link(p, i);
@@ -697,22 +715,41 @@ impl SkipList {
         }
     }
 
-    /// Splits block `x` while it is over its limits; `path` is the path to
-    /// an entry of `x` (its `pred` on the levels `x` is on may be `x`).
+    /// Splits block `x` while it is over its byte limit; `path` is the
+    /// path to an entry of `x` (its `pred` on the levels `x` is on may be
+    /// `x`).
     fn settle(&mut self, x: u32, path: &mut Path) {
         let Some(k) = self.block(x).split_point() else {
             return;
         };
+        let (y, mut ypath) = self.split(x, k, path);
+        // Blocks split off y land after it, so x's path stays right.
+        self.settle(y, &mut ypath);
+        self.settle(x, path);
+    }
+
+    /// Moves the entries of block `x` from position `k` (in `1..len`) into
+    /// a new block linked after it; `path` is the path to an entry of `x`,
+    /// and becomes x's cover (x itself on its levels). Returns the new
+    /// block and its cover.
+    fn split(&mut self, x: u32, k: usize, path: &mut Path) -> (u32, Path) {
         let rank_x = path.rank[0];
-        // Cover of x: x itself on its levels, its path above them.
-        let hx = self.height(x);
-        for i in 0..hx {
+        for i in 0..self.height(x) {
             path.pred[i] = x;
             path.rank[i] = rank_x;
         }
-        let tail = self.edit(x, |b| b.split_off(k));
+        // The tail's entries get cells 0.. in order.
+        let tail_moves: block::Moves = self.block(x).order()[k..]
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| (c, i as u8))
+            .collect();
+        let (tail, moves) = self.edit(x, |b| b.split_off(k));
         let y = self.new_block(tail);
-        self.reindex(y, x);
+        // The tail's slots first: the cells they free may be reused by x's
+        // renumbered entries.
+        self.follow(x, y, &tail_moves);
+        self.follow(x, x, &moves);
         self.link_block(y, path, rank_x + k);
         let mut ypath = Path {
             pred: path.pred,
@@ -722,18 +759,18 @@ impl SkipList {
             ypath.pred[i] = y;
             ypath.rank[i] = rank_x + k;
         }
-        // Blocks split off y land after it, so x's path stays right.
-        self.settle(y, &mut ypath);
-        self.settle(x, path);
+        (y, ypath)
     }
 
-    /// Points the index slots of block `y`'s members (formerly in `from`)
-    /// at `y`.
-    fn reindex(&mut self, y: u32, from: u32) {
-        let blocks = &self.blocks;
+    /// Points the index slots of entries that moved from cells of block
+    /// `from` to cells of block `to` (`moves` pairs the old cell with the
+    /// new) at their new places.
+    fn follow(&mut self, from: u32, to: u32, moves: &[(u8, u8)]) {
+        let b = &self.blocks[to as usize];
         let (index, hasher) = (&mut self.index, &self.hasher);
-        for (_, m, _) in blocks[y as usize].entries() {
-            index.relocate(hasher.hash_one(m), from, y);
+        for &(old, new) in moves {
+            let h = hasher.hash_one(b.member_of(new));
+            index.relocate(h, (from, old), (to, new));
         }
     }
 }

@@ -4,8 +4,8 @@
 
 use hashbrown::HashMap;
 
-use super::block::{BLOCK_BYTES, BLOCK_MAX, Block, read_len, stored_size};
-use super::index::{EMPTY, TOMB, decode, tag_of};
+use super::block::{BLOCK_BYTES, BLOCK_MAX, Block, CELLS, read_len, stored_size};
+use super::index::{EMPTY, TOMB, decode, slot_of, tag_in, tag_of};
 use super::{HEADER, LOW, Link, MAX_LEVEL, SkipList};
 use crate::encoding::Corrupt;
 
@@ -91,7 +91,7 @@ impl SkipList {
         let (mut prev, mut rank) = (HEADER, 0usize);
         let mut last: Option<(f64, Vec<u8>)> = None;
         let mut x = self.link(HEADER, 0).next;
-        if self.link(HEADER, 0).span != 0 || !self.blocks[0].scores.is_empty() {
+        if self.link(HEADER, 0).span != 0 || self.blocks[0].heap() != 0 {
             return Err(Corrupt("header holds entries"));
         }
         while x != 0 {
@@ -103,10 +103,8 @@ impl SkipList {
                 return Err(Corrupt("back link is not the level 0 predecessor"));
             }
             let b = &self.blocks[xi];
-            let k = b.scores.len();
-            if k == 0 || k > BLOCK_MAX || b.offs.len() != k {
-                return Err(Corrupt("block empty, over-full or arrays miscounted"));
-            }
+            let k = b.len();
+            check_cells(b)?;
             if self.link(x, 0).span as usize != k {
                 return Err(Corrupt("level 0 span is not the block's count"));
             }
@@ -115,16 +113,13 @@ impl SkipList {
                 return Err(Corrupt("block of two or more entries over its bytes"));
             }
             for (j, m) in members.into_iter().enumerate() {
-                let s = b.scores[j];
+                let s = b.score(j);
                 let in_order = match &last {
                     None => !s.is_nan(),
                     Some((ls, lm)) => *ls < s || (*ls == s && lm.as_slice() < m),
                 };
                 if !in_order {
                     return Err(Corrupt("entries out of order or NaN"));
-                }
-                if tag_of(self.hasher.hash_one(m)) != b.tag(j) {
-                    return Err(Corrupt("entry tag disagrees with its member"));
                 }
                 last = Some((s, m.to_vec()));
             }
@@ -165,7 +160,7 @@ impl SkipList {
                         if pf == usize::MAX || pf <= px || self.height(f) <= i {
                             return Err(Corrupt("link to a short, dead or earlier block"));
                         }
-                        (starts[pf], self.blocks[f as usize].scores.first().copied())
+                        (starts[pf], self.blocks[f as usize].first_score())
                     }
                 };
                 if l.span as usize != end - starts[px] {
@@ -203,9 +198,17 @@ impl SkipList {
                 EMPTY => {}
                 TOMB => tombs += 1,
                 v => {
-                    let b = decode(v).0 as usize;
+                    let (b, c) = decode(v);
+                    let b = b as usize;
                     if b == 0 || b >= self.blocks.len() || self.nodes[b].height == 0 {
                         return Err(Corrupt("index slot names a free or unknown block"));
+                    }
+                    if self.blocks[b].used() & (1 << c) == 0 {
+                        return Err(Corrupt("index slot names a free cell"));
+                    }
+                    let m = self.blocks[b].member_of(c);
+                    if tag_of(self.hasher.hash_one(m)) != tag_in(v) {
+                        return Err(Corrupt("index slot tag disagrees with its member"));
                     }
                     live += 1;
                     *counts.entry(v).or_default() += 1;
@@ -219,10 +222,10 @@ impl SkipList {
             return Err(Corrupt("index has no empty slot"));
         }
         for (x, b) in self.blocks.iter().enumerate().skip(1) {
-            for (j, (_, m, t)) in b.entries().enumerate() {
-                let v = super::index::slot_of(x as u32, t);
-                *counts.entry(v).or_default() -= 1;
-                if self.locate(self.hasher.hash_one(m), m) != Some((x as u32, j)) {
+            for (_, m, c) in b.entries() {
+                let h = self.hasher.hash_one(m);
+                *counts.entry(slot_of((x as u32, c), tag_of(h))).or_default() -= 1;
+                if self.locate(h, m) != Some((x as u32, c)) {
                     return Err(Corrupt("member not found through the index"));
                 }
             }
@@ -234,28 +237,52 @@ impl SkipList {
     }
 }
 
+/// Checks a live block's layout: 1..=[`BLOCK_MAX`] entries in at most
+/// `cap` cells, the sorted order a permutation of the cells in use (and
+/// those exactly the used bitmap), all inside the vector.
+fn check_cells(b: &Block) -> Result<(), Corrupt> {
+    let raw = b.raw();
+    let (k, cap) = (b.len(), b.cap());
+    if raw.len() < CELLS || k == 0 || k > cap || cap > BLOCK_MAX || b.slab_start() > raw.len() {
+        return Err(Corrupt("block empty, over-full or cells miscounted"));
+    }
+    let mut seen = 0u64;
+    for &c in b.order() {
+        if usize::from(c) >= cap || seen & (1 << c) != 0 {
+            return Err(Corrupt("block order repeats a cell or names one past cap"));
+        }
+        seen |= 1 << c;
+    }
+    if seen != b.used() {
+        return Err(Corrupt("block order disagrees with its used cells"));
+    }
+    Ok(())
+}
+
 /// Checks that the members of `b` lie inside its slab without overlapping
 /// and that the slab's other bytes add up to its holes; returns the
 /// members in entry order.
 fn check_slab(b: &Block) -> Result<Vec<&[u8]>, Corrupt> {
-    let mut regions = Vec::with_capacity(b.offs.len());
-    let mut members = Vec::with_capacity(b.offs.len());
-    for &o in &b.offs {
-        let o = (o >> 8) as usize;
-        let (len, p) = read_len(&b.slab, o);
+    let raw = b.raw();
+    let start = b.slab_start();
+    let mut regions = Vec::with_capacity(b.len());
+    let mut members = Vec::with_capacity(b.len());
+    for &c in b.order() {
+        let o = b.off_of(c);
+        let (len, p) = read_len(raw, o);
         let end = p.saturating_add(len);
-        if end > b.slab.len() || stored_size(len) != end - o {
+        if o < start || end > raw.len() || stored_size(len) != end - o {
             return Err(Corrupt("member runs past its slab"));
         }
         regions.push((o, end));
-        members.push(&b.slab[p..end]);
+        members.push(&raw[p..end]);
     }
     regions.sort_unstable();
     if regions.windows(2).any(|w| w[0].1 > w[1].0) {
         return Err(Corrupt("members overlap in the slab"));
     }
     let live: usize = regions.iter().map(|r| r.1 - r.0).sum();
-    if live + b.holes != b.slab.len() {
+    if live + b.holes() != raw.len() - start {
         return Err(Corrupt("slab holes miscounted"));
     }
     Ok(members)

@@ -1,37 +1,47 @@
 //! The member index: an open-addressing table (linear probing) of `u32`
-//! slots, each naming the block a member lives in plus an 8-bit tag from
-//! the member's hash. A lookup probes from the member's home slot and, at
-//! each slot whose tag matches, looks for the member in the block named.
+//! slots, each naming the block (22 bits) and cell (6 bits) a member lives
+//! in plus a 4-bit tag from the member's hash. A lookup probes from the
+//! member's home slot and, at each slot whose tag matches, compares the
+//! member in the cell named: one cell line and one slab line, no scan.
 //!
-//! Slots hold no member, so the table is a multiset of (block, tag) pairs
-//! that agrees with the members': updating or removing a member always
-//! takes the *first* matching slot on its probe path, which keeps every
-//! member's slot reachable from its home (two members of one block with
-//! one tag may swap slots, which is harmless). Removed slots become
-//! tombstones, cleared when the table is rebuilt.
+//! A (block, cell) pair holds one member, so every live slot value is
+//! distinct and an update or removal finds exactly its member's slot.
+//! Removed slots become tombstones, cleared when the table is rebuilt.
 
 /// An empty slot.
 pub(super) const EMPTY: u32 = 0;
 /// A removed slot (probes go on past it).
 pub(super) const TOMB: u32 = 1;
 
-/// The slot value of a member of block `b` (>= 1) with tag `t`.
+/// Most blocks a list can have (block ids take 22 bits of a slot).
+pub(super) const MAX_BLOCKS: usize = 1 << 22;
+
+/// Where a member lives: (block, cell).
+pub(super) type Place = (u32, u8);
+
+/// The slot value of a member in cell `c` of block `b` (>= 1) with tag `t`.
 #[inline]
-pub(super) fn slot_of(b: u32, t: u8) -> u32 {
-    debug_assert!((1..1 << 24).contains(&b));
-    (b << 8) | u32::from(t)
+pub(super) fn slot_of((b, c): Place, t: u8) -> u32 {
+    debug_assert!((1..MAX_BLOCKS as u32).contains(&b) && c < 64 && t < 16);
+    (b << 10) | (u32::from(c) << 4) | u32::from(t)
 }
 
-/// The (block, tag) of a live slot value.
+/// The (block, cell) of a live slot value.
 #[inline]
-pub(super) fn decode(v: u32) -> (u32, u8) {
-    (v >> 8, v as u8)
+pub(super) fn decode(v: u32) -> Place {
+    (v >> 10, ((v >> 4) & 63) as u8)
+}
+
+/// The tag of a live slot value.
+#[inline]
+pub(super) fn tag_in(v: u32) -> u8 {
+    (v & 15) as u8
 }
 
 /// The tag of a hash.
 #[inline]
 pub(super) fn tag_of(h: u64) -> u8 {
-    (h >> 56) as u8
+    (h >> 60) as u8
 }
 
 /// The slot table.
@@ -55,10 +65,10 @@ impl Index {
         h as usize & self.mask()
     }
 
-    /// Probes for hash `h`: calls `f` with the block of each slot whose tag
+    /// Probes for hash `h`: calls `f` with the place of each slot whose tag
     /// matches, in probe order, until it returns `Some`.
     #[inline]
-    pub(super) fn find<T>(&self, h: u64, f: impl FnMut(u32) -> Option<T>) -> Option<T> {
+    pub(super) fn find<T>(&self, h: u64, f: impl FnMut(Place) -> Option<T>) -> Option<T> {
         self.probe(h, f).ok()
     }
 
@@ -67,7 +77,11 @@ impl Index {
     /// (the first tombstone on the path, else the empty slot that ended
     /// it; `usize::MAX` for an empty table).
     #[inline]
-    pub(super) fn probe<T>(&self, h: u64, mut f: impl FnMut(u32) -> Option<T>) -> Result<T, usize> {
+    pub(super) fn probe<T>(
+        &self,
+        h: u64,
+        mut f: impl FnMut(Place) -> Option<T>,
+    ) -> Result<T, usize> {
         if self.slots.is_empty() {
             return Err(usize::MAX);
         }
@@ -81,9 +95,8 @@ impl Index {
                 TOMB if vacant == usize::MAX => vacant = s,
                 TOMB => {}
                 v => {
-                    let (b, t) = decode(v);
-                    if t == tag
-                        && let Some(x) = f(b)
+                    if tag_in(v) == tag
+                        && let Some(x) = f(decode(v))
                     {
                         return Ok(x);
                     }
@@ -95,17 +108,17 @@ impl Index {
     }
 
     /// Fills slot `s`, found vacant by [`Index::probe`] for hash `h` with
-    /// no change to the table since, with a member of block `b`; falls
-    /// back to [`Index::insert`] when `s` is not vacant.
+    /// no change to the table since, with a member at `at`; falls back to
+    /// [`Index::insert`] when `s` is not vacant.
     #[inline]
-    pub(super) fn fill(&mut self, s: usize, h: u64, b: u32) {
+    pub(super) fn fill(&mut self, s: usize, h: u64, at: Place) {
         match self.slots.get(s) {
-            Some(&EMPTY) => self.slots[s] = slot_of(b, tag_of(h)),
+            Some(&EMPTY) => self.slots[s] = slot_of(at, tag_of(h)),
             Some(&TOMB) => {
                 self.tombs -= 1;
-                self.slots[s] = slot_of(b, tag_of(h));
+                self.slots[s] = slot_of(at, tag_of(h));
             }
-            _ => self.insert(h, b),
+            _ => self.insert(h, at),
         }
     }
 
@@ -136,8 +149,8 @@ impl Index {
         (live * 5 / 4 + 1).next_power_of_two().max(8)
     }
 
-    /// Adds a member of block `b` with hash `h` (room must exist).
-    pub(super) fn insert(&mut self, h: u64, b: u32) {
+    /// Adds a member at `at` with hash `h` (room must exist).
+    pub(super) fn insert(&mut self, h: u64, at: Place) {
         let mask = self.mask();
         let mut s = self.home(h);
         loop {
@@ -150,11 +163,11 @@ impl Index {
                 _ => s = (s + 1) & mask,
             }
         }
-        self.slots[s] = slot_of(b, tag_of(h));
+        self.slots[s] = slot_of(at, tag_of(h));
     }
 
-    /// Moves a member with hash `h` from block `from` to block `to`.
-    pub(super) fn relocate(&mut self, h: u64, from: u32, to: u32) {
+    /// Moves a member with hash `h` from `from` to `to`.
+    pub(super) fn relocate(&mut self, h: u64, from: Place, to: Place) {
         let tag = tag_of(h);
         if let Some(s) = self.position(h, slot_of(from, tag)) {
             self.slots[s] = slot_of(to, tag);
@@ -163,9 +176,9 @@ impl Index {
         }
     }
 
-    /// Removes a member with hash `h` from block `b`.
-    pub(super) fn remove(&mut self, h: u64, b: u32) {
-        match self.position(h, slot_of(b, tag_of(h))) {
+    /// Removes a member with hash `h` at `at`.
+    pub(super) fn remove(&mut self, h: u64, at: Place) {
+        match self.position(h, slot_of(at, tag_of(h))) {
             Some(s) => {
                 let mask = self.mask();
                 if self.slots[(s + 1) & mask] == EMPTY {

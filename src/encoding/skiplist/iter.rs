@@ -50,7 +50,7 @@ impl<'a> Iterator for Iter<'a> {
         self.front = (b, j + 1);
         self.start += 1;
         self.remaining -= 1;
-        Some((block.scores[j], block.member(j)))
+        Some(block.entry_of(block.cell_at(j)))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -82,7 +82,7 @@ impl DoubleEndedIterator for Iter<'_> {
         let block = list.block(b);
         self.back = (b, j);
         self.remaining -= 1;
-        Some((block.scores[j], block.member(j)))
+        Some(block.entry_of(block.cell_at(j)))
     }
 }
 
@@ -109,8 +109,9 @@ impl SkipList {
             loop {
                 let block = self.block(b);
                 let lo = j - left.min(j);
-                for (i, &s) in block.scores[lo..j].iter().enumerate().rev() {
-                    f(s, block.member(lo + i));
+                for &c in block.order()[lo..j].iter().rev() {
+                    let (s, m) = block.entry_of(c);
+                    f(s, m);
                 }
                 left -= j - lo;
                 if left == 0 {
@@ -124,8 +125,9 @@ impl SkipList {
         loop {
             let block = self.block(b);
             let hi = j + left.min(block.len() - j);
-            for (i, &s) in block.scores[j..hi].iter().enumerate() {
-                f(s, block.member(j + i));
+            for &c in &block.order()[j..hi] {
+                let (s, m) = block.entry_of(c);
+                f(s, m);
             }
             left -= hi - j;
             if left == 0 {

@@ -1,7 +1,7 @@
 //! Upkeep of a [`SkipList`]'s storage: resizing the member index,
 //! renumbering the blocks, and ZSCAN's walk over the index.
 
-use super::index::{EMPTY, Index, TOMB, decode, slot_of};
+use super::index::{EMPTY, Index, TOMB, decode, slot_of, tag_in};
 use super::{HEADER, LOW, Link, Node, SkipList};
 
 impl SkipList {
@@ -16,8 +16,8 @@ impl SkipList {
         // In id order, which reads the block table front to back (free
         // blocks are empty).
         for (x, b) in self.blocks.iter().enumerate().skip(1) {
-            for j in 0..b.len() {
-                fresh.insert(self.hasher.hash_one(b.member(j)), x as u32);
+            for &c in b.order() {
+                fresh.insert(self.hasher.hash_one(b.member_of(c)), (x as u32, c));
             }
         }
         self.index = fresh;
@@ -93,8 +93,8 @@ impl SkipList {
         self.tail = remap[self.tail as usize];
         for s in &mut self.index.slots {
             if *s != EMPTY && *s != TOMB {
-                let (b, t) = decode(*s);
-                *s = slot_of(remap[b as usize], t);
+                let (b, c) = decode(*s);
+                *s = slot_of((remap[b as usize], c), tag_in(*s));
             }
         }
     }
@@ -131,22 +131,18 @@ impl SkipList {
     fn scan_home(&self, home: usize, f: &mut impl FnMut(f64, &[u8])) -> usize {
         let slots = &self.index.slots;
         let mask = slots.len() - 1;
-        let mut done: Vec<u32> = Vec::new();
         let mut n = 0;
         let mut s = home;
         for _ in 0..slots.len() {
             match slots[s] {
                 EMPTY => break,
                 TOMB => {}
-                v if done.contains(&v) => {}
                 v => {
-                    done.push(v);
-                    let (b, t) = decode(v);
-                    for (score, m, tag) in self.block(b).entries() {
-                        if tag == t && self.index.home(self.hasher.hash_one(m)) == home {
-                            f(score, m);
-                            n += 1;
-                        }
+                    let (b, c) = decode(v);
+                    let m = self.block(b).member_of(c);
+                    if self.index.home(self.hasher.hash_one(m)) == home {
+                        f(self.block(b).score_of(c), m);
+                        n += 1;
                     }
                 }
             }

@@ -12,18 +12,19 @@ impl SkipList {
     /// If `score` is NaN.
     pub fn update_score(&mut self, member: &[u8], score: f64) -> Option<f64> {
         assert!(!score.is_nan(), "NaN score");
-        let (x, j) = self.locate(self.hash(member), member)?;
+        let (x, c) = self.locate(self.hash(member), member)?;
         let b = self.block(x);
-        let old = b.scores[j];
+        let old = b.score_of(c);
+        let j = b.position_of(c);
         // An entry inside its block that keeps its place only changes its
         // score; anything else is a removal and an insert.
         if j > 0 && j + 1 < b.len() {
             let (prev, next) = (b.member(j - 1), b.member(j + 1));
-            let (ps, ns) = (b.scores[j - 1], b.scores[j + 1]);
+            let (ps, ns) = (b.score(j - 1), b.score(j + 1));
             let after_prev = ps < score || (ps == score && prev < member);
             let before_next = score < ns || (score == ns && member < next);
             if after_prev && before_next {
-                self.blocks[x as usize].scores[j] = score;
+                self.blocks[x as usize].set_score_of(c, score);
                 return Some(old);
             }
         }
@@ -34,8 +35,9 @@ impl SkipList {
 
     /// Removes `member`, returning its score. O(log n).
     pub fn remove(&mut self, member: &[u8]) -> Option<f64> {
-        let (x, j) = self.locate(self.hash(member), member)?;
-        let score = self.block(x).scores[j];
+        let (x, c) = self.locate(self.hash(member), member)?;
+        let score = self.block(x).score_of(c);
+        let j = self.block(x).position_of(c);
         let path = self.path_to(score, member);
         self.remove_entries(x, j, 1, &path);
         self.after_removal();
@@ -64,13 +66,15 @@ impl SkipList {
     /// path to the first of them. Unlinks an emptied block and merges a
     /// sparse one with a neighbour.
     fn remove_entries(&mut self, x: u32, j: usize, k: usize, path: &Path) {
-        {
+        let moves = {
             let (blocks, index, hasher) = (&mut self.blocks, &mut self.index, &self.hasher);
             let b = &mut blocks[x as usize];
             let before = b.heap();
-            b.remove(j, k, |m| index.remove(hasher.hash_one(m), x));
+            let moves = b.remove(j, k, |m, c| index.remove(hasher.hash_one(m), (x, c)));
             self.block_heap = self.block_heap + b.heap() - before;
-        }
+            moves
+        };
+        self.follow(x, x, &moves);
         let hx = self.height(x);
         for i in 0..self.level {
             let c = if i < hx { x } else { path.pred[i] };
@@ -83,7 +87,7 @@ impl SkipList {
             return;
         }
         if j == 0 {
-            let first = self.block(x).scores[0];
+            let first = self.block(x).score(0);
             for i in 0..hx {
                 self.link_mut(path.pred[i], i).key = first;
             }
@@ -150,7 +154,7 @@ impl SkipList {
         let w = self.nodes[x as usize].back;
         if w != HEADER && fits(self.block(w), self.block(x)) {
             let b = self.block(x);
-            let (score, first) = (b.scores[0], b.first_member().to_vec());
+            let (score, first) = (b.score(0), b.first_member().to_vec());
             let xpath = self.path_to(score, &first);
             debug_assert_eq!(xpath.pred[0], w);
             self.absorb(w, x, &xpath.pred);
@@ -162,13 +166,8 @@ impl SkipList {
     fn absorb(&mut self, x: u32, y: u32, pred: &[u32; MAX_LEVEL]) {
         let moved = std::mem::take(&mut self.blocks[y as usize]);
         self.block_heap -= moved.heap();
-        self.edit(x, |b| b.append(&moved));
-        {
-            let (index, hasher) = (&mut self.index, &self.hasher);
-            for (_, m, _) in moved.entries() {
-                index.relocate(hasher.hash_one(m), y, x);
-            }
-        }
+        let moves = self.edit(x, |b| b.append(&moved));
+        self.follow(y, x, &moves);
         self.unlink(y, pred);
         self.release(y);
     }

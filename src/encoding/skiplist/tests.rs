@@ -404,11 +404,25 @@ fn validate_catches_broken_invariants() {
     t.low[0][0].key += 0.5;
     assert!(t.validate().is_err());
     let mut t = s.clone();
-    t.blocks[1].scores.swap(0, 1);
+    t.blocks[1].raw_mut().swap(0, 1);
     assert!(t.validate().is_err());
     let mut t = s.clone();
     let v = t.index.slots.iter().position(|&v| v > index::TOMB).unwrap();
     t.index.slots[v] = index::EMPTY;
+    assert!(t.validate().is_err());
+    // A slot naming another cell of the same block.
+    let mut t = s.clone();
+    let v = t.index.slots.iter().position(|&v| v > index::TOMB).unwrap();
+    t.index.slots[v] ^= 1 << 4;
+    assert!(t.validate().is_err());
+    // A used bitmap that disagrees with the order.
+    let mut t = s.clone();
+    t.blocks[1].raw_mut()[64] ^= 0x80;
+    assert!(t.validate().is_err());
+    // An order naming a cell twice.
+    let mut t = s.clone();
+    let second = t.blocks[1].raw_mut()[1];
+    t.blocks[1].raw_mut()[0] = second;
     assert!(t.validate().is_err());
     let mut t = s.clone();
     t.nodes[0].tower = u32::MAX;
@@ -491,7 +505,7 @@ fn search_near_agrees_with_binary_search() {
         for (j, &s) in scores.iter().enumerate() {
             let m = format!("m{j:03}");
             let pos = b.search(s, m.as_bytes());
-            b.insert(pos, s, 0, m.as_bytes());
+            b.insert(pos, s, m.as_bytes());
         }
         for probe in 0..100 {
             let score = match probe {
@@ -500,14 +514,14 @@ fn search_near_agrees_with_binary_search() {
                 _ => f64::from(rng.random_range(0u32..50)) * 0.5 - 2.0,
             };
             let m = format!("m{:03}", rng.random_range(0..80));
-            let last = *b.scores.last().unwrap();
+            let last = b.score(b.len() - 1);
             for hi in [last + 0.25, last + 100.0, f64::INFINITY] {
                 if score < hi {
                     assert_eq!(
                         b.search_near(score, m.as_bytes(), hi),
                         b.search(score, m.as_bytes()),
                         "score {score} hi {hi} in {:?}",
-                        b.scores
+                        b.entries().map(|e| e.0).collect::<Vec<_>>()
                     );
                 }
             }
