@@ -540,16 +540,20 @@ pub fn format_double(v: f64) -> Vec<u8> {
 /// sorted set writing a score).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct DoubleText {
-    buf: [u8; 24],
+    buf: [u8; TEXT_ROOM],
     len: u8,
 }
+
+/// A [`DoubleText`]'s buffer: the longest text is 24 bytes; the fixed
+/// path writes scratch bytes up to 36.
+const TEXT_ROOM: usize = 40;
 
 impl DoubleText {
     /// `%.17g` of `v` (`inf`, `-inf`, `nan`, `0`, `-0` as
     /// [`format_double`] writes them).
     pub(crate) fn of(v: f64) -> Self {
         let mut t = DoubleText {
-            buf: [0; 24],
+            buf: [0; TEXT_ROOM],
             len: 0,
         };
         let special: &[u8] = if v.is_nan() {
@@ -683,10 +687,11 @@ fn digits17(a: f64) -> Option<(u64, i32)> {
     }
 }
 
-/// Writes `%.17g` of `v` into `out` when `1e-4 <= |v| < 1e17` (where it
-/// prints no exponent; nearly every score) and returns its length; `None`
-/// outside that range.
-fn format_fixed17(v: f64, out: &mut [u8; 24]) -> Option<usize> {
+/// Writes `%.17g` of `v` at the start of `out` when `1e-4 <= |v| < 1e17`
+/// (where it prints no exponent; nearly every score) and returns its
+/// length; `None` outside that range. Every copy has a fixed size (bytes
+/// written past the length are scratch), so none becomes a `memcpy` call.
+fn format_fixed17(v: f64, out: &mut [u8; TEXT_ROOM]) -> Option<usize> {
     let a = v.abs();
     if !(1e-4..1e17).contains(&a) {
         return None;
@@ -695,34 +700,47 @@ fn format_fixed17(v: f64, out: &mut [u8; 24]) -> Option<usize> {
     if !(-4..17).contains(&d) {
         return None;
     }
-    let mut text = [0u8; 17];
-    let mut rest = digits;
-    for i in (0..8).rev() {
-        let r = (rest % 100) as usize;
-        rest /= 100;
-        text[1 + 2 * i..3 + 2 * i].copy_from_slice(&DIGIT_PAIRS[2 * r..2 * r + 2]);
-    }
-    text[0] = b'0' + rest as u8;
-    let keep = 17 - text.iter().rev().take_while(|&&c| c == b'0').count();
-    let mut n = usize::from(v < 0.0);
+    // The 17 digits, then zeros: a fixed 16-byte window at any offset up
+    // to 16 stays inside.
+    let mut text = [b'0'; 33];
+    let (high, low) = ((digits / 100_000_000) as u32, (digits % 100_000_000) as u32);
+    put_digits(&mut text[..9], high);
+    put_digits(&mut text[9..17], low);
+    let keep = 17 - text[..17].iter().rev().take_while(|&&c| c == b'0').count();
+    let n = usize::from(v < 0.0);
     out[0] = b'-';
     if d >= 0 {
         let split = d as usize + 1;
-        out[n..n + split].copy_from_slice(&text[..split]);
-        n += split;
-        if keep > split {
-            out[n] = b'.';
-            out[n + 1..n + 1 + keep - split].copy_from_slice(&text[split..keep]);
-            n += 1 + keep - split;
-        }
+        out[n..n + 17].copy_from_slice(&text[..17]);
+        out[n + split] = b'.';
+        out[n + split + 1..n + split + 17].copy_from_slice(&text[split..split + 16]);
+        Some(if keep > split {
+            n + 1 + keep
+        } else {
+            n + split
+        })
     } else {
         let zeros = (-d - 1) as usize;
-        out[n..n + 2 + zeros].copy_from_slice(&b"0.0000"[..2 + zeros]);
-        n += 2 + zeros;
-        out[n..n + keep].copy_from_slice(&text[..keep]);
-        n += keep;
+        out[n..n + 5].copy_from_slice(b"0.000");
+        out[n + 2 + zeros..n + 19 + zeros].copy_from_slice(&text[..17]);
+        Some(n + 2 + zeros + keep)
     }
-    Some(n)
+}
+
+/// Writes `v` in decimal into all of `out`, zero-padded on the left (`v`
+/// must fit), two digits at a time.
+#[inline]
+fn put_digits(out: &mut [u8], mut v: u32) {
+    let mut end = out.len();
+    while end >= 2 {
+        let r = (v % 100) as usize;
+        v /= 100;
+        out[end - 2..end].copy_from_slice(&DIGIT_PAIRS[2 * r..2 * r + 2]);
+        end -= 2;
+    }
+    if end == 1 {
+        out[0] = b'0' + v as u8;
+    }
 }
 
 /// Appends `.frac` without its trailing zeros (nothing if all are zero).

@@ -4,8 +4,19 @@
 
 use super::{
     EOF, Elem, HDR, Listpack, backlen_size, canonical, canonical_size, decode, encode_canonical,
-    encode_entry, entry_matches, entry_size, read_backlen,
+    encode_entry, entry_matches, entry_size, read_backlen, same_bytes,
 };
+
+/// Writes the entry of a string under 64 bytes at the start of `out`
+/// (tag, bytes, one-byte backlen) and returns its size.
+#[inline]
+fn put_short(out: &mut [u8], s: &[u8]) -> usize {
+    let n = s.len();
+    out[0] = 0x80 | n as u8;
+    out[1..=n].copy_from_slice(s);
+    out[n + 1] = n as u8 + 1;
+    n + 2
+}
 
 /// The byte offset of one entry (or of the terminator, see
 /// [`Listpack::end_pos`]) inside a listpack.
@@ -217,7 +228,18 @@ impl Listpack {
         let mut p = HDR;
         let mut slot = None;
         while buf[p] != EOF {
-            let (hit, len) = entry_matches(buf, p, needle, wanted);
+            // A short string (a small sorted set's usual member) in line.
+            let tag = buf[p];
+            let (hit, len) = if tag & 0xC0 == 0x80 {
+                let n = usize::from(tag & 0x3F);
+                // Members often differ in their last byte: that first.
+                let hit = n == needle.len()
+                    && (n == 0 || buf[p + n] == needle[n - 1])
+                    && same_bytes(&buf[p + 1..p + 1 + n], needle);
+                (hit, n + 2)
+            } else {
+                entry_matches(buf, p, needle, wanted)
+            };
             if hit {
                 return Ok(Pos(p));
             }
@@ -229,7 +251,10 @@ impl Listpack {
                 }
                 size
             } else {
-                entry_size(buf, vp)
+                match buf[vp] {
+                    tag @ 0x80..=0xBF => usize::from(tag & 0x3F) + 2,
+                    _ => entry_size(buf, vp),
+                }
             };
             p = vp + size;
         }
@@ -238,30 +263,47 @@ impl Listpack {
 
     /// Inserts `first` and then `second` before `pos` (the terminator
     /// appends) in one move of the entries after it: the bytes two
-    /// [`insert_before`](Self::insert_before) calls leave. A buffer that
-    /// must grow is given `room(need)` bytes of capacity (at least `need`,
-    /// the size after the insert). Returns the position of `first`.
+    /// [`insert_before`](Self::insert_before) calls leave. The elements
+    /// come as stored: a string that reads as a canonical integer must be
+    /// given as [`Elem::Int`] ([`Elem::parse`] classifies; a caller that
+    /// knows its strings never read so skips it; debug builds check). A
+    /// buffer that must grow is given `room(need)` bytes of capacity (at
+    /// least `need`, the size after the insert). Returns the position of
+    /// `first`.
     ///
     /// # Panics
     /// If `pos` is stale or the listpack would exceed 4 GiB.
-    pub(crate) fn insert_pair_before(
+    pub(crate) fn insert_stored_pair_before(
         &mut self,
         pos: Pos,
         first: Elem<'_>,
         second: Elem<'_>,
         room: impl FnOnce(usize) -> usize,
     ) -> Pos {
-        let (first, second) = (canonical(first), canonical(second));
+        debug_assert_eq!(first, canonical(first));
+        debug_assert_eq!(second, canonical(second));
         let add = canonical_size(first) + canonical_size(second);
         let old = self.buf.len();
         let need = old + add;
         if need > self.buf.capacity() {
             self.buf.reserve_exact(room(need).max(need) - old);
         }
-        // Written at the end, then rotated into place.
-        encode_canonical(&mut self.buf, first);
-        encode_canonical(&mut self.buf, second);
-        self.buf[pos.0..].rotate_right(add);
+        match (first, second) {
+            // Two short strings (a small sorted set's usual pair): the
+            // entries after `pos` move once and the pair is written there.
+            (Elem::Str(a), Elem::Str(b)) if a.len() < 64 && b.len() < 64 => {
+                self.buf.resize(need, 0);
+                self.buf.copy_within(pos.0..old, pos.0 + add);
+                let at = pos.0 + put_short(&mut self.buf[pos.0..], a);
+                put_short(&mut self.buf[at..], b);
+            }
+            // Written at the end, then rotated into place.
+            _ => {
+                encode_canonical(&mut self.buf, first);
+                encode_canonical(&mut self.buf, second);
+                self.buf[pos.0..].rotate_right(add);
+            }
+        }
         self.bump_count(true, 2);
         self.set_total();
         pos
