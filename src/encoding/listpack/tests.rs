@@ -755,3 +755,23 @@ fn push_pair_grown_matches_push_back_grown() {
     assert_eq!(a.header_count(), COUNT_UNKNOWN);
     a.validate(true).unwrap();
 }
+
+/// `regrow` keeps the bytes and gives exactly the capacity asked for,
+/// whether it copies into a fresh allocation (small buffers) or grows in
+/// place (from 4 KiB on).
+#[test]
+fn regrow_keeps_bytes_and_gives_exact_capacity() {
+    for size in [10usize, 4000, 5000] {
+        let mut lp = Listpack::new();
+        while lp.total_bytes() < size {
+            lp.push_back(&b"abcdefgh"[..]);
+        }
+        lp.shrink_to_fit();
+        let before = lp.as_bytes().to_vec();
+        let cap = lp.total_bytes() + 100;
+        lp.regrow(cap);
+        assert_eq!(lp.as_bytes(), &before[..], "size {size}");
+        assert_eq!(lp.allocated_bytes(), cap, "size {size}");
+        lp.validate(true).unwrap();
+    }
+}
