@@ -95,10 +95,14 @@
 //!   fill less than an eighth of it. When more than half the block ids or
 //!   tower links are free, a removal renumbers the blocks in list order
 //!   into tight vectors (amortized O(1) per removed member).
-//! * A block's cells grow by half (at least 4) up to [`BLOCK_MAX`], its
-//!   slab by half; a split leaves each part room for a quarter more, and a
-//!   block whose cells or slab are at most half used after a removal is
-//!   rewritten tighter (renumbering the cells above its new capacity).
+//! * A block's cells grow by half (at least 4), straight to [`BLOCK_MAX`]
+//!   once that reaches three quarters of it, and each regrowth leaves slab
+//!   room for members of the average size in every free cell (at least a
+//!   quarter of the slab), so a block split in half reallocates about once
+//!   before its next split; a split leaves each part room for a quarter
+//!   more, and a block whose cells or slab are at most half used after a
+//!   removal is rewritten tighter (renumbering the cells above its new
+//!   capacity).
 //! * Block ids are 22 bits: at most 4.2 million blocks. No two neighbours
 //!   are both sparse, so that is at least about 35 million short members
 //!   (typically 190 million at 45 a block), or gigabytes of long ones;
@@ -554,20 +558,33 @@ impl SkipList {
             slot = usize::MAX;
         }
         let (mut path, x, pos) = loop {
-            let mut path = self.path_to(score, member);
+            // The key of the last link followed is the first score of the
+            // block the descent ends at.
+            let mut lo = f64::NAN;
+            let mut path = self.descend(|l, _| {
+                let go = self.starts_before(l, score, member);
+                if go {
+                    lo = l.key;
+                }
+                go
+            });
             if self.len == 0 {
                 let y = self.new_block(Block::with_room(4, 32));
                 self.link_block(y, &mut path, 0);
             }
             let x = match path.pred[0] {
-                HEADER => self.link(HEADER, 0).next,
+                HEADER => {
+                    let l = self.link(HEADER, 0);
+                    lo = l.key;
+                    l.next
+                }
                 p => p,
             };
             // The next block's first score (cached in x's level-0 link,
             // which the descent just read) bounds x's scores from above.
             let l0 = self.link(x, 0);
             let hi = if l0.next != 0 { l0.key } else { f64::INFINITY };
-            let pos = self.block(x).search_near(score, member, hi);
+            let pos = self.block(x).search_near(score, member, lo, hi);
             let xb = self.block(x);
             if xb.len() > 0 && (block::is_long(member.len()) || xb.holds_long()) {
                 self.insert_alone(x, pos, &mut path, score, h, member);
@@ -593,7 +610,9 @@ impl SkipList {
             }
         }
         self.len += 1;
-        self.settle(x, &mut path);
+        if self.block(x).over_bytes() {
+            self.settle(x, &mut path);
+        }
     }
 
     /// Inserts an entry that must have a block of its own (a long member,

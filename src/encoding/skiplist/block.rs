@@ -77,9 +77,11 @@ pub(super) fn is_long(len: usize) -> bool {
 }
 
 /// The cell count to grow to from `cap`: half as many more (at least 4),
-/// never past [`BLOCK_MAX`].
+/// or straight to [`BLOCK_MAX`] from three quarters of it on, so a block
+/// split in half regrows once on its way to the next split.
 fn next_cap(cap: usize) -> usize {
-    (cap + (cap / 2).max(4)).min(BLOCK_MAX)
+    let c = cap + (cap / 2).max(4);
+    if c * 4 >= BLOCK_MAX * 3 { BLOCK_MAX } else { c }
 }
 
 impl Block {
@@ -207,10 +209,12 @@ impl Block {
         (score, self.member_at(off))
     }
 
+    #[inline]
     fn set_cell(&mut self, c: u8, score: f64, off: usize) {
         let at = CELLS + CELL * usize::from(c);
-        self.buf[at..at + 8].copy_from_slice(&score.to_le_bytes());
-        self.buf[at + 8..at + 10].copy_from_slice(&(off as u16).to_le_bytes());
+        let [s0, s1, s2, s3, s4, s5, s6, s7] = score.to_le_bytes();
+        let [o0, o1] = (off as u16).to_le_bytes();
+        self.buf[at..at + CELL].copy_from_slice(&[s0, s1, s2, s3, s4, s5, s6, s7, o0, o1]);
     }
 
     /// Replaces the score of cell `c`.
@@ -317,18 +321,19 @@ impl Block {
         j
     }
 
-    /// [`Block::search`] for a block whose scores are all below `hi`:
-    /// starts at the place `score` would have if the scores were spread
+    /// [`Block::search`] for a block whose first score is `lo` and whose
+    /// scores are all below `hi` (both known from the links that lead to
+    /// it and from it, so the first cell is not read): starts at the place `score` would have if the scores were spread
     /// evenly between the first and `hi`, and gallops from there, so a
     /// typical search reads a cell line or two instead of a chain of
     /// binary-search probes across the block.
     #[inline]
-    pub(super) fn search_near(&self, score: f64, member: &[u8], hi: f64) -> usize {
+    pub(super) fn search_near(&self, score: f64, member: &[u8], lo: f64, hi: f64) -> usize {
         let n = self.len();
-        let lo = match self.first_score() {
-            Some(lo) if lo < score && score < hi && (hi - lo).is_finite() => lo,
-            _ => return self.search(score, member),
-        };
+        if n == 0 || !(lo < score && score < hi && (hi - lo).is_finite()) {
+            return self.search(score, member);
+        }
+        debug_assert_eq!(Some(lo), self.first_score());
         let guess = (((score - lo) / (hi - lo)) * n as f64) as usize;
         let g = guess.min(n - 1);
         let below = |j: usize| self.score(j) < score;
@@ -374,12 +379,12 @@ impl Block {
         let slab = self.buf.len() - old_start;
         let need = new_start + slab + extra;
         if need > self.buf.capacity() {
-            // Slab room grows by half of the slab (at least 32 bytes).
-            let room = if extra > 0 {
-                extra.max(slab / 2).max(32).max(extra)
-            } else {
-                slab / 4
-            };
+            // Room for members of the average size in every free cell, so
+            // the slab runs out about when the cells do (at least a quarter
+            // of the slab, 32 bytes, and `extra`).
+            let n = self.len();
+            let avg = (slab - self.holes()).div_ceil(n.max(1));
+            let room = extra.max(avg * (cap - n)).max(slab / 4).max(32);
             let mut buf = Vec::with_capacity(new_start + slab + room);
             buf.extend_from_slice(&self.buf[..old_start]);
             buf.resize(new_start, 0);
@@ -417,9 +422,25 @@ impl Block {
         if self.buf.is_empty() {
             *self = Block::with_room(4, size.max(32));
         }
-        let (n, cap) = (self.len(), self.cap());
+        // The header in one read: no bounds check per field.
+        let (n, cap, used) = match self.buf.first_chunk::<CELLS>() {
+            Some(h) => {
+                let [u0, u1, u2, u3, u4, u5, u6, u7] = [
+                    h[USED],
+                    h[USED + 1],
+                    h[USED + 2],
+                    h[USED + 3],
+                    h[USED + 4],
+                    h[USED + 5],
+                    h[USED + 6],
+                    h[USED + 7],
+                ];
+                let used = u64::from_le_bytes([u0, u1, u2, u3, u4, u5, u6, u7]);
+                (usize::from(h[LEN]), usize::from(h[CAP]), used)
+            }
+            None => (0, 0, 0),
+        };
         debug_assert!(n < BLOCK_MAX && j <= n);
-        let used = self.used();
         let free = (!used).trailing_zeros() as usize;
         let cap2 = if free >= cap { next_cap(cap) } else { cap };
         if cap2 != cap || self.buf.len() + size > self.buf.capacity() {
@@ -575,6 +596,13 @@ impl Block {
         self.buf[LEN] = (n + k) as u8;
         self.set_word(USED, used);
         moves
+    }
+
+    /// Whether the block is over its byte limit (two or more entries and
+    /// more than [`BLOCK_BYTES`] member bytes).
+    #[inline]
+    pub(super) fn over_bytes(&self) -> bool {
+        self.len() >= 2 && self.live_bytes() > BLOCK_BYTES
     }
 
     /// Where to split a block over its byte limit (None when it is within

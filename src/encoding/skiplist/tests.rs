@@ -518,7 +518,7 @@ fn search_near_agrees_with_binary_search() {
             for hi in [last + 0.25, last + 100.0, f64::INFINITY] {
                 if score < hi {
                     assert_eq!(
-                        b.search_near(score, m.as_bytes(), hi),
+                        b.search_near(score, m.as_bytes(), b.score(0), hi),
                         b.search(score, m.as_bytes()),
                         "score {score} hi {hi} in {:?}",
                         b.entries().map(|e| e.0).collect::<Vec<_>>()
