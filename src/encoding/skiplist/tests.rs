@@ -528,3 +528,33 @@ fn search_near_agrees_with_binary_search() {
         }
     }
 }
+
+/// Many blocks through a whole life: growth with index doublings and
+/// splits, then removals that shrink blocks (renumbering their cells),
+/// merge neighbours, shrink the index and renumber the blocks; the list
+/// stays valid and every member keeps its score and rank.
+#[test]
+fn cells_survive_growth_and_shrinking() {
+    let mut rng = SmallRng::seed_from_u64(11);
+    let (mut s, mut model) = (SkipList::new(), Model::default());
+    for i in 0..30_000u32 {
+        let score = f64::from(rng.random_range(0u32..5_000));
+        let m = format!("m{i}");
+        assert_eq!(
+            s.insert(score, m.as_bytes()),
+            model.insert(score, m.as_bytes())
+        );
+    }
+    s.validate().unwrap();
+    for i in (0..30_000u32).filter(|i| i % 7 != 0) {
+        let m = format!("m{i}");
+        assert_eq!(s.remove(m.as_bytes()), model.remove(m.as_bytes()));
+    }
+    s.validate().unwrap();
+    let entries = model.entries();
+    assert_eq!(list_entries(&s), entries);
+    for (r, (score, m)) in entries.iter().enumerate().step_by(13) {
+        assert_eq!(s.score(m), Some(*score));
+        assert_eq!(s.rank(m), Some(r));
+    }
+}
