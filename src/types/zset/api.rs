@@ -148,6 +148,9 @@ impl Keyspace {
             return Ok((0, 0, None));
         };
         let limits = self.zset_limits();
+        // A new key's first score, formatted once for its listpack's size
+        // and its insert.
+        let mut prepared = None;
         let z = if flags.xx {
             match self.write_typed(key, as_zset)? {
                 Some(z) => z,
@@ -155,13 +158,15 @@ impl Keyspace {
             }
         } else {
             self.write_typed_or_insert(key, as_zset, || {
-                Value::ZSet(ZSetValue::new_for_first(limits, first, first_score))
+                let (z, stored) = ZSetValue::new_for_first(limits, first, first_score);
+                prepared = stored;
+                Value::ZSet(z)
             })?
         };
         let (mut added, mut updated, mut last) = (0, 0, None);
         let mut failed = None;
         for &(score, member) in members {
-            match z.add(score, member, flags, limits) {
+            match z.add_prepared(score, prepared.take(), member, flags, limits) {
                 Err(e) => {
                     failed = Some(e);
                     break;

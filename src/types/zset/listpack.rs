@@ -223,17 +223,19 @@ fn cmp_texts(a: &[u8], b: &[u8], jb: usize) -> Option<Ordering> {
             Ordering::Less
         });
     }
-    let ja = match ab.get(jb) {
-        // The usual case, a point in the same place, checked 8 bytes at a time.
-        Some(b'.') if all_digits(&ab[..jb]) => jb,
-        _ => ab
+    let ja = if ab.get(jb) == Some(&b'.') && digits_but(ab, jb) {
+        // The usual case: the point in the same place, the rest digits.
+        jb
+    } else {
+        let ja = ab
             .iter()
             .position(|c| !c.is_ascii_digit())
-            .unwrap_or(ab.len()),
+            .unwrap_or(ab.len());
+        if ja < ab.len() && (ab[ja] != b'.' || !all_digits(&ab[ja + 1..])) {
+            return None;
+        }
+        ja
     };
-    if ja < ab.len() && (ab[ja] != b'.' || !all_digits(&ab[ja + 1..])) {
-        return None;
-    }
     if ab[0] == b'0' && ja > 1 {
         return None;
     }
@@ -245,30 +247,67 @@ fn cmp_texts(a: &[u8], b: &[u8], jb: usize) -> Option<Ordering> {
     Some(if bneg { o.reverse() } else { o })
 }
 
+/// Whether the 8 bytes of `x` are all ASCII digits: high nibble 3, and
+/// adding 6 to the low one does not carry into it.
+#[inline]
+fn digits8(x: u64) -> bool {
+    const HIGH: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    const THREES: u64 = 0x3030_3030_3030_3030;
+    x & HIGH == THREES && x.wrapping_add(0x0606_0606_0606_0606) & HIGH == THREES
+}
+
+/// The 8 bytes of `s` from `at`, little-endian.
+#[inline]
+fn load8(s: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(s[at..at + 8].try_into().expect("8 bytes"))
+}
+
 /// Whether `s` is all ASCII digits, 8 bytes at a time (the last 8 read
 /// may overlap the ones before).
 #[inline]
 fn all_digits(s: &[u8]) -> bool {
-    /// Every byte in `0x30..=0x39`: high nibble 3, and adding 6 to the
-    /// low one does not carry into it.
-    fn eight(c: &[u8]) -> bool {
-        const HIGH: u64 = 0xF0F0_F0F0_F0F0_F0F0;
-        const THREES: u64 = 0x3030_3030_3030_3030;
-        let x = u64::from_le_bytes(c.try_into().expect("8 bytes"));
-        x & HIGH == THREES && x.wrapping_add(0x0606_0606_0606_0606) & HIGH == THREES
-    }
     let n = s.len();
     if n < 8 {
         return s.iter().all(u8::is_ascii_digit);
     }
     let mut i = 0;
     while i + 8 < n {
-        if !eight(&s[i..i + 8]) {
+        if !digits8(load8(s, i)) {
             return false;
         }
         i += 8;
     }
-    eight(&s[n - 8..])
+    digits8(load8(s, n - 8))
+}
+
+/// Whether `s` is all ASCII digits but for the point at `point`, 8 bytes
+/// at a time (the point read as a `0`).
+#[inline]
+fn digits_but(s: &[u8], point: usize) -> bool {
+    debug_assert_eq!(s[point], b'.');
+    let n = s.len();
+    if n < 8 {
+        return s
+            .iter()
+            .enumerate()
+            .all(|(i, c)| i == point || c.is_ascii_digit());
+    }
+    let window = |at: usize| {
+        let mut x = load8(s, at);
+        if (at..at + 8).contains(&point) {
+            // '.' + 2 is '0', with no carry.
+            x += 2 << (8 * (point - at));
+        }
+        digits8(x)
+    };
+    let mut i = 0;
+    while i + 8 < n {
+        if !window(i) {
+            return false;
+        }
+        i += 8;
+    }
+    window(n - 8)
 }
 
 /// [`cmp_texts`] for two unsigned plain texts with the same `jb` digits
@@ -330,10 +369,10 @@ pub(super) fn insert(lp: &mut Listpack, member: &[u8], score: f64) {
 
 /// The capacity a new listpack gets for its first pair: what the growth
 /// policy gives it when that pair is inserted, allocated at once.
-pub(super) fn first_capacity(member: &[u8], score: f64) -> usize {
+pub(super) fn first_capacity(member: &[u8], score: &Stored) -> usize {
     let need = Listpack::new().total_bytes()
         + Listpack::entry_size(Elem::Str(member))
-        + Stored::of(score).entry_size();
+        + score.entry_size();
     listpack_room(need)
 }
 
@@ -605,6 +644,16 @@ mod tests {
                     s[rng.random_range(0..len)] = bad;
                 }
                 assert_eq!(all_digits(&s), s.iter().all(u8::is_ascii_digit), "{s:?}");
+                if len > 0 {
+                    let point = rng.random_range(0..len);
+                    let mut t = s.clone();
+                    t[point] = b'.';
+                    let want = t
+                        .iter()
+                        .enumerate()
+                        .all(|(i, c)| i == point || c.is_ascii_digit());
+                    assert_eq!(digits_but(&t, point), want, "{t:?}");
+                }
             }
         }
     }

@@ -122,14 +122,18 @@ impl ZSetValue {
 
     /// The encoding ZADD gives a new key whose first member is `first`
     /// (with `score`); a listpack is allocated with the room its growth
-    /// policy would give it for that pair.
-    pub(crate) fn new_for_first(limits: Limits, first: &[u8], score: f64) -> Self {
+    /// policy would give it for that pair, and comes with how the score is
+    /// stored (for [`ZSetValue::add_prepared`]).
+    fn new_for_first(limits: Limits, first: &[u8], score: f64) -> (Self, Option<listpack::Stored>) {
         if limits.entries == 0 || limits.value < first.len() {
-            Self::new_skiplist()
+            (Self::new_skiplist(), None)
         } else {
-            ZSetValue::Listpack(Listpack::with_capacity(listpack::first_capacity(
-                first, score,
-            )))
+            let stored = listpack::Stored::of(score);
+            let cap = listpack::first_capacity(first, &stored);
+            (
+                ZSetValue::Listpack(Listpack::with_capacity(cap)),
+                Some(stored),
+            )
         }
     }
 
@@ -216,12 +220,25 @@ impl ZSetValue {
         flags: AddFlags,
         limits: Limits,
     ) -> Result<(Outcome, f64)> {
+        self.add_prepared(score, None, member, flags, limits)
+    }
+
+    /// [`ZSetValue::add`] given how `score` is stored when that is known
+    /// already (the first member of a new key).
+    fn add_prepared(
+        &mut self,
+        score: f64,
+        stored: Option<listpack::Stored>,
+        member: &[u8],
+        flags: AddFlags,
+        limits: Limits,
+    ) -> Result<(Outcome, f64)> {
         if score.is_nan() {
             return Err(nan_error());
         }
         let (pos, cur) = match self {
             ZSetValue::Listpack(lp) => {
-                let stored = listpack::Stored::of(score);
+                let stored = stored.unwrap_or_else(|| listpack::Stored::of(score));
                 match listpack::locate(lp, member, &stored) {
                     Ok((p, cur)) => (Some(p), cur),
                     Err(at) => {
