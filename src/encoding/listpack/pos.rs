@@ -286,7 +286,7 @@ impl Listpack {
         let old = self.buf.len();
         let need = old + add;
         if need > self.buf.capacity() {
-            self.buf.reserve_exact(room(need).max(need) - old);
+            self.regrow(room(need).max(need));
         }
         match (first, second) {
             // Two short strings (a small sorted set's usual pair): the
