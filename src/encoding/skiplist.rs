@@ -598,7 +598,16 @@ impl SkipList {
         };
         let c = self.edit(x, |b| b.insert(pos, score, member));
         self.index.fill(slot, h, (x, c));
-        let hx = self.height(x);
+        // The descent enters a block at its top level and stays on it
+        // below, so a block on the path is its predecessor on exactly its
+        // own levels: its height needs no node read (the first block,
+        // reached through the header's link, is not on the path).
+        let hx = if path.pred[0] == x {
+            path.pred.iter().take_while(|&&p| p == x).count()
+        } else {
+            self.height(x)
+        };
+        debug_assert_eq!(hx, self.height(x));
         for i in 0..self.level {
             let c = if i < hx { x } else { path.pred[i] };
             self.link_mut(c, i).span += 1;
