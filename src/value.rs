@@ -52,12 +52,16 @@ impl Value {
     pub fn heap_bytes(&self) -> usize {
         match self {
             Value::String(s) => s.heap_bytes(),
+            Value::Hash(HashValue::Listpack(lp)) | Value::ZSet(ZSetValue::Listpack(lp)) => {
+                lp.allocated_bytes()
+            }
             _ => self.aggregate_heap_bytes(),
         }
     }
 
     /// [`Value::heap_bytes`] of an aggregate, out of line (a string's is
-    /// a match on its encoding, inlined where sizes are settled).
+    /// a match on its encoding, a small hash's or sorted set's one field
+    /// of its listpack, both inlined where sizes are settled).
     #[inline(never)]
     fn aggregate_heap_bytes(&self) -> usize {
         match self {

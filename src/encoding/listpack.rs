@@ -712,29 +712,43 @@ impl Listpack {
                     return Some(pos::Pos(p));
                 }
                 n + 2
-            } else if tag < 0xC0 {
-                // A 7-bit integer (2 bytes) or a 6-bit string of another
-                // length: neither can match.
-                if tag < 0x80 {
-                    2
-                } else {
-                    usize::from(tag & 0x3F) + 2
-                }
+            } else if tag & 0xC0 == 0x80 {
+                // A 6-bit string of another length cannot match.
+                usize::from(tag & 0x3F) + 2
             } else if tag == EOF {
                 return None;
             } else {
-                match entry_matches(buf, p, needle, None) {
-                    (true, _) => return Some(pos::Pos(p)),
-                    (false, size) => size,
+                match Self::other_field(buf, p, needle) {
+                    Ok(size) => size,
+                    Err(found) => return Some(found),
                 }
             };
             let tag = buf[p];
-            p += match tag {
-                0x00..=0x7F => 2,
-                0x80..=0xBF => usize::from(tag & 0x3F) + 2,
-                EOF => return None,
-                _ => entry_size(buf, p),
+            p += if tag & 0xC0 == 0x80 {
+                usize::from(tag & 0x3F) + 2
+            } else if tag < 0x80 {
+                2
+            } else if tag == EOF {
+                return None;
+            } else {
+                entry_size(buf, p)
             };
+        }
+    }
+
+    /// [`Listpack::find_short_field`] at a field entry that is neither a
+    /// 6-bit string nor the terminator, out of line: a 7-bit integer
+    /// cannot match (2 bytes), longer encodings are compared. The entry's
+    /// size, or the position found.
+    #[cold]
+    #[inline(never)]
+    fn other_field(buf: &[u8], p: usize, needle: &[u8]) -> Result<usize, pos::Pos> {
+        match buf[p] {
+            0x00..=0x7F => Ok(2),
+            _ => match entry_matches(buf, p, needle, None) {
+                (true, _) => Err(pos::Pos(p)),
+                (false, size) => Ok(size),
+            },
         }
     }
 

@@ -682,6 +682,11 @@ fn short_field_search_matches_the_general_one() {
         }
     }
     let mut plain = Listpack::new();
+    // Integer fields (7-bit, 13-bit, 64-bit) before the string ones.
+    for (f, v) in [(5, &b"v5"[..]), (1000, b"v1000"), (1 << 40, b"vbig")] {
+        plain.push_back(Elem::Int(f));
+        plain.push_back(v);
+    }
     for (i, f) in names.iter().enumerate() {
         plain.push_back(f.as_slice());
         match i % 4 {
@@ -706,6 +711,8 @@ fn short_field_search_matches_the_general_one() {
         b"ab".to_vec(),
         b"cd".to_vec(),
         b"12".to_vec(),
+        b"5".to_vec(),
+        b"1000".to_vec(),
         b"x".to_vec(),
         b"zz".to_vec(),
         b"v".to_vec(),
