@@ -439,7 +439,7 @@ impl Listpack {
         self.buf[eof] = 0x80 | n as u8;
         self.buf.extend_from_slice(s);
         self.buf.extend_from_slice(&[(n + 1) as u8, EOF]);
-        self.grew_by_one();
+        self.grew_by(1);
         self.buf.capacity() - cap
     }
 
@@ -457,7 +457,7 @@ impl Listpack {
         self.buf[len - 1] = 0x80 | n as u8;
         self.buf.extend_from_slice(s);
         self.buf.extend_from_slice(&[(n + 1) as u8, EOF]);
-        self.grew_by_one();
+        self.grew_by(1);
         true
     }
 
@@ -468,19 +468,6 @@ impl Listpack {
         let cap = self.buf.capacity();
         self.push_back(Elem::Str(s));
         self.buf.capacity() - cap
-    }
-
-    /// The header after one entry was appended: the total is the buffer's
-    /// length and a known count grows by one (reaching 65535, "unknown").
-    #[inline]
-    fn grew_by_one(&mut self) {
-        let total = u32::try_from(self.buf.len()).expect("listpack larger than 4 GiB");
-        let (head, _) = self.buf.split_at_mut(HDR);
-        head[..4].copy_from_slice(&total.to_le_bytes());
-        let count = u16::from_le_bytes([head[4], head[5]]);
-        if count != COUNT_UNKNOWN {
-            head[4..].copy_from_slice(&(count + 1).to_le_bytes());
-        }
     }
 
     /// The header after `n` entries were appended: the total is the
