@@ -136,7 +136,7 @@ mod remove;
 use std::fmt;
 
 use self::block::Block;
-use self::index::{Index, MAX_BLOCKS, Place};
+use self::index::{Index, MAX_BLOCKS, MemberHasher, Place};
 
 pub use self::block::{BLOCK_BYTES, BLOCK_MAX};
 pub use self::iter::Iter;
@@ -211,7 +211,7 @@ pub struct SkipList {
     /// Ids of free blocks.
     free: Vec<u32>,
     index: Index,
-    hasher: ahash::RandomState,
+    hasher: MemberHasher,
     len: usize,
     level: usize,
     /// The last block (0 when empty).
@@ -242,7 +242,7 @@ impl SkipList {
             tower_garbage: 0,
             free: Vec::new(),
             index: Index::default(),
-            hasher: ahash::RandomState::new(),
+            hasher: MemberHasher::new(),
             len: 0,
             level: 1,
             tail: 0,
@@ -397,15 +397,16 @@ impl SkipList {
     /// The block and cell of `member`, if present.
     #[inline]
     fn locate(&self, h: u64, member: &[u8]) -> Option<Place> {
-        self.index.find(h, |(b, c)| {
-            (self.block(b).member_of(c) == member).then_some((b, c))
-        })
+        self.index
+            .find(h, |(b, c)| self.block(b).holds(c, member).then_some((b, c)))
     }
 
     /// The score of `member`, if present. O(1).
+    #[inline]
     pub fn score(&self, member: &[u8]) -> Option<f64> {
-        let (b, c) = self.locate(self.hash(member), member)?;
-        Some(self.block(b).score_of(c))
+        self.index.find(self.hash(member), |(b, c)| {
+            self.block(b).score_if(c, member)
+        })
     }
 
     /// 0-based position of `member` in ascending order. O(log n).
@@ -532,10 +533,7 @@ impl SkipList {
     pub fn lookup(&self, member: &[u8]) -> Result<f64, Vacant> {
         let h = self.hash(member);
         self.index
-            .probe(h, |(b, c)| {
-                let blk = self.block(b);
-                (blk.member_of(c) == member).then(|| blk.score_of(c))
-            })
+            .probe(h, |(b, c)| self.block(b).score_if(c, member))
             .map_err(|slot| Vacant { h, slot })
     }
 

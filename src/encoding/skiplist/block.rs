@@ -27,6 +27,7 @@
 //! cells (a split, a merge, giving back room) report each move so the
 //! member index can follow.
 
+use super::index::{SHORT, words};
 use crate::util::varint;
 
 /// Most entries a block holds; an insert into a full block splits it first.
@@ -63,6 +64,18 @@ pub(super) fn read_len(bytes: &[u8], off: usize) -> (usize, usize) {
         Some((len, used)) => (len, off + used),
         None => (usize::MAX / 2, bytes.len().max(off)),
     }
+}
+
+/// Whether two members are equal: short ones by two word compares (no
+/// `memcmp` call).
+#[inline(always)]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len()
+        && if a.len() <= SHORT {
+            words(a) == words(b)
+        } else {
+            a == b
+        }
 }
 
 /// Bytes a member of `len` bytes takes in a slab (length header included).
@@ -236,6 +249,19 @@ impl Block {
         let (len, p) = read_len(&self.buf, off);
         let end = p.saturating_add(len).min(self.buf.len());
         &self.buf[p.min(end)..end]
+    }
+
+    /// The score in cell `c` if its member is `member`.
+    #[inline]
+    pub(super) fn score_if(&self, c: u8, member: &[u8]) -> Option<f64> {
+        let (score, off) = self.cell(c);
+        same(self.member_at(off), member).then_some(score)
+    }
+
+    /// Whether the member in cell `c` is `member`.
+    #[inline]
+    pub(super) fn holds(&self, c: u8, member: &[u8]) -> bool {
+        same(self.member_of(c), member)
     }
 
     /// The member in cell `c`.

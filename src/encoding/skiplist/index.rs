@@ -19,6 +19,79 @@ pub(super) const MAX_BLOCKS: usize = 1 << 22;
 /// Where a member lives: (block, cell).
 pub(super) type Place = (u32, u8);
 
+/// Members of at most this many bytes get the short hash.
+pub(super) const SHORT: usize = 16;
+
+/// The member hash of one list, keyed per list. Members of up to [`SHORT`]
+/// bytes (nearly all in practice) are read as two words (which with the
+/// length tell such members apart) and mixed with two folded multiplies
+/// against the list's secret keys, about a third of the instructions of
+/// [`ahash::RandomState::hash_one`], which longer members still use. The
+/// keys are drawn from that random state, so a client who cannot see them
+/// cannot aim collisions at one list; a list keeps its hasher for life
+/// (ZSCAN walks home slots), and its clone shares it.
+#[derive(Clone)]
+pub(super) struct MemberHasher {
+    long: ahash::RandomState,
+    k0: u64,
+    k1: u64,
+}
+
+impl MemberHasher {
+    /// A hasher with fresh random keys.
+    pub(super) fn new() -> Self {
+        let long = ahash::RandomState::new();
+        let (k0, k1) = (
+            long.hash_one(0x7a73_6c30_u64),
+            long.hash_one(0x7a73_6c31_u64),
+        );
+        MemberHasher { long, k0, k1 }
+    }
+
+    /// The hash of `member`: the low bits pick its home slot, the top four
+    /// its tag.
+    #[inline(always)]
+    pub(super) fn hash_one(&self, member: &[u8]) -> u64 {
+        if member.len() > SHORT {
+            return self.long.hash_one(member);
+        }
+        let (a, b) = words(member);
+        let mixed = fold(a ^ self.k0, b ^ self.k1 ^ member.len() as u64);
+        fold(mixed, self.k0 | 1)
+    }
+}
+
+/// The two 64-bit halves of `a * b`, XORed.
+#[inline(always)]
+fn fold(a: u64, b: u64) -> u64 {
+    let p = u128::from(a) * u128::from(b);
+    (p as u64) ^ ((p >> 64) as u64)
+}
+
+/// A member of at most [`SHORT`] bytes as two words, which with its length
+/// tell it apart from every other member that long: for 8 bytes and more
+/// its first and last 8 (overlapping), for 4 to 7 its first and last 4,
+/// for 1 to 3 its first, middle and last bytes; fixed-size loads only.
+#[inline(always)]
+pub(super) fn words(m: &[u8]) -> (u64, u64) {
+    let n = m.len();
+    if let (Some(a), Some(b)) = (m.first_chunk::<8>(), m.last_chunk::<8>()) {
+        (u64::from_le_bytes(*a), u64::from_le_bytes(*b))
+    } else if let (Some(a), Some(b)) = (m.first_chunk::<4>(), m.last_chunk::<4>()) {
+        (
+            u64::from(u32::from_le_bytes(*a)),
+            u64::from(u32::from_le_bytes(*b)),
+        )
+    } else if n > 0 {
+        (
+            u64::from(m[0]) | u64::from(m[n / 2]) << 8 | u64::from(m[n - 1]) << 16,
+            0,
+        )
+    } else {
+        (0, 0)
+    }
+}
+
 /// The slot value of a member in cell `c` of block `b` (>= 1) with tag `t`.
 #[inline]
 pub(super) fn slot_of((b, c): Place, t: u8) -> u32 {
@@ -82,25 +155,22 @@ impl Index {
         h: u64,
         mut f: impl FnMut(Place) -> Option<T>,
     ) -> Result<T, usize> {
-        if self.slots.is_empty() {
-            return Err(usize::MAX);
-        }
         let (mask, tag) = (self.mask(), tag_of(h));
-        let mut s = self.home(h);
+        let mut s = h as usize & mask;
         let mut vacant = usize::MAX;
-        for _ in 0..self.slots.len() {
-            match self.slots[s] {
-                EMPTY if vacant == usize::MAX => return Err(s),
-                EMPTY => return Err(vacant),
-                TOMB if vacant == usize::MAX => vacant = s,
-                TOMB => {}
-                v => {
-                    if tag_in(v) == tag
-                        && let Some(x) = f(decode(v))
-                    {
-                        return Ok(x);
-                    }
+        // The load limit keeps a fifth of the slots empty, so the probe
+        // ends; an empty table (mask all ones) has no slot `s`.
+        while let Some(&v) = self.slots.get(s) {
+            if v > TOMB {
+                if tag_in(v) == tag
+                    && let Some(x) = f(decode(v))
+                {
+                    return Ok(x);
                 }
+            } else if v == EMPTY {
+                return Err(if vacant == usize::MAX { s } else { vacant });
+            } else if vacant == usize::MAX {
+                vacant = s;
             }
             s = (s + 1) & mask;
         }

@@ -558,3 +558,65 @@ fn cells_survive_growth_and_shrinking() {
         assert_eq!(s.rank(m), Some(r));
     }
 }
+
+/// The member hash: sequential members of every length class (short ones
+/// through the two-word path, longer ones through ahash) spread over the
+/// home slots (low bits) and the tags (top four bits) of a table their
+/// size.
+#[test]
+fn member_hash_spreads_over_homes_and_tags() {
+    let h = index::MemberHasher::new();
+    for prefix in [
+        "",
+        "m",
+        "m:",
+        "user:1000:",
+        "a-longer-prefix:",
+        "past-sixteen-bytes:",
+    ] {
+        let mut home = vec![0u32; 4096];
+        let mut tag = [0u32; 16];
+        for i in 0..12_288 {
+            let x = h.hash_one(format!("{prefix}{i}").as_bytes());
+            home[(x & 4095) as usize] += 1;
+            tag[usize::from(index::tag_of(x))] += 1;
+        }
+        let worst = home.iter().max().copied().unwrap_or(0);
+        assert!(worst <= 16, "{prefix:?}: {worst} members share a home");
+        for &t in &tag {
+            assert!((600..=950).contains(&t), "{prefix:?}: tags {tag:?}");
+        }
+    }
+}
+
+/// Members of every length around the two-word hash and compare (0 to 20
+/// bytes), and twins differing in one byte or only by a trailing zero,
+/// are each found with their own score and never for one another.
+#[test]
+fn short_members_of_every_length_are_told_apart() {
+    let mut s = SkipList::new();
+    let mut all = Vec::new();
+    for n in 0..=20usize {
+        let base: Vec<u8> = (0..n).map(|i| b'a' + (i % 26) as u8).collect();
+        all.push(base.clone());
+        for at in 0..n {
+            let mut twin = base.clone();
+            twin[at] ^= 0x20;
+            all.push(twin);
+        }
+    }
+    let mut padded: Vec<Vec<u8>> = all.iter().map(|m| [m.as_slice(), b"\0"].concat()).collect();
+    padded.retain(|m| !all.contains(m));
+    for (i, m) in all.iter().enumerate() {
+        assert!(s.insert(i as f64, m), "{m:?}");
+    }
+    s.validate().unwrap();
+    for (i, m) in all.iter().enumerate() {
+        assert_eq!(s.score(m), Some(i as f64), "{m:?}");
+        assert_eq!(s.lookup(m).ok(), Some(i as f64), "{m:?}");
+    }
+    for m in &padded {
+        assert_eq!(s.score(m), None, "{m:?}");
+        assert!(s.lookup(m).is_err(), "{m:?}");
+    }
+}
