@@ -89,6 +89,7 @@ mod shape;
 pub use iter::Iter;
 use node::Node;
 pub use node::NodeView;
+pub(crate) use node::copy_out;
 
 /// Byte limits selected by negative fill factors `-1..=-5`.
 const SIZE_CLASSES: [usize; 5] = [4096, 8192, 16384, 32768, 65536];

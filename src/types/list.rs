@@ -15,7 +15,7 @@
 //! BRPOPLPUSH, BLMPOP) live in the command layer and reply as if their
 //! timeout had expired when there is nothing to pop.
 
-use crate::encoding::quicklist::Quicklist;
+use crate::encoding::quicklist::{Quicklist, copy_out};
 use std::ops::ControlFlow;
 
 use crate::encoding::Listpack;
@@ -436,6 +436,15 @@ impl Keyspace {
         let Some(list) = self.write_typed(key, as_list)? else {
             return Ok(None);
         };
+        if end == End::Left
+            && let Some(s) = list.ql.pop_front_short()
+        {
+            // The usual LPOP: the head node keeps other elements, so the
+            // list stays; the bytes are copied out of its buffer.
+            let value = copy_out(s);
+            self.signal_modified(key);
+            return Ok(Some(value));
+        }
         let value = list.pop(end).expect("lists are never empty");
         // The one write Redis counts: `settle_removal` signals the change
         // or the deletion of the emptied key, each counting one.
@@ -885,6 +894,41 @@ mod tests {
         ks.setnx(b"s", b"v").unwrap();
         assert_eq!(ks.lpop_one(b"s"), Err(Error::WrongType));
         ks.validate().unwrap();
+    }
+
+    /// `lpop_one` (whose usual case skips the general pop) and LPOP
+    /// without a count give the same elements, writes and memory, over
+    /// every element kind, nodes of one entry and compressed nodes.
+    #[test]
+    fn single_head_pops_match_lpop() {
+        let mut values: Vec<Vec<u8>> = (0..70).map(|n| vec![b'k'; n]).collect();
+        values
+            .extend(["12", "-7", "70000", "-2147483648", "9223372036854775807"].map(|s| s.into()));
+        values.push(vec![b'z'; 9000]);
+        for (fill, depth) in [(-2, 0), (0, 0), (4, 1)] {
+            let config = Config {
+                list_max_listpack_size: fill,
+                list_compress_depth: depth,
+                ..Config::default()
+            };
+            let (mut one, mut generic) = (Keyspace::new(config.clone()), Keyspace::new(config));
+            for ks in [&mut one, &mut generic] {
+                for v in values.iter().cycle().take(400) {
+                    ks.rpush(b"l", &[v]).unwrap();
+                }
+            }
+            while generic.key_exists(b"l") {
+                let want = generic
+                    .lpop(b"l", None)
+                    .unwrap()
+                    .map(|mut v| v.pop().unwrap());
+                assert_eq!(one.lpop_one(b"l").unwrap(), want);
+                assert_eq!(one.stats().dirty, generic.stats().dirty);
+                assert_eq!(one.used_memory(), generic.used_memory());
+            }
+            assert!(!one.key_exists(b"l"));
+            one.validate().unwrap();
+        }
     }
 
     #[test]

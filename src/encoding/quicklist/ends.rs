@@ -4,7 +4,7 @@
 //! cases that add, drop or reshape nodes out of line, with the byte count
 //! kept by [`Quicklist::tracked`].
 
-use super::node::Node;
+use super::node::{Node, copy_out};
 use super::{Elem, Listpack, Quicklist, SIZE_CLASSES, SIZE_ESTIMATE_OVERHEAD, SIZE_SAFETY_LIMIT};
 use super::{allow_insert, single};
 
@@ -115,20 +115,35 @@ impl Quicklist {
     /// Removes and returns the head element.
     #[inline(always)]
     pub fn pop_front(&mut self) -> Option<Vec<u8>> {
-        // Most pops leave the head node in place with its buffer as it was
-        // (the entry is cut out later, with those popped after it): no
-        // byte count changes.
-        if let Some(value) = self.nodes.front_mut().and_then(Node::pop_first_lazy) {
-            self.count -= 1;
-            return Some(value);
+        if let Some(s) = self.pop_front_short() {
+            return Some(copy_out(s));
         }
         self.pop_front_slow()
     }
 
-    /// [`Quicklist::pop_front`] of a head node's last element (or of a
-    /// compressed head): out of line.
+    /// Pops the head element when that is the usual case: a short string
+    /// (see [`Listpack::short_str_at`]) taken off a head node that keeps
+    /// other elements, so no node goes and no byte count changes (the
+    /// entry is cut out of the buffer later, with those popped after it).
+    /// Returns its bytes, read in place; None, nothing changed, otherwise
+    /// (then [`Quicklist::pop_front`] takes the element).
+    #[inline(always)]
+    pub fn pop_front_short(&mut self) -> Option<&[u8]> {
+        let s = self.nodes.front_mut()?.pop_first_short()?;
+        self.count -= 1;
+        Some(s)
+    }
+
+    /// [`Quicklist::pop_front`] of any other element, of a head node's last
+    /// element or of a compressed head: out of line.
     #[inline(never)]
     fn pop_front_slow(&mut self) -> Option<Vec<u8>> {
+        // An element of another kind still leaves the node and its buffer
+        // as they were.
+        if let Some(value) = self.nodes.front_mut().and_then(Node::pop_first_lazy) {
+            self.count -= 1;
+            return Some(value);
+        }
         self.tracked(0, 1, Self::pop_front_untracked)
     }
 

@@ -128,11 +128,44 @@ impl Packed {
     }
 }
 
-/// An element's bytes in a vector of their exact size. Out of line: alone,
-/// the allocation compiles to a direct allocator call (inside a large
-/// caller it may become a call to the generic raw-vector constructor).
+/// An element's bytes in a vector of its own.
+///
+/// Up to 16 bytes (most list elements) are gathered into a 16-byte block
+/// with fixed-size moves (two overlapping halves, so no copy of a variable
+/// length and no call to `memcpy`) and the vector takes the block: its
+/// capacity is 16, the smallest block a general-purpose allocator hands
+/// out anyway. Longer elements get a vector of their exact size, out of
+/// line.
+#[inline(always)]
+pub(crate) fn copy_out(s: &[u8]) -> Vec<u8> {
+    let n = s.len();
+    if n > 16 || n == 0 {
+        return copy_out_long(s);
+    }
+    let mut block = [0u8; 16];
+    if n >= 8 {
+        block[..8].copy_from_slice(&s[..8]);
+        block[n - 8..n].copy_from_slice(&s[n - 8..]);
+    } else if n >= 4 {
+        block[..4].copy_from_slice(&s[..4]);
+        block[n - 4..n].copy_from_slice(&s[n - 4..]);
+    } else {
+        block[0] = s[0];
+        block[n / 2] = s[n / 2];
+        block[n - 1] = s[n - 1];
+    }
+    let boxed: Box<[u8]> = Box::new(block);
+    let mut v = boxed.into_vec();
+    v.truncate(n);
+    v
+}
+
+/// [`copy_out`] of an element over 16 bytes (or empty). Out of line:
+/// alone, the allocation compiles to a direct allocator call (inside a
+/// large caller it may become a call to the generic raw-vector
+/// constructor).
 #[inline(never)]
-fn copy_out(s: &[u8]) -> Vec<u8> {
+fn copy_out_long(s: &[u8]) -> Vec<u8> {
     s.to_vec()
 }
 
@@ -213,33 +246,43 @@ impl Node {
         }
     }
 
-    /// Pops the first element (LPOP) by marking its entry popped, without
-    /// moving the buffer; None (nothing changed) when the node is
-    /// compressed, holds one element (the caller drops the node instead),
-    /// or the popped entries would outgrow their counters.
+    /// Pops the first element (LPOP) when it is a short string (see
+    /// [`Listpack::short_str_at`]), by marking its entry popped without
+    /// moving the buffer, and returns its bytes, which stay in the buffer
+    /// until the node's next change. None (nothing changed) when the node
+    /// is compressed, holds one element (the caller drops the node
+    /// instead), the element is of another kind, or the popped entries
+    /// would outgrow their counters.
     #[inline(always)]
-    pub(super) fn pop_first_lazy(&mut self) -> Option<Vec<u8>> {
+    pub(super) fn pop_first_short(&mut self) -> Option<&[u8]> {
         let Data::Raw(lp) = &self.data else {
             return None;
         };
         if self.count < 2 {
             return None;
         }
-        // The usual element, a short string, read in line; others out of
-        // line.
-        let Some(s) = lp.short_str_at(FIRST_ENTRY + usize::from(self.dead_bytes)) else {
-            return self.pop_first_lazy_general();
-        };
+        let s = lp.short_str_at(FIRST_ENTRY + usize::from(self.dead_bytes))?;
         // Tag, bytes and a one-byte backlen: at most 65 bytes.
-        let size = s.len() as u16 + 2;
-        let dead_bytes = self.dead_bytes.checked_add(size)?;
-        let value = copy_out(s);
+        self.dead_bytes = self.dead_bytes.checked_add(s.len() as u16 + 2)?;
         // Every entry takes at least two bytes, so `dead` stays below
         // half of `dead_bytes`' range and cannot overflow.
         self.dead += 1;
-        self.dead_bytes = dead_bytes;
         self.count -= 1;
-        Some(value)
+        Some(s)
+    }
+
+    /// Pops the first element (LPOP) by marking its entry popped, without
+    /// moving the buffer; None (nothing changed) when the node is
+    /// compressed, holds one element (the caller drops the node instead),
+    /// or the popped entries would outgrow their counters.
+    pub(super) fn pop_first_lazy(&mut self) -> Option<Vec<u8>> {
+        if let Some(s) = self.pop_first_short() {
+            return Some(copy_out(s));
+        }
+        if self.count < 2 {
+            return None;
+        }
+        self.pop_first_lazy_general()
     }
 
     /// [`Node::pop_first_lazy`] of any element (after the checks it made).

@@ -447,3 +447,134 @@ fn writes_to_compressed_nodes() {
     assert_eq!(packed(&rebuilt), packed(&ql));
     rebuilt.validate(false).unwrap();
 }
+
+/// Elements of every kind a list node holds: each string length class
+/// (short, 12-bit and 32-bit lengths, empty, around the 16-byte copy
+/// block), each integer encoding, and strings that read as integers.
+fn every_kind() -> Vec<Vec<u8>> {
+    let mut out: Vec<Vec<u8>> = (0..=70).map(|n| vec![b'a' + (n % 26) as u8; n]).collect();
+    for n in [100, 4095, 4096, 20_000, 70_000] {
+        out.push((0..n).map(|i| (i % 251) as u8).collect());
+    }
+    for i in [
+        0i64,
+        7,
+        127,
+        128,
+        -1,
+        4095,
+        -4096,
+        32_767,
+        -32_768,
+        8_388_607,
+        -8_388_608,
+        2_147_483_647,
+        -2_147_483_648,
+        i64::MAX,
+        i64::MIN,
+    ] {
+        out.push(i.to_string().into_bytes());
+    }
+    // Strings that look like integers but are kept as strings.
+    out.extend([&b"007"[..], b"-0", b"+1", b" 1", b"1.5"].map(<[u8]>::to_vec));
+    out
+}
+
+/// The in-line head pop (`pop_front_short`) gives what the general path
+/// (`pop_front` of a copy) gives whenever it takes an element, and changes
+/// nothing when it declines; across fills (nodes of one entry, of a few,
+/// size-bounded), depths (compressed nodes) and every element kind.
+#[test]
+fn short_head_pop_matches_the_general_pop() {
+    let kinds = every_kind();
+    for (fill, depth) in [
+        (-2, 0),
+        (-1, 1),
+        (-5, 2),
+        (0, 0),
+        (0, 1),
+        (1, 1),
+        (3, 0),
+        (5, 1),
+    ] {
+        for rotate in [0, 1, 7, 30] {
+            let mut ql = Quicklist::new(fill, depth);
+            let mut model = VecDeque::new();
+            for i in 0..3 * kinds.len() {
+                let v = &kinds[(i * 7 + rotate) % kinds.len()];
+                ql.push_back(v);
+                model.push_back(v.clone());
+            }
+            let mut taken = 0;
+            while !model.is_empty() {
+                let mut general = ql.clone();
+                let want = general.pop_front();
+                assert_eq!(want, model.pop_front());
+                let before = ql.clone();
+                match ql.pop_front_short() {
+                    Some(s) => {
+                        assert_eq!(Some(s.to_vec()), want, "fill {fill} depth {depth}");
+                        assert!(s.len() < 64);
+                        taken += 1;
+                    }
+                    None => {
+                        assert_eq!(ql, before, "a declined pop changes nothing");
+                        assert_eq!(ql.pop_front(), want);
+                    }
+                }
+                assert_eq!(ql, general);
+                assert_eq!(ql.len(), model.len());
+                if model.len() % 37 == 0 {
+                    ql.validate(false).unwrap();
+                    assert_eq!(contents(&ql), model.iter().cloned().collect::<Vec<_>>());
+                }
+            }
+            assert!(ql.is_empty() && ql.node_count() == 0 && ql.node_bytes == 0);
+            // Nodes of one entry (fill 0 and 1) are dropped, never popped
+            // in place.
+            assert_eq!(
+                taken > 0,
+                !(0..=1).contains(&fill),
+                "fill {fill} depth {depth}"
+            );
+        }
+    }
+}
+
+/// The head pop on a node made large by LSET: popped bytes beyond the
+/// node's 16-bit counter fall back to cutting the entries out.
+#[test]
+fn head_pops_past_the_popped_byte_counter() {
+    let mut ql = Quicklist::new(-2, 0);
+    let mut model = VecDeque::new();
+    for i in 0..300 {
+        let v = format!("v{i:014}").into_bytes();
+        ql.push_back(&v);
+        model.push_back(v);
+    }
+    let big = vec![b'x'; 60_000];
+    for i in [5, 6, 150] {
+        assert!(ql.replace(i, &big));
+        model[i as usize] = big.clone();
+    }
+    while let Some(v) = model.pop_front() {
+        assert_eq!(ql.pop_front(), Some(v));
+        ql.validate(false).unwrap();
+        assert_eq!(contents(&ql), model.iter().cloned().collect::<Vec<_>>());
+    }
+    assert!(ql.is_empty() && ql.node_bytes == 0);
+}
+
+/// `copy_out` gives the bytes for every length, whichever way it copies.
+#[test]
+fn copy_out_copies_every_length() {
+    let src: Vec<u8> = (0..100u8).map(|i| i.wrapping_mul(37) ^ 0x5A).collect();
+    for start in [0, 1, 3] {
+        for n in 0..=80 {
+            let s = &src[start..start + n];
+            let v = copy_out(s);
+            assert_eq!(v, s);
+            assert!(v.capacity() >= n);
+        }
+    }
+}
