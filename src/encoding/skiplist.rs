@@ -11,9 +11,10 @@
 //! with one record per member). Here the level-0 nodes are *blocks*: each
 //! holds a sorted run of up to [`BLOCK_MAX`] entries in one allocation
 //! (see `skiplist/block.rs`): every entry sits in a *cell* it keeps while
-//! it stays in the block (its score and its member's slab offset side by
-//! side), a byte array lists the cells in sorted order, and the members
-//! sit in a byte slab in arrival order. Only blocks have towers. With about
+//! it stays in the block (its score and, side by side, the member itself
+//! when it is short enough for the block's cells, else its offset in a
+//! byte slab holding the longer members in arrival order), and a byte
+//! array lists the cells in sorted order. Only blocks have towers. With about
 //! 45 entries per block the towers of a million members take a few hundred
 //! KiB, stay in the cache, and the search ends with an interpolation search
 //! over one block's scores. Each link also caches the first score of the
@@ -21,9 +22,12 @@
 //! touching that block (its first member is read only when the scores tie).
 //!
 //! The member index names a member's block *and cell*, so ZSCORE reads its
-//! index slot, the cell's line and the member's slab line, and scans
-//! nothing; an insert writes a free cell and shifts at most 63 bytes of the
-//! order array, moving no score or member.
+//! index slot and the cell's line (and the member's slab line only for a
+//! member too long for the cells), and scans nothing; an insert writes a
+//! free cell and shifts at most 63 bytes of the order array, moving no
+//! score or member. Members of up to 16 bytes are hashed with two folded
+//! multiplies of their words against the list's random keys (see
+//! `skiplist/index.rs`), and compared as two words.
 //!
 //! # Format
 //!
@@ -56,11 +60,13 @@
 //!    (members compared as bytes, shorter prefix first); no score is NaN.
 //! 2. Every block but the header holds 1..=[`BLOCK_MAX`] entries in
 //!    distinct cells below its cell capacity, its order array lists
-//!    exactly the cells its bitmap marks used, and every member lies
-//!    inside its slab without overlapping another, the rest of the slab
-//!    being its counted holes; one of two or more entries holds at most
-//!    [`BLOCK_BYTES`] member bytes (so a longer member always has a block
-//!    of its own).
+//!    exactly the cells its bitmap marks used, its in-line length is 0 or
+//!    2..=16, a member sits in its cell exactly when it is at most that
+//!    long (the others' cells carry the slab mark), and every other
+//!    member lies inside its slab without overlapping another, the rest of
+//!    the slab being its counted holes; one of two or more entries holds
+//!    at most [`BLOCK_BYTES`] slab bytes (so a longer member always has a
+//!    block of its own).
 //! 3. At each level below `level`, each link `x -> f` spans exactly the
 //!    entries from the start of `x` to the start of `f` (or the end), its
 //!    key is `f`'s first score, and every block on level `i` has a height
@@ -103,6 +109,9 @@
 //!   more, and a block whose cells or slab are at most half used after a
 //!   removal is rewritten tighter (renumbering the cells above its new
 //!   capacity).
+//! * Each rewrite of a block (split, compaction) sizes its cells for its
+//!   members: the in-line length (0, or 2 to 16 bytes) that takes the
+//!   fewest bytes, cells and slab together.
 //! * Block ids are 22 bits: at most 4.2 million blocks. No two neighbours
 //!   are both sparse, so that is at least about 35 million short members
 //!   (typically 190 million at 45 a block), or gigabytes of long ones;
@@ -567,7 +576,7 @@ impl SkipList {
                 go
             });
             if self.len == 0 {
-                let y = self.new_block(Block::with_room(4, 32));
+                let y = self.new_block(Block::for_member(4, member));
                 self.link_block(y, &mut path, 0);
             }
             let x = match path.pred[0] {

@@ -3,37 +3,54 @@
 //!
 //! Each entry lives in a *cell* (0..64) that it keeps while it stays in the
 //! block, so the member index can name the cell and a lookup reads it
-//! directly, without scanning the block. The block is one byte vector:
+//! directly, without scanning the block. The block is one byte vector
+//! plus its *in-line length* `k` (0, or 2 to [`INLINE_MAX`]), which fixes
+//! the cell size `w`:
 //!
 //! ```text
-//! [0, 64)        order: the cells in sorted (score, member) order (first len used)
-//! [64, 72)       bitmap of the cells in use (u64, little-endian)
-//! [72]           len (entries)      [73] cap (cells with room)
-//! [76, 80)       hole bytes in the slab (u32)
-//! [80, 80+10cap) cells: score (f64) and the member's slab offset (u16) each
-//! [80+10cap, ..) slab: members in arrival order, LEB128 length + bytes
+//! [0, 64)           order: the cells in sorted (score, member) order (first len used)
+//! [64, 72)          bitmap of the cells in use (u64, little-endian)
+//! [72]              len (entries)      [73] cap (cells with room)
+//! [76, 80)          hole bytes in the slab (u32)
+//! [80, 80+w*cap)    cells, w bytes each: the score (f64), then
+//!                     k = 0 (w = 10): the member's slab offset (u16);
+//!                     k > 0 (w = 9 + k): a length byte L, then the member
+//!                     itself when L <= k, or (L = 0xFF) its slab offset
+//! [80+w*cap, ..)    slab: the other members in arrival order, LEB128 length + bytes
 //! ```
 //!
-//! A cell's score and offset share one line (usually), so a lookup by cell
-//! reads that line and the member's slab line. An insert takes the lowest
-//! free cell and shifts at most 63 bytes of `order`; no score or offset
-//! moves. The offset counts from the start of the vector: a member longer
-//! than [`BLOCK_BYTES`] always has a block of its own (see
-//! `SkipList::insert_alone`), and a slab of two or more entries stays under
-//! 16 KiB (at most `2 * BLOCK_BYTES` live bytes, just before a split, plus
-//! at most `BLOCK_BYTES` of holes, since a removal that leaves holes over
-//! half the slab rewrites it), so every offset fits 16 bits. A removal leaves a hole in the slab, rewritten
-//! without holes once they make up half of it. Operations that renumber
-//! cells (a split, a merge, giving back room) report each move so the
-//! member index can follow.
+//! A member of at most `k` bytes always sits in its cell, a longer one
+//! always in the slab. So a lookup of a short member reads one cell (one
+//! line, or two when the cell straddles a boundary) and no slab line, and
+//! one of a member too long for the cells knows it is in the slab. `k` is
+//! kept beside the vector (in [`Block`], which the block table holds) so
+//! the cell's place is known before the block is read. Each rewrite of a
+//! block (a split, a compaction) picks the `k` that takes the fewest bytes
+//! for its members, cells and slab together: members of 8 bytes take 17
+//! instead of 19 (10-byte cell, length byte and bytes), members longer
+//! than [`INLINE_MAX`] keep 10-byte cells, and a block shaped for shorter
+//! members puts a longer newcomer in its slab until the next rewrite.
+//!
+//! An insert takes the lowest free cell and shifts at most 63 bytes of
+//! `order`; no score or member moves. The offset counts from the start of
+//! the vector: a member longer than [`BLOCK_BYTES`] always has a block of
+//! its own (see `SkipList::insert_alone`), and a slab of two or more
+//! entries stays under 16 KiB (at most `2 * BLOCK_BYTES` live bytes, just
+//! before a split, plus at most `BLOCK_BYTES` of holes, since a removal
+//! that leaves holes over half the slab rewrites it; a merge counts the
+//! slab bytes the moved members will take), so every offset fits 16 bits. A
+//! removal leaves a hole in the slab, rewritten without holes once they
+//! make up half of it. Operations that renumber cells (a split, a merge,
+//! giving back room) report each move so the member index can follow.
 
 use super::index::{SHORT, words};
 use crate::util::varint;
 
 /// Most entries a block holds; an insert into a full block splits it first.
 pub const BLOCK_MAX: usize = 64;
-/// Most member bytes (lengths included) a block of two or more entries
-/// holds; past it the block splits, so a long member ends up alone.
+/// Most slab bytes (members not in line, lengths included) a block of two
+/// or more entries holds; past it the block splits, so a long member ends
+/// up alone.
 pub const BLOCK_BYTES: usize = 4096;
 
 const USED: usize = 64;
@@ -42,8 +59,10 @@ const CAP: usize = 73;
 const HOLES: usize = 76;
 /// Where the cells start.
 pub(super) const CELLS: usize = 80;
-/// Bytes of one cell.
-const CELL: usize = 10;
+/// Longest member a cell can hold in line.
+pub(super) const INLINE_MAX: usize = 16;
+/// The length byte of a cell whose member sits in the slab.
+pub(super) const IN_SLAB: u8 = 0xFF;
 
 /// A renumbering of one entry: (old cell, new cell).
 pub(super) type Moves = Vec<(u8, u8)>;
@@ -53,6 +72,10 @@ pub(super) type Moves = Vec<(u8, u8)>;
 #[derive(Clone, Default, Debug)]
 pub(super) struct Block {
     buf: Vec<u8>,
+    /// Longest member its cells hold in line (0, or 2..=[`INLINE_MAX`]);
+    /// kept here rather than in `buf` so a lookup knows the cell size
+    /// before it reads the block.
+    inline: u8,
 }
 
 /// Reads the LEB128 length at `off`: (length, offset of the bytes).
@@ -83,6 +106,68 @@ pub(super) fn stored_size(len: usize) -> usize {
     varint::len(len) + len
 }
 
+/// Bytes of a cell holding members of up to `inline` bytes in line: the
+/// score, then a slab offset (`inline` 0), or a length byte and `inline`
+/// bytes for the member or, past it, [`IN_SLAB`] and a slab offset.
+#[inline(always)]
+fn width_for(inline: usize) -> usize {
+    if inline == 0 { 10 } else { 9 + inline }
+}
+
+/// Whether a member of `len` bytes sits in its cell in a block holding
+/// members of up to `inline` bytes in line.
+#[inline]
+fn fits_in(inline: u8, len: usize) -> bool {
+    len <= usize::from(inline) && inline != 0
+}
+
+/// Slab bytes a member of `len` bytes takes in a block holding members of
+/// up to `inline` bytes in line.
+#[inline]
+fn slab_cost_in(inline: u8, len: usize) -> usize {
+    if fits_in(inline, len) {
+        0
+    } else {
+        stored_size(len)
+    }
+}
+
+/// The in-line length for a block of members with lengths `lens`: the one
+/// taking the fewest bytes (cells and slab together), then, when that puts
+/// members in line, the longest within one byte a member of that: the
+/// headroom keeps in line the members a block receives later that are a
+/// little longer (counters gaining a digit), which would otherwise each
+/// need slab room.
+pub(super) fn choose_inline(lens: impl Iterator<Item = usize>) -> u8 {
+    let mut hist = [0usize; INLINE_MAX + 1];
+    let mut n = 0;
+    for l in lens {
+        n += 1;
+        if let Some(h) = hist.get_mut(l) {
+            *h += 1;
+        }
+    }
+    // Bytes saved over `inline` 0: the slab bytes of the members that move
+    // into their cells, less the wider cells (1 is no valid length).
+    let mut saved = [isize::MIN; INLINE_MAX + 1];
+    saved[0] = 0;
+    let mut moved = 0;
+    for (k, &h) in hist.iter().enumerate() {
+        moved += (h * stored_size(k)) as isize;
+        if k >= 2 {
+            saved[k] = moved - (n * (width_for(k) - width_for(0))) as isize;
+        }
+    }
+    let (best_k, best) = (0..=INLINE_MAX)
+        .map(|k| (k, saved[k]))
+        .fold((0, 0), |b, c| if c.1 > b.1 { c } else { b });
+    if best_k == 0 {
+        return 0;
+    }
+    let roomy = (best_k..=INLINE_MAX).rfind(|&k| saved[k] >= best - n as isize);
+    roomy.unwrap_or(best_k) as u8
+}
+
 /// Whether a member of `len` bytes is long: it gets a block of its own.
 #[inline]
 pub(super) fn is_long(len: usize) -> bool {
@@ -98,21 +183,59 @@ fn next_cap(cap: usize) -> usize {
 }
 
 impl Block {
-    /// An empty block with room for `cap` cells and `slab` member bytes.
-    pub(super) fn with_room(cap: usize, slab: usize) -> Block {
-        debug_assert!(cap <= BLOCK_MAX);
-        let start = CELLS + CELL * cap;
+    /// An empty block with room for `cap` cells holding members of up to
+    /// `inline` bytes in line, and `slab` member bytes.
+    pub(super) fn with_room(cap: usize, inline: u8, slab: usize) -> Block {
+        debug_assert!(
+            cap <= BLOCK_MAX && (inline == 0 || (2..=INLINE_MAX as u8).contains(&inline))
+        );
+        let start = CELLS + width_for(usize::from(inline)) * cap;
         let mut buf = Vec::with_capacity(start + slab);
         buf.resize(start, 0);
         buf[CAP] = cap as u8;
-        Block { buf }
+        Block { buf, inline }
+    }
+
+    /// An empty block with room for `cap` cells, shaped for `member`.
+    pub(super) fn for_member(cap: usize, member: &[u8]) -> Block {
+        let inline = choose_inline(std::iter::once(member.len()));
+        let slab = if usize::from(inline) >= member.len() {
+            0
+        } else {
+            stored_size(member.len()).max(32)
+        };
+        Block::with_room(cap, inline, slab)
     }
 
     /// A block holding one entry.
     pub(super) fn single(score: f64, member: &[u8]) -> Block {
-        let mut b = Block::with_room(1, stored_size(member.len()));
+        let mut b = Block::for_member(1, member);
         b.insert(0, score, member);
         b
+    }
+
+    /// Longest member its cells hold in line (0 for none).
+    #[inline]
+    pub(super) fn inline_max(&self) -> usize {
+        usize::from(self.inline)
+    }
+
+    /// Bytes of one of its cells.
+    #[inline]
+    fn width(&self) -> usize {
+        width_for(self.inline_max())
+    }
+
+    /// Whether a member of `len` bytes sits in its cell here.
+    #[inline]
+    fn fits_inline(&self, len: usize) -> bool {
+        fits_in(self.inline, len)
+    }
+
+    /// Slab bytes a member of `len` bytes takes here (0 in line).
+    #[inline]
+    pub(super) fn slab_cost(&self, len: usize) -> usize {
+        slab_cost_in(self.inline, len)
     }
 
     /// Number of entries.
@@ -160,7 +283,7 @@ impl Block {
     /// Where the slab starts.
     #[inline]
     pub(super) fn slab_start(&self) -> usize {
-        CELLS + CELL * self.cap()
+        CELLS + self.width() * self.cap()
     }
 
     /// The slab: member bytes with holes.
@@ -192,48 +315,97 @@ impl Block {
         &self.buf[..self.len()]
     }
 
-    /// The score and slab offset (from the start of the vector) in cell
-    /// `c`, read with one bounds check.
+    /// Where cell `c` starts.
     #[inline]
-    fn cell(&self, c: u8) -> (f64, usize) {
-        let at = CELLS + CELL * usize::from(c);
-        let w: [u8; CELL] = self.buf[at..at + CELL].try_into().unwrap_or([0; CELL]);
-        let [s0, s1, s2, s3, s4, s5, s6, s7, o0, o1] = w;
-        let score = f64::from_le_bytes([s0, s1, s2, s3, s4, s5, s6, s7]);
-        (score, usize::from(u16::from_le_bytes([o0, o1])))
+    fn cell_off(&self, c: u8) -> usize {
+        CELLS + self.width() * usize::from(c)
+    }
+
+    /// The score in cell `c` and where its member is: `Ok` with the
+    /// member's bytes in line, `Err` with its slab offset (from the start
+    /// of the vector).
+    #[inline]
+    fn cell(&self, c: u8) -> (f64, Result<&[u8], usize>) {
+        let (k, w) = (self.inline_max(), self.width());
+        let at = CELLS + w * usize::from(c);
+        let Some((s, rest)) = self.buf[at..at + w].split_first_chunk::<8>() else {
+            return (0.0, Ok(&[]));
+        };
+        let score = f64::from_le_bytes(*s);
+        let off = |o: &[u8]| match o.first_chunk::<2>() {
+            Some(&o) => usize::from(u16::from_le_bytes(o)),
+            None => 0,
+        };
+        if k == 0 {
+            return (score, Err(off(rest)));
+        }
+        match rest.split_first() {
+            Some((&l, m)) if usize::from(l) <= k => {
+                (score, Ok(m.get(..usize::from(l)).unwrap_or(&[])))
+            }
+            Some((_, o)) => (score, Err(off(o))),
+            None => (score, Ok(&[])),
+        }
     }
 
     /// The score in cell `c`.
     #[inline]
     pub(super) fn score_of(&self, c: u8) -> f64 {
-        self.cell(c).0
+        let at = self.cell_off(c);
+        f64::from_le_bytes(self.buf[at..at + 8].try_into().unwrap_or([0; 8]))
     }
 
-    /// The slab offset (from the start of the vector) of cell `c`'s member.
+    /// The slab offset (from the start of the vector) of cell `c`'s
+    /// member, or None when the member sits in the cell.
     #[inline]
-    pub(super) fn off_of(&self, c: u8) -> usize {
-        self.cell(c).1
+    pub(super) fn slab_off(&self, c: u8) -> Option<usize> {
+        self.cell(c).1.err()
+    }
+
+    /// The length byte of cell `c` (None when the cells hold no member in
+    /// line), for the validator.
+    pub(super) fn len_byte(&self, c: u8) -> Option<u8> {
+        (self.inline != 0).then(|| self.buf[self.cell_off(c) + 8])
     }
 
     /// The score and member in cell `c`.
     #[inline]
     pub(super) fn entry_of(&self, c: u8) -> (f64, &[u8]) {
-        let (score, off) = self.cell(c);
-        (score, self.member_at(off))
+        match self.cell(c) {
+            (score, Ok(m)) => (score, m),
+            (score, Err(off)) => (score, self.member_at(off)),
+        }
     }
 
-    #[inline]
-    fn set_cell(&mut self, c: u8, score: f64, off: usize) {
-        let at = CELLS + CELL * usize::from(c);
-        let [s0, s1, s2, s3, s4, s5, s6, s7] = score.to_le_bytes();
-        let [o0, o1] = (off as u16).to_le_bytes();
-        self.buf[at..at + CELL].copy_from_slice(&[s0, s1, s2, s3, s4, s5, s6, s7, o0, o1]);
+    /// Writes `member` (stored in line when it fits, else appended to the
+    /// slab, which must have room) and `score` into cell `c`.
+    fn put(&mut self, c: u8, score: f64, member: &[u8]) {
+        let at = self.cell_off(c);
+        self.buf[at..at + 8].copy_from_slice(&score.to_le_bytes());
+        if self.fits_inline(member.len()) {
+            self.buf[at + 8] = member.len() as u8;
+            self.buf[at + 9..at + 9 + member.len()].copy_from_slice(member);
+        } else {
+            let off = self.push_member(member);
+            self.set_slab_off(c, off);
+        }
+    }
+
+    /// Points cell `c` (whose member goes in the slab) at slab offset
+    /// `off`.
+    fn set_slab_off(&mut self, c: u8, off: usize) {
+        let mut at = self.cell_off(c) + 8;
+        if self.inline != 0 {
+            self.buf[at] = IN_SLAB;
+            at += 1;
+        }
+        self.buf[at..at + 2].copy_from_slice(&(off as u16).to_le_bytes());
     }
 
     /// Replaces the score of cell `c`.
     pub(super) fn set_score_of(&mut self, c: u8, score: f64) {
-        let off = self.off_of(c);
-        self.set_cell(c, score, off);
+        let at = self.cell_off(c);
+        self.buf[at..at + 8].copy_from_slice(&score.to_le_bytes());
     }
 
     /// The member stored at offset `off`.
@@ -252,10 +424,29 @@ impl Block {
     }
 
     /// The score in cell `c` if its member is `member`.
-    #[inline]
+    #[inline(always)]
     pub(super) fn score_if(&self, c: u8, member: &[u8]) -> Option<f64> {
-        let (score, off) = self.cell(c);
-        same(self.member_at(off), member).then_some(score)
+        let n = member.len();
+        if self.fits_inline(n) {
+            // Such a member can only sit in line: one cell read.
+            let at = CELLS + self.width() * usize::from(c);
+            let (s, rest) = self.buf.get(at..at + 9 + n)?.split_first_chunk::<8>()?;
+            let (&l, m) = rest.split_first()?;
+            return (usize::from(l) == n && words(m) == words(member))
+                .then(|| f64::from_le_bytes(*s));
+        }
+        self.score_if_slab(c, member)
+    }
+
+    /// [`Block::score_if`] for a member too long for the cells.
+    #[inline(never)]
+    fn score_if_slab(&self, c: u8, member: &[u8]) -> Option<f64> {
+        let (score, m) = self.cell(c);
+        let m = match m {
+            Ok(m) => m,
+            Err(off) => self.member_at(off),
+        };
+        same(m, member).then_some(score)
     }
 
     /// Whether the member in cell `c` is `member`.
@@ -267,7 +458,7 @@ impl Block {
     /// The member in cell `c`.
     #[inline]
     pub(super) fn member_of(&self, c: u8) -> &[u8] {
-        self.member_at(self.off_of(c))
+        self.entry_of(c).1
     }
 
     /// The score at sorted position `j`.
@@ -401,16 +592,18 @@ impl Block {
     /// moves with the cells' end and the offsets follow it.
     fn regrow(&mut self, cap: usize, extra: usize) {
         debug_assert!(cap >= self.cap());
-        let (old_start, new_start) = (self.slab_start(), CELLS + CELL * cap);
+        let (old_start, new_start) = (self.slab_start(), CELLS + self.width() * cap);
         let slab = self.buf.len() - old_start;
         let need = new_start + slab + extra;
         if need > self.buf.capacity() {
-            // Room for members of the average size in every free cell, so
-            // the slab runs out about when the cells do (at least a quarter
-            // of the slab, 32 bytes, and `extra`).
+            // Room for members of the average slab size in every free cell,
+            // so the slab runs out about when the cells do (at least a
+            // quarter of the slab, 32 bytes once it is used, and `extra`).
             let n = self.len();
-            let avg = (slab - self.holes()).div_ceil(n.max(1));
-            let room = extra.max(avg * (cap - n)).max(slab / 4).max(32);
+            let live = slab - self.holes();
+            let avg = live.div_ceil(n.max(1));
+            let least = if live + extra == 0 { 0 } else { 32 };
+            let room = extra.max(avg * (cap - n)).max(slab / 4).max(least);
             let mut buf = Vec::with_capacity(new_start + slab + room);
             buf.extend_from_slice(&self.buf[..old_start]);
             buf.resize(new_start, 0);
@@ -426,9 +619,9 @@ impl Block {
             while used != 0 {
                 let c = used.trailing_zeros() as u8;
                 used &= used - 1;
-                let off = self.off_of(c) + new_start - old_start;
-                let s = self.score_of(c);
-                self.set_cell(c, s, off);
+                if let Some(off) = self.slab_off(c) {
+                    self.set_slab_off(c, off + new_start - old_start);
+                }
             }
         }
     }
@@ -444,10 +637,10 @@ impl Block {
     /// Inserts an entry at sorted position `j` (the block must hold fewer
     /// than [`BLOCK_MAX`]); returns its cell.
     pub(super) fn insert(&mut self, j: usize, score: f64, member: &[u8]) -> u8 {
-        let size = stored_size(member.len());
         if self.buf.is_empty() {
-            *self = Block::with_room(4, size.max(32));
+            *self = Block::for_member(4, member);
         }
+        let size = self.slab_cost(member.len());
         // The header in one read: no bounds check per field.
         let (n, cap, used) = match self.buf.first_chunk::<CELLS>() {
             Some(h) => {
@@ -473,9 +666,8 @@ impl Block {
             self.regrow(cap2, size);
         }
         let c = free as u8;
-        let off = self.push_member(member);
-        debug_assert!(n < 2 || off < 1 << 16);
-        self.set_cell(c, score, off);
+        debug_assert!(n < 2 || self.buf.len() < 1 << 16);
+        self.put(c, score, member);
         self.buf.copy_within(j..n, j + 1);
         self.buf[j] = c;
         self.buf[LEN] = (n + 1) as u8;
@@ -493,7 +685,7 @@ impl Block {
             let c = self.cell_at(i);
             let m = self.member_of(c);
             gone(m, c);
-            holes += stored_size(m.len());
+            holes += self.slab_cost(m.len());
             used &= !(1 << c);
         }
         self.buf.copy_within(j + k..n, j);
@@ -509,21 +701,21 @@ impl Block {
         self.shrink()
     }
 
-    /// Rewrites the block with `cap` cells (the entries must fit) and the
-    /// slab in sorted order without holes, with room for a quarter more;
-    /// returns the renumbered cells (the entries at or above `cap` move to
-    /// the lowest free cells).
+    /// The block's entries rewritten into a new block with `cap` cells
+    /// (the entries must fit), cells shaped for its members, and the slab
+    /// in sorted order without holes with room for a quarter more; each
+    /// entry keeps its cell unless that is at or above `cap`, when it
+    /// moves to the lowest free cell. Returns the renumbered cells.
     fn compact(&mut self, cap: usize) -> Moves {
         let n = self.len();
         debug_assert!(n <= cap);
-        let live = self.live_bytes();
-        let start = CELLS + CELL * cap;
+        let inline = choose_inline(self.entries().map(|(_, m, _)| m.len()));
+        let live: usize = self
+            .entries()
+            .map(|(_, m, _)| slab_cost_in(inline, m.len()))
+            .sum();
         let room = if live > BLOCK_BYTES { 0 } else { live / 4 };
-        let mut out = Block {
-            buf: Vec::with_capacity(start + live + room),
-        };
-        out.buf.resize(start, 0);
-        out.buf[CAP] = cap as u8;
+        let mut out = Block::with_room(cap, inline, live + room);
         out.buf[LEN] = n as u8;
         let (mut moves, mut used) = (Moves::new(), 0u64);
         for &c in self.order() {
@@ -541,8 +733,8 @@ impl Block {
                 moves.push((c, f));
                 f
             };
-            let off = out.push_member(self.member_of(c));
-            out.set_cell(to, self.score_of(c), off);
+            let (score, m) = self.entry_of(c);
+            out.put(to, score, m);
             out.buf[j] = to;
         }
         out.set_word(USED, used);
@@ -568,20 +760,23 @@ impl Block {
     }
 
     /// Moves the entries from sorted position `j` on into a new block
-    /// (cells numbered in sorted order from 0) and gives this one room for
-    /// a quarter more entries than it keeps; returns the new block and the
-    /// cells renumbered here.
+    /// (cells numbered in sorted order from 0, shaped for its members) and
+    /// gives this one room for a quarter more entries than it keeps;
+    /// returns the new block and the cells renumbered here.
     pub(super) fn split_off(&mut self, j: usize) -> (Block, Moves) {
         let n = self.len();
         let k = n - j;
-        let bytes: usize = (j..n).map(|i| stored_size(self.member(i).len())).sum();
+        let inline = choose_inline((j..n).map(|i| self.member(i).len()));
+        let bytes: usize = (j..n)
+            .map(|i| slab_cost_in(inline, self.member(i).len()))
+            .sum();
         let room = if bytes > BLOCK_BYTES { 0 } else { bytes / 4 };
-        let mut tail = Block::with_room((k + k / 4).clamp(1, BLOCK_MAX), bytes + room);
+        let cap = (k + k / 4).clamp(1, BLOCK_MAX);
+        let mut tail = Block::with_room(cap, inline, bytes + room);
         for i in j..n {
-            let c = self.cell_at(i);
-            let off = tail.push_member(self.member_of(c));
+            let (score, m) = self.entry_of(self.cell_at(i));
             let t = (i - j) as u8;
-            tail.set_cell(t, self.score_of(c), off);
+            tail.put(t, score, m);
             tail.buf[i - j] = t;
         }
         tail.buf[LEN] = k as u8;
@@ -591,13 +786,21 @@ impl Block {
         for i in j..n {
             let c = self.cell_at(i);
             used &= !(1 << c);
-            holes += stored_size(self.member_of(c).len());
+            holes += self.slab_cost(self.member_of(c).len());
         }
         self.buf[LEN] = j as u8;
         self.set_word(USED, used);
         self.set_holes(holes);
         let moves = self.compact((j + j / 4).clamp(j, BLOCK_MAX));
         (tail, moves)
+    }
+
+    /// Slab bytes the members of `other` would take here.
+    pub(super) fn slab_cost_of(&self, other: &Block) -> usize {
+        other
+            .entries()
+            .map(|(_, m, _)| self.slab_cost(m.len()))
+            .sum()
     }
 
     /// Appends every entry of `other` (which sorts after this block and
@@ -607,15 +810,15 @@ impl Block {
         let (n, k) = (self.len(), other.len());
         debug_assert!(n + k <= BLOCK_MAX);
         // Free cells are taken lowest first, so none past n + k is needed.
-        self.regrow(self.cap().max(n + k), other.live_bytes());
+        self.regrow(self.cap().max(n + k), self.slab_cost_of(other));
         let mut used = self.used();
         let mut moves = Moves::with_capacity(k);
         for i in 0..k {
             let from = other.cell_at(i);
             let c = (!used).trailing_zeros() as u8;
             used |= 1 << c;
-            let off = self.push_member(other.member_of(from));
-            self.set_cell(c, other.score_of(from), off);
+            let (score, m) = other.entry_of(from);
+            self.put(c, score, m);
             self.buf[n + i] = c;
             moves.push((from, c));
         }
@@ -625,14 +828,14 @@ impl Block {
     }
 
     /// Whether the block is over its byte limit (two or more entries and
-    /// more than [`BLOCK_BYTES`] member bytes).
+    /// more than [`BLOCK_BYTES`] slab bytes).
     #[inline]
     pub(super) fn over_bytes(&self) -> bool {
         self.len() >= 2 && self.live_bytes() > BLOCK_BYTES
     }
 
     /// Where to split a block over its byte limit (None when it is within
-    /// it): the entry where its member bytes pass half, kept inside
+    /// it): the entry where its slab bytes pass half, kept inside
     /// `1..len`.
     pub(super) fn split_point(&self) -> Option<usize> {
         let n = self.len();
@@ -642,7 +845,7 @@ impl Block {
         let half = self.live_bytes() / 2;
         let (mut total, mut j) = (0, 0);
         while j < n {
-            total += stored_size(self.member(j).len());
+            total += self.slab_cost(self.member(j).len());
             if total > half {
                 break;
             }
@@ -663,6 +866,13 @@ impl Block {
     /// The raw vector (for the validator).
     pub(super) fn raw(&self) -> &[u8] {
         &self.buf
+    }
+
+    /// Sets the in-line length without reshaping the cells (tests break
+    /// invariants through it).
+    #[cfg(test)]
+    pub(super) fn set_inline_raw(&mut self, inline: u8) {
+        self.inline = inline;
     }
 
     /// The raw vector, writable (tests break invariants through it).

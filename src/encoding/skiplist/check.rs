@@ -4,7 +4,9 @@
 
 use hashbrown::HashMap;
 
-use super::block::{BLOCK_BYTES, BLOCK_MAX, Block, CELLS, read_len, stored_size};
+use super::block::{
+    BLOCK_BYTES, BLOCK_MAX, Block, CELLS, IN_SLAB, INLINE_MAX, read_len, stored_size,
+};
 use super::index::{EMPTY, TOMB, decode, slot_of, tag_in, tag_of};
 use super::{HEADER, LOW, Link, MAX_LEVEL, SkipList};
 use crate::encoding::Corrupt;
@@ -259,20 +261,38 @@ fn check_cells(b: &Block) -> Result<(), Corrupt> {
     Ok(())
 }
 
-/// Checks that the members of `b` lie inside its slab without overlapping
-/// and that the slab's other bytes add up to its holes; returns the
-/// members in entry order.
+/// Checks that each member of `b` sits in its cell exactly when it is at
+/// most the block's in-line length (a valid one) long, that the others lie
+/// inside its slab without overlapping, marked so in their cells, and that
+/// the slab's other bytes add up to its holes; returns the members in
+/// entry order.
 fn check_slab(b: &Block) -> Result<Vec<&[u8]>, Corrupt> {
     let raw = b.raw();
     let start = b.slab_start();
+    let k = b.inline_max();
+    if k == 1 || k > INLINE_MAX {
+        return Err(Corrupt("block's in-line length out of range"));
+    }
     let mut regions = Vec::with_capacity(b.len());
     let mut members = Vec::with_capacity(b.len());
     for &c in b.order() {
-        let o = b.off_of(c);
+        let Some(o) = b.slab_off(c) else {
+            // In line: the cell's length byte is at most k.
+            members.push(b.member_of(c));
+            continue;
+        };
+        if b.len_byte(c).is_some_and(|l| l != IN_SLAB) {
+            return Err(Corrupt(
+                "cell length byte neither a length nor the slab mark",
+            ));
+        }
         let (len, p) = read_len(raw, o);
         let end = p.saturating_add(len);
         if o < start || end > raw.len() || stored_size(len) != end - o {
             return Err(Corrupt("member runs past its slab"));
+        }
+        if k != 0 && len <= k {
+            return Err(Corrupt("member short enough for its cell sits in the slab"));
         }
         regions.push((o, end));
         members.push(&raw[p..end]);

@@ -139,7 +139,7 @@ impl SkipList {
     /// block moves into it, or it moves into its previous block.
     fn merge_sparse(&mut self, x: u32, path: &Path) {
         let fits = |a: &Block, b: &Block| {
-            a.len() + b.len() <= MERGED_MAX && a.live_bytes() + b.live_bytes() <= BLOCK_BYTES
+            a.len() + b.len() <= MERGED_MAX && a.live_bytes() + a.slab_cost_of(b) <= BLOCK_BYTES
         };
         let y = self.link(x, 0).next;
         if y != 0 && fits(self.block(x), self.block(y)) {

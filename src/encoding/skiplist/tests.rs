@@ -427,9 +427,122 @@ fn validate_catches_broken_invariants() {
     let mut t = s.clone();
     t.nodes[0].tower = u32::MAX;
     assert!(t.validate().is_err());
+    // A cell whose length byte is neither an in-line length nor the slab
+    // mark, and a block whose in-line length is out of range.
+    let mut t = s.clone();
+    let k = t.blocks[1].inline_max();
+    assert!(k >= 2, "short members sit in line");
+    let c = t.blocks[1].cell_at(0);
+    let at = block::CELLS + (9 + k) * usize::from(c) + 8;
+    t.blocks[1].raw_mut()[at] = (k + 1) as u8;
+    assert!(t.validate().is_err());
+    let mut t = s.clone();
+    t.blocks[1].set_inline_raw(1);
+    assert!(t.validate().is_err());
     let mut t = s;
     t.block_heap += 1;
     assert!(t.validate().is_err());
+}
+
+/// A block's in-line length is the one taking the fewest bytes plus the
+/// headroom of up to one byte a member: every member in line when they
+/// are all short and alike (with room for one more byte), none when they
+/// are long, and the slab for the odd long one among short ones.
+#[test]
+fn choose_inline_minimizes_bytes_with_headroom() {
+    use block::choose_inline;
+    assert_eq!(choose_inline([8usize; 40].into_iter()), 9);
+    assert_eq!(choose_inline([15usize; 40].into_iter()), 16);
+    assert_eq!(choose_inline([16usize; 40].into_iter()), 16);
+    assert_eq!(choose_inline([17usize; 40].into_iter()), 0);
+    assert_eq!(choose_inline([30usize; 40].into_iter()), 0);
+    assert_eq!(
+        choose_inline((0..40).map(|i| if i < 36 { 8 } else { 7 })),
+        9
+    );
+    assert_eq!(
+        choose_inline((0..40).map(|i| if i < 38 { 5 } else { 100 })),
+        6
+    );
+    // One-byte members still get cells of two or three in-line bytes (a
+    // slab mark and offset need three).
+    assert_eq!(choose_inline([1usize; 10].into_iter()), 3);
+    // Lengths spread from 1 to 16: in line only as far as the bytes allow.
+    let lens = || (0..64).map(|i| 1 + i % 16);
+    let k = usize::from(choose_inline(lens()));
+    let cost = |k: usize| -> usize {
+        lens()
+            .map(|l| {
+                let cell = if k == 0 { 10 } else { 9 + k };
+                cell + if k != 0 && l <= k { 0 } else { 1 + l }
+            })
+            .sum()
+    };
+    let least = (0..=16).filter(|&j| j != 1).map(cost).min().unwrap();
+    assert!(cost(k) <= least + 64, "{k}: {} vs {least}", cost(k));
+}
+
+/// Members in line and in the slab side by side, at the in-line limit
+/// (16 bytes) and just past it (17), with lengths that drift upwards (so
+/// blocks shaped for shorter members take longer ones into the slab until
+/// a split or compaction reshapes them) and long members: the list stays
+/// valid through growth, splits, removals that compact and merge blocks,
+/// and score updates, and every member keeps its score and rank.
+#[test]
+fn inline_and_slab_members_across_splits_merges_and_compaction() {
+    let mut rng = SmallRng::seed_from_u64(5);
+    let (mut s, mut model) = (SkipList::new(), Model::default());
+    let member = |i: u32| -> Vec<u8> {
+        match i % 11 {
+            0 => format!("{:016}", i).into_bytes(),
+            1 => format!("{:017}", i).into_bytes(),
+            2 if i % 1_001 == 2 => format!("long{i}:{}", "L".repeat(5_000)).into_bytes(),
+            3 => format!("{:02}", i % 100).into_bytes(),
+            _ => format!("m:{i}").into_bytes(),
+        }
+    };
+    for i in 0..20_000u32 {
+        let score = f64::from(rng.random_range(0u32..3_000));
+        let m = member(i);
+        assert_eq!(s.insert(score, &m), model.insert(score, &m), "{i}");
+        if i % 4_999 == 0 {
+            s.validate().unwrap();
+        }
+    }
+    s.validate().unwrap();
+    let shapes: HashSet<usize> = s.blocks.iter().skip(1).map(|b| b.inline_max()).collect();
+    assert!(shapes.len() >= 2, "blocks of several shapes: {shapes:?}");
+    for i in (0..20_000u32).step_by(3) {
+        let m = member(i);
+        if let Some(old) = model.scores.get(&m).copied() {
+            let new = old + 0.5;
+            assert_eq!(s.update_score(&m, new), Some(old));
+            model.remove(&m);
+            model.insert(new, &m);
+        }
+    }
+    s.validate().unwrap();
+    for i in (0..20_000u32).filter(|i| i % 5 != 0) {
+        let m = member(i);
+        assert_eq!(s.remove(&m), model.remove(&m), "{i}");
+        if i % 4_999 == 0 {
+            s.validate().unwrap();
+        }
+    }
+    s.validate().unwrap();
+    let entries = model.entries();
+    assert_eq!(list_entries(&s), entries);
+    for (r, (score, m)) in entries.iter().enumerate() {
+        assert_eq!(s.score(m), Some(*score));
+        assert_eq!(s.lookup(m).ok(), Some(*score));
+        if r % 7 == 0 {
+            assert_eq!(s.rank(m), Some(r));
+        }
+    }
+    for i in 20_000..20_100u32 {
+        let m = member(i);
+        assert_eq!(s.score(&m), model.scores.get(&m).copied());
+    }
 }
 
 proptest! {
