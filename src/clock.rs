@@ -56,7 +56,7 @@ fn system_ms() -> u64 {
 
 /// Every this many coarse readings in a thread, one checks the system
 /// clock, so a starved ticker cannot leave the coarse clock behind.
-const COARSE_CHECK_EVERY: u32 = 64;
+pub(crate) const COARSE_CHECK_EVERY: u32 = 64;
 
 thread_local! {
     /// Coarse readings this thread made (for `COARSE_CHECK_EVERY`).
@@ -80,6 +80,21 @@ pub(crate) fn coarse_system_ms() -> u64 {
         return ms;
     }
     coarse_check(ms)
+}
+
+/// The coarse clock's last reading as it stands (0 before it started),
+/// for a caller that counts its own readings and calls
+/// [`coarse_refresh`] on every `COARSE_CHECK_EVERY`th.
+#[inline(always)]
+pub(crate) fn coarse_peek() -> u64 {
+    COARSE_MS.load(Ordering::Relaxed)
+}
+
+/// Starts the ticker if needed and moves the coarse clock on if it lags
+/// the system clock (the check [`coarse_system_ms`] makes every
+/// `COARSE_CHECK_EVERY`th reading).
+pub(crate) fn coarse_refresh() {
+    coarse_check(COARSE_MS.load(Ordering::Relaxed));
 }
 
 /// The slow path of [`coarse_system_ms`]: starts the ticker once, and

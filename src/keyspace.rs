@@ -58,6 +58,8 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 
 mod db;
+#[cfg(test)]
+mod hot_tests;
 mod keyhash;
 mod lookup;
 mod table;
@@ -105,6 +107,10 @@ pub struct Keyspace {
     /// `clock` is the [`SystemClock`]: access times read its coarse clock
     /// directly (inlined) instead of through the trait object.
     system_clock: bool,
+    /// Readings [`Keyspace::lru_now_fast`] may still take from the
+    /// system coarse clock before the next check against the system
+    /// clock ([`Keyspace::refresh_clock`]); stays 0 with another clock.
+    fast_clock: u32,
     frozen_ms: Option<u64>,
     pub(crate) stats: Stats,
     pub(crate) rng: SmallRng,
@@ -140,6 +146,7 @@ impl Keyspace {
             selected: 0,
             clock,
             system_clock: false,
+            fast_clock: 0,
             frozen_ms: None,
             stats: Stats::default(),
             rng,
@@ -166,6 +173,9 @@ impl Keyspace {
     /// Mutable configuration. `databases` and `cluster_enabled` are fixed at
     /// construction; changing them here has no effect.
     pub fn config_mut(&mut self) -> &mut Config {
+        // The read shortcut's clock readings were granted under the old
+        // policy (see `refresh_clock`).
+        self.fast_clock = 0;
         &mut self.config
     }
 
@@ -211,6 +221,33 @@ impl Keyspace {
             crate::clock::coarse_system_ms()
         } else {
             self.clock.coarse_ms()
+        }
+    }
+
+    /// [`Keyspace::lru_now`] for the read shortcut, with no call and no
+    /// branch on the clock's kind or the policy: the system coarse clock's
+    /// reading while `fast_clock` lasts; None when it has run out (every
+    /// `COARSE_CHECK_EVERY`th reading, and always with another clock or
+    /// under an LFU policy, where the access field is not a plain time),
+    /// so that the caller takes its general path after
+    /// [`Keyspace::refresh_clock`]. The caller decrements `fast_clock`
+    /// (after its other stores, so they need no reload).
+    #[inline(always)]
+    pub(crate) fn lru_now_fast(&self) -> Option<u64> {
+        (self.fast_clock != 0).then(crate::clock::coarse_peek)
+    }
+
+    /// For the system clock and an LRU-style policy: checks the coarse
+    /// clock against the system clock (starting its ticker), as every
+    /// `COARSE_CHECK_EVERY`th reading does, and lets
+    /// [`Keyspace::lru_now_fast`] take that many readings again. A
+    /// configuration change ([`Keyspace::config_mut`]) takes them back.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn refresh_clock(&mut self) {
+        if self.system_clock && !self.config.maxmemory_policy.is_lfu() {
+            crate::clock::coarse_refresh();
+            self.fast_clock = crate::clock::COARSE_CHECK_EVERY - 1;
         }
     }
 

@@ -157,7 +157,7 @@ impl Keyspace {
                 }
             })?;
         }
-        self.config = next;
+        *self.config_mut() = next;
         Ok(())
     }
 

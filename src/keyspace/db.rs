@@ -4,7 +4,7 @@
 use indexmap::IndexMap;
 
 use super::Key;
-use super::table::{self, Entry, Hasher, Table};
+use super::table::{self, Entry, Hasher, KeyWords, Table};
 use crate::cluster::SlotIndex;
 use crate::value::Value;
 
@@ -36,6 +36,8 @@ pub(crate) struct Db {
     pending: Option<(usize, usize)>,
     /// The pending entry's key, for [`Db::pending_hit`].
     hot: HotKey,
+    /// The key found last by a read, for [`Db::read_hit`].
+    read_hot: ReadHot,
     /// Debug builds: the entry last handed out for reading and its heap
     /// bytes then, checked unchanged at the next hand-out.
     #[cfg(debug_assertions)]
@@ -45,33 +47,67 @@ pub(crate) struct Db {
     pub(crate) avg_ttl: u64,
 }
 
-/// The key of the entry pending for writing, kept so that a write to the
-/// key written last finds it by comparing two words and the length, with
-/// no hash and no probe (RPUSH after RPUSH into one list).
+/// A key kept with its position so that the next access to it finds it
+/// by comparing its length and two words, with no hash and no probe: the
+/// key of the entry pending for writing (RPUSH after RPUSH into one list)
+/// and the key read last (ZSCORE after ZSCORE on one sorted set).
 #[derive(Debug, Default, Clone, Copy)]
 struct HotKey {
-    /// The key's length + 1; 0 when disarmed (nothing pending, or a key
+    /// The key's length + 1; 0 when disarmed (nothing kept, or a key
     /// longer than `table::WORDS_KEY`).
     len1: usize,
     /// `table::key_words` of the key.
-    words: (u64, u64),
-    /// Its position (that of the pending entry).
+    lo: u64,
+    hi: u64,
+    /// Its position.
     pos: usize,
     /// Whether the entry has a TTL (then its expiry must be checked).
     ttl: bool,
 }
 
 impl HotKey {
-    /// The shortcut armed for `key` at position `pos`, or `None` when the
-    /// key is too long to compare as two words.
+    /// The shortcut armed for the key `w` at position `pos`, or `None`
+    /// when the key is too long to compare as two words.
     #[inline]
-    fn of(key: &[u8], pos: usize, ttl: bool) -> Option<HotKey> {
-        (key.len() <= table::WORDS_KEY).then(|| HotKey {
-            len1: key.len() + 1,
-            words: table::key_words(key),
+    fn of(w: &KeyWords, pos: usize, ttl: bool) -> Option<HotKey> {
+        (w.len <= table::WORDS_KEY).then_some(HotKey {
+            len1: w.len + 1,
+            lo: w.lo,
+            hi: w.hi,
             pos,
             ttl,
         })
+    }
+
+    /// Whether the kept key is `w`.
+    #[inline(always)]
+    fn is(&self, w: &KeyWords) -> bool {
+        w.len + 1 == self.len1 && w.lo == self.lo && w.hi == self.hi
+    }
+}
+
+/// The key found last by a read and its position, so that the next read
+/// of it (ZSCORE after ZSCORE on one sorted set) finds it without a hash
+/// or a probe. A hit is checked against the key stored at the position,
+/// so a stale position can only miss, never find another key; removals
+/// and `clear` (the only changes that move positions: inserts append,
+/// index growth and shrinking keep them) disarm it anyway.
+#[derive(Debug, Clone, Copy)]
+struct ReadHot {
+    /// [`KeyWords::print`] of the key: a cheap first test before the
+    /// slot is read.
+    print: u64,
+    /// Its position; `usize::MAX` when disarmed (a key longer than
+    /// `table::INLINE_KEY` is never kept).
+    pos: usize,
+}
+
+impl Default for ReadHot {
+    fn default() -> Self {
+        ReadHot {
+            print: 0,
+            pos: usize::MAX,
+        }
     }
 }
 
@@ -177,9 +213,45 @@ impl Db {
     /// is always live: every change that moves positions settles first.
     /// Keys longer than `table::WORDS_KEY` bytes always probe.
     #[inline(always)]
-    pub(crate) fn pending_hit(&self, key: &[u8]) -> Option<bool> {
-        let hot = &self.hot;
-        (key.len() + 1 == hot.len1 && table::key_words(key) == hot.words).then_some(hot.ttl)
+    pub(crate) fn pending_hit(&self, w: &KeyWords) -> Option<bool> {
+        self.hot.is(w).then_some(self.hot.ttl)
+    }
+
+    /// When `w` is the key found last by a read (see [`Db::arm_read`]),
+    /// its position and entry; None for any other key. A read of the key
+    /// read last finds it so, without hashing or probing (ZSCORE after
+    /// ZSCORE on one sorted set): one word compared with the one kept,
+    /// then the key stored at the kept position (so a hit is always
+    /// right). Keys longer than `table::INLINE_KEY` bytes always miss.
+    #[inline(always)]
+    pub(crate) fn read_hit(&self, w: &KeyWords) -> Option<(usize, &Entry)> {
+        let hot = &self.read_hot;
+        if w.print() != hot.print {
+            return None;
+        }
+        let entry = self.table.entry_if_key(hot.pos, w)?;
+        Some((hot.pos, entry))
+    }
+
+    /// Remembers the key `w`, found at position `pos`, for
+    /// [`Db::read_hit`]; keys longer than `table::INLINE_KEY` bytes are
+    /// not kept.
+    #[inline]
+    pub(crate) fn arm_read(&mut self, w: &KeyWords, pos: usize) {
+        if w.len <= table::INLINE_KEY {
+            self.read_hot = ReadHot {
+                print: w.print(),
+                pos,
+            };
+        }
+    }
+
+    /// The position of `key`, whose [`KeyWords`] are `w`, and whether it
+    /// has a TTL: [`Db::find_flagged`] with the words computed once.
+    #[inline(always)]
+    pub(crate) fn find_keyed(&self, key: &[u8], w: &KeyWords) -> Option<(usize, bool)> {
+        let found = self.table.probe_keyed(key, w).1;
+        found.map(|(i, e)| (i, e.has_ttl()))
     }
 
     /// The pending entry's position (meaningful after
@@ -209,15 +281,15 @@ impl Db {
     /// lookup that may go on to [`Db::insert_new`].
     #[inline]
     pub(crate) fn probe(&self, key: &[u8]) -> (u64, Option<usize>) {
-        let hash = self.table.hash(key);
-        (hash, self.table.find_hashed(key, hash))
+        let (hash, found) = self.table.probe_keyed(key, &KeyWords::of(key));
+        (hash, found.map(|(i, _)| i))
     }
 
-    /// [`Db::probe`], with whether the key found has a TTL.
-    #[inline]
-    pub(crate) fn probe_flagged(&self, key: &[u8]) -> (u64, Option<(usize, bool)>) {
-        let hash = self.table.hash(key);
-        let found = self.table.lookup_hashed(key, hash);
+    /// [`Db::probe`] of `key`, whose [`KeyWords`] are `w`, with whether
+    /// the key found has a TTL.
+    #[inline(always)]
+    pub(crate) fn probe_keyed(&self, key: &[u8], w: &KeyWords) -> (u64, Option<(usize, bool)>) {
+        let (hash, found) = self.table.probe_keyed(key, w);
         (hash, found.map(|(i, e)| (i, e.has_ttl())))
     }
 
@@ -256,21 +328,25 @@ impl Db {
         self.table.get_index_mut(i)
     }
 
-    /// The entry of `key`, at position `i` (`0..len`), for writing (its
-    /// size change is accounted): [`Db::entry_at_mut`] for a caller that
-    /// has the key at hand, which reads the slot once.
+    /// The entry of the key whose [`KeyWords`] are `w`, at position `i`
+    /// (`0..len`), for writing (its size change is accounted):
+    /// [`Db::entry_at_mut`] for a caller that has the key's words at
+    /// hand, which reads the slot once.
     #[inline(always)]
-    pub(crate) fn entry_for_write(&mut self, i: usize, key: &[u8]) -> &mut Entry {
+    pub(crate) fn entry_for_write(&mut self, i: usize, w: &KeyWords) -> &mut Entry {
         if matches!(self.pending, Some((p, _)) if p == i) {
             #[cfg(debug_assertions)]
             self.check_read();
             return self.table.entry_mut(i);
         }
         self.settle();
-        debug_assert_eq!(self.table.get_index(i).map(|(k, _)| k), Some(key));
+        #[cfg(debug_assertions)]
+        if let Some((key, _)) = self.table.get_index(i) {
+            assert!(key.len() > table::WORDS_KEY || KeyWords::of(key) == *w);
+        }
         let entry = self.table.entry_mut(i);
         self.pending = Some((i, entry.value.heap_bytes()));
-        if let Some(hot) = HotKey::of(key, i, entry.has_ttl()) {
+        if let Some(hot) = HotKey::of(w, i, entry.has_ttl()) {
             self.hot = hot;
         }
         entry
@@ -283,7 +359,7 @@ impl Db {
         self.settle();
         let (key, entry) = self.table.get_index(i)?;
         self.pending = Some((i, entry.value.heap_bytes()));
-        if let Some(hot) = HotKey::of(key, i, entry.has_ttl()) {
+        if let Some(hot) = HotKey::of(&KeyWords::of(key), i, entry.has_ttl()) {
             self.hot = hot;
         }
         Some(())
@@ -434,6 +510,9 @@ impl Db {
     /// (0 = none).
     pub(crate) fn remove_at(&mut self, pos: usize, key: &[u8]) -> (Entry, u64) {
         self.settle();
+        // The last key moves into `pos` (see `Table::swap_remove`).
+        self.read_hot = ReadHot::default();
+
         let (entry, key_bytes) = self.table.swap_remove(pos);
         self.data_bytes -= key_bytes + entry.value.heap_bytes();
         let mut when = 0;
@@ -468,6 +547,7 @@ impl Db {
         self.data_bytes = 0;
         self.pending = None;
         self.hot.len1 = 0;
+        self.read_hot = ReadHot::default();
         #[cfg(debug_assertions)]
         {
             self.read_check = None;

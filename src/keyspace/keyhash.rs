@@ -1,7 +1,7 @@
 //! The 64-bit key hash of a key table, keyed per table.
 //!
 //! Keys of up to 16 bytes (nearly all in practice) are read as the two
-//! words [`key_words`] gives (which with the length tell such keys apart)
+//! words `table::key_words` gives (which with the length tell such keys apart)
 //! and mixed with two folded multiplies (the product's two 64-bit halves
 //! XORed, as foldhash and ahash's fallback do) against the table's secret
 //! keys: about a third of the instructions of a full
@@ -10,7 +10,7 @@
 //! cannot aim collisions at one table. Both halves of the result are
 //! used: the low bits pick a bucket, the high half a tag-filter bit.
 
-use super::table::{Hasher, WORDS_KEY, key_words};
+use super::table::{Hasher, KeyWords, WORDS_KEY};
 
 /// A key hasher with its own random keys.
 #[derive(Clone)]
@@ -51,8 +51,13 @@ impl KeyHasher {
         if key.len() > WORDS_KEY {
             return self.long.hash_one(key);
         }
-        let (a, b) = key_words(key);
-        let mixed = fold(a ^ self.k0, b ^ self.k1 ^ key.len() as u64);
+        self.hash_words(&KeyWords::of(key))
+    }
+
+    /// The hash of a key of at most `WORDS_KEY` bytes given as its words.
+    #[inline(always)]
+    pub(crate) fn hash_words(&self, w: &KeyWords) -> u64 {
+        let mixed = fold(w.lo ^ self.k0, w.hi ^ self.k1 ^ w.len as u64);
         fold(mixed, self.k0 | 1)
     }
 }

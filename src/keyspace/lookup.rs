@@ -3,13 +3,24 @@
 //!
 //! # Cost
 //!
-//! A lookup hashes the key once and walks one chain; a miss usually stops
-//! at the bucket's tag filter without visiting a slot (see
-//! `keyspace/table.rs`). The clock is read for the expiry check only when
-//! the entry's TTL flag is set, and once for the access-time update (the
-//! coarse clock, inlined for [`crate::SystemClock`]). Reads take the entry
-//! without settling ([`super::Db::entry_for_read`]): a read never changes
-//! a value's size, so nothing is left for the next write to account.
+//! A lookup computes the key's words once ([`KeyWords`]: its bytes
+//! zero-padded to two words) for the shortcuts below, the hash and the
+//! compare with each stored key; it hashes once and walks one chain; a
+//! miss usually stops at the bucket's tag filter without visiting a slot
+//! (see `keyspace/table.rs`). The clock is read for the expiry check only
+//! when the entry's TTL flag is set, and once for the access-time update
+//! (the coarse clock, inlined for [`crate::SystemClock`]). Reads take the
+//! entry without settling ([`super::Db::entry_for_read`]): a read never
+//! changes a value's size, so nothing is left for the next write to
+//! account.
+//!
+//! A read of the key read last (ZSCORE after ZSCORE on one sorted set)
+//! skips the hash and the probe: one word compared with the one kept, then
+//! the key stored at the kept position ([`super::Db::read_hit`]), so a hit
+//! cannot be wrong whatever moved since. Without a TTL, under an LRU-style
+//! policy and on the system clock, that read makes no call at all
+//! ([`Keyspace::read_fast`]): every other case leaves by a tail call to
+//! the general path, which keeps the found position.
 //!
 //! Writes probe once: a key that may be created goes in at the hash the
 //! lookup computed, out of line from the found-key path. A write to the
@@ -23,9 +34,24 @@
 //! stopped at and hands the entry out with one more slot access
 //! ([`super::Db::entry_for_write`]).
 
+use super::table::KeyWords;
 use super::{Entry, Keyspace};
 use crate::error::{Error, Result};
 use crate::value::Value;
+
+/// "Not found by the read shortcut" (a position no table reaches).
+const NO_HIT: usize = usize::MAX;
+
+/// Why [`Keyspace::read_fast`] left a read to the general path.
+#[derive(Debug, Clone, Copy)]
+enum Bail {
+    /// The key is not the key read last: probe.
+    Probe,
+    /// The key read last, at this position, needs the general path (a
+    /// TTL, a stream, LFU, another clock); with `true`, the coarse clock
+    /// is due for a check against the system clock first.
+    Found(usize, bool),
+}
 
 impl Keyspace {
     /// Deletes `key` from the selected database if its TTL has passed.
@@ -79,12 +105,12 @@ impl Keyspace {
         self.touch_with(|db| db.entry_at_mut(i).expect("live position").1)
     }
 
-    /// The entry of `key`, at position `i`, its access field updated, for
+    /// The entry of the key `w`, at position `i`, its access field updated, for
     /// writing (its size change is accounted). [`Keyspace::touch_with`]
     /// spelled out: through the closure, INCR on 1M keys took 19 more
     /// instructions (callgrind, `examples/keyspace_ops`, session 6).
     #[inline(always)]
-    fn touch_write_key(&mut self, i: usize, key: &[u8]) -> &mut Entry {
+    fn touch_write_key(&mut self, i: usize, w: &KeyWords) -> &mut Entry {
         let now = self.lru_now();
         let Keyspace {
             dbs,
@@ -93,7 +119,7 @@ impl Keyspace {
             rng,
             ..
         } = self;
-        let entry = dbs[*selected].entry_for_write(i, key);
+        let entry = dbs[*selected].entry_for_write(i, w);
         crate::keys::touch_access(&mut entry.lru, config, now, rng);
         entry
     }
@@ -116,24 +142,115 @@ impl Keyspace {
     }
 
     /// The live position of `key` (lazy expiry applied), counted as a
-    /// keyspace hit or miss.
+    /// keyspace hit or miss, and remembered for the next read
+    /// ([`super::Db::arm_read`]). `hit` is the key's position when the
+    /// caller already found it as the key read last; otherwise it probes.
+    #[inline(always)]
+    fn find_counted_from(&mut self, key: &[u8], w: &KeyWords, hit: usize) -> Option<usize> {
+        let db = &self.dbs[self.selected];
+        let found = match hit {
+            NO_HIT => db.find_keyed(key, w),
+            i => Some((i, db.entry_at(i).has_ttl())),
+        };
+        match found {
+            Some((i, ttl)) if !self.ttl_passed(ttl, key) => {
+                self.stats.keyspace_hits += 1;
+                self.dbs[self.selected].arm_read(w, i);
+                Some(i)
+            }
+            _ => {
+                if let Some((i, _)) = found {
+                    self.expire_at_pos(i, key);
+                }
+                self.stats.keyspace_misses += 1;
+                None
+            }
+        }
+    }
+
+    /// [`Keyspace::find_counted_from`] for a key not found yet.
     #[inline(always)]
     fn find_counted(&mut self, key: &[u8]) -> Option<usize> {
-        let found = self.find_live(key);
-        if found.is_some() {
-            self.stats.keyspace_hits += 1;
-        } else {
-            self.stats.keyspace_misses += 1;
+        let w = KeyWords::of(key);
+        let hit = self.read_hit_pos(&w);
+        self.find_counted_from(key, &w, hit)
+    }
+
+    /// The position of `w` if it is the key read last, else `NO_HIT`.
+    #[inline(always)]
+    fn read_hit_pos(&self, w: &KeyWords) -> usize {
+        self.dbs[self.selected]
+            .read_hit(w)
+            .map_or(NO_HIT, |(i, _)| i)
+    }
+
+    /// The read shortcut, with no call on its way: when `w` is the key
+    /// read last ([`super::Db::read_hit`]), without a TTL, `plain` holds
+    /// for its value, and the system coarse clock can be read inline
+    /// under an LRU-style policy ([`Keyspace::lru_now_fast`]), its position and
+    /// the clock reading; the caller counts the hit and sets the access
+    /// time ([`Keyspace::read_fast_entry`]). Otherwise `Err` says what
+    /// the general path needs.
+    #[inline(always)]
+    fn read_fast(&mut self, w: &KeyWords, plain: fn(&Value) -> bool) -> Result<(usize, u64), Bail> {
+        let db = &self.dbs[self.selected];
+        let Some((i, entry)) = db.read_hit(w) else {
+            return Err(Bail::Probe);
+        };
+        if entry.has_ttl() || !plain(&entry.value) {
+            return Err(Bail::Found(i, false));
         }
-        found
+        match self.lru_now_fast() {
+            Some(now) => Ok((i, now)),
+            None => Err(Bail::Found(i, true)),
+        }
+    }
+
+    /// The entry [`Keyspace::read_fast`] found at `i`, its access time set
+    /// to `now` and the hit counted.
+    #[inline(always)]
+    fn read_fast_entry(&mut self, i: usize, now: u64) -> &mut Entry {
+        let entry = self.dbs[self.selected].entry_for_read(i);
+        entry.lru = crate::keys::lru_clock(now);
+        self.fast_clock -= 1;
+        self.stats.keyspace_hits += 1;
+        entry
     }
 
     /// Looks a key up for reading: lazy expiry, hit/miss counters, and the
     /// access time (LRU) or frequency (LFU) update. The entry is handed out
     /// mutable, but a read must not change its size (debug builds check).
+    /// The key read last is found by [`Keyspace::read_fast`]; any other
+    /// key is probed out of line.
     #[inline]
     pub(crate) fn lookup_read(&mut self, key: &[u8]) -> Option<&mut Entry> {
-        let i = self.find_counted(key)?;
+        let w = KeyWords::of(key);
+        match self.read_fast(&w, |_| true) {
+            Ok((i, now)) => Some(self.read_fast_entry(i, now)),
+            Err(Bail::Probe) => self.lookup_read_probe(key, w.lo, w.mid()),
+            Err(Bail::Found(i, refresh)) => self.lookup_read_slow(key, i, refresh),
+        }
+    }
+
+    /// [`Keyspace::lookup_read`] of a key that is not the key read last,
+    /// out of line; `lo` and `mid` are its [`KeyWords`] (see
+    /// [`KeyWords::resume`]).
+    #[inline(never)]
+    fn lookup_read_probe(&mut self, key: &[u8], lo: u64, mid: u64) -> Option<&mut Entry> {
+        let w = KeyWords::resume(key, lo, mid);
+        let i = self.find_counted_from(key, &w, NO_HIT)?;
+        Some(self.touch_read(i))
+    }
+
+    /// [`Keyspace::lookup_read`] past the shortcut, out of line: `hit` is
+    /// the key's position when [`Keyspace::read_fast`] found it (else
+    /// `NO_HIT`), `refresh` whether the clock is due for a check.
+    #[inline(never)]
+    fn lookup_read_slow(&mut self, key: &[u8], hit: usize, refresh: bool) -> Option<&mut Entry> {
+        if refresh {
+            self.refresh_clock();
+        }
+        let i = self.find_counted_from(key, &KeyWords::of(key), hit)?;
         Some(self.touch_read(i))
     }
 
@@ -177,50 +294,124 @@ impl Keyspace {
     /// ([`super::Db::pending_hit`]).
     #[inline(always)]
     pub(crate) fn lookup_write(&mut self, key: &[u8]) -> Option<&mut Entry> {
-        match self.dbs[self.selected].pending_hit(key) {
+        let w = KeyWords::of(key);
+        match self.dbs[self.selected].pending_hit(&w) {
             Some(false) => Some(self.touch_pending()),
-            hit => self.lookup_write_probed(key, hit),
+            hit => self.lookup_write_probed(key, hit, w.lo, w.mid()),
         }
     }
 
     /// [`Keyspace::lookup_write`] past the shortcut: the pending key with
-    /// a TTL (`hit` = `Some(true)`), or any other key (`hit` = None).
+    /// a TTL (`hit` = `Some(true)`), or any other key (`hit` = None);
+    /// `lo` and `mid` are the key's [`KeyWords`] (see
+    /// [`KeyWords::resume`]).
     #[inline(never)]
-    fn lookup_write_probed(&mut self, key: &[u8], hit: Option<bool>) -> Option<&mut Entry> {
+    fn lookup_write_probed(
+        &mut self,
+        key: &[u8],
+        hit: Option<bool>,
+        lo: u64,
+        mid: u64,
+    ) -> Option<&mut Entry> {
+        let w = KeyWords::resume(key, lo, mid);
         let db = &self.dbs[self.selected];
         let (i, ttl) = match hit {
             Some(ttl) => (db.pending_pos(), ttl),
-            None => db.find_flagged(key)?,
+            None => db.find_keyed(key, &w)?,
         };
         if self.ttl_passed(ttl, key) {
             self.expire_at_pos(i, key);
             return None;
         }
-        Some(self.touch_write_key(i, key))
+        Some(self.touch_write_key(i, &w))
     }
 
     /// Looks `key` up for a read command and projects its value to the type
     /// the command works on (`proj` returns None for any other type). A
     /// stream is handed out with its size change accounted (some stream
     /// commands that read also trim consumer state); other values must not
-    /// change size through the reference.
+    /// change size through the reference. The key read last is found by
+    /// [`Keyspace::read_fast`]; any other key is probed out of line.
     ///
     /// # Errors
     /// [`Error::WrongType`] when the key holds another type.
-    pub(crate) fn read_typed<T>(
+    #[inline]
+    pub(crate) fn read_typed<T, P>(&mut self, key: &[u8], proj: P) -> Result<Option<&mut T>>
+    where
+        P: Fn(&mut Value) -> Option<&mut T> + Copy,
+    {
+        let w = KeyWords::of(key);
+        let not_stream = |v: &Value| !matches!(v, Value::Stream(_));
+        match self.read_fast(&w, not_stream) {
+            Ok((i, now)) => match proj(&mut self.read_fast_entry(i, now).value) {
+                Some(t) => Ok(Some(t)),
+                None => Err(Error::WrongType),
+            },
+            Err(Bail::Probe) => self.read_typed_probe(key, w.lo, w.mid(), proj),
+            Err(Bail::Found(i, refresh)) => self.read_typed_slow(key, i, refresh, proj),
+        }
+    }
+
+    /// [`Keyspace::read_typed`] of a key that is not the key read last, out
+    /// of line; `lo` and `mid` are its [`KeyWords`] (see
+    /// [`KeyWords::resume`]).
+    #[inline(never)]
+    fn read_typed_probe<T, P>(
         &mut self,
         key: &[u8],
-        proj: fn(&mut Value) -> Option<&mut T>,
-    ) -> Result<Option<&mut T>> {
-        let Some(i) = self.find_counted(key) else {
+        lo: u64,
+        mid: u64,
+        proj: P,
+    ) -> Result<Option<&mut T>>
+    where
+        P: Fn(&mut Value) -> Option<&mut T> + Copy,
+    {
+        let w = KeyWords::resume(key, lo, mid);
+        let Some(i) = self.find_counted_from(key, &w, NO_HIT) else {
             return Ok(None);
         };
+        self.read_typed_at(i, proj)
+    }
+
+    /// [`Keyspace::read_typed`] past the shortcut, out of line: `hit` is
+    /// the key's position when [`Keyspace::read_fast`] found it (else
+    /// `NO_HIT`), `refresh` whether the clock is due for a check.
+    #[inline(never)]
+    fn read_typed_slow<T, P>(
+        &mut self,
+        key: &[u8],
+        hit: usize,
+        refresh: bool,
+        proj: P,
+    ) -> Result<Option<&mut T>>
+    where
+        P: Fn(&mut Value) -> Option<&mut T> + Copy,
+    {
+        if refresh {
+            self.refresh_clock();
+        }
+        let Some(i) = self.find_counted_from(key, &KeyWords::of(key), hit) else {
+            return Ok(None);
+        };
+        self.read_typed_at(i, proj)
+    }
+
+    /// The live entry at position `i`, touched and projected for
+    /// [`Keyspace::read_typed`]; a stream is handed out for writing.
+    #[inline(always)]
+    fn read_typed_at<T, P>(&mut self, i: usize, proj: P) -> Result<Option<&mut T>>
+    where
+        P: Fn(&mut Value) -> Option<&mut T> + Copy,
+    {
         let stream = matches!(self.dbs[self.selected].entry_at(i).value, Value::Stream(_));
         let entry = match stream {
             true => self.touch_write(i),
             false => self.touch_read(i),
         };
-        proj(&mut entry.value).map(Some).ok_or(Error::WrongType)
+        match proj(&mut entry.value) {
+            Some(t) => Ok(Some(t)),
+            None => Err(Error::WrongType),
+        }
     }
 
     /// [`Keyspace::read_typed`] for write commands (no hit/miss counting).
@@ -252,9 +443,10 @@ impl Keyspace {
         proj: fn(&mut Value) -> Option<&mut T>,
         make: impl FnOnce() -> Value,
     ) -> Result<&mut T> {
-        let entry = match self.dbs[self.selected].pending_hit(key) {
+        let w = KeyWords::of(key);
+        let entry = match self.dbs[self.selected].pending_hit(&w) {
             Some(false) => self.touch_pending(),
-            hit => self.write_or_insert_probed(key, hit, make),
+            hit => self.write_or_insert_probed(key, hit, (w.lo, w.mid()), make),
         };
         proj(&mut entry.value).ok_or(Error::WrongType)
     }
@@ -267,18 +459,20 @@ impl Keyspace {
         &mut self,
         key: &[u8],
         hit: Option<bool>,
+        (lo, mid): (u64, u64),
         make: impl FnOnce() -> Value,
     ) -> &mut Entry {
+        let w = KeyWords::resume(key, lo, mid);
         let db = &self.dbs[self.selected];
         let (hash, found) = match hit {
             Some(ttl) => (None, Some((db.pending_pos(), ttl))),
             None => {
-                let (hash, found) = db.probe_flagged(key);
+                let (hash, found) = db.probe_keyed(key, &w);
                 (Some(hash), found)
             }
         };
         match found {
-            Some((i, ttl)) if !self.ttl_passed(ttl, key) => self.touch_write_key(i, key),
+            Some((i, ttl)) if !self.ttl_passed(ttl, key) => self.touch_write_key(i, &w),
             _ => self.insert_for_write(key, hash, found.map(|(i, _)| i), make),
         }
     }
@@ -361,7 +555,7 @@ impl Keyspace {
         touch: bool,
     ) {
         let sel = self.selected;
-        let (hash, found) = self.dbs[sel].probe_flagged(key);
+        let (hash, found) = self.dbs[sel].probe_keyed(key, &KeyWords::of(key));
         let live = found
             .filter(|&(_, ttl)| !self.ttl_passed(ttl, key))
             .map(|(i, _)| i);

@@ -71,7 +71,7 @@ const TTL_FLAG: u32 = 0x8000_0000;
 /// twice over).
 const TIGHT_STEP: usize = 8;
 /// Longest key stored inline.
-const INLINE_KEY: usize = 14;
+pub(crate) const INLINE_KEY: usize = 14;
 
 /// Bytes of one slot in the table (key handle and entry).
 pub(crate) const SLOT_BYTES: usize = std::mem::size_of::<Slot>();
@@ -133,28 +133,12 @@ impl KeyBuf {
     }
 }
 
-/// `key` (at most `INLINE_KEY` bytes) zero-padded to `INLINE_KEY` bytes,
-/// built in two words from fixed-size loads (the first and last 8 or 4
-/// bytes, the tail shifted down), so no `memcpy` call for a variable
-/// length.
+/// `key` (at most `INLINE_KEY` bytes) zero-padded to `INLINE_KEY` bytes:
+/// its [`key_words`] laid out as bytes (no `memcpy` call for a variable
+/// length).
 #[inline]
 fn pad_inline(key: &[u8]) -> [u8; INLINE_KEY] {
-    let n = key.len();
-    let (lo, hi) = if let (Some(f), Some(l)) = (key.first_chunk::<8>(), key.last_chunk::<8>()) {
-        // Bytes 8..n are the top n - 8 bytes of the last word.
-        let tail = u64::from_le_bytes(*l).checked_shr(8 * (16 - n) as u32);
-        (u64::from_le_bytes(*f), tail.unwrap_or(0))
-    } else if let (Some(f), Some(l)) = (key.first_chunk::<4>(), key.last_chunk::<4>()) {
-        let tail = u32::from_le_bytes(*l).checked_shr(8 * (8 - n) as u32);
-        let head = u64::from(u32::from_le_bytes(*f));
-        (head | u64::from(tail.unwrap_or(0)) << 32, 0)
-    } else if n > 0 {
-        // 1 to 3 bytes: the first, the middle and the last cover them.
-        let at = |i: usize| u64::from(key[i]) << (8 * i);
-        (at(0) | at(n / 2) | at(n - 1), 0)
-    } else {
-        (0, 0)
-    };
+    let (lo, hi) = key_words(key);
     let mut out = [0; INLINE_KEY];
     out[..8].copy_from_slice(&lo.to_le_bytes());
     out[8..].copy_from_slice(&hi.to_le_bytes()[..INLINE_KEY - 8]);
@@ -164,30 +148,119 @@ fn pad_inline(key: &[u8]) -> [u8; INLINE_KEY] {
 /// Longest key [`key_words`] describes.
 pub(crate) const WORDS_KEY: usize = 16;
 
-/// A key of at most [`WORDS_KEY`] bytes as two words, which with its
-/// length tell it apart from every other key that long: for 8 bytes and
-/// more its first and last 8 bytes (overlapping), for 4 to 7 its first
-/// and last 4, for 1 to 3 the first, middle and last bytes; fixed-size
-/// loads only (no padding, no `memcmp`). Longer keys give their first
-/// and last 8 bytes, which do not tell them apart.
+/// A key of at most [`WORDS_KEY`] bytes zero-padded to 16 bytes, as two
+/// little-endian words: with its length, this tells it apart from every
+/// other key, and for a key of at most `INLINE_KEY` bytes it is exactly
+/// what an inline [`KeyBuf`] holds, so a stored key compares as two
+/// fixed-offset loads ([`KeyWords`]). Built from fixed-size loads only
+/// (the first and last 8 or 4 bytes, the tail shifted down; the first,
+/// middle and last byte of a key of 1 to 3), no padding copy, no
+/// `memcmp`. Longer keys give words that do not tell them apart.
 #[inline(always)]
 pub(crate) fn key_words(key: &[u8]) -> (u64, u64) {
     let n = key.len();
-    if let (Some(a), Some(b)) = (key.first_chunk::<8>(), key.last_chunk::<8>()) {
-        (u64::from_le_bytes(*a), u64::from_le_bytes(*b))
-    } else if let (Some(a), Some(b)) = (key.first_chunk::<4>(), key.last_chunk::<4>()) {
-        (
-            u64::from(u32::from_le_bytes(*a)),
-            u64::from(u32::from_le_bytes(*b)),
-        )
-    } else if n > 0 {
-        let spread = |b: u8, at: u32| u64::from(b) << at;
-        (
-            spread(key[0], 0) | spread(key[n / 2], 8) | spread(key[n - 1], 16),
-            0,
-        )
+    if let (Some(f), Some(l)) = (key.first_chunk::<8>(), key.last_chunk::<8>()) {
+        // Bytes 8..n are the top n - 8 bytes of the last word (none for
+        // n = 8: a shift by 64 gives None).
+        // (Junk for a longer key, which no hot key or stored key is
+        // compared with by words.)
+        let shift = (WORDS_KEY.wrapping_sub(n) as u32).wrapping_mul(8);
+        let tail = u64::from_le_bytes(*l).checked_shr(shift);
+        (u64::from_le_bytes(*f), tail.unwrap_or(0))
+    } else if let (Some(f), Some(l)) = (key.first_chunk::<4>(), key.last_chunk::<4>()) {
+        let tail = u32::from_le_bytes(*l).checked_shr(8 * (8 - n) as u32);
+        let head = u64::from(u32::from_le_bytes(*f));
+        (head | u64::from(tail.unwrap_or(0)) << 32, 0)
     } else {
-        (0, 0)
+        let byte = |i: usize| u64::from(key[i]);
+        let lo = match n {
+            0 => 0,
+            1 => byte(0),
+            2 => byte(0) | byte(1) << 8,
+            _ => byte(0) | byte(1) << 8 | byte(2) << 16,
+        };
+        (lo, 0)
+    }
+}
+
+/// A key of at most [`WORDS_KEY`] bytes as a lookup compares it: its
+/// length and [`key_words`], computed once per lookup and used for the
+/// hash, the hot-key checks and every stored key on the chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct KeyWords {
+    /// The key's length.
+    pub(crate) len: usize,
+    /// Its bytes 0..8, zero-padded.
+    pub(crate) lo: u64,
+    /// Its bytes 8..16, zero-padded.
+    pub(crate) hi: u64,
+}
+
+impl KeyWords {
+    /// The words of `key` (meaningful for keys of at most [`WORDS_KEY`]
+    /// bytes; longer keys never compare equal to a hot key, whose length
+    /// is at most that).
+    #[inline(always)]
+    pub(crate) fn of(key: &[u8]) -> KeyWords {
+        let (lo, hi) = key_words(key);
+        KeyWords {
+            len: key.len(),
+            lo,
+            hi,
+        }
+    }
+
+    /// Bytes 6..14 of the padded key: with `lo`, an inline key's 14 bytes
+    /// as two overlapping fixed-offset loads.
+    #[inline(always)]
+    pub(crate) fn mid(&self) -> u64 {
+        (self.lo >> 48) | (self.hi << 16)
+    }
+
+    /// The words of a key of at most `INLINE_KEY` bytes from its length,
+    /// `lo` and [`KeyWords::mid`] (for passing them in two registers).
+    #[inline(always)]
+    pub(crate) fn from_mid(len: usize, lo: u64, mid: u64) -> KeyWords {
+        debug_assert!(len <= INLINE_KEY);
+        KeyWords {
+            len,
+            lo,
+            hi: mid >> 16,
+        }
+    }
+
+    /// The words of `key` from `lo` and [`KeyWords::mid`] computed
+    /// earlier (for passing them in two registers); a key longer than
+    /// `INLINE_KEY` bytes has its words computed again.
+    #[inline(always)]
+    pub(crate) fn resume(key: &[u8], lo: u64, mid: u64) -> KeyWords {
+        if key.len() <= INLINE_KEY {
+            KeyWords::from_mid(key.len(), lo, mid)
+        } else {
+            KeyWords::of(key)
+        }
+    }
+
+    /// A one-word summary of the key (bytes 0..14 folded), for a quick
+    /// "not this key" before a stored key is read.
+    #[inline(always)]
+    pub(crate) fn print(&self) -> u64 {
+        self.lo ^ self.mid()
+    }
+}
+
+/// Whether the stored key `k` is the key of length `n` whose
+/// [`KeyWords`] give `lo` and `mid` (`n <= INLINE_KEY`): the length and
+/// two fixed-offset loads of the zero-padded inline bytes.
+#[inline(always)]
+fn inline_is(k: &KeyBuf, n: usize, lo: u64, mid: u64) -> bool {
+    match k {
+        KeyBuf::Inline { len, bytes } => {
+            let (head, tail) = (bytes.first_chunk::<8>(), bytes.last_chunk::<8>());
+            let word = |w: Option<&[u8; 8]>| u64::from_le_bytes(*w.expect("14 bytes"));
+            usize::from(*len) == n && word(head) == lo && word(tail) == mid
+        }
+        KeyBuf::Heap(_) => false,
     }
 }
 
@@ -260,6 +333,10 @@ pub(crate) struct Table {
     /// Bits of a bucket word holding its head position + 1 (see "Tag
     /// filters" in the module docs); 0 while there is no index.
     pos_bits: u32,
+    /// `(1 << pos_bits) - 1` (kept: every lookup reads it).
+    pos_mask: u32,
+    /// `32 - pos_bits`, the tag filter's width (kept likewise).
+    tag_width: u32,
     len: usize,
     /// Slots allocated over every chunk.
     slot_cap: usize,
@@ -293,7 +370,7 @@ impl Table {
     /// The bucket-word bits holding a head position + 1.
     #[inline]
     fn pos_mask(&self) -> u32 {
-        (1u32 << self.pos_bits) - 1
+        self.pos_mask
     }
 
     /// The tag-filter bit of a key whose hash is `hash`: one of the
@@ -301,8 +378,7 @@ impl Table {
     /// (the bucket is picked by its lower bits).
     #[inline]
     fn tag_bit(&self, hash: u64) -> u32 {
-        let width = u64::from(32 - self.pos_bits);
-        let t = ((hash >> 32) * width) >> 32;
+        let t = ((hash >> 32) * u64::from(self.tag_width)) >> 32;
         1 << (self.pos_bits + t as u32)
     }
 
@@ -333,11 +409,18 @@ impl Table {
         self.buckets[b] = (self.buckets[b] & mask) | filter;
     }
 
-    /// The hash of `key` in this table (for [`Table::find_hashed`] and
+    /// The hash of `key` in this table (for [`Table::probe_keyed`] and
     /// [`Table::push_hashed`], so a lookup then insert hashes once).
     #[inline]
     pub(crate) fn hash(&self, key: &[u8]) -> u64 {
         self.hasher.hash(key)
+    }
+
+    /// [`Table::hash`] of a key of at most `WORDS_KEY` bytes given as its
+    /// [`KeyWords`].
+    #[inline(always)]
+    pub(crate) fn hash_words(&self, w: &KeyWords) -> u64 {
+        self.hasher.hash_words(w)
     }
 
     /// The position of `key`.
@@ -349,58 +432,79 @@ impl Table {
     /// The position of `key` and its entry.
     #[inline]
     pub(crate) fn lookup(&self, key: &[u8]) -> Option<(usize, &Entry)> {
-        if self.len == 0 {
-            return None;
-        }
-        self.lookup_hashed(key, self.hash(key))
+        self.probe_keyed(key, &KeyWords::of(key)).1
     }
 
-    /// The position of `key`, whose [`Table::hash`] is `hash`.
-    #[inline]
-    pub(crate) fn find_hashed(&self, key: &[u8], hash: u64) -> Option<usize> {
-        self.lookup_hashed(key, hash).map(|(i, _)| i)
+    /// The position and entry of a key of at most `INLINE_KEY` bytes,
+    /// given as its [`KeyWords`], whose [`Table::hash`] is `hash`: each stored key on the chain compares as
+    /// its length and two fixed-offset loads (no padding, no `memcmp`).
+    #[inline(always)]
+    pub(crate) fn lookup_words(&self, w: &KeyWords, hash: u64) -> Option<(usize, &Entry)> {
+        debug_assert!(w.len <= INLINE_KEY);
+        let mut i = self.chain_head(hash)?;
+        let (n, lo, mid) = (w.len, w.lo, w.mid());
+        loop {
+            let s = self.slot(i as usize);
+            if inline_is(&s.key, n, lo, mid) {
+                return Some((i as usize, &s.entry));
+            }
+            i = s.entry.next();
+            if i == NIL {
+                return None;
+            }
+        }
     }
 
-    /// The position of `key`, whose [`Table::hash`] is `hash`, and its
-    /// entry (read from the slot the chain walk stopped at).
-    #[inline]
-    pub(crate) fn lookup_hashed(&self, key: &[u8], hash: u64) -> Option<(usize, &Entry)> {
-        if self.len == 0 {
-            return None;
+    /// The hash of `key`, whose [`KeyWords`] are `w`, and its position
+    /// and entry if present: the words computed once serve the hash and
+    /// every compare.
+    #[inline(always)]
+    pub(crate) fn probe_keyed(&self, key: &[u8], w: &KeyWords) -> (u64, Option<(usize, &Entry)>) {
+        if w.len <= INLINE_KEY {
+            let hash = self.hash_words(w);
+            return (hash, self.lookup_words(w, hash));
         }
-        let word = self.buckets[(hash as usize) & (self.buckets.len() - 1)];
-        if word & self.tag_bit(hash) == 0 {
-            // The filter rules the key out (an empty chain has no bits).
-            return None;
-        }
-        let head = (word & self.pos_mask()) - 1;
-        let n = key.len();
-        if n <= INLINE_KEY {
-            // Short keys compare as their length and two words, loaded
-            // from the slot at the same offsets (no padding, no memcmp).
-            let words = key_words(key);
-            return self.walk(head, |k| match k {
-                KeyBuf::Inline { len, bytes } => {
-                    usize::from(*len) == n && key_words(&bytes[..n]) == words
-                }
-                KeyBuf::Heap(_) => false,
-            });
-        }
-        self.walk(head, |k| k.as_bytes() == key)
+        let hash = self.hash(key);
+        (hash, self.lookup_long(key, hash))
     }
 
-    /// The first position on the chain from `i` whose key satisfies `hit`,
-    /// and its entry.
-    #[inline]
-    fn walk(&self, mut i: u32, hit: impl Fn(&KeyBuf) -> bool) -> Option<(usize, &Entry)> {
+    /// The position and entry of `key`, longer than `INLINE_KEY` bytes
+    /// and whose [`Table::hash`] is `hash`
+    /// (stored boxed), out of line.
+    #[inline(never)]
+    fn lookup_long(&self, key: &[u8], hash: u64) -> Option<(usize, &Entry)> {
+        let mut i = self.chain_head(hash)?;
         while i != NIL {
             let s = self.slot(i as usize);
-            if hit(&s.key) {
+            if let KeyBuf::Heap(k) = &s.key
+                && ***k == *key
+            {
                 return Some((i as usize, &s.entry));
             }
             i = s.entry.next();
         }
         None
+    }
+
+    /// The head position of the chain a key whose hash is `hash` would
+    /// be on, or None when the bucket's tag filter rules the key out (an
+    /// empty chain, and an empty table with no index, included).
+    #[inline(always)]
+    fn chain_head(&self, hash: u64) -> Option<u32> {
+        let b = (hash as usize) & self.buckets.len().wrapping_sub(1);
+        let word = *self.buckets.get(b)?;
+        if word & self.tag_bit(hash) == 0 {
+            return None;
+        }
+        Some((word & self.pos_mask()) - 1)
+    }
+
+    /// The entry at position `i` if `i` is in range and the key stored
+    /// there is the key of at most `INLINE_KEY` bytes given by `w`.
+    #[inline(always)]
+    pub(crate) fn entry_if_key(&self, i: usize, w: &KeyWords) -> Option<&Entry> {
+        let s = self.chunks.get(i / CHUNK)?.get(i % CHUNK)?;
+        inline_is(&s.key, w.len, w.lo, w.mid()).then_some(&s.entry)
     }
 
     /// The key and entry at position `i`.
@@ -640,6 +744,8 @@ impl Table {
     fn rehash(&mut self, n: usize) {
         self.buckets = vec![0; n];
         self.pos_bits = (n.trailing_zeros() + 1).min(31);
+        self.pos_mask = (1u32 << self.pos_bits) - 1;
+        self.tag_width = 32 - self.pos_bits;
         let mask = n - 1;
         for i in 0..self.len {
             let hash = self.hash(self.slot(i).key.as_bytes());
