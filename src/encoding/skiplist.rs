@@ -564,17 +564,29 @@ impl SkipList {
             self.rebuild_index(Index::size_for(self.len + 1));
             slot = usize::MAX;
         }
-        let (mut path, x, pos) = loop {
+        // One path, filled in place by each descent (a descent rewrites
+        // every level below `level`; the rest stay at the header).
+        let mut path = Path {
+            pred: [HEADER; MAX_LEVEL],
+            rank: [0; MAX_LEVEL],
+        };
+        let (x, pos) = loop {
             // The key of the last link followed is the first score of the
             // block the descent ends at.
             let mut lo = f64::NAN;
-            let mut path = self.descend(|l, _| {
-                let go = self.starts_before(l, score, member);
-                if go {
-                    lo = l.key;
-                }
-                go
-            });
+            self.descend_with(
+                |l, _| {
+                    let go = self.starts_before(l, score, member);
+                    if go {
+                        lo = l.key;
+                    }
+                    go
+                },
+                |i, x, r| {
+                    path.pred[i] = x;
+                    path.rank[i] = r;
+                },
+            );
             if self.len == 0 {
                 let y = self.new_block(Block::for_member(4, member));
                 self.link_block(y, &mut path, 0);
@@ -598,7 +610,7 @@ impl SkipList {
                 return;
             }
             if xb.len() < BLOCK_MAX {
-                break (path, x, pos);
+                break (x, pos);
             }
             // A full block splits first (then the search starts over).
             self.split(x, BLOCK_MAX / 2, &mut path);
