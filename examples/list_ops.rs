@@ -19,6 +19,8 @@
 //! * `lpop`: LPOP (`Keyspace::lpop_one`) of a list of N such values until
 //!   it is empty (the list is built before `measured`);
 //! * `rpop`: the same from the tail (`Keyspace::rpop_one`);
+//! * `lpop_count`, `rpop_count`: the same 10 elements per call
+//!   (`LPOP key 10`; the count per operation is per element);
 //! * `lrange_head`: N x LRANGE 0 99 of a list of 1M such values;
 //! * `lrange_mid`: N x LRANGE of 100 elements at random offsets of that
 //!   list;
@@ -97,7 +99,7 @@ const LONG_LIST: usize = 1_000_000;
 /// `lrange_*`, none for the others.
 fn prepare(op: &str, ks: &mut Keyspace, inp: &Inputs) {
     let n = match op {
-        "lpop" | "rpop" => inp.values.len(),
+        "lpop" | "rpop" | "lpop_count" | "rpop_count" => inp.values.len(),
         m if m.starts_with("lrange") => LONG_LIST,
         _ => return,
     };
@@ -139,6 +141,12 @@ fn measured(op: &str, ks: &mut Keyspace, inp: &Inputs, node: &Listpack, n: usize
             .sum(),
         "lpop" => times(n, |_| ks.lpop_one(b"l").unwrap().map_or(0, |v| v.len())),
         "rpop" => times(n, |_| ks.rpop_one(b"l").unwrap().map_or(0, |v| v.len())),
+        "lpop_count" => times(n.div_ceil(10), |_| {
+            ks.lpop(b"l", Some(10)).unwrap().map_or(0, |v| v.len())
+        }),
+        "rpop_count" => times(n.div_ceil(10), |_| {
+            ks.rpop(b"l", Some(10)).unwrap().map_or(0, |v| v.len())
+        }),
         "lrange_head" => times(n, |_| ks.lrange(b"l", 0, 99).unwrap().len()),
         "lrange_mid" => times(n, |i| {
             let s = offset(i);
@@ -169,7 +177,7 @@ fn main() {
         args.get(2).and_then(|n| n.parse::<usize>().ok()),
     ) else {
         eprintln!(
-            "usage: list_ops rpush|rpush_deep|rpush_many|lpop|rpop|lrange_[with_]head|lrange_[with_]mid|hset_small|hset_big|lzf N"
+            "usage: list_ops rpush|rpush_deep|rpush_many|[lr]pop[_count]|lrange_[with_]head|lrange_[with_]mid|hset_small|hset_big|lzf N"
         );
         std::process::exit(2);
     };

@@ -116,17 +116,15 @@ impl ListValue {
         }
     }
 
-    /// Pops up to `count` elements from `end`, in pop order.
+    /// Pops up to `count` elements from `end`, in pop order: one pop at a
+    /// time, so each takes the single pop's in-place path (LPOP marks
+    /// entries popped instead of moving the node's buffer).
     fn pop_many(&mut self, end: End, count: usize) -> Vec<Vec<u8>> {
         let n = count.min(self.len());
-        let out = match end {
-            End::Left => self.ql.range_vec(0, n),
-            End::Right => self.ql.iter_at(-1, true).take(n).collect(),
-        };
-        match end {
-            End::Left => self.ql.remove_range(0, n),
-            End::Right => self.ql.remove_range(-(n as i64), n),
-        };
+        let mut out = Vec::with_capacity(n);
+        for _ in 0..n {
+            out.push(self.pop(end).expect("n is within the length"));
+        }
         out
     }
 
@@ -442,6 +440,13 @@ impl Keyspace {
             // The usual LPOP: the head node keeps other elements, so the
             // list stays; the bytes are copied out of its buffer.
             let value = copy_out(s);
+            self.signal_modified(key);
+            return Ok(Some(value));
+        }
+        if end == End::Right
+            && let Some(value) = list.ql.pop_back_short()
+        {
+            // The usual RPOP, likewise.
             self.signal_modified(key);
             return Ok(Some(value));
         }
@@ -928,6 +933,49 @@ mod tests {
             }
             assert!(!one.key_exists(b"l"));
             one.validate().unwrap();
+        }
+    }
+
+    /// LPOP and RPOP with a count give what as many single pops give,
+    /// with the same memory and the key deleted with its last element.
+    #[test]
+    fn count_pops_match_single_pops() {
+        let mut values: Vec<Vec<u8>> = (0..70).map(|n| vec![b'c'; n]).collect();
+        values.extend(["3", "-90000", "4611686018427387904"].map(|s| s.into()));
+        values.push(vec![b'w'; 5000]);
+        for (fill, depth) in [(-2, 0), (0, 0), (3, 1)] {
+            let config = Config {
+                list_max_listpack_size: fill,
+                list_compress_depth: depth,
+                ..Config::default()
+            };
+            let (mut counted, mut single) = (Keyspace::new(config.clone()), Keyspace::new(config));
+            for ks in [&mut counted, &mut single] {
+                for v in values.iter().cycle().take(300) {
+                    ks.rpush(b"l", &[v]).unwrap();
+                }
+            }
+            let mut round = 0;
+            while single.key_exists(b"l") {
+                round += 1;
+                let (end, n) = (round % 2, round % 9);
+                let got = match end {
+                    0 => counted.lpop(b"l", Some(n)),
+                    _ => counted.rpop(b"l", Some(n)),
+                };
+                let mut want = Vec::new();
+                for _ in 0..n {
+                    let one = match end {
+                        0 => single.lpop_one(b"l"),
+                        _ => single.rpop_one(b"l"),
+                    };
+                    want.extend(one.unwrap());
+                }
+                assert_eq!(got.unwrap(), Some(want));
+                assert_eq!(counted.used_memory(), single.used_memory());
+            }
+            assert!(!counted.key_exists(b"l"));
+            counted.validate().unwrap();
         }
     }
 

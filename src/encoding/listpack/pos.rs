@@ -3,8 +3,8 @@
 //! replace or delete it (or its neighbour) without walking twice.
 
 use super::{
-    EOF, Elem, HDR, Listpack, backlen_size, canonical, canonical_size, decode, encode_canonical,
-    encode_entry, entry_matches, entry_size, read_backlen, same_bytes,
+    COUNT_UNKNOWN, EOF, Elem, HDR, Listpack, backlen_size, canonical, canonical_size, decode,
+    encode_canonical, encode_entry, entry_matches, entry_size, read_backlen, same_bytes,
 };
 
 /// Writes the entry of a string under 64 bytes at the start of `out`
@@ -142,6 +142,33 @@ impl Listpack {
         }
         self.buf
             .get(offset + 1..offset + 1 + usize::from(tag & 0x3F))
+    }
+
+    /// Removes the last element when it is a short string (under 64
+    /// bytes, the usual list element), handing its bytes to `f` first; the
+    /// buffer keeps its capacity. None, nothing changed, for any other
+    /// last entry or when there is none.
+    #[inline(always)]
+    pub(crate) fn pop_back_short_with<R>(&mut self, f: impl FnOnce(&[u8]) -> R) -> Option<R> {
+        let len = self.buf.len();
+        // A short string's backlen is one byte holding its encoding's
+        // size, 1 + n; the entry's tag says the same length.
+        let enc = usize::from(self.buf[len - 2]);
+        let at = len.checked_sub(2 + enc).filter(|&at| at >= HDR)?;
+        if enc == 0 || enc > 64 || self.buf[at] != 0x80 | (enc - 1) as u8 {
+            return None;
+        }
+        let out = f(&self.buf[at + 1..at + enc]);
+        self.buf.truncate(at + 1);
+        self.buf[at] = EOF;
+        // The header, in line: the new size, and a known count less one.
+        let head = &mut self.buf[..HDR];
+        head[..4].copy_from_slice(&(at as u32 + 1).to_le_bytes());
+        let count = u16::from_le_bytes([head[4], head[5]]);
+        if count != COUNT_UNKNOWN {
+            head[4..].copy_from_slice(&(count - 1).to_le_bytes());
+        }
+        Some(out)
     }
 
     /// The element at `pos` and the bytes its entry takes (encoding plus

@@ -660,6 +660,48 @@ fn remove_last_at_matches_remove_at() {
     assert!(lp.is_empty());
 }
 
+/// `pop_back_short_with` takes a short-string last entry exactly as
+/// removing it does (bytes, header, capacity) and declines, changing
+/// nothing, any other last entry; with the header count known and
+/// "unknown".
+#[test]
+fn pop_back_short_matches_remove() {
+    let mut kinds: Vec<Vec<u8>> = (0..=70).map(|n| vec![b'q'; n]).collect();
+    kinds.extend(["5", "127", "-1", "4095", "70000", "-2147483648", "007"].map(|s| s.into()));
+    kinds.push(vec![b'r'; 5000]);
+    for filler in [0, 65_540] {
+        let mut lp = Listpack::new();
+        for i in 0..filler {
+            lp.push_back((i % 100) as i64);
+        }
+        for i in 0..3 * kinds.len() {
+            lp.push_back(Elem::Str(&kinds[(i * 11) % kinds.len()]));
+        }
+        while lp.len() > filler {
+            let mut removed = lp.clone();
+            let want = removed.last().unwrap().to_vec();
+            removed.remove(-1);
+            let (before, cap) = (lp.clone(), lp.allocated_bytes());
+            match lp.pop_back_short_with(<[u8]>::to_vec) {
+                Some(got) => {
+                    assert_eq!(got, want);
+                    assert_eq!(lp.as_bytes(), removed.as_bytes());
+                    assert_eq!(lp.allocated_bytes(), cap);
+                }
+                None => {
+                    assert_eq!(lp.as_bytes(), before.as_bytes());
+                    assert!(want.len() >= 64 || matches!(lp.last(), Some(Elem::Int(_))));
+                    lp = removed;
+                }
+            }
+            if lp.len().is_multiple_of(16) {
+                lp.validate(true).unwrap();
+            }
+        }
+    }
+    assert_eq!(Listpack::new().pop_back_short_with(<[u8]>::to_vec), None);
+}
+
 /// `find_field`'s short-string path finds what the general field search
 /// finds, for needles of every length class and over listpacks holding
 /// integers, strings of every length around the needles', and

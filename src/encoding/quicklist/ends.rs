@@ -170,21 +170,34 @@ impl Quicklist {
     }
 
     /// Removes and returns the tail element.
-    #[inline]
+    #[inline(always)]
     pub fn pop_back(&mut self) -> Option<Vec<u8>> {
-        // Most pops cut the last entry off the tail node, whose buffer
-        // keeps its capacity: no byte count changes.
-        if let Some(value) = self.nodes.back_mut().and_then(Node::pop_last_in_place) {
-            self.count -= 1;
+        if let Some(value) = self.pop_back_short() {
             return Some(value);
         }
         self.pop_back_slow()
     }
 
-    /// [`Quicklist::pop_back`] of a tail node's last element (or of a tail
-    /// holding popped entries): out of line.
+    /// Pops the tail element when that is the usual case: a short string
+    /// cut off a tail node that keeps other elements, whose buffer keeps
+    /// its capacity, so no node goes and no byte count changes. None,
+    /// nothing changed, otherwise (then [`Quicklist::pop_back`] takes the
+    /// element).
+    #[inline(always)]
+    pub fn pop_back_short(&mut self) -> Option<Vec<u8>> {
+        let value = self.nodes.back_mut()?.pop_last_short()?;
+        self.count -= 1;
+        Some(value)
+    }
+
+    /// [`Quicklist::pop_back`] of any other element, of a tail node's last
+    /// element or of a tail holding popped entries: out of line.
     #[inline(never)]
     fn pop_back_slow(&mut self) -> Option<Vec<u8>> {
+        if let Some(value) = self.nodes.back_mut().and_then(Node::pop_last_in_place) {
+            self.count -= 1;
+            return Some(value);
+        }
         let last = self.nodes.len().saturating_sub(1);
         self.tracked(last, last + 1, Self::pop_back_untracked)
     }

@@ -304,6 +304,25 @@ impl Node {
         Some(value)
     }
 
+    /// Pops the last element (RPOP) when it is a short string, from a raw
+    /// node without popped entries that keeps other elements; the buffer
+    /// keeps its capacity. None (nothing changed) otherwise.
+    #[inline(always)]
+    pub(super) fn pop_last_short(&mut self) -> Option<Vec<u8>> {
+        let Data::Raw(lp) = &mut self.data else {
+            return None;
+        };
+        if self.count < 2 || self.dead != 0 {
+            return None;
+        }
+        // A closure is inlined; `copy_out` itself was called through an
+        // out-of-line `FnOnce` shim (some 30 instructions per RPOP).
+        #[allow(clippy::redundant_closure)]
+        let value = lp.pop_back_short_with(|s| copy_out(s))?;
+        self.count -= 1;
+        Some(value)
+    }
+
     /// Pops the last element (RPOP) of a raw node without popped entries
     /// that keeps at least one element; the buffer keeps its capacity.
     /// None (nothing changed) otherwise.

@@ -541,6 +541,69 @@ fn short_head_pop_matches_the_general_pop() {
     }
 }
 
+/// The same for the in-line tail pop (`pop_back_short`), with head pops
+/// mixed in so that a one-node list's tail node holds popped entries.
+#[test]
+fn short_tail_pop_matches_the_general_pop() {
+    let kinds = every_kind();
+    for (fill, depth) in [
+        (-2, 0),
+        (-1, 1),
+        (-5, 2),
+        (0, 0),
+        (0, 1),
+        (1, 1),
+        (3, 0),
+        (5, 1),
+    ] {
+        for rotate in [0, 1, 7, 30] {
+            let mut ql = Quicklist::new(fill, depth);
+            let mut model = VecDeque::new();
+            for i in 0..3 * kinds.len() {
+                let v = &kinds[(i * 7 + rotate) % kinds.len()];
+                ql.push_back(v);
+                model.push_back(v.clone());
+            }
+            let mut taken = 0;
+            let mut step = 0;
+            while !model.is_empty() {
+                step += 1;
+                if step % 5 == 0 {
+                    assert_eq!(ql.pop_front(), model.pop_front());
+                    continue;
+                }
+                let mut general = ql.clone();
+                let want = general.pop_back();
+                assert_eq!(want, model.pop_back());
+                let before = ql.clone();
+                match ql.pop_back_short() {
+                    Some(v) => {
+                        assert_eq!(Some(v.clone()), want, "fill {fill} depth {depth}");
+                        assert!(v.len() < 64);
+                        taken += 1;
+                    }
+                    None => {
+                        assert_eq!(ql, before, "a declined pop changes nothing");
+                        assert_eq!(ql.pop_back(), want);
+                    }
+                }
+                assert_eq!(ql, general);
+                assert_eq!(ql.len(), model.len());
+                if model.len() % 37 == 0 {
+                    ql.validate(false).unwrap();
+                    assert_eq!(contents(&ql), model.iter().cloned().collect::<Vec<_>>());
+                }
+            }
+            assert!(ql.is_empty() && ql.node_count() == 0 && ql.node_bytes == 0);
+            assert_eq!(
+                taken > 0,
+                !(0..=1).contains(&fill),
+                "fill {fill} depth {depth}"
+            );
+        }
+    }
+}
+
 /// The head pop on a node made large by LSET: popped bytes beyond the
 /// node's 16-bit counter fall back to cutting the entries out.
 #[test]
