@@ -381,11 +381,21 @@ impl Block {
     /// slab, which must have room) and `score` into cell `c`.
     fn put(&mut self, c: u8, score: f64, member: &[u8]) {
         let at = self.cell_off(c);
-        self.buf[at..at + 8].copy_from_slice(&score.to_le_bytes());
-        if self.fits_inline(member.len()) {
-            self.buf[at + 8] = member.len() as u8;
-            self.buf[at + 9..at + 9 + member.len()].copy_from_slice(member);
+        let n = member.len();
+        if self.fits_inline(n) {
+            let cell = &mut self.buf[at..at + 9 + n];
+            cell[..8].copy_from_slice(&score.to_le_bytes());
+            cell[8] = n as u8;
+            let dst = &mut cell[9..];
+            if let (Some(a), Some(b)) = (member.first_chunk::<8>(), member.last_chunk::<8>()) {
+                // Two fixed-size (overlapping) moves instead of a memcpy call.
+                dst[..8].copy_from_slice(a);
+                dst[n - 8..].copy_from_slice(b);
+            } else {
+                dst.copy_from_slice(member);
+            }
         } else {
+            self.buf[at..at + 8].copy_from_slice(&score.to_le_bytes());
             let off = self.push_member(member);
             self.set_slab_off(c, off);
         }
@@ -453,6 +463,19 @@ impl Block {
     #[inline]
     pub(super) fn holds(&self, c: u8, member: &[u8]) -> bool {
         same(self.member_of(c), member)
+    }
+
+    /// The length of the member in cell `c`, read from the cell when it
+    /// sits there.
+    #[inline]
+    pub(super) fn len_of(&self, c: u8) -> usize {
+        if self.inline != 0 {
+            let l = self.buf[self.cell_off(c) + 8];
+            if l <= self.inline {
+                return usize::from(l);
+            }
+        }
+        self.member_of(c).len()
     }
 
     /// The member in cell `c`.
@@ -709,11 +732,9 @@ impl Block {
     fn compact(&mut self, cap: usize) -> Moves {
         let n = self.len();
         debug_assert!(n <= cap);
-        let inline = choose_inline(self.entries().map(|(_, m, _)| m.len()));
-        let live: usize = self
-            .entries()
-            .map(|(_, m, _)| slab_cost_in(inline, m.len()))
-            .sum();
+        let lens = || self.order().iter().map(|&c| self.len_of(c));
+        let inline = choose_inline(lens());
+        let live: usize = lens().map(|l| slab_cost_in(inline, l)).sum();
         let room = if live > BLOCK_BYTES { 0 } else { live / 4 };
         let mut out = Block::with_room(cap, inline, live + room);
         out.buf[LEN] = n as u8;
@@ -766,10 +787,9 @@ impl Block {
     pub(super) fn split_off(&mut self, j: usize) -> (Block, Moves) {
         let n = self.len();
         let k = n - j;
-        let inline = choose_inline((j..n).map(|i| self.member(i).len()));
-        let bytes: usize = (j..n)
-            .map(|i| slab_cost_in(inline, self.member(i).len()))
-            .sum();
+        let lens = || self.order()[j..].iter().map(|&c| self.len_of(c));
+        let inline = choose_inline(lens());
+        let bytes: usize = lens().map(|l| slab_cost_in(inline, l)).sum();
         let room = if bytes > BLOCK_BYTES { 0 } else { bytes / 4 };
         let cap = (k + k / 4).clamp(1, BLOCK_MAX);
         let mut tail = Block::with_room(cap, inline, bytes + room);
@@ -786,7 +806,7 @@ impl Block {
         for i in j..n {
             let c = self.cell_at(i);
             used &= !(1 << c);
-            holes += self.slab_cost(self.member_of(c).len());
+            holes += self.slab_cost(self.len_of(c));
         }
         self.buf[LEN] = j as u8;
         self.set_word(USED, used);
@@ -798,8 +818,9 @@ impl Block {
     /// Slab bytes the members of `other` would take here.
     pub(super) fn slab_cost_of(&self, other: &Block) -> usize {
         other
-            .entries()
-            .map(|(_, m, _)| self.slab_cost(m.len()))
+            .order()
+            .iter()
+            .map(|&c| self.slab_cost(other.len_of(c)))
             .sum()
     }
 
