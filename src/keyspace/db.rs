@@ -246,6 +246,12 @@ impl Db {
         }
     }
 
+    /// The position and entry of `key`, whose [`KeyWords`] are `w`.
+    #[inline(always)]
+    pub(crate) fn lookup_keyed(&self, key: &[u8], w: &KeyWords) -> Option<(usize, &Entry)> {
+        self.table.probe_keyed(key, w).1
+    }
+
     /// The position of `key`, whose [`KeyWords`] are `w`, and whether it
     /// has a TTL: [`Db::find_flagged`] with the words computed once.
     #[inline(always)]
@@ -376,6 +382,29 @@ impl Db {
             self.read_check = Some((i, self.table.entry(i).value.heap_bytes()));
         }
         self.table.entry_mut(i)
+    }
+
+    /// [`Db::entry_for_read`] of the key `w` at position `i`, remembered
+    /// for [`Db::read_hit`] (the slot is addressed before anything is
+    /// stored, so a caller that just probed it addresses it once).
+    #[inline(always)]
+    pub(crate) fn entry_for_read_armed(&mut self, i: usize, w: &KeyWords) -> &mut Entry {
+        #[cfg(debug_assertions)]
+        {
+            self.check_read();
+            self.read_check = Some((i, self.table.entry(i).value.heap_bytes()));
+        }
+        let Db {
+            table, read_hot, ..
+        } = self;
+        let entry = table.entry_mut(i);
+        if w.len <= table::INLINE_KEY {
+            *read_hot = ReadHot {
+                print: w.print(),
+                pos: i,
+            };
+        }
+        entry
     }
 
     /// The key and entry at position `i` (`0..len`): positions are dense,

@@ -111,6 +111,13 @@ impl Keyspace {
     /// instructions (callgrind, `examples/keyspace_ops`, session 6).
     #[inline(always)]
     fn touch_write_key(&mut self, i: usize, w: &KeyWords) -> &mut Entry {
+        if let Some(now) = self.lru_now_fast() {
+            self.fast_clock -= 1;
+            let entry = self.dbs[self.selected].entry_for_write(i, w);
+            entry.lru = crate::keys::lru_clock(now);
+            return entry;
+        }
+        self.refresh_clock();
         let now = self.lru_now();
         let Keyspace {
             dbs,
@@ -125,9 +132,19 @@ impl Keyspace {
     }
 
     /// The entry `take` hands out of the selected database, its LRU/LFU
-    /// access field updated.
+    /// access field updated: with a reading of the fast clock
+    /// ([`Keyspace::lru_now_fast`], which also says the policy is not
+    /// LFU), the field is that time; otherwise after
+    /// [`Keyspace::refresh_clock`], the general update.
     #[inline(always)]
     fn touch_with(&mut self, take: impl FnOnce(&mut super::Db) -> &mut Entry) -> &mut Entry {
+        if let Some(now) = self.lru_now_fast() {
+            self.fast_clock -= 1;
+            let entry = take(&mut self.dbs[self.selected]);
+            entry.lru = crate::keys::lru_clock(now);
+            return entry;
+        }
+        self.refresh_clock();
         let now = self.lru_now();
         let Keyspace {
             dbs,
@@ -197,7 +214,35 @@ impl Keyspace {
         let Some((i, entry)) = db.read_hit(w) else {
             return Err(Bail::Probe);
         };
-        if entry.has_ttl() || !plain(&entry.value) {
+        let inline = !entry.has_ttl() && plain(&entry.value);
+        self.read_inline(i, inline)
+    }
+
+    /// [`Keyspace::read_fast`] for a key that is not the key read last:
+    /// the probe, then the same conditions. `Err(Bail::Probe)` here means
+    /// the key is absent.
+    #[inline(always)]
+    fn read_probed(
+        &mut self,
+        key: &[u8],
+        w: &KeyWords,
+        plain: fn(&Value) -> bool,
+    ) -> Result<(usize, u64), Bail> {
+        let db = &self.dbs[self.selected];
+        let Some((i, entry)) = db.lookup_keyed(key, w) else {
+            return Err(Bail::Probe);
+        };
+        let inline = !entry.has_ttl() && plain(&entry.value);
+        self.read_inline(i, inline)
+    }
+
+    /// The end of [`Keyspace::read_fast`] and [`Keyspace::read_probed`]:
+    /// the position and a clock reading when the key found at `i` can be
+    /// read inline (`inline`: no TTL, a plain value) and the fast clock
+    /// grants a reading.
+    #[inline(always)]
+    fn read_inline(&self, i: usize, inline: bool) -> Result<(usize, u64), Bail> {
+        if !inline {
             return Err(Bail::Found(i, false));
         }
         match self.lru_now_fast() {
@@ -214,6 +259,25 @@ impl Keyspace {
         entry.lru = crate::keys::lru_clock(now);
         self.fast_clock -= 1;
         self.stats.keyspace_hits += 1;
+        entry
+    }
+
+    /// The entry [`Keyspace::read_probed`] found at `i` (the key `w`), its
+    /// access time set to `now`, the hit counted, and the key remembered
+    /// as the key read last.
+    #[inline(always)]
+    fn read_probed_entry(&mut self, i: usize, now: u64, w: &KeyWords) -> &mut Entry {
+        let Keyspace {
+            dbs,
+            selected,
+            stats,
+            fast_clock,
+            ..
+        } = self;
+        let entry = dbs[*selected].entry_for_read_armed(i, w);
+        entry.lru = crate::keys::lru_clock(now);
+        *fast_clock -= 1;
+        stats.keyspace_hits += 1;
         entry
     }
 
@@ -238,8 +302,14 @@ impl Keyspace {
     #[inline(never)]
     fn lookup_read_probe(&mut self, key: &[u8], lo: u64, mid: u64) -> Option<&mut Entry> {
         let w = KeyWords::resume(key, lo, mid);
-        let i = self.find_counted_from(key, &w, NO_HIT)?;
-        Some(self.touch_read(i))
+        match self.read_probed(key, &w, |_| true) {
+            Ok((i, now)) => Some(self.read_probed_entry(i, now, &w)),
+            Err(Bail::Probe) => {
+                self.stats.keyspace_misses += 1;
+                None
+            }
+            Err(Bail::Found(i, refresh)) => self.lookup_read_slow(key, i, refresh),
+        }
     }
 
     /// [`Keyspace::lookup_read`] past the shortcut, out of line: `hit` is
@@ -367,10 +437,18 @@ impl Keyspace {
         P: Fn(&mut Value) -> Option<&mut T> + Copy,
     {
         let w = KeyWords::resume(key, lo, mid);
-        let Some(i) = self.find_counted_from(key, &w, NO_HIT) else {
-            return Ok(None);
-        };
-        self.read_typed_at(i, proj)
+        let not_stream = |v: &Value| !matches!(v, Value::Stream(_));
+        match self.read_probed(key, &w, not_stream) {
+            Ok((i, now)) => match proj(&mut self.read_probed_entry(i, now, &w).value) {
+                Some(t) => Ok(Some(t)),
+                None => Err(Error::WrongType),
+            },
+            Err(Bail::Probe) => {
+                self.stats.keyspace_misses += 1;
+                Ok(None)
+            }
+            Err(Bail::Found(i, refresh)) => self.read_typed_slow(key, i, refresh, proj),
+        }
     }
 
     /// [`Keyspace::read_typed`] past the shortcut, out of line: `hit` is
