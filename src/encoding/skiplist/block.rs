@@ -462,7 +462,7 @@ impl Block {
     /// Whether the member in cell `c` is `member`.
     #[inline]
     pub(super) fn holds(&self, c: u8, member: &[u8]) -> bool {
-        same(self.member_of(c), member)
+        self.score_if(c, member).is_some()
     }
 
     /// The length of the member in cell `c`, read from the cell when it

@@ -140,7 +140,7 @@ impl Index {
 
     /// Probes for hash `h`: calls `f` with the place of each slot whose tag
     /// matches, in probe order, until it returns `Some`.
-    #[inline]
+    #[inline(always)]
     pub(super) fn find<T>(&self, h: u64, f: impl FnMut(Place) -> Option<T>) -> Option<T> {
         self.probe(h, f).ok()
     }
@@ -149,7 +149,7 @@ impl Index {
     /// finds nothing, returns `Err` with the slot an insert of `h` would fill
     /// (the first tombstone on the path, else the empty slot that ended
     /// it; `usize::MAX` for an empty table).
-    #[inline]
+    #[inline(always)]
     pub(super) fn probe<T>(
         &self,
         h: u64,
