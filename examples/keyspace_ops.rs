@@ -16,7 +16,8 @@
 //! with a `std::collections::HashMap` GET on the same keys for reference
 //! (wall-clock: meaningful only on a quiet machine, as ratios within one
 //! run). `op_write_same_key` is the keyspace's own share of a write to
-//! the key written last (RPUSH into one list, HSET into one hash).
+//! the key written last (RPUSH into one list, HSET into one hash);
+//! `op_get_same_key` is GET of the key read last.
 
 use std::collections::HashMap;
 use std::hint::black_box;
@@ -86,6 +87,17 @@ fn op_incr(ks: &mut Keyspace, keys: &[Vec<u8>]) -> i64 {
     n
 }
 
+/// GET of one key again and again: the read shortcut (the key read last
+/// is found without a hash or a probe).
+#[inline(never)]
+fn op_get_same_key(ks: &mut Keyspace, n: usize) -> usize {
+    let mut total = 0;
+    for _ in 0..n {
+        total += ks.get(b"key:4242").unwrap().map_or(0, |v| v.len());
+    }
+    total
+}
+
 /// The keyspace's share of a collection write to the key written last:
 /// HSET with no pairs runs `make_room`, the write lookup (the pending-key
 /// shortcut, the access-time update) and the WRONGTYPE check, then
@@ -145,6 +157,7 @@ fn main() {
         .collect();
     timed("get hit", n, time, || op_get_hit(&mut ks, &hits));
     timed("get miss", n, time, || op_get_miss(&mut ks, &misses));
+    timed("get same key", n, time, || op_get_same_key(&mut ks, n));
     timed("set overwrite", n, time, || {
         op_set_overwrite(&mut ks, &hits, &opts)
     });
