@@ -901,6 +901,21 @@ mod tests {
         ks.validate().unwrap();
     }
 
+    /// A keyspace with list-max-listpack-size `fill` and
+    /// list-compress-depth `depth` whose list `l` holds `n` elements
+    /// cycling through `values`.
+    fn filled_list(values: &[Vec<u8>], fill: i64, depth: usize, n: usize) -> Keyspace {
+        let mut ks = Keyspace::new(Config {
+            list_max_listpack_size: fill,
+            list_compress_depth: depth,
+            ..Config::default()
+        });
+        for v in values.iter().cycle().take(n) {
+            ks.rpush(b"l", &[v]).unwrap();
+        }
+        ks
+    }
+
     /// `lpop_one` (whose usual case skips the general pop) and LPOP
     /// without a count give the same elements, writes and memory, over
     /// every element kind, nodes of one entry and compressed nodes.
@@ -911,17 +926,10 @@ mod tests {
             .extend(["12", "-7", "70000", "-2147483648", "9223372036854775807"].map(|s| s.into()));
         values.push(vec![b'z'; 9000]);
         for (fill, depth) in [(-2, 0), (0, 0), (4, 1)] {
-            let config = Config {
-                list_max_listpack_size: fill,
-                list_compress_depth: depth,
-                ..Config::default()
-            };
-            let (mut one, mut generic) = (Keyspace::new(config.clone()), Keyspace::new(config));
-            for ks in [&mut one, &mut generic] {
-                for v in values.iter().cycle().take(400) {
-                    ks.rpush(b"l", &[v]).unwrap();
-                }
-            }
+            let (mut one, mut generic) = (
+                filled_list(&values, fill, depth, 400),
+                filled_list(&values, fill, depth, 400),
+            );
             while generic.key_exists(b"l") {
                 let want = generic
                     .lpop(b"l", None)
@@ -944,17 +952,10 @@ mod tests {
         values.extend(["3", "-90000", "4611686018427387904"].map(|s| s.into()));
         values.push(vec![b'w'; 5000]);
         for (fill, depth) in [(-2, 0), (0, 0), (3, 1)] {
-            let config = Config {
-                list_max_listpack_size: fill,
-                list_compress_depth: depth,
-                ..Config::default()
-            };
-            let (mut counted, mut single) = (Keyspace::new(config.clone()), Keyspace::new(config));
-            for ks in [&mut counted, &mut single] {
-                for v in values.iter().cycle().take(300) {
-                    ks.rpush(b"l", &[v]).unwrap();
-                }
-            }
+            let (mut counted, mut single) = (
+                filled_list(&values, fill, depth, 300),
+                filled_list(&values, fill, depth, 300),
+            );
             let mut round = 0;
             while single.key_exists(b"l") {
                 round += 1;

@@ -480,6 +480,48 @@ fn every_kind() -> Vec<Vec<u8>> {
     out
 }
 
+/// Fills (nodes of one entry, of a few, size-bounded) and compress
+/// depths the in-line pop tests cross.
+const SHORT_POP_SHAPES: [(i64, usize); 8] = [
+    (-2, 0),
+    (-1, 1),
+    (-5, 2),
+    (0, 0),
+    (0, 1),
+    (1, 1),
+    (3, 0),
+    (5, 1),
+];
+
+/// A list of three rounds of `kinds`, starting `rotate` kinds in, and
+/// its model.
+fn rotated_list(
+    kinds: &[Vec<u8>],
+    fill: i64,
+    depth: usize,
+    rotate: usize,
+) -> (Quicklist, VecDeque<Vec<u8>>) {
+    let mut ql = Quicklist::new(fill, depth);
+    let mut model = VecDeque::new();
+    for i in 0..3 * kinds.len() {
+        let v = &kinds[(i * 7 + rotate) % kinds.len()];
+        ql.push_back(v);
+        model.push_back(v.clone());
+    }
+    (ql, model)
+}
+
+/// After one pop: the list equals the general path's, has the model's
+/// length, and now and then validates and holds the model's elements.
+fn agrees_after_pop(ql: &Quicklist, general: &Quicklist, model: &VecDeque<Vec<u8>>) {
+    assert_eq!(ql, general);
+    assert_eq!(ql.len(), model.len());
+    if model.len().is_multiple_of(37) {
+        ql.validate(false).unwrap();
+        assert_eq!(contents(ql), model.iter().cloned().collect::<Vec<_>>());
+    }
+}
+
 /// The in-line head pop (`pop_front_short`) gives what the general path
 /// (`pop_front` of a copy) gives whenever it takes an element, and changes
 /// nothing when it declines; across fills (nodes of one entry, of a few,
@@ -487,24 +529,9 @@ fn every_kind() -> Vec<Vec<u8>> {
 #[test]
 fn short_head_pop_matches_the_general_pop() {
     let kinds = every_kind();
-    for (fill, depth) in [
-        (-2, 0),
-        (-1, 1),
-        (-5, 2),
-        (0, 0),
-        (0, 1),
-        (1, 1),
-        (3, 0),
-        (5, 1),
-    ] {
+    for (fill, depth) in SHORT_POP_SHAPES {
         for rotate in [0, 1, 7, 30] {
-            let mut ql = Quicklist::new(fill, depth);
-            let mut model = VecDeque::new();
-            for i in 0..3 * kinds.len() {
-                let v = &kinds[(i * 7 + rotate) % kinds.len()];
-                ql.push_back(v);
-                model.push_back(v.clone());
-            }
+            let (mut ql, mut model) = rotated_list(&kinds, fill, depth, rotate);
             let mut taken = 0;
             while !model.is_empty() {
                 let mut general = ql.clone();
@@ -522,12 +549,7 @@ fn short_head_pop_matches_the_general_pop() {
                         assert_eq!(ql.pop_front(), want);
                     }
                 }
-                assert_eq!(ql, general);
-                assert_eq!(ql.len(), model.len());
-                if model.len() % 37 == 0 {
-                    ql.validate(false).unwrap();
-                    assert_eq!(contents(&ql), model.iter().cloned().collect::<Vec<_>>());
-                }
+                agrees_after_pop(&ql, &general, &model);
             }
             assert!(ql.is_empty() && ql.node_count() == 0 && ql.node_bytes == 0);
             // Nodes of one entry (fill 0 and 1) are dropped, never popped
@@ -546,24 +568,9 @@ fn short_head_pop_matches_the_general_pop() {
 #[test]
 fn short_tail_pop_matches_the_general_pop() {
     let kinds = every_kind();
-    for (fill, depth) in [
-        (-2, 0),
-        (-1, 1),
-        (-5, 2),
-        (0, 0),
-        (0, 1),
-        (1, 1),
-        (3, 0),
-        (5, 1),
-    ] {
+    for (fill, depth) in SHORT_POP_SHAPES {
         for rotate in [0, 1, 7, 30] {
-            let mut ql = Quicklist::new(fill, depth);
-            let mut model = VecDeque::new();
-            for i in 0..3 * kinds.len() {
-                let v = &kinds[(i * 7 + rotate) % kinds.len()];
-                ql.push_back(v);
-                model.push_back(v.clone());
-            }
+            let (mut ql, mut model) = rotated_list(&kinds, fill, depth, rotate);
             let mut taken = 0;
             let mut step = 0;
             while !model.is_empty() {
@@ -587,12 +594,7 @@ fn short_tail_pop_matches_the_general_pop() {
                         assert_eq!(ql.pop_back(), want);
                     }
                 }
-                assert_eq!(ql, general);
-                assert_eq!(ql.len(), model.len());
-                if model.len() % 37 == 0 {
-                    ql.validate(false).unwrap();
-                    assert_eq!(contents(&ql), model.iter().cloned().collect::<Vec<_>>());
-                }
+                agrees_after_pop(&ql, &general, &model);
             }
             assert!(ql.is_empty() && ql.node_count() == 0 && ql.node_bytes == 0);
             assert_eq!(
