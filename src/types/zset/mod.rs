@@ -159,11 +159,19 @@ impl ZSetValue {
     }
 
     /// The score of `member`.
+    #[inline]
     pub fn score(&self, member: &[u8]) -> Option<f64> {
         match self {
-            ZSetValue::Listpack(lp) => listpack::find(lp, member).map(|(_, s)| s),
+            ZSetValue::Listpack(lp) => Self::listpack_score(lp, member),
             ZSetValue::Skiplist(s) => s.score(member),
         }
+    }
+
+    /// [`ZSetValue::score`] of a listpack, out of line so that the
+    /// skiplist's lookup, which waits on memory, stays short.
+    #[inline(never)]
+    fn listpack_score(lp: &Listpack, member: &[u8]) -> Option<f64> {
+        listpack::find(lp, member).map(|(_, s)| s)
     }
 
     /// 0-based position of `member` in ascending order.
