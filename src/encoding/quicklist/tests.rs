@@ -522,38 +522,50 @@ fn agrees_after_pop(ql: &Quicklist, general: &Quicklist, model: &VecDeque<Vec<u8
     }
 }
 
-/// The in-line head pop (`pop_front_short`) gives what the general path
-/// (`pop_front` of a copy) gives whenever it takes an element, and changes
-/// nothing when it declines; across fills (nodes of one entry, of a few,
-/// size-bounded), depths (compressed nodes) and every element kind.
-#[test]
-fn short_head_pop_matches_the_general_pop() {
+/// One end's pops for [`short_pops_match_general_pops`]: the general pop,
+/// the in-line pop (None when it declines) and the model's pop.
+struct EndPops {
+    general: fn(&mut Quicklist) -> Option<Vec<u8>>,
+    short: fn(&mut Quicklist) -> Option<Vec<u8>>,
+    model: fn(&mut VecDeque<Vec<u8>>) -> Option<Vec<u8>>,
+}
+
+/// Empties lists of every shape with `end`'s in-line pop (a head pop
+/// every `head_every`-th step when given): each pop it takes gives what
+/// the general path (the same pop on a copy) gives, a declined pop
+/// changes nothing, and nodes of one entry (fill 0 and 1) are dropped,
+/// never popped in place.
+fn short_pops_match_general_pops(end: EndPops, head_every: Option<usize>) {
     let kinds = every_kind();
     for (fill, depth) in SHORT_POP_SHAPES {
         for rotate in [0, 1, 7, 30] {
             let (mut ql, mut model) = rotated_list(&kinds, fill, depth, rotate);
             let mut taken = 0;
+            let mut step = 0;
             while !model.is_empty() {
+                step += 1;
+                if head_every.is_some_and(|k| step % k == 0) {
+                    assert_eq!(ql.pop_front(), model.pop_front());
+                    continue;
+                }
                 let mut general = ql.clone();
-                let want = general.pop_front();
-                assert_eq!(want, model.pop_front());
+                let want = (end.general)(&mut general);
+                assert_eq!(want, (end.model)(&mut model));
                 let before = ql.clone();
-                match ql.pop_front_short() {
-                    Some(s) => {
-                        assert_eq!(Some(s.to_vec()), want, "fill {fill} depth {depth}");
-                        assert!(s.len() < 64);
+                match (end.short)(&mut ql) {
+                    Some(v) => {
+                        assert_eq!(Some(v.clone()), want, "fill {fill} depth {depth}");
+                        assert!(v.len() < 64);
                         taken += 1;
                     }
                     None => {
                         assert_eq!(ql, before, "a declined pop changes nothing");
-                        assert_eq!(ql.pop_front(), want);
+                        assert_eq!((end.general)(&mut ql), want);
                     }
                 }
                 agrees_after_pop(&ql, &general, &model);
             }
             assert!(ql.is_empty() && ql.node_count() == 0 && ql.node_bytes == 0);
-            // Nodes of one entry (fill 0 and 1) are dropped, never popped
-            // in place.
             assert_eq!(
                 taken > 0,
                 !(0..=1).contains(&fill),
@@ -563,47 +575,30 @@ fn short_head_pop_matches_the_general_pop() {
     }
 }
 
+/// The in-line head pop (`pop_front_short`) gives what the general path
+/// (`pop_front` of a copy) gives whenever it takes an element, and changes
+/// nothing when it declines; across fills (nodes of one entry, of a few,
+/// size-bounded), depths (compressed nodes) and every element kind.
+#[test]
+fn short_head_pop_matches_the_general_pop() {
+    let end = EndPops {
+        general: Quicklist::pop_front,
+        short: |ql| ql.pop_front_short().map(<[u8]>::to_vec),
+        model: VecDeque::pop_front,
+    };
+    short_pops_match_general_pops(end, None);
+}
+
 /// The same for the in-line tail pop (`pop_back_short`), with head pops
 /// mixed in so that a one-node list's tail node holds popped entries.
 #[test]
 fn short_tail_pop_matches_the_general_pop() {
-    let kinds = every_kind();
-    for (fill, depth) in SHORT_POP_SHAPES {
-        for rotate in [0, 1, 7, 30] {
-            let (mut ql, mut model) = rotated_list(&kinds, fill, depth, rotate);
-            let mut taken = 0;
-            let mut step = 0;
-            while !model.is_empty() {
-                step += 1;
-                if step % 5 == 0 {
-                    assert_eq!(ql.pop_front(), model.pop_front());
-                    continue;
-                }
-                let mut general = ql.clone();
-                let want = general.pop_back();
-                assert_eq!(want, model.pop_back());
-                let before = ql.clone();
-                match ql.pop_back_short() {
-                    Some(v) => {
-                        assert_eq!(Some(v.clone()), want, "fill {fill} depth {depth}");
-                        assert!(v.len() < 64);
-                        taken += 1;
-                    }
-                    None => {
-                        assert_eq!(ql, before, "a declined pop changes nothing");
-                        assert_eq!(ql.pop_back(), want);
-                    }
-                }
-                agrees_after_pop(&ql, &general, &model);
-            }
-            assert!(ql.is_empty() && ql.node_count() == 0 && ql.node_bytes == 0);
-            assert_eq!(
-                taken > 0,
-                !(0..=1).contains(&fill),
-                "fill {fill} depth {depth}"
-            );
-        }
-    }
+    let end = EndPops {
+        general: Quicklist::pop_back,
+        short: Quicklist::pop_back_short,
+        model: VecDeque::pop_back,
+    };
+    short_pops_match_general_pops(end, Some(5));
 }
 
 /// The head pop on a node made large by LSET: popped bytes beyond the
