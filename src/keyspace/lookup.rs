@@ -405,7 +405,7 @@ impl Keyspace {
     ///
     /// # Errors
     /// [`Error::WrongType`] when the key holds another type.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn read_typed<T, P>(&mut self, key: &[u8], proj: P) -> Result<Option<&mut T>>
     where
         P: Fn(&mut Value) -> Option<&mut T> + Copy,
@@ -527,6 +527,33 @@ impl Keyspace {
             hit => self.write_or_insert_probed(key, hit, (w.lo, w.mid()), make),
         };
         proj(&mut entry.value).ok_or(Error::WrongType)
+    }
+
+    /// The shortcut of [`Keyspace::write_typed_or_insert`] alone: when
+    /// `key` is the key written last (the entry still pending, no TTL),
+    /// its value projected by `proj`, the access field updated; None for
+    /// any other key, touching nothing, so that the caller goes on to
+    /// [`Keyspace::write_typed_or_insert`]. For a caller whose creation
+    /// of a new key needs more than a closure's captures (ZADD of one
+    /// pair): its slow path stays out of line.
+    ///
+    /// # Errors
+    /// [`Error::WrongType`] when the key holds another type.
+    #[inline(always)]
+    pub(crate) fn write_typed_pending<T>(
+        &mut self,
+        key: &[u8],
+        proj: fn(&mut Value) -> Option<&mut T>,
+    ) -> Option<Result<&mut T>> {
+        let w = KeyWords::of(key);
+        if self.dbs[self.selected].pending_hit(&w) != Some(false) {
+            return None;
+        }
+        let entry = self.touch_pending();
+        Some(match proj(&mut entry.value) {
+            Some(t) => Ok(t),
+            None => Err(Error::WrongType),
+        })
     }
 
     /// [`Keyspace::write_typed_or_insert`] past the shortcut (`hit` as in

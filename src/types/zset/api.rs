@@ -89,6 +89,75 @@ impl Keyspace {
         members: &[(f64, &[u8])],
         opts: &ZAddOptions,
     ) -> Result<usize> {
+        match members {
+            [(score, member)] if opts.condition.is_none() && opts.compare.is_none() => {
+                self.zadd_one(key, *score, member, opts.ch)
+            }
+            _ => self.zadd_many(key, members, opts),
+        }
+    }
+
+    /// [`Keyspace::zadd`] of one pair without NX/XX/GT/LT, the usual call:
+    /// the key written last is found by the write shortcut
+    /// ([`Keyspace::write_typed_pending`]) and the member added by
+    /// [`ZSetValue::add_one`]; any other key is looked up (or created) out
+    /// of line. Same replies, errors and bookkeeping as the general path
+    /// [`Keyspace::zadd_many`] (the tests compare the two).
+    #[inline]
+    fn zadd_one(&mut self, key: &[u8], score: f64, member: &[u8], ch: bool) -> Result<usize> {
+        self.make_room()?;
+        let limits = self.zset_limits();
+        let outcome = match self.write_typed_pending(key, as_zset) {
+            Some(z) => z?.add_one(score, None, member, limits)?,
+            None => return self.zadd_one_probed(key, score, member, ch),
+        };
+        Ok(self.zadd_one_done(key, outcome, ch))
+    }
+
+    /// [`Keyspace::zadd_one`] of a key other than the key written last,
+    /// out of line: looked up, or created for its first member.
+    #[inline(never)]
+    fn zadd_one_probed(
+        &mut self,
+        key: &[u8],
+        score: f64,
+        member: &[u8],
+        ch: bool,
+    ) -> Result<usize> {
+        let limits = self.zset_limits();
+        // A new key's first score, formatted once for its listpack's size
+        // and its insert.
+        let mut prepared = None;
+        let z = self.write_typed_or_insert(key, as_zset, || {
+            let (z, stored) = ZSetValue::new_for_first(limits, member, score);
+            prepared = stored;
+            Value::ZSet(z)
+        })?;
+        let outcome = z.add_other(score, prepared, member, limits)?;
+        Ok(self.zadd_one_done(key, outcome, ch))
+    }
+
+    /// ZADD's reply for one member that had `outcome`, after signalling
+    /// the change when there was one.
+    #[inline(always)]
+    fn zadd_one_done(&mut self, key: &[u8], outcome: Outcome, ch: bool) -> usize {
+        let out = match outcome {
+            Outcome::Added => 1,
+            Outcome::Updated => usize::from(ch),
+            Outcome::Same | Outcome::Skipped => return 0,
+        };
+        self.signal_modified(key);
+        out
+    }
+
+    /// [`Keyspace::zadd`] past the one-pair shortcut, out of line.
+    #[inline(never)]
+    pub(super) fn zadd_many(
+        &mut self,
+        key: &[u8],
+        members: &[(f64, &[u8])],
+        opts: &ZAddOptions,
+    ) -> Result<usize> {
         self.make_room()?;
         let flags = opts.flags(false)?;
         let (added, updated, _) = self.zadd_generic(key, members, flags)?;

@@ -305,6 +305,56 @@ impl ZSetValue {
         Ok((Outcome::Updated, new))
     }
 
+    /// [`ZSetValue::add_prepared`] with default flags (ZADD of one pair
+    /// without options): a skiplist member is looked up once, then
+    /// inserted at the place the lookup found, given its new score, or
+    /// left as it is; a listpack and a NaN score take the general path,
+    /// out of line.
+    ///
+    /// # Errors
+    /// As [`ZSetValue::add`].
+    #[inline(always)]
+    fn add_one(
+        &mut self,
+        score: f64,
+        stored: Option<listpack::Stored>,
+        member: &[u8],
+        limits: Limits,
+    ) -> Result<Outcome> {
+        match self {
+            ZSetValue::Skiplist(s) if !score.is_nan() => Ok(match s.lookup(member) {
+                Err(vacant) => {
+                    s.insert_vacant(vacant, score, member);
+                    Outcome::Added
+                }
+                Ok(cur) if cur == score => Outcome::Same,
+                Ok(_) => {
+                    s.update_score(member, score);
+                    Outcome::Updated
+                }
+            }),
+            _ => self.add_other(score, stored, member, limits),
+        }
+    }
+
+    /// [`ZSetValue::add_prepared`] with default flags, out of line: the
+    /// general path of [`ZSetValue::add_one`] (`stored` is how a new
+    /// key's first score is stored, see [`ZSetValue::new_for_first`]).
+    ///
+    /// # Errors
+    /// As [`ZSetValue::add`].
+    #[inline(never)]
+    fn add_other(
+        &mut self,
+        score: f64,
+        stored: Option<listpack::Stored>,
+        member: &[u8],
+        limits: Limits,
+    ) -> Result<Outcome> {
+        let (outcome, _) = self.add_prepared(score, stored, member, AddFlags::default(), limits)?;
+        Ok(outcome)
+    }
+
     /// Adds a member known to be absent to a skiplist (just converted).
     fn insert_new_skiplist(&mut self, score: f64, member: &[u8]) {
         if let ZSetValue::Skiplist(s) = self {
@@ -513,5 +563,7 @@ fn lex_window_linear(members: &[Vec<u8>], range: &LexRange, rev: bool) -> (usize
     }
 }
 
+#[cfg(test)]
+mod one_tests;
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,112 @@
+//! A driver for counting the instructions per call of the typed ZADD and
+//! ZSCORE with valgrind, the operation chosen once, outside the measured
+//! loops (so the counts hold no per-call driver dispatch): it builds one
+//! zset of 1M members `m:0..` with random scores in [0, 1e6) (the dataset
+//! of `examples/zset_ops.rs` and the compare tool), then runs one `op_*`
+//! function over N prepared arguments.
+//!
+//! ```text
+//! cargo build --release --example zset_calls
+//! valgrind --tool=callgrind --collect-atstart=no \
+//!   --toggle-collect='zset_calls::op_*' --callgrind-out-file=/tmp/zc.out \
+//!   target/release/examples/zset_calls zscore 100000
+//! callgrind_annotate --inclusive=yes /tmp/zc.out | head -30
+//! ```
+//!
+//! Divide the `op_*` inclusive count by N for one call (for `build`, by
+//! 1M; N is ignored). Operations: `build` (ZADD of 1M new members into one
+//! zset, the measured loop being the build itself), `insert` (ZADD of a new
+//! member into the 1M-member zset), `update` (ZADD of a present member with
+//! a new score), `zscore` (of a present member), `zadd_nop` (ZADD of a
+//! present member with its own score: the per-call share above the
+//! skiplist's insert, plus one member lookup).
+
+use embedis::{Config, Keyspace, ZAddOptions};
+
+const MEMBERS: u64 = 1_000_000;
+
+/// xorshift64*: deterministic scores and picks (as in `zset_ops`).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn score(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64 * 1e6
+    }
+}
+
+fn member(i: u64) -> Vec<u8> {
+    format!("m:{i}").into_bytes()
+}
+
+/// ZADD of each (score, member), one pair per call, default options.
+#[inline(never)]
+fn op_zadd(ks: &mut Keyspace, args: &[(f64, Vec<u8>)]) -> usize {
+    let opts = ZAddOptions::default();
+    let mut sum = 0;
+    for (score, m) in args {
+        sum += ks.zadd(b"z", &[(*score, m.as_slice())], &opts).unwrap();
+    }
+    sum
+}
+
+/// ZSCORE of each member.
+#[inline(never)]
+fn op_zscore(ks: &mut Keyspace, args: &[(f64, Vec<u8>)]) -> f64 {
+    let mut sum = 0.0;
+    for (_, m) in args {
+        sum += ks.zscore(b"z", m).unwrap().unwrap();
+    }
+    sum
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let (Some(op), Some(n)) = (args.get(1), args.get(2).and_then(|n| n.parse::<u64>().ok())) else {
+        eprintln!("usage: zset_calls build|insert|update|zscore|zadd_nop N");
+        std::process::exit(2);
+    };
+    let mut ks = Keyspace::new(Config::default());
+    let mut rng = Rng(21);
+    let all: Vec<(f64, Vec<u8>)> = (0..MEMBERS).map(|i| (rng.score(), member(i))).collect();
+    let t = std::time::Instant::now();
+    if op == "build" {
+        let base = ks.used_memory();
+        let sum = op_zadd(&mut ks, &all);
+        let ns = t.elapsed().as_nanos() as f64 / MEMBERS as f64;
+        let per = (ks.used_memory() - base) as f64 / MEMBERS as f64;
+        println!("build: {sum} ({ns:.0} ns/op wall-clock, {per:.1} B/member used_memory)");
+        return;
+    }
+    let opts = ZAddOptions::default();
+    for (s, m) in &all {
+        ks.zadd(b"z", &[(*s, m.as_slice())], &opts).unwrap();
+    }
+    let prepared: Vec<(f64, Vec<u8>)> = (0..n)
+        .map(|i| {
+            // Distinct present members (a multiplier coprime with 1M).
+            let present = ((i * 7_919 + 13) % MEMBERS) as usize;
+            match op.as_str() {
+                "insert" => (rng.score(), member(MEMBERS + i)),
+                "zadd_nop" => all[present].clone(),
+                _ => (rng.score(), all[present].1.clone()),
+            }
+        })
+        .collect();
+    let t = std::time::Instant::now();
+    let out = match op.as_str() {
+        "insert" | "update" | "zadd_nop" => op_zadd(&mut ks, &prepared) as f64,
+        "zscore" => op_zscore(&mut ks, &prepared),
+        _ => panic!("unknown operation {op}"),
+    };
+    let ns = t.elapsed().as_nanos() as f64 / n.max(1) as f64;
+    println!("{op} x {n}: {out} ({ns:.0} ns/op wall-clock, meaningful only on a quiet machine)");
+}
