@@ -48,7 +48,9 @@
 //!   with a `u32` slot per member: block id (22 bits), cell (6 bits) and a
 //!   4-bit tag of the member's hash. Entries that a split, a merge or a
 //!   block giving back room moves to another cell or block have their
-//!   slots pointed at the new place.
+//!   slots pointed at the new place. A split moves only the entries after
+//!   the split point (into cells 0.. of the new block, in order); those
+//!   before it keep their cells, so their slots stay as they are.
 //!
 //! The rank of a member is the sum of the spans along the descent to its
 //! block plus its position inside the block.
@@ -105,13 +107,16 @@
 //!   once that reaches three quarters of it, and each regrowth leaves slab
 //!   room for members of the average size in every free cell (at least a
 //!   quarter of the slab), so a block split in half reallocates about once
-//!   before its next split; a split leaves each part room for a quarter
-//!   more, and a block whose cells or slab are at most half used after a
-//!   removal is rewritten tighter (renumbering the cells above its new
-//!   capacity).
-//! * Each rewrite of a block (split, compaction) sizes its cells for its
-//!   members: the in-line length (0, or 2 to 16 bytes) that takes the
-//!   fewest bytes, cells and slab together.
+//!   before its next split. A split gives the new block room for a quarter
+//!   more entries, and leaves the old one its cells (its freed cells take
+//!   its next inserts; its slab is rewritten, cells unchanged, only when
+//!   holes pass half of it); a block whose cells are at most three
+//!   eighths used (a split's old block starts at half), or slab at most
+//!   half, after a removal is rewritten tighter (renumbering the cells
+//!   above its new capacity).
+//! * Each rewrite of a block (a split's new block, a compaction) sizes its
+//!   cells for its members: the in-line length (0, or 2 to 16 bytes) that
+//!   takes the fewest bytes, cells and slab together.
 //! * Block ids are 22 bits: at most 4.2 million blocks. No two neighbours
 //!   are both sparse, so that is at least about 35 million short members
 //!   (typically 190 million at 45 a block), or gigabytes of long ones;
@@ -612,8 +617,19 @@ impl SkipList {
             if xb.len() < BLOCK_MAX {
                 break (x, pos);
             }
-            // A full block splits first (then the search starts over).
-            self.split(x, BLOCK_MAX / 2, &mut path);
+            // A full block splits first; the entry goes to the half that
+            // holds its place, with that half's cover as its path. Only a
+            // new first entry searches again, so that its path leads from
+            // the header (whose links' keys it changes).
+            let k = BLOCK_MAX / 2;
+            let (y, ypath) = self.split(x, k, &mut path);
+            if pos > k {
+                path = ypath;
+                break (y, pos - k);
+            }
+            if pos > 0 {
+                break (x, pos);
+            }
         };
         let c = self.edit(x, |b| b.insert(pos, score, member));
         self.index.fill(slot, h, (x, c));
@@ -785,18 +801,13 @@ impl SkipList {
             path.pred[i] = x;
             path.rank[i] = rank_x;
         }
-        // The tail's entries get cells 0.. in order.
-        let tail_moves: block::Moves = self.block(x).order()[k..]
-            .iter()
-            .enumerate()
-            .map(|(i, &c)| (c, i as u8))
-            .collect();
-        let (tail, moves) = self.edit(x, |b| b.split_off(k));
+        // The tail's entries get cells 0.. in order; x's keep theirs.
+        let n = self.block(x).len();
+        let mut old = [0u8; BLOCK_MAX];
+        old[..n - k].copy_from_slice(&self.block(x).order()[k..]);
+        let tail = self.edit(x, |b| b.split_off(k));
         let y = self.new_block(tail);
-        // The tail's slots first: the cells they free may be reused by x's
-        // renumbered entries.
-        self.follow(x, y, &tail_moves);
-        self.follow(x, x, &moves);
+        self.follow_tail(x, y, &old[..n - k]);
         self.link_block(y, path, rank_x + k);
         let mut ypath = Path {
             pred: path.pred,
@@ -807,6 +818,17 @@ impl SkipList {
             ypath.rank[i] = rank_x + k;
         }
         (y, ypath)
+    }
+
+    /// Points the index slots of the entries that a split moved from cells
+    /// `old` of block `x` to cells 0.. of block `y` at their new places.
+    fn follow_tail(&mut self, x: u32, y: u32, old: &[u8]) {
+        let b = &self.blocks[y as usize];
+        let (index, hasher) = (&mut self.index, &self.hasher);
+        for (new, &c) in old.iter().enumerate() {
+            let h = hasher.hash_one(b.member_of(new as u8));
+            index.relocate(h, (x, c), (y, new as u8));
+        }
     }
 
     /// Points the index slots of entries that moved from cells of block

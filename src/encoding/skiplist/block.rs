@@ -25,7 +25,7 @@
 //! one of a member too long for the cells knows it is in the slab. `k` is
 //! kept beside the vector (in [`Block`], which the block table holds) so
 //! the cell's place is known before the block is read. Each rewrite of a
-//! block (a split, a compaction) picks the `k` that takes the fewest bytes
+//! block (a split's new block, a compaction) picks the `k` that takes the fewest bytes
 //! for its members, cells and slab together: members of 8 bytes take 17
 //! instead of 19 (10-byte cell, length byte and bytes), members longer
 //! than [`INLINE_MAX`] keep 10-byte cells, and a block shaped for shorter
@@ -37,11 +37,14 @@
 //! its own (see `SkipList::insert_alone`), and a slab of two or more
 //! entries stays under 16 KiB (at most `2 * BLOCK_BYTES` live bytes, just
 //! before a split, plus at most `BLOCK_BYTES` of holes, since a removal
-//! that leaves holes over half the slab rewrites it; a merge counts the
+//! or split that leaves holes over half the slab rewrites it; a merge counts the
 //! slab bytes the moved members will take), so every offset fits 16 bits. A
 //! removal leaves a hole in the slab, rewritten without holes once they
-//! make up half of it. Operations that renumber cells (a split, a merge,
-//! giving back room) report each move so the member index can follow.
+//! make up half of it. Operations that renumber cells (a merge, giving
+//! back room) report each move so the member index can follow; a split
+//! renumbers only the entries it moves out (to cells 0.. of the new
+//! block, in order, copied as bytes when every one sits in line in both
+//! blocks' cells).
 
 use super::index::{SHORT, words};
 use crate::util::varint;
@@ -763,56 +766,121 @@ impl Block {
         moves
     }
 
-    /// Gives back room when at least half of the cells or the slab is
-    /// unused; returns the renumbered cells.
+    /// Gives back room when at least five eighths of the cells or half of
+    /// the slab is unused; returns the renumbered cells.
     fn shrink(&mut self) -> Moves {
         let (n, cap) = (self.len(), self.cap());
         let slab = self.slab().len();
         let spare = self.buf.capacity() - self.buf.len();
-        if (cap >= 8 && n * 2 <= cap) || (slab >= 64 && spare >= slab) {
-            let keep = if cap >= 8 && n * 2 <= cap {
-                (n + n / 4).max(1)
-            } else {
-                cap
-            };
+        // Cells: at most three eighths used, so that the half a split
+        // leaves in its block (half its cells used) gives back its extra
+        // cells only after losing a quarter of its entries.
+        let sparse = cap >= 8 && n * 8 <= cap * 3;
+        if sparse || (slab >= 64 && spare >= slab) {
+            let keep = if sparse { (n + n / 4).max(1) } else { cap };
             return self.compact(keep);
         }
         Moves::new()
     }
 
     /// Moves the entries from sorted position `j` on into a new block
-    /// (cells numbered in sorted order from 0, shaped for its members) and
-    /// gives this one room for a quarter more entries than it keeps;
-    /// returns the new block and the cells renumbered here.
-    pub(super) fn split_off(&mut self, j: usize) -> (Block, Moves) {
+    /// (cells numbered in sorted order from 0, with room for a quarter
+    /// more) and returns it. The entries kept here stay in their cells, and
+    /// the cells freed serve this block's next inserts: only the moved
+    /// entries need new index slots. When every moved member sits in line,
+    /// the new block takes this one's cell shape and the cells move as
+    /// bytes; otherwise it is shaped for its members, and the slab here is
+    /// rewritten (cells unchanged) once holes make up more than half of it.
+    pub(super) fn split_off(&mut self, j: usize) -> Block {
         let n = self.len();
         let k = n - j;
-        let lens = || self.order()[j..].iter().map(|&c| self.len_of(c));
-        let inline = choose_inline(lens());
-        let bytes: usize = lens().map(|l| slab_cost_in(inline, l)).sum();
-        let room = if bytes > BLOCK_BYTES { 0 } else { bytes / 4 };
+        debug_assert!(0 < j && j < n);
         let cap = (k + k / 4).clamp(1, BLOCK_MAX);
-        let mut tail = Block::with_room(cap, inline, bytes + room);
-        for i in j..n {
-            let (score, m) = self.entry_of(self.cell_at(i));
-            let t = (i - j) as u8;
-            tail.put(t, score, m);
-            tail.buf[i - j] = t;
+        let mut used = self.used();
+        for &c in &self.order()[j..] {
+            used &= !(1 << c);
         }
+        let (mut tail, freed) = self.reshaped_from(j, cap);
         tail.buf[LEN] = k as u8;
         tail.set_word(USED, u64::MAX >> (64 - k));
-        let mut used = self.used();
-        let mut holes = self.holes();
-        for i in j..n {
-            let c = self.cell_at(i);
-            used &= !(1 << c);
-            holes += self.slab_cost(self.len_of(c));
-        }
+        let holes = self.holes() + freed;
         self.buf[LEN] = j as u8;
         self.set_word(USED, used);
         self.set_holes(holes);
-        let moves = self.compact((j + j / 4).clamp(j, BLOCK_MAX));
-        (tail, moves)
+        if holes * 2 > self.slab().len() {
+            // Every used cell is below the capacity kept: nothing moves.
+            let moves = self.compact(self.cap());
+            debug_assert!(moves.is_empty());
+        }
+        tail
+    }
+
+    /// The entries from sorted position `j` on, in a new block of `cap`
+    /// cells shaped for their members (cells 0.. in order, slab room for a
+    /// quarter more), and the slab bytes they take here.
+    fn reshaped_from(&self, j: usize, cap: usize) -> (Block, usize) {
+        let n = self.len();
+        let (k, w) = (self.inline, self.width());
+        // Each moved member's length, read once (from its cell's length
+        // byte while every one so far sits in line).
+        let mut lens = [0usize; BLOCK_MAX];
+        let mut in_line = k != 0;
+        for (l, &c) in lens.iter_mut().zip(&self.order()[j..]) {
+            let b = if in_line {
+                self.buf[CELLS + w * usize::from(c) + 8]
+            } else {
+                0
+            };
+            in_line &= b <= k;
+            *l = if in_line {
+                usize::from(b)
+            } else {
+                self.len_of(c)
+            };
+        }
+        let lens = &lens[..n - j];
+        let inline = choose_inline(lens.iter().copied());
+        let bytes: usize = lens.iter().map(|&l| slab_cost_in(inline, l)).sum();
+        let room = if bytes > BLOCK_BYTES { 0 } else { bytes / 4 };
+        let mut tail = Block::with_room(cap, inline, bytes + room);
+        if in_line && bytes == 0 {
+            // Every moved member sits in line here and there: the cells
+            // move as bytes.
+            self.copy_cells_to(&mut tail, j);
+            return (tail, 0);
+        }
+        for (t, i) in (j..n).enumerate() {
+            let (score, m) = self.entry_of(self.cell_at(i));
+            tail.put(t as u8, score, m);
+            tail.buf[t] = t as u8;
+        }
+        let freed = lens.iter().map(|&l| self.slab_cost(l)).sum();
+        (tail, freed)
+    }
+
+    /// Copies the cells of the entries from sorted position `j` on, as
+    /// bytes, into cells 0.. of `to` (in sorted order); every one's member
+    /// must sit in line in both blocks' cells, so the bytes the two cell
+    /// shapes share hold it.
+    fn copy_cells_to(&self, to: &mut Block, j: usize) {
+        let (w, wt) = (self.width(), to.width());
+        let b = w.min(wt);
+        debug_assert!(self.inline != 0 && to.inline != 0);
+        let k = self.len() - j;
+        for (t, o) in to.buf[..k].iter_mut().enumerate() {
+            *o = t as u8;
+        }
+        for (t, &c) in self.order()[j..].iter().enumerate() {
+            let (from, at) = (CELLS + w * usize::from(c), CELLS + wt * t);
+            let (src, dst) = (&self.buf[from..from + b], &mut to.buf[at..at + b]);
+            if let (Some(x), Some(y)) = (src.first_chunk::<16>(), src.last_chunk::<16>()) {
+                // Two fixed-size (overlapping) moves instead of a memcpy call.
+                dst[..16].copy_from_slice(x);
+                dst[b - 16..].copy_from_slice(y);
+            } else {
+                dst.copy_from_slice(src);
+            }
+        }
     }
 
     /// Slab bytes the members of `other` would take here.

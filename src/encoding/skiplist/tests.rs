@@ -195,6 +195,56 @@ fn equal_scores_fill_and_split_blocks() {
     );
 }
 
+/// A full block's split moves only its second half: the entries before
+/// the split point keep their block and cell (so their index slots stay),
+/// the others land in cells 0.. of one new block in sorted order; both
+/// the byte-copy path (members in line in both shapes) and the reshaping
+/// path (members that change shape) keep the list valid.
+#[test]
+fn split_keeps_the_first_half_in_place() {
+    for (name, member) in [
+        (
+            "in line",
+            (|i: u32| format!("m:{i:06}").into_bytes()) as fn(u32) -> Vec<u8>,
+        ),
+        ("reshaped", |i: u32| {
+            if i < 48 {
+                format!("{i:02}").into_bytes()
+            } else {
+                format!("{i:0>20}").into_bytes()
+            }
+        }),
+    ] {
+        let mut s = SkipList::new();
+        // Scores in a shuffled order, so the cells are not sorted.
+        for i in 0..BLOCK_MAX as u32 {
+            let j = (i * 37) % BLOCK_MAX as u32;
+            assert!(s.insert(f64::from(j), &member(j)));
+        }
+        s.validate().unwrap();
+        let x = s.link(HEADER, 0).next;
+        assert_eq!(s.block(x).len(), BLOCK_MAX, "{name}");
+        let place = |s: &SkipList, j: u32| {
+            let m = member(j);
+            s.locate(s.hash(&m), &m).unwrap()
+        };
+        let before: Vec<Place> = (0..BLOCK_MAX as u32).map(|j| place(&s, j)).collect();
+        // One more entry at the end splits the full block.
+        assert!(s.insert(1e9, &member(999)));
+        s.validate().unwrap();
+        let k = BLOCK_MAX / 2;
+        let y = s.link(x, 0).next;
+        for (j, &was) in before.iter().enumerate() {
+            let now = place(&s, j as u32);
+            if j < k {
+                assert_eq!(now, was, "{name}: kept entry {j} moved");
+            } else {
+                assert_eq!(now, (y, (j - k) as u8), "{name}: moved entry {j}");
+            }
+        }
+    }
+}
+
 #[test]
 fn long_members_sit_alone_in_blocks() {
     let mut s = SkipList::new();
