@@ -167,6 +167,11 @@ impl Pool {
     }
 }
 
+/// [`EvictionState::skip`]: the command running was admitted.
+const SKIP_ADMITTED: u8 = 1;
+/// [`EvictionState::skip`]: no limit and no gated table.
+const SKIP_NO_LIMIT: u8 = 2;
+
 /// Eviction state kept in the [`Keyspace`].
 #[derive(Default)]
 pub(crate) struct EvictionState {
@@ -174,11 +179,14 @@ pub(crate) struct EvictionState {
     /// Rotation for the random policies (Redis's `next_db`).
     next_db: usize,
     listener: Option<EvictionListener>,
-    /// Set while the command layer runs a command it has already admitted
-    /// (evicted for and checked against the limit, per the command's
-    /// DENYOOM flag): the typed methods then skip their own check, so a
-    /// command is judged once, by Redis's rule.
-    pub(crate) admitted: bool,
+    /// Why [`Keyspace::make_room`] may return at once, as bits (one test
+    /// on every typed write): [`SKIP_ADMITTED`] while the command layer
+    /// runs a command it has already admitted (evicted for and checked
+    /// against the limit, per the command's DENYOOM flag), so a command
+    /// is judged once, by Redis's rule; [`SKIP_NO_LIMIT`] while
+    /// `maxmemory` is 0 and no key table is gated, as last checked
+    /// (cleared by [`Keyspace::config_mut`] and by gating a table).
+    skip: u8,
     /// Some database's key table was told memory is tight (see
     /// [`Keyspace::refresh_growth_gate`]).
     gated: bool,
@@ -194,7 +202,7 @@ impl std::fmt::Debug for EvictionState {
             .field("pool", &self.pool)
             .field("next_db", &self.next_db)
             .field("listener", &self.listener.as_ref().map(|_| "set"))
-            .field("admitted", &self.admitted)
+            .field("admitted", &(self.skip & SKIP_ADMITTED != 0))
             .finish()
     }
 }
@@ -283,6 +291,7 @@ impl Keyspace {
             db.set_tight(used + db.next_growth_bytes() as u64 > limit);
         }
         self.evict.gated = true;
+        self.evict.skip &= !SKIP_NO_LIMIT;
     }
 
     /// [`Keyspace::evict`] without the growth gate's refresh.
@@ -325,10 +334,16 @@ impl Keyspace {
     /// [`Error::OutOfMemory`] as [`Keyspace::evict`].
     #[inline]
     pub(crate) fn make_room(&mut self) -> Result<()> {
-        if self.evict.admitted || (self.config.maxmemory == 0 && !self.evict.gated) {
+        if self.evict.skip != 0 {
             return Ok(());
         }
         self.make_room_checked()
+    }
+
+    /// Makes [`Keyspace::make_room`] check the limit again (the
+    /// configuration may change).
+    pub(crate) fn recheck_room(&mut self) {
+        self.evict.skip &= !SKIP_NO_LIMIT;
     }
 
     /// [`Keyspace::make_room`] under a limit (or just after one was
@@ -337,6 +352,7 @@ impl Keyspace {
     fn make_room_checked(&mut self) -> Result<()> {
         if self.config.maxmemory == 0 {
             self.refresh_growth_gate();
+            self.evict.skip |= SKIP_NO_LIMIT;
             return Ok(());
         }
         self.evict()?;
@@ -366,13 +382,13 @@ impl Keyspace {
         if over && denyoom {
             return Err(Error::OutOfMemory);
         }
-        self.evict.admitted = true;
+        self.evict.skip |= SKIP_ADMITTED;
         Ok(())
     }
 
     /// Ends the command [`Keyspace::admit_command`] admitted.
     pub(crate) fn end_command(&mut self) {
-        self.evict.admitted = false;
+        self.evict.skip &= !SKIP_ADMITTED;
     }
 
     /// Calls `listener` with every key `maxmemory` evicts from now on (its

@@ -174,8 +174,10 @@ impl Keyspace {
     /// construction; changing them here has no effect.
     pub fn config_mut(&mut self) -> &mut Config {
         // The read shortcut's clock readings were granted under the old
-        // policy (see `refresh_clock`).
+        // policy (see `refresh_clock`); `make_room` skips its check under
+        // the old limit.
         self.fast_clock = 0;
+        self.recheck_room();
         &mut self.config
     }
 

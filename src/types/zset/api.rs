@@ -83,6 +83,7 @@ impl Keyspace {
     ///
     /// # Complexity
     /// O(log n) per member (O(n) while a listpack).
+    #[inline]
     pub fn zadd(
         &mut self,
         key: &[u8],
@@ -317,6 +318,7 @@ impl Keyspace {
     ///
     /// # Complexity
     /// O(1) (O(n) while a listpack).
+    #[inline]
     pub fn zscore(&mut self, key: &[u8], member: &[u8]) -> Result<Option<f64>> {
         Ok(self.read_typed(key, as_zset)?.and_then(|z| z.score(member)))
     }

@@ -260,3 +260,29 @@ fn one_pair_zadd_replies() {
     assert_eq!(ks.zcard(b"z"), Ok(3));
     ks.validate().unwrap();
 }
+
+#[test]
+fn a_limit_set_between_writes_is_enforced() {
+    let mut ks = Keyspace::new(Config::default());
+    let o = ZAddOptions::default();
+    for i in 0..200 {
+        let m = format!("m{i}");
+        assert_eq!(ks.zadd(b"z", &[(f64::from(i), m.as_bytes())], &o), Ok(1));
+    }
+    // Under noeviction, over the limit: refused, nothing changed.
+    ks.config_mut().maxmemory = 1;
+    let used = ks.used_memory();
+    let oom = Err(crate::Error::OutOfMemory);
+    assert_eq!(ks.zadd(b"z", &[(1.0, b"new".as_slice())], &o), oom);
+    assert_eq!(ks.zadd(b"y", &[(1.0, b"new".as_slice())], &o), oom);
+    assert_eq!(ks.used_memory(), used);
+    ks.config_mut().maxmemory = 0;
+    assert_eq!(ks.zadd(b"z", &[(1.0, b"new".as_slice())], &o), Ok(1));
+    assert_eq!(ks.zadd(b"z", &[(2.0, b"new2".as_slice())], &o), Ok(1));
+    ks.config_set(&[(b"maxmemory", b"1")]).unwrap();
+    assert_eq!(ks.zadd(b"z", &[(1.0, b"new3".as_slice())], &o), oom);
+    ks.config_set(&[(b"maxmemory", b"0")]).unwrap();
+    assert_eq!(ks.zadd(b"z", &[(1.0, b"new3".as_slice())], &o), Ok(1));
+    assert_eq!(ks.zcard(b"z"), Ok(203));
+    ks.validate().unwrap();
+}
