@@ -83,7 +83,7 @@ impl Keyspace {
     ///
     /// # Complexity
     /// O(log n) per member (O(n) while a listpack).
-    #[inline]
+    #[inline(always)]
     pub fn zadd(
         &mut self,
         key: &[u8],
@@ -104,12 +104,12 @@ impl Keyspace {
     /// [`ZSetValue::add_one`]; any other key is looked up (or created) out
     /// of line. Same replies, errors and bookkeeping as the general path
     /// [`Keyspace::zadd_many`] (the tests compare the two).
-    #[inline]
+    #[inline(always)]
     fn zadd_one(&mut self, key: &[u8], score: f64, member: &[u8], ch: bool) -> Result<usize> {
         self.make_room()?;
         let limits = self.zset_limits();
         let outcome = match self.write_typed_pending(key, as_zset) {
-            Some(z) => z?.add_one(score, None, member, limits)?,
+            Some(z) => z?.add_one(score, member, limits)?,
             None => return self.zadd_one_probed(key, score, member, ch),
         };
         Ok(self.zadd_one_done(key, outcome, ch))

@@ -314,13 +314,7 @@ impl ZSetValue {
     /// # Errors
     /// As [`ZSetValue::add`].
     #[inline(always)]
-    fn add_one(
-        &mut self,
-        score: f64,
-        stored: Option<listpack::Stored>,
-        member: &[u8],
-        limits: Limits,
-    ) -> Result<Outcome> {
+    fn add_one(&mut self, score: f64, member: &[u8], limits: Limits) -> Result<Outcome> {
         match self {
             ZSetValue::Skiplist(s) if !score.is_nan() => Ok(match s.lookup(member) {
                 Err(vacant) => {
@@ -333,7 +327,7 @@ impl ZSetValue {
                     Outcome::Updated
                 }
             }),
-            _ => self.add_other(score, stored, member, limits),
+            _ => self.add_other(score, None, member, limits),
         }
     }
 
