@@ -197,7 +197,9 @@ struct Node {
 /// `rank[i]` the number of entries before its start.
 struct Path {
     pred: [u32; MAX_LEVEL],
-    rank: [usize; MAX_LEVEL],
+    /// Entry counts fit 32 bits (at most 2^22 blocks of 64), and the
+    /// smaller path is set up with a few vector stores, not a memset call.
+    rank: [u32; MAX_LEVEL],
 }
 
 /// What an insert of a member that [`SkipList::lookup`] found absent
@@ -336,7 +338,7 @@ impl SkipList {
         };
         self.descend_with(go, |i, x, r| {
             path.pred[i] = x;
-            path.rank[i] = r;
+            path.rank[i] = r as u32;
         });
         path
     }
@@ -399,8 +401,9 @@ impl SkipList {
     fn path_to_rank(&self, rank: usize) -> (Path, u32, usize) {
         let path = self.descend(|l, r| r + (l.span as usize) < rank);
         let p = path.pred[0];
-        if p != HEADER && path.rank[0] + self.block(p).len() > rank {
-            let j = rank - path.rank[0];
+        let r0 = path.rank[0] as usize;
+        if p != HEADER && r0 + self.block(p).len() > rank {
+            let j = rank - r0;
             (path, p, j)
         } else {
             let x = self.link(p, 0).next;
@@ -589,7 +592,7 @@ impl SkipList {
                 },
                 |i, x, r| {
                     path.pred[i] = x;
-                    path.rank[i] = r;
+                    path.rank[i] = r as u32;
                 },
             );
             if self.len == 0 {
@@ -673,7 +676,7 @@ impl SkipList {
         h: u64,
         member: &[u8],
     ) {
-        let rank_x = path.rank[0];
+        let rank_x = path.rank[0] as usize;
         let p = if pos == 0 {
             // Only the first block is entered at position 0.
             debug_assert_eq!(path.pred[0], HEADER);
@@ -681,7 +684,7 @@ impl SkipList {
         } else {
             for i in 0..self.height(x) {
                 path.pred[i] = x;
-                path.rank[i] = rank_x;
+                path.rank[i] = rank_x as u32;
             }
             if pos < self.block(x).len() {
                 self.split(x, pos, path);
@@ -757,7 +760,7 @@ impl SkipList {
         }
         let key = self.block(y).first_score().unwrap_or(0.0);
         for i in 0..hy {
-            let (p, rp) = (path.pred[i], path.rank[i]);
+            let (p, rp) = (path.pred[i], path.rank[i] as usize);
             let old = *self.link(p, i);
             *self.link_mut(y, i) = Link {
                 next: old.next,
@@ -796,10 +799,10 @@ impl SkipList {
     /// and becomes x's cover (x itself on its levels). Returns the new
     /// block and its cover.
     fn split(&mut self, x: u32, k: usize, path: &mut Path) -> (u32, Path) {
-        let rank_x = path.rank[0];
+        let rank_x = path.rank[0] as usize;
         for i in 0..self.height(x) {
             path.pred[i] = x;
-            path.rank[i] = rank_x;
+            path.rank[i] = rank_x as u32;
         }
         // The tail's entries get cells 0.. in order; x's keep theirs.
         let n = self.block(x).len();
@@ -815,7 +818,7 @@ impl SkipList {
         };
         for i in 0..self.height(y) {
             ypath.pred[i] = y;
-            ypath.rank[i] = rank_x + k;
+            ypath.rank[i] = (rank_x + k) as u32;
         }
         (y, ypath)
     }

@@ -6,9 +6,18 @@ use super::{HEADER, LOW, Link, Node, SkipList};
 
 impl SkipList {
     /// Rebuilds the member index with `n` slots (a power of two), hashing
-    /// every member again; tombstones go.
+    /// every member again; tombstones go. When no block id or tower link
+    /// is free, the blocks are first renumbered in list order (the new
+    /// slots name the new ids) in vectors of the same capacities: a
+    /// search's steps on the low levels then go to nearby ids, whose links
+    /// share cache lines, until later splits add ids at the end again. (A
+    /// rebuild's timing depends on tombstones, so on the hash; keeping the
+    /// capacities keeps the heap size independent of it.)
     pub(super) fn rebuild_index(&mut self, n: usize) {
         debug_assert!(n.is_power_of_two() && n > self.len);
+        if self.free.is_empty() && self.tower_garbage == 0 {
+            self.renumber_blocks(false);
+        }
         let mut fresh = Index {
             slots: vec![EMPTY; n],
             tombs: 0,
@@ -43,6 +52,19 @@ impl SkipList {
     /// exactly their size, with no free blocks, and points every link,
     /// back link and index slot at the new ids. O(blocks + index slots).
     pub(super) fn renumber(&mut self) {
+        let remap = self.renumber_blocks(true);
+        for s in &mut self.index.slots {
+            if *s != EMPTY && *s != TOMB {
+                let (b, c) = decode(*s);
+                *s = slot_of((remap[b as usize], c), tag_in(*s));
+            }
+        }
+    }
+
+    /// [`SkipList::renumber`] but for the index slots (left naming the old
+    /// ids), into vectors of exactly their size when `exact`, else of the
+    /// old ones' capacities; returns the new id of each old one. O(blocks).
+    fn renumber_blocks(&mut self, exact: bool) -> Vec<u32> {
         let mut order = Vec::with_capacity(self.blocks.len() - self.free.len());
         let mut x = HEADER;
         loop {
@@ -61,10 +83,12 @@ impl SkipList {
             .iter()
             .map(|&x| upper(self.nodes[x as usize].height))
             .sum();
-        let mut towers = Vec::with_capacity(tower_len);
-        let mut nodes = Vec::with_capacity(order.len());
-        let mut low: [Vec<Link>; LOW] = std::array::from_fn(|_| Vec::with_capacity(order.len()));
-        let mut blocks = Vec::with_capacity(order.len());
+        let room = |len: usize, cap: usize| if exact { len } else { cap.max(len) };
+        let mut towers = Vec::with_capacity(room(tower_len, self.towers.capacity()));
+        let mut nodes = Vec::with_capacity(room(order.len(), self.nodes.capacity()));
+        let mut low: [Vec<Link>; LOW] =
+            std::array::from_fn(|i| Vec::with_capacity(room(order.len(), self.low[i].capacity())));
+        let mut blocks = Vec::with_capacity(room(order.len(), self.blocks.capacity()));
         let moved = |l: &Link| Link {
             next: remap[l.next as usize],
             ..*l
@@ -89,14 +113,11 @@ impl SkipList {
         self.low = low;
         self.towers = towers;
         self.tower_garbage = 0;
-        self.free = Vec::new();
-        self.tail = remap[self.tail as usize];
-        for s in &mut self.index.slots {
-            if *s != EMPTY && *s != TOMB {
-                let (b, c) = decode(*s);
-                *s = slot_of((remap[b as usize], c), tag_in(*s));
-            }
+        if exact {
+            self.free = Vec::new();
         }
+        self.tail = remap[self.tail as usize];
+        remap
     }
 
     /// One ZSCAN step from `cursor`: calls `f` with every member whose
