@@ -382,6 +382,7 @@ impl Block {
 
     /// Writes `member` (stored in line when it fits, else appended to the
     /// slab, which must have room) and `score` into cell `c`.
+    #[inline]
     fn put(&mut self, c: u8, score: f64, member: &[u8]) {
         let at = self.cell_off(c);
         let n = member.len();
@@ -662,6 +663,7 @@ impl Block {
 
     /// Inserts an entry at sorted position `j` (the block must hold fewer
     /// than [`BLOCK_MAX`]); returns its cell.
+    #[inline]
     pub(super) fn insert(&mut self, j: usize, score: f64, member: &[u8]) -> u8 {
         if self.buf.is_empty() {
             *self = Block::for_member(4, member);
