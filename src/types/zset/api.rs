@@ -5,7 +5,7 @@ use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
 use super::range::{ZRange, ZRangeBy, rank_window, select, select_each};
-use super::{AddFlags, LexRange, Limits, Outcome, ScoreRange, ZSetValue, as_zset};
+use super::{AddFlags, LexRange, Limits, Outcome, ScoreRange, ZSetValue, as_zset, nan_error};
 use crate::error::{Error, Result};
 use crate::keyspace::Keyspace;
 use crate::util::glob::Glob;
@@ -76,7 +76,7 @@ impl Keyspace {
     /// # Errors
     /// WRONGTYPE; `ERR GT, LT, and/or NX options at the same time are not
     /// compatible`; `ERR resulting score is not a number (NaN)` for a NaN
-    /// score.
+    /// score (before the key is looked up; nothing is changed).
     ///
     /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) when used memory is over `maxmemory`
     /// and eviction cannot bring it under; nothing is changed then.
@@ -107,6 +107,9 @@ impl Keyspace {
     #[inline(always)]
     fn zadd_one(&mut self, key: &[u8], score: f64, member: &[u8], ch: bool) -> Result<usize> {
         self.make_room()?;
+        if score.is_nan() {
+            return Err(nan_error());
+        }
         let limits = self.zset_limits();
         let outcome = match self.write_typed_pending(key, as_zset) {
             Some(z) => z?.add_one(score, member, limits)?,
@@ -217,6 +220,11 @@ impl Keyspace {
         let Some(&(first_score, first)) = members.first() else {
             return Ok((0, 0, None));
         };
+        // A NaN score is refused before anything changes, as Redis refuses
+        // a score it cannot parse before it looks the key up.
+        if members.iter().any(|(score, _)| score.is_nan()) {
+            return Err(nan_error());
+        }
         let limits = self.zset_limits();
         // A new key's first score, formatted once for its listpack's size
         // and its insert.
