@@ -631,17 +631,17 @@ impl Block {
             let avg = live.div_ceil(n.max(1));
             let least = if live + extra == 0 { 0 } else { 32 };
             let room = extra.max(avg * (cap - n)).max(slab / 4).max(least);
-            let mut buf = Vec::with_capacity(new_start + slab + room);
-            buf.extend_from_slice(&self.buf[..old_start]);
-            buf.resize(new_start, 0);
-            buf.extend_from_slice(&self.buf[old_start..]);
-            self.buf = buf;
-        } else if cap != self.cap() {
+            // One reallocation (in place when the allocator can).
+            self.buf
+                .reserve_exact(new_start + slab + room - self.buf.len());
+        }
+        if cap != self.cap() {
             self.buf.resize(need - extra, 0);
             self.buf.copy_within(old_start..old_start + slab, new_start);
         }
         self.buf[CAP] = cap as u8;
-        if new_start != old_start {
+        // Only members in the slab have offsets to move.
+        if new_start != old_start && slab > 0 {
             let mut used = self.used();
             while used != 0 {
                 let c = used.trailing_zeros() as u8;
