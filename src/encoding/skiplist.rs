@@ -102,7 +102,10 @@
 //!   power-of-two table: it doubles when full and shrinks when members
 //!   fill less than an eighth of it. When more than half the block ids or
 //!   tower links are free, a removal renumbers the blocks in list order
-//!   into tight vectors (amortized O(1) per removed member).
+//!   into tight vectors (amortized O(1) per removed member); an index
+//!   rebuild with none free renumbers them in list order too (same
+//!   vectors), so that a search's low-level steps, which go to the next
+//!   blocks in the list, read links at nearby ids.
 //! * A block's cells grow by half (at least 4), straight to [`BLOCK_MAX`]
 //!   once that reaches three quarters of it, and each regrowth leaves slab
 //!   room for members of the average size in every free cell (at least a
