@@ -39,8 +39,37 @@ pub trait Clock: Send + Sync + std::fmt::Debug {
 /// How often the coarse clock is refreshed (Redis's cron at `hz` 10).
 const COARSE_TICK: std::time::Duration = std::time::Duration::from_millis(100);
 
+/// The coarse clock's last reading (0 until the ticker ran), as Unix
+/// seconds in the high 32 bits and the milliseconds within that second in
+/// the low ones ([`coarse_word`]): ordered as the time it holds (so every
+/// store is a maximum), and Redis's LRU clock (seconds modulo 2^24) is a
+/// shift and a mask away, with no division ([`coarse_lru_peek`]). One
+/// word, so every reading, in ms or as an LRU clock, comes from the same
+/// ordered sequence of values. Unix seconds fit in 32 bits until 2106.
+static COARSE: AtomicU64 = AtomicU64::new(0);
+
+/// [`COARSE`]'s encoding of `ms` Unix milliseconds.
+fn coarse_word(ms: u64) -> u64 {
+    let secs = u32::try_from(ms / 1000).unwrap_or(u32::MAX);
+    (u64::from(secs) << 32) | (ms % 1000)
+}
+
+/// The Unix milliseconds [`COARSE`]'s `word` holds.
+#[inline]
+fn coarse_ms_of(word: u64) -> u64 {
+    (word >> 32) * 1000 + (word & 0xffff_ffff)
+}
+
 /// The coarse clock's last reading in Unix ms (0 until the ticker ran).
-static COARSE_MS: AtomicU64 = AtomicU64::new(0);
+#[inline]
+fn coarse_load_ms() -> u64 {
+    coarse_ms_of(COARSE.load(Ordering::Relaxed))
+}
+
+/// Moves the coarse clock forward to `ms` (never back).
+fn coarse_advance(ms: u64) {
+    COARSE.fetch_max(coarse_word(ms), Ordering::Relaxed);
+}
 
 /// Whether the ticker thread was started (or its start failed).
 static COARSE_TICKER: std::sync::Once = std::sync::Once::new();
@@ -70,31 +99,52 @@ thread_local! {
 /// moves the coarse one forward when that is more than a second behind.
 #[inline]
 pub(crate) fn coarse_system_ms() -> u64 {
-    let ms = COARSE_MS.load(Ordering::Relaxed);
+    coarse_ms_of(coarse_system_word())
+}
+
+/// [`coarse_system_ms`] as Redis's LRU clock (the access field a value
+/// takes under an LRU-style policy), with no division.
+#[inline]
+pub(crate) fn coarse_system_lru() -> u32 {
+    lru_of(coarse_system_word())
+}
+
+/// [`coarse_system_ms`] as [`COARSE`] encodes it.
+#[inline]
+fn coarse_system_word() -> u64 {
+    let word = COARSE.load(Ordering::Relaxed);
     let reads = COARSE_READS.with(|r| {
         let n = r.get().wrapping_add(1);
         r.set(n);
         n
     });
-    if ms != 0 && !reads.is_multiple_of(COARSE_CHECK_EVERY) {
-        return ms;
+    if word != 0 && !reads.is_multiple_of(COARSE_CHECK_EVERY) {
+        return word;
     }
-    coarse_check(ms)
+    coarse_word(coarse_check(coarse_ms_of(word)))
 }
 
-/// The coarse clock's last reading as it stands (0 before it started),
-/// for a caller that counts its own readings and calls
-/// [`coarse_refresh`] on every `COARSE_CHECK_EVERY`th.
+/// Redis's LRU clock (seconds modulo 2^24) of [`COARSE`]'s `word`.
 #[inline(always)]
-pub(crate) fn coarse_peek() -> u64 {
-    COARSE_MS.load(Ordering::Relaxed)
+fn lru_of(word: u64) -> u32 {
+    u32::try_from((word >> 32) & ((1 << 24) - 1)).unwrap_or(0)
+}
+
+/// Redis's LRU clock (Unix seconds modulo 2^24, as
+/// [`crate::keys::lru_clock`] gives) of the coarse clock's last reading
+/// as it stands (0 before it started): one load, a shift and a mask, for
+/// a caller that counts its own readings and calls [`coarse_refresh`] on
+/// every `COARSE_CHECK_EVERY`th.
+#[inline(always)]
+pub(crate) fn coarse_lru_peek() -> u32 {
+    lru_of(COARSE.load(Ordering::Relaxed))
 }
 
 /// Starts the ticker if needed and moves the coarse clock on if it lags
 /// the system clock (the check [`coarse_system_ms`] makes every
 /// `COARSE_CHECK_EVERY`th reading).
 pub(crate) fn coarse_refresh() {
-    coarse_check(COARSE_MS.load(Ordering::Relaxed));
+    coarse_check(coarse_load_ms());
 }
 
 /// The slow path of [`coarse_system_ms`]: starts the ticker once, and
@@ -108,16 +158,16 @@ fn coarse_check(ms: u64) -> u64 {
             .name("embedis-coarse-clock".into())
             .spawn(|| {
                 loop {
-                    COARSE_MS.fetch_max(system_ms(), Ordering::Relaxed);
+                    coarse_advance(system_ms());
                     std::thread::sleep(COARSE_TICK);
                 }
             });
     });
     let now = system_ms();
     if now > ms + 1000 || ms == 0 {
-        COARSE_MS.fetch_max(now, Ordering::Relaxed);
+        coarse_advance(now);
     }
-    COARSE_MS.load(Ordering::Relaxed).max(ms)
+    coarse_load_ms().max(ms)
 }
 
 /// Wall-clock time from [`SystemTime`].
@@ -198,5 +248,26 @@ mod tests {
         assert!(clock.now_ms() <= last + 2_000);
         let manual = ManualClock::new(5);
         assert_eq!(manual.coarse_ms(), 5);
+    }
+
+    #[test]
+    fn coarse_word_keeps_order_ms_and_the_lru_clock() {
+        let times = [0, 999, 1_000, 1_001, 1_764_201_599_999, 1_764_201_600_000];
+        for pair in times.windows(2) {
+            assert!(coarse_word(pair[0]) < coarse_word(pair[1]), "{pair:?}");
+        }
+        let past_lru_wrap = 1_000 * ((1 << 24) + 7) + 321;
+        for ms in times.into_iter().chain([past_lru_wrap]) {
+            assert_eq!(coarse_ms_of(coarse_word(ms)), ms);
+            assert_eq!(lru_of(coarse_word(ms)), crate::keys::lru_clock(ms));
+        }
+        assert_eq!(lru_of(coarse_word(past_lru_wrap)), 7);
+        // The read shortcut's reading is the general path's, as a field.
+        let ms = SystemClock.coarse_ms();
+        let lru = coarse_lru_peek();
+        assert!(
+            lru >= crate::keys::lru_clock(ms) || lru < 2,
+            "{lru} vs {ms}"
+        );
     }
 }

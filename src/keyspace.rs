@@ -226,7 +226,20 @@ impl Keyspace {
         }
     }
 
-    /// [`Keyspace::lru_now`] for the read shortcut, with no call and no
+    /// The access field a value takes now under an LRU-style policy
+    /// (Redis's LRU clock of [`Keyspace::lru_now`]); with the system clock,
+    /// with no division.
+    #[inline]
+    pub(crate) fn lru_field_now(&self) -> u32 {
+        if self.system_clock {
+            crate::clock::coarse_system_lru()
+        } else {
+            crate::keys::lru_clock(self.clock.coarse_ms())
+        }
+    }
+
+    /// [`Keyspace::lru_now`] for the read shortcut, as the access field
+    /// it sets (Redis's LRU clock), with no call, no division and no
     /// branch on the clock's kind or the policy: the system coarse clock's
     /// reading while `fast_clock` lasts; None when it has run out (every
     /// `COARSE_CHECK_EVERY`th reading, and always with another clock or
@@ -235,8 +248,8 @@ impl Keyspace {
     /// [`Keyspace::refresh_clock`]. The caller decrements `fast_clock`
     /// (after its other stores, so they need no reload).
     #[inline(always)]
-    pub(crate) fn lru_now_fast(&self) -> Option<u64> {
-        (self.fast_clock != 0).then(crate::clock::coarse_peek)
+    pub(crate) fn lru_now_fast(&self) -> Option<u32> {
+        (self.fast_clock != 0).then(crate::clock::coarse_lru_peek)
     }
 
     /// For the system clock and an LRU-style policy: checks the coarse

@@ -114,7 +114,7 @@ impl Keyspace {
         if let Some(now) = self.lru_now_fast() {
             self.fast_clock -= 1;
             let entry = self.dbs[self.selected].entry_for_write(i, w);
-            entry.lru = crate::keys::lru_clock(now);
+            entry.lru = now;
             return entry;
         }
         self.refresh_clock();
@@ -141,7 +141,7 @@ impl Keyspace {
         if let Some(now) = self.lru_now_fast() {
             self.fast_clock -= 1;
             let entry = take(&mut self.dbs[self.selected]);
-            entry.lru = crate::keys::lru_clock(now);
+            entry.lru = now;
             return entry;
         }
         self.refresh_clock();
@@ -209,7 +209,7 @@ impl Keyspace {
     /// time ([`Keyspace::read_fast_entry`]). Otherwise `Err` says what
     /// the general path needs.
     #[inline(always)]
-    fn read_fast(&mut self, w: &KeyWords, plain: fn(&Value) -> bool) -> Result<(usize, u64), Bail> {
+    fn read_fast(&mut self, w: &KeyWords, plain: fn(&Value) -> bool) -> Result<(usize, u32), Bail> {
         let db = &self.dbs[self.selected];
         let Some((i, entry)) = db.read_hit(w) else {
             return Err(Bail::Probe);
@@ -227,7 +227,7 @@ impl Keyspace {
         key: &[u8],
         w: &KeyWords,
         plain: fn(&Value) -> bool,
-    ) -> Result<(usize, u64), Bail> {
+    ) -> Result<(usize, u32), Bail> {
         let db = &self.dbs[self.selected];
         let Some((i, entry)) = db.lookup_keyed(key, w) else {
             return Err(Bail::Probe);
@@ -241,7 +241,7 @@ impl Keyspace {
     /// read inline (`inline`: no TTL, a plain value) and the fast clock
     /// grants a reading.
     #[inline(always)]
-    fn read_inline(&self, i: usize, inline: bool) -> Result<(usize, u64), Bail> {
+    fn read_inline(&self, i: usize, inline: bool) -> Result<(usize, u32), Bail> {
         if !inline {
             return Err(Bail::Found(i, false));
         }
@@ -254,9 +254,9 @@ impl Keyspace {
     /// The entry [`Keyspace::read_fast`] found at `i`, its access time set
     /// to `now` and the hit counted.
     #[inline(always)]
-    fn read_fast_entry(&mut self, i: usize, now: u64) -> &mut Entry {
+    fn read_fast_entry(&mut self, i: usize, now: u32) -> &mut Entry {
         let entry = self.dbs[self.selected].entry_for_read(i);
-        entry.lru = crate::keys::lru_clock(now);
+        entry.lru = now;
         self.fast_clock -= 1;
         self.stats.keyspace_hits += 1;
         entry
@@ -266,7 +266,7 @@ impl Keyspace {
     /// access time set to `now`, the hit counted, and the key remembered
     /// as the key read last.
     #[inline(always)]
-    fn read_probed_entry(&mut self, i: usize, now: u64, w: &KeyWords) -> &mut Entry {
+    fn read_probed_entry(&mut self, i: usize, now: u32, w: &KeyWords) -> &mut Entry {
         let Keyspace {
             dbs,
             selected,
@@ -275,7 +275,7 @@ impl Keyspace {
             ..
         } = self;
         let entry = dbs[*selected].entry_for_read_armed(i, w);
-        entry.lru = crate::keys::lru_clock(now);
+        entry.lru = now;
         *fast_clock -= 1;
         stats.keyspace_hits += 1;
         entry
@@ -618,7 +618,10 @@ impl Keyspace {
 
     /// The LRU/LFU field a value created now starts with.
     pub(crate) fn new_access_field(&self) -> u32 {
-        crate::keys::new_access_field(&self.config, self.lru_now())
+        match self.config.maxmemory_policy.is_lfu() {
+            true => crate::keys::new_access_field(&self.config, self.lru_now()),
+            false => self.lru_field_now(),
+        }
     }
 
     /// Looks a key up without touching statistics or access times, as OBJECT,
@@ -664,20 +667,18 @@ impl Keyspace {
         let live = found
             .filter(|&(_, ttl)| !self.ttl_passed(ttl, key))
             .map(|(i, _)| i);
-        let now = self.lru_now();
         if let Some(i) = live {
-            let Keyspace {
-                dbs, config, rng, ..
-            } = self;
-            let db = &mut dbs[sel];
+            let lfu = self.config.maxmemory_policy.is_lfu();
+            let mut lru = match lfu {
+                true => self.dbs[sel].entry_at(i).lru,
+                false => self.lru_field_now(),
+            };
+            if lfu && touch {
+                let now = self.lru_now();
+                crate::keys::touch_access(&mut lru, &self.config, now, &mut self.rng);
+            }
+            let db = &mut self.dbs[sel];
             let old = db.entry_at(i);
-            let mut lru = old.lru;
-            if touch {
-                crate::keys::touch_access(&mut lru, config, now, rng);
-            }
-            if !config.maxmemory_policy.is_lfu() {
-                lru = crate::keys::new_access_field(config, now);
-            }
             let when = match keep_ttl && old.has_ttl() {
                 true => db.expire_at(key),
                 false => expire_at,
@@ -687,7 +688,7 @@ impl Keyspace {
             if let Some((i, _)) = found {
                 self.expire_at_pos(i, key);
             }
-            let lru = crate::keys::new_access_field(&self.config, now);
+            let lru = self.new_access_field();
             let entry = Entry::with_lru(value, lru);
             self.dbs[sel].insert_new(key, hash, entry, expire_at);
         }
