@@ -17,17 +17,8 @@ use std::time::Instant;
 
 const KEYS: u64 = 1_000_000;
 
-/// xorshift64*: deterministic probes.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-}
+mod support;
+use support::Rng;
 
 /// ns per lookup over `probes` (laid out in reading order), with `pad`
 /// rounds of padding per lookup.

@@ -23,19 +23,8 @@ use embedis::{Config, Keyspace};
 
 const MEMBERS: u64 = 1_000_000;
 
-/// A small deterministic generator (xorshift64*).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-}
+mod support;
+use support::Rng;
 
 fn build(ks: &mut Keyspace, key: &[u8], mut member: impl FnMut(u64) -> i64) {
     for i in 0..MEMBERS {

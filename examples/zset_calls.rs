@@ -31,23 +31,8 @@ const MEMBERS: u64 = 1_000_000;
 /// into the loops see it as a caller's runtime key, not a constant.
 const KEY: &[u8] = b"z";
 
-/// xorshift64*: deterministic scores and picks (as in `zset_ops`).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn score(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64 * 1e6
-    }
-}
+mod support;
+use support::Rng;
 
 fn member(i: u64) -> Vec<u8> {
     format!("m:{i}").into_bytes()

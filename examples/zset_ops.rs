@@ -25,23 +25,8 @@ use embedis::{Config, Keyspace, ZAddOptions};
 
 const MEMBERS: u64 = 1_000_000;
 
-/// xorshift64*: deterministic scores and picks.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn score(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64 * 1e6
-    }
-}
+mod support;
+use support::Rng;
 
 fn member(i: u64) -> Vec<u8> {
     format!("m:{i}").into_bytes()
