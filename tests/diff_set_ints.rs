@@ -10,21 +10,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{Pair, sorted_elements};
-
-/// A small deterministic generator (xorshift64*).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-}
+use common::{Pair, Rng, sorted_elements};
 
 fn step(p: &mut Pair, line: &str, key: &str) {
     p.check(line);

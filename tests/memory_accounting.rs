@@ -22,24 +22,8 @@ static ALLOC: Cap<System> = Cap::new(System, usize::MAX);
 /// Measurements share the process-wide counter: one at a time.
 static SERIAL: Mutex<()> = Mutex::new(());
 
-/// A small deterministic generator (xorshift64*), so no allocation or
-/// library randomness enters the measurement.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn score(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
+mod common;
+use common::Rng;
 
 /// One anchor dataset: a name, how many keys and elements it makes at
 /// `scale` (1 = full size), and a loader.

@@ -456,3 +456,25 @@ pub fn stats_agree(p: &mut Pair, counters: &[&str], after: &str) {
         "commandstats after `{after}`"
     );
 }
+
+/// A small deterministic generator (xorshift64*) for the tests' keys,
+/// scores and picks: no allocation or library randomness enters what a
+/// test measures.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next 64 random bits.
+    pub fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// A score in [0, 1).
+    pub fn score(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
