@@ -261,7 +261,6 @@ fn set_values_with_nul_bytes() {
         (b"hz", b"10\0"),
         (b"maxmemory-policy", b"allkeys-lru\0x"),
         (b"notify-keyspace-events", b"KE\0?"),
-        (b"hz\0x", b"10"),
         (b"nosuch\0abc", b"1"),
     ];
     for &(name, value) in cases {
@@ -270,6 +269,29 @@ fn set_values_with_nul_bytes() {
     }
     p.check("CONFIG SET maxmemory 0");
     p.check_argv(&[b"CONFIG", b"GET", b"h\0*"], "CONFIG GET pattern with NUL");
+}
+
+/// A config name with a NUL inside: Redis finds configs in a dict whose
+/// hash reads the whole name but whose compare (`strcasecmp`) stops at the
+/// NUL, so `hz\0x` is refused unless that start's random hash seed puts
+/// it in `hz`'s bucket, when Redis sets or reads `hz` (about one start in
+/// a few hundred). embedis always refuses; the oracle must give that reply
+/// or the collision's (see docs/compat.md).
+#[test]
+fn config_name_with_nul() {
+    let Some(mut p) = Pair::new() else { return };
+    let (redis, ours) = p.both(&[b"CONFIG", b"SET", b"hz\0x", b"10"]);
+    assert_eq!(
+        String::from_utf8_lossy(&ours),
+        "-ERR Unknown option or number of arguments for CONFIG SET - 'hz'\r\n"
+    );
+    assert!(redis == ours || redis == b"+OK\r\n", "redis: {redis:?}");
+    let (redis, ours) = p.both(&[b"CONFIG", b"GET", b"hz\0x"]);
+    assert_eq!(ours, b"*0\r\n");
+    assert!(
+        redis == ours || redis.starts_with(b"*2\r\n$2\r\nhz\r\n"),
+        "redis: {redis:?}"
+    );
 }
 
 #[test]
