@@ -107,10 +107,11 @@ pub struct Keyspace {
     /// `clock` is the [`SystemClock`]: access times read its coarse clock
     /// directly (inlined) instead of through the trait object.
     system_clock: bool,
-    /// Readings [`Keyspace::lru_now_fast`] may still take from the
+    /// Readings [`Keyspace::take_fast_lru`] may still take from the
     /// system coarse clock before the next check against the system
-    /// clock ([`Keyspace::refresh_clock`]); stays 0 with another clock.
-    fast_clock: u32,
+    /// clock ([`Keyspace::refresh_clock`]); negative once they ran out,
+    /// and 0 again after each refresh with another clock or policy.
+    fast_clock: i32,
     frozen_ms: Option<u64>,
     pub(crate) stats: Stats,
     pub(crate) rng: SmallRng,
@@ -240,29 +241,34 @@ impl Keyspace {
 
     /// [`Keyspace::lru_now`] for the read shortcut, as the access field
     /// it sets (Redis's LRU clock), with no call, no division and no
-    /// branch on the clock's kind or the policy: the system coarse clock's
-    /// reading while `fast_clock` lasts; None when it has run out (every
-    /// `COARSE_CHECK_EVERY`th reading, and always with another clock or
-    /// under an LFU policy, where the access field is not a plain time),
-    /// so that the caller takes its general path after
-    /// [`Keyspace::refresh_clock`]. The caller decrements `fast_clock`
-    /// (after its other stores, so they need no reload).
+    /// branch on the clock's kind or the policy: takes one of the readings
+    /// `fast_clock` grants and returns the system coarse clock's reading;
+    /// None when none is left (every `COARSE_CHECK_EVERY`th reading, and
+    /// always with another clock or under an LFU policy, where the access
+    /// field is not a plain time). After None the caller goes on to
+    /// [`Keyspace::refresh_clock`], which sets the count again; until then
+    /// the count stays negative, so every reading is refused. One
+    /// subtraction in memory and a branch on its sign.
     #[inline(always)]
-    pub(crate) fn lru_now_fast(&self) -> Option<u32> {
-        (self.fast_clock != 0).then(crate::clock::coarse_lru_peek)
+    pub(crate) fn take_fast_lru(&mut self) -> Option<u32> {
+        self.fast_clock = self.fast_clock.wrapping_sub(1);
+        (self.fast_clock >= 0).then(crate::clock::coarse_lru_peek)
     }
 
     /// For the system clock and an LRU-style policy: checks the coarse
     /// clock against the system clock (starting its ticker), as every
     /// `COARSE_CHECK_EVERY`th reading does, and lets
-    /// [`Keyspace::lru_now_fast`] take that many readings again. A
-    /// configuration change ([`Keyspace::config_mut`]) takes them back.
+    /// [`Keyspace::take_fast_lru`] take that many readings again; with
+    /// another clock or policy, grants none. A configuration change
+    /// ([`Keyspace::config_mut`]) takes them back.
     #[cold]
     #[inline(never)]
     pub(crate) fn refresh_clock(&mut self) {
         if self.system_clock && !self.config.maxmemory_policy.is_lfu() {
             crate::clock::coarse_refresh();
-            self.fast_clock = crate::clock::COARSE_CHECK_EVERY - 1;
+            self.fast_clock = crate::clock::COARSE_CHECK_EVERY as i32;
+        } else {
+            self.fast_clock = 0;
         }
     }
 

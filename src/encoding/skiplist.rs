@@ -423,11 +423,25 @@ impl SkipList {
     }
 
     /// The score of `member`, if present. O(1).
-    #[inline]
+    #[inline(always)]
     pub fn score(&self, member: &[u8]) -> Option<f64> {
-        self.index.find(self.hash(member), |(b, c)| {
-            self.block(b).score_if(c, member)
-        })
+        // The member's words serve the hash and every compare; members of
+        // 8 to 16 bytes take a lookup of their own, where the cell's words
+        // are two plain loads.
+        let n = member.len();
+        if n.wrapping_sub(8) <= index::SHORT - 8 {
+            let w = index::words(member);
+            let f = |(b, c)| self.block(b).score_if_short::<true>(c, n, w);
+            self.index.find(self.hasher.hash_short(w, n), f)
+        } else if n < 8 {
+            let w = index::words(member);
+            let f = |(b, c)| self.block(b).score_if_short::<false>(c, n, w);
+            self.index.find(self.hasher.hash_short(w, n), f)
+        } else {
+            self.index.find_outlined(self.hash(member), |(b, c)| {
+                self.block(b).score_if(c, member)
+            })
+        }
     }
 
     /// 0-based position of `member` in ascending order. O(log n).

@@ -4,7 +4,7 @@
 use indexmap::IndexMap;
 
 use super::Key;
-use super::table::{self, Entry, Hasher, KeyWords, Table};
+use super::table::{self, Entry, Hasher, KeyWords, SlotAt, Table};
 use crate::cluster::SlotIndex;
 use crate::value::Value;
 
@@ -97,16 +97,16 @@ struct ReadHot {
     /// [`KeyWords::print`] of the key: a cheap first test before the
     /// slot is read.
     print: u64,
-    /// Its position; `usize::MAX` when disarmed (a key longer than
-    /// `table::INLINE_KEY` is never kept).
-    pos: usize,
+    /// Its position, split; [`SlotAt::NONE`] when disarmed (a key longer
+    /// than `table::INLINE_KEY` is never kept).
+    at: SlotAt,
 }
 
 impl Default for ReadHot {
     fn default() -> Self {
         ReadHot {
             print: 0,
-            pos: usize::MAX,
+            at: SlotAt::NONE,
         }
     }
 }
@@ -224,13 +224,13 @@ impl Db {
     /// then the key stored at the kept position (so a hit is always
     /// right). Keys longer than `table::INLINE_KEY` bytes always miss.
     #[inline(always)]
-    pub(crate) fn read_hit(&self, w: &KeyWords) -> Option<(usize, &Entry)> {
+    pub(crate) fn read_hit(&self, w: &KeyWords) -> Option<(SlotAt, &Entry)> {
         let hot = &self.read_hot;
         if w.print() != hot.print {
             return None;
         }
-        let entry = self.table.entry_if_key(hot.pos, w)?;
-        Some((hot.pos, entry))
+        let entry = self.table.entry_if_key(hot.at, w)?;
+        Some((hot.at, entry))
     }
 
     /// Remembers the key `w`, found at position `pos`, for
@@ -241,7 +241,7 @@ impl Db {
         if w.len <= table::INLINE_KEY {
             self.read_hot = ReadHot {
                 print: w.print(),
-                pos,
+                at: SlotAt::of(pos),
             };
         }
     }
@@ -371,6 +371,20 @@ impl Db {
         Some(())
     }
 
+    /// [`Db::entry_for_read`] of the entry [`Db::read_hit`] found (which
+    /// must be in range), addressed as it addressed it, so that after it
+    /// the compiler addresses the slot once.
+    #[inline(always)]
+    pub(crate) fn entry_for_read_hit(&mut self) -> &mut Entry {
+        let at = self.read_hot.at;
+        #[cfg(debug_assertions)]
+        {
+            self.check_read();
+            self.read_check = Some((at.pos(), self.table.entry(at.pos()).value.heap_bytes()));
+        }
+        self.table.entry_mut_at(at)
+    }
+
     /// The entry at position `i` (which must be `< len`) for a read: mutable
     /// for the access-time field and for read paths that take `&mut`, but
     /// its size must not change (nothing is settled for it).
@@ -401,7 +415,7 @@ impl Db {
         if w.len <= table::INLINE_KEY {
             *read_hot = ReadHot {
                 print: w.print(),
-                pos: i,
+                at: SlotAt::of(i),
             };
         }
         entry

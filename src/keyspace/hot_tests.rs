@@ -244,6 +244,63 @@ fn counters_and_access_fields_are_kept_on_the_shortcut() {
     assert_eq!(ks.object_idletime(b"f").unwrap(), Some(0));
 }
 
+/// A stream read by the shortcut's callers: the stream's own reads take
+/// the general path (it is handed out for writing), a sorted-set read of
+/// it is WRONGTYPE however often it repeats, and neither disturbs the
+/// counters or the key read last.
+#[test]
+fn streams_and_wrong_types_on_the_shortcut() {
+    use crate::types::stream::{XAddId, XAddOptions};
+    for mut ks in warmed() {
+        let fields: &[(&[u8], &[u8])] = &[(b"f", b"v")];
+        ks.xadd(b"s", XAddId::Auto, fields, &XAddOptions::default())
+            .unwrap();
+        let before = ks.stats();
+        for _ in 0..3 {
+            assert_eq!(ks.xlen(b"s").unwrap(), 1);
+            assert_eq!(ks.zscore(b"s", b"m"), Err(Error::WrongType));
+            assert_eq!(ks.zscore(b"a", b"m"), Err(Error::WrongType));
+            assert_eq!(ks.xlen(b"z"), Err(Error::WrongType));
+            assert_eq!(score(&mut ks, b"z"), Some(1.5));
+        }
+        let after = ks.stats();
+        assert_eq!(after.keyspace_hits - before.keyspace_hits, 15);
+        assert_eq!(after.keyspace_misses, before.keyspace_misses);
+    }
+}
+
+/// The fast clock's readings run out and are granted again: thousands of
+/// reads of the key read last, and of missing keys between them, keep
+/// the access time current and count every hit and miss; under LFU none
+/// of them takes a plain time.
+#[test]
+fn fast_clock_readings_run_out_and_come_back() {
+    let mut ks = system();
+    zadd(&mut ks, b"z", 1.5);
+    let before = ks.stats();
+    for i in 0..5000 {
+        assert_eq!(score(&mut ks, b"z"), Some(1.5));
+        if i % 7 == 0 {
+            assert_eq!(score(&mut ks, b"nope"), None);
+        }
+    }
+    let after = ks.stats();
+    assert_eq!(after.keyspace_hits - before.keyspace_hits, 5000);
+    assert_eq!(after.keyspace_misses - before.keyspace_misses, 715);
+    assert_eq!(ks.object_idletime(b"z").unwrap(), Some(0));
+    ks.config_mut().maxmemory_policy = MaxmemoryPolicy::AllkeysLfu;
+    ks.config_mut().lfu_log_factor = 0;
+    zadd(&mut ks, b"f", 1.0);
+    let start = ks.object_freq(b"f").unwrap().unwrap();
+    for i in 0..200 {
+        assert_eq!(ks.zscore(b"f", b"m").unwrap(), Some(1.0));
+        if i % 3 == 0 {
+            assert_eq!(score(&mut ks, b"nope"), None);
+        }
+    }
+    assert_eq!(ks.object_freq(b"f").unwrap(), Some((start + 200).min(255)));
+}
+
 #[test]
 fn idle_time_follows_reads_on_a_manual_clock() {
     let (mut ks, clock) = manual(1_000_000);

@@ -53,6 +53,37 @@ enum Bail {
     Found(usize, bool),
 }
 
+/// Which values [`Keyspace::read_typed`] projecting to `T` may read by
+/// the shortcut: a stream is handed out for writing (some stream reads
+/// trim consumer state), so a stream read takes the general path; a read
+/// of any other type takes the shortcut whatever the value (a stream
+/// found there fails the projection, a WRONGTYPE that changes nothing).
+/// The test is on the type, settled at compile time: no test of the value.
+#[inline(always)]
+fn shortcut_for<T: 'static>() -> fn(&Value) -> bool {
+    if std::any::TypeId::of::<T>() == std::any::TypeId::of::<crate::types::stream::StreamValue>() {
+        |_| false
+    } else {
+        |_| true
+    }
+}
+
+/// The end of [`Keyspace::read_fast`] and [`Keyspace::read_probed`]:
+/// `Ok` with what `fast_clock` becomes when the key found at `i` can be
+/// read inline (`inline`: no TTL, a plain value) and the fast clock
+/// grants a reading (its count, `fast_clock`, is positive; the caller
+/// stores the count less one after addressing the entry, see
+/// [`Keyspace::take_fast_lru`]); otherwise the general path, which
+/// refreshes the clock first when it granted none.
+#[inline(always)]
+fn read_inline(i: usize, inline: bool, fast_clock: i32) -> Result<i32, Bail> {
+    let left = fast_clock.wrapping_sub(1);
+    match inline && left >= 0 {
+        true => Ok(left),
+        false => Err(Bail::Found(i, left < 0)),
+    }
+}
+
 impl Keyspace {
     /// Deletes `key` from the selected database if its TTL has passed.
     /// Returns true when the key was expired (and is now gone).
@@ -111,8 +142,7 @@ impl Keyspace {
     /// instructions (callgrind, `examples/keyspace_ops`, session 6).
     #[inline(always)]
     fn touch_write_key(&mut self, i: usize, w: &KeyWords) -> &mut Entry {
-        if let Some(now) = self.lru_now_fast() {
-            self.fast_clock -= 1;
+        if let Some(now) = self.take_fast_lru() {
             let entry = self.dbs[self.selected].entry_for_write(i, w);
             entry.lru = now;
             return entry;
@@ -133,13 +163,12 @@ impl Keyspace {
 
     /// The entry `take` hands out of the selected database, its LRU/LFU
     /// access field updated: with a reading of the fast clock
-    /// ([`Keyspace::lru_now_fast`], which also says the policy is not
+    /// ([`Keyspace::take_fast_lru`], which also says the policy is not
     /// LFU), the field is that time; otherwise after
     /// [`Keyspace::refresh_clock`], the general update.
     #[inline(always)]
     fn touch_with(&mut self, take: impl FnOnce(&mut super::Db) -> &mut Entry) -> &mut Entry {
-        if let Some(now) = self.lru_now_fast() {
-            self.fast_clock -= 1;
+        if let Some(now) = self.take_fast_lru() {
             let entry = take(&mut self.dbs[self.selected]);
             entry.lru = now;
             return entry;
@@ -198,75 +227,63 @@ impl Keyspace {
     fn read_hit_pos(&self, w: &KeyWords) -> usize {
         self.dbs[self.selected]
             .read_hit(w)
-            .map_or(NO_HIT, |(i, _)| i)
+            .map_or(NO_HIT, |(at, _)| at.pos())
     }
 
     /// The read shortcut, with no call on its way: when `w` is the key
     /// read last ([`super::Db::read_hit`]), without a TTL, `plain` holds
     /// for its value, and the system coarse clock can be read inline
-    /// under an LRU-style policy ([`Keyspace::lru_now_fast`]), its position and
-    /// the clock reading; the caller counts the hit and sets the access
-    /// time ([`Keyspace::read_fast_entry`]). Otherwise `Err` says what
-    /// the general path needs.
+    /// under an LRU-style policy ([`Keyspace::take_fast_lru`]), what
+    /// `fast_clock` becomes; the caller takes the entry
+    /// ([`Keyspace::read_fast_entry`]). Otherwise `Err` says what the
+    /// general path needs.
     #[inline(always)]
-    fn read_fast(&mut self, w: &KeyWords, plain: fn(&Value) -> bool) -> Result<(usize, u32), Bail> {
+    fn read_fast(&self, w: &KeyWords, plain: fn(&Value) -> bool) -> Result<i32, Bail> {
         let db = &self.dbs[self.selected];
-        let Some((i, entry)) = db.read_hit(w) else {
+        let Some((at, entry)) = db.read_hit(w) else {
             return Err(Bail::Probe);
         };
         let inline = !entry.has_ttl() && plain(&entry.value);
-        self.read_inline(i, inline)
+        read_inline(at.pos(), inline, self.fast_clock)
     }
 
     /// [`Keyspace::read_fast`] for a key that is not the key read last:
-    /// the probe, then the same conditions. `Err(Bail::Probe)` here means
-    /// the key is absent.
+    /// the probe, then the same conditions; `Ok` with the position too.
+    /// `Err(Bail::Probe)` here means the key is absent.
     #[inline(always)]
     fn read_probed(
-        &mut self,
+        &self,
         key: &[u8],
         w: &KeyWords,
         plain: fn(&Value) -> bool,
-    ) -> Result<(usize, u32), Bail> {
+    ) -> Result<(usize, i32), Bail> {
         let db = &self.dbs[self.selected];
         let Some((i, entry)) = db.lookup_keyed(key, w) else {
             return Err(Bail::Probe);
         };
         let inline = !entry.has_ttl() && plain(&entry.value);
-        self.read_inline(i, inline)
+        read_inline(i, inline, self.fast_clock).map(|left| (i, left))
     }
 
-    /// The end of [`Keyspace::read_fast`] and [`Keyspace::read_probed`]:
-    /// the position and a clock reading when the key found at `i` can be
-    /// read inline (`inline`: no TTL, a plain value) and the fast clock
-    /// grants a reading.
+    /// The entry [`Keyspace::read_fast`] found, its access time set to
+    /// the fast clock's reading (`left` readings left after it) and the
+    /// hit counted. The slot is addressed before anything is stored, so
+    /// the compiler addresses it once.
     #[inline(always)]
-    fn read_inline(&self, i: usize, inline: bool) -> Result<(usize, u32), Bail> {
-        if !inline {
-            return Err(Bail::Found(i, false));
-        }
-        match self.lru_now_fast() {
-            Some(now) => Ok((i, now)),
-            None => Err(Bail::Found(i, true)),
-        }
-    }
-
-    /// The entry [`Keyspace::read_fast`] found at `i`, its access time set
-    /// to `now` and the hit counted.
-    #[inline(always)]
-    fn read_fast_entry(&mut self, i: usize, now: u32) -> &mut Entry {
-        let entry = self.dbs[self.selected].entry_for_read(i);
-        entry.lru = now;
-        self.fast_clock -= 1;
+    fn read_fast_entry(&mut self, left: i32) -> &mut Entry {
+        let entry = self.dbs[self.selected].entry_for_read_hit();
+        entry.lru = crate::clock::coarse_lru_peek();
+        self.fast_clock = left;
         self.stats.keyspace_hits += 1;
         entry
     }
 
     /// The entry [`Keyspace::read_probed`] found at `i` (the key `w`), its
-    /// access time set to `now`, the hit counted, and the key remembered
-    /// as the key read last.
+    /// access time set to the fast clock's reading (`left` readings left
+    /// after it), the hit counted, and the key remembered as the key read
+    /// last.
     #[inline(always)]
-    fn read_probed_entry(&mut self, i: usize, now: u32, w: &KeyWords) -> &mut Entry {
+    fn read_probed_entry(&mut self, (i, left): (usize, i32), w: &KeyWords) -> &mut Entry {
         let Keyspace {
             dbs,
             selected,
@@ -275,8 +292,8 @@ impl Keyspace {
             ..
         } = self;
         let entry = dbs[*selected].entry_for_read_armed(i, w);
-        entry.lru = now;
-        *fast_clock -= 1;
+        entry.lru = crate::clock::coarse_lru_peek();
+        *fast_clock = left;
         stats.keyspace_hits += 1;
         entry
     }
@@ -290,7 +307,7 @@ impl Keyspace {
     pub(crate) fn lookup_read(&mut self, key: &[u8]) -> Option<&mut Entry> {
         let w = KeyWords::of(key);
         match self.read_fast(&w, |_| true) {
-            Ok((i, now)) => Some(self.read_fast_entry(i, now)),
+            Ok(left) => Some(self.read_fast_entry(left)),
             Err(Bail::Probe) => self.lookup_read_probe(key, w.lo, w.mid()),
             Err(Bail::Found(i, refresh)) => self.lookup_read_slow(key, i, refresh),
         }
@@ -303,7 +320,7 @@ impl Keyspace {
     fn lookup_read_probe(&mut self, key: &[u8], lo: u64, mid: u64) -> Option<&mut Entry> {
         let w = KeyWords::resume(key, lo, mid);
         match self.read_probed(key, &w, |_| true) {
-            Ok((i, now)) => Some(self.read_probed_entry(i, now, &w)),
+            Ok(found) => Some(self.read_probed_entry(found, &w)),
             Err(Bail::Probe) => {
                 self.stats.keyspace_misses += 1;
                 None
@@ -406,14 +423,17 @@ impl Keyspace {
     /// # Errors
     /// [`Error::WrongType`] when the key holds another type.
     #[inline(always)]
-    pub(crate) fn read_typed<T, P>(&mut self, key: &[u8], proj: P) -> Result<Option<&mut T>>
+    pub(crate) fn read_typed<T: 'static, P>(
+        &mut self,
+        key: &[u8],
+        proj: P,
+    ) -> Result<Option<&mut T>>
     where
         P: Fn(&mut Value) -> Option<&mut T> + Copy,
     {
         let w = KeyWords::of(key);
-        let not_stream = |v: &Value| !matches!(v, Value::Stream(_));
-        match self.read_fast(&w, not_stream) {
-            Ok((i, now)) => match proj(&mut self.read_fast_entry(i, now).value) {
+        match self.read_fast(&w, shortcut_for::<T>()) {
+            Ok(left) => match proj(&mut self.read_fast_entry(left).value) {
                 Some(t) => Ok(Some(t)),
                 None => Err(Error::WrongType),
             },
@@ -426,7 +446,7 @@ impl Keyspace {
     /// of line; `lo` and `mid` are its [`KeyWords`] (see
     /// [`KeyWords::resume`]).
     #[inline(never)]
-    fn read_typed_probe<T, P>(
+    fn read_typed_probe<T: 'static, P>(
         &mut self,
         key: &[u8],
         lo: u64,
@@ -437,9 +457,8 @@ impl Keyspace {
         P: Fn(&mut Value) -> Option<&mut T> + Copy,
     {
         let w = KeyWords::resume(key, lo, mid);
-        let not_stream = |v: &Value| !matches!(v, Value::Stream(_));
-        match self.read_probed(key, &w, not_stream) {
-            Ok((i, now)) => match proj(&mut self.read_probed_entry(i, now, &w).value) {
+        match self.read_probed(key, &w, shortcut_for::<T>()) {
+            Ok(found) => match proj(&mut self.read_probed_entry(found, &w).value) {
                 Some(t) => Ok(Some(t)),
                 None => Err(Error::WrongType),
             },

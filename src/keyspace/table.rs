@@ -153,9 +153,9 @@ pub(crate) const WORDS_KEY: usize = 16;
 /// other key, and for a key of at most `INLINE_KEY` bytes it is exactly
 /// what an inline [`KeyBuf`] holds, so a stored key compares as two
 /// fixed-offset loads ([`KeyWords`]). Built from fixed-size loads only
-/// (the first and last 8 or 4 bytes, the tail shifted down; the first,
-/// middle and last byte of a key of 1 to 3), no padding copy, no
-/// `memcmp`. Longer keys give words that do not tell them apart.
+/// (the first and last 8, 4 or 2 bytes, the tail shifted to its place;
+/// the byte of a key of 1), no padding copy, no jump table, no `memcmp`.
+/// Longer keys give words that do not tell them apart.
 #[inline(always)]
 pub(crate) fn key_words(key: &[u8]) -> (u64, u64) {
     let n = key.len();
@@ -168,18 +168,16 @@ pub(crate) fn key_words(key: &[u8]) -> (u64, u64) {
         let tail = u64::from_le_bytes(*l).checked_shr(shift);
         (u64::from_le_bytes(*f), tail.unwrap_or(0))
     } else if let (Some(f), Some(l)) = (key.first_chunk::<4>(), key.last_chunk::<4>()) {
-        let tail = u32::from_le_bytes(*l).checked_shr(8 * (8 - n) as u32);
+        // The last four bytes at their place (overlapping the first four,
+        // which they agree with).
         let head = u64::from(u32::from_le_bytes(*f));
-        (head | u64::from(tail.unwrap_or(0)) << 32, 0)
+        (head | u64::from(u32::from_le_bytes(*l)) << (8 * (n - 4)), 0)
+    } else if let (Some(f), Some(l)) = (key.first_chunk::<2>(), key.last_chunk::<2>()) {
+        // Likewise with two bytes: keys of 2 or 3.
+        let head = u64::from(u16::from_le_bytes(*f));
+        (head | u64::from(u16::from_le_bytes(*l)) << (8 * (n - 2)), 0)
     } else {
-        let byte = |i: usize| u64::from(key[i]);
-        let lo = match n {
-            0 => 0,
-            1 => byte(0),
-            2 => byte(0) | byte(1) << 8,
-            _ => byte(0) | byte(1) << 8 | byte(2) << 16,
-        };
-        (lo, 0)
+        (key.first().map_or(0, |&b| u64::from(b)), 0)
     }
 }
 
@@ -323,6 +321,53 @@ impl Entry {
 struct Slot {
     key: KeyBuf,
     entry: Entry,
+}
+
+/// A position split into its chunk and its place in it, as a shortcut
+/// keeps it: addressing the slot takes no division.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SlotAt {
+    /// `pos / CHUNK` (`u32::MAX`: no position; a table has fewer chunks).
+    chunk: u32,
+    /// `pos % CHUNK`.
+    off: u32,
+}
+
+impl SlotAt {
+    /// No position: addresses no slot.
+    pub(crate) const NONE: SlotAt = SlotAt {
+        chunk: u32::MAX,
+        off: 0,
+    };
+
+    /// Position `pos`, split. Chunk ids fit 32 bits (a table of 2^32
+    /// chunks would hold 4 T keys); a truncated one would only address
+    /// another slot, whose key the shortcut compares anyway.
+    #[inline]
+    pub(crate) fn of(pos: usize) -> SlotAt {
+        SlotAt {
+            chunk: (pos / CHUNK) as u32,
+            off: (pos % CHUNK) as u32,
+        }
+    }
+
+    /// The chunk, as an index.
+    #[inline(always)]
+    fn chunk(self) -> usize {
+        self.chunk as usize
+    }
+
+    /// The place in the chunk, as an index.
+    #[inline(always)]
+    fn off(self) -> usize {
+        self.off as usize
+    }
+
+    /// The position (meaningless for [`SlotAt::NONE`]).
+    #[inline]
+    pub(crate) fn pos(self) -> usize {
+        self.chunk().wrapping_mul(CHUNK).wrapping_add(self.off())
+    }
 }
 
 /// The key table (see the module docs).
@@ -499,12 +544,20 @@ impl Table {
         Some((word & self.pos_mask()) - 1)
     }
 
-    /// The entry at position `i` if `i` is in range and the key stored
-    /// there is the key of at most `INLINE_KEY` bytes given by `w`.
+    /// The entry at `at` if it is in range and the key stored there is
+    /// the key of at most `INLINE_KEY` bytes given by `w`.
     #[inline(always)]
-    pub(crate) fn entry_if_key(&self, i: usize, w: &KeyWords) -> Option<&Entry> {
-        let s = self.chunks.get(i / CHUNK)?.get(i % CHUNK)?;
+    pub(crate) fn entry_if_key(&self, at: SlotAt, w: &KeyWords) -> Option<&Entry> {
+        let s = self.chunks.get(at.chunk())?.get(at.off())?;
         inline_is(&s.key, w.len, w.lo, w.mid()).then_some(&s.entry)
+    }
+
+    /// The entry at `at` (which must be in range), mutable: addressed as
+    /// [`Table::entry_if_key`] addresses it, so that after it the compiler
+    /// addresses the slot once.
+    #[inline(always)]
+    pub(crate) fn entry_mut_at(&mut self, at: SlotAt) -> &mut Entry {
+        &mut self.chunks[at.chunk()][at.off()].entry
     }
 
     /// The key and entry at position `i`.
@@ -836,6 +889,40 @@ mod tests {
             assert_eq!(k.heap_bytes() == 0, n <= INLINE_KEY, "{n}");
             assert_eq!(k.heap_bytes(), KeyBuf::heap_bytes_for(&key), "{n}");
         }
+    }
+
+    /// The words of every key of up to 16 bytes are its bytes,
+    /// zero-padded, as little-endian words (what an inline key stores).
+    #[test]
+    fn key_words_are_the_padded_bytes() {
+        for n in 0..=WORDS_KEY {
+            let key: Vec<u8> = (0..n as u8).map(|i| 0xA0 ^ i.wrapping_mul(37)).collect();
+            let mut padded = [0u8; 16];
+            padded[..n].copy_from_slice(&key);
+            let lo = u64::from_le_bytes(padded[..8].try_into().unwrap());
+            let hi = u64::from_le_bytes(padded[8..].try_into().unwrap());
+            assert_eq!(key_words(&key), (lo, hi), "{n}");
+        }
+    }
+
+    /// A split position addresses the slot its position does.
+    #[test]
+    fn split_positions_address_their_slots() {
+        let mut t = Table::default();
+        for i in 0..2500usize {
+            t.push(i.to_string().as_bytes(), entry(i));
+        }
+        for i in [0, 1, 1023, 1024, 1025, 2047, 2048, 2499] {
+            let at = SlotAt::of(i);
+            assert_eq!(at.pos(), i);
+            let w = KeyWords::of(i.to_string().as_bytes());
+            let e = t.entry_if_key(at, &w).expect("the key at its position");
+            assert!(std::ptr::eq(e, t.entry(i)));
+            assert!(t.entry_if_key(SlotAt::of(i ^ 1), &w).is_none());
+        }
+        let w = KeyWords::of(b"0");
+        assert!(t.entry_if_key(SlotAt::NONE, &w).is_none());
+        assert!(t.entry_if_key(SlotAt::of(2500), &w).is_none());
     }
 
     #[test]

@@ -81,6 +81,9 @@ pub(super) struct Block {
     /// kept here rather than in `buf` so a lookup knows the cell size
     /// before it reads the block.
     inline: u8,
+    /// The cell width that `inline` gives (0 for a free block), kept so a
+    /// lookup takes it with one load.
+    width: u8,
 }
 
 /// Reads the LEB128 length at `off`: (length, offset of the bytes).
@@ -198,7 +201,8 @@ impl Block {
         let mut buf = Vec::with_capacity(start + slab);
         buf.resize(start, 0);
         buf[CAP] = cap as u8;
-        Block { buf, inline }
+        let width = width_for(usize::from(inline)) as u8;
+        Block { buf, inline, width }
     }
 
     /// An empty block with room for `cap` cells, shaped for `member`.
@@ -452,6 +456,51 @@ impl Block {
                 .then(|| f64::from_le_bytes(*s));
         }
         self.score_if_slab(c, member)
+    }
+
+    /// [`Block::score_if`] for a member of `n` <= [`SHORT`] bytes given by
+    /// its [`words`] `w` (which the caller computed once, for its hash
+    /// too); `WIDE` says `n >= 8`, so that a caller that tested it gets the
+    /// cell's words with two plain loads and no test of the length.
+    #[inline(always)]
+    pub(super) fn score_if_short<const WIDE: bool>(
+        &self,
+        c: u8,
+        n: usize,
+        w: (u64, u64),
+    ) -> Option<f64> {
+        debug_assert!(n <= SHORT && WIDE == (n >= 8));
+        // Such a member can only sit in line when it fits: one cell read.
+        let fits = match WIDE {
+            true => n <= usize::from(self.inline),
+            false => self.fits_inline(n),
+        };
+        if !fits {
+            return self.score_if_slab_short(c, n, w);
+        }
+        let at = CELLS + usize::from(self.width) * usize::from(c);
+        let (s, rest) = self.buf.get(at..at + 9 + n)?.split_first_chunk::<8>()?;
+        let (&l, m) = rest.split_first()?;
+        let mw = match WIDE {
+            true => (
+                u64::from_le_bytes(*m.first_chunk::<8>()?),
+                u64::from_le_bytes(*m.last_chunk::<8>()?),
+            ),
+            false => words(m),
+        };
+        (usize::from(l) == n && mw == w).then(|| f64::from_le_bytes(*s))
+    }
+
+    /// [`Block::score_if_short`] for a block whose cells are too short for
+    /// the member: it is in the slab.
+    #[inline(never)]
+    fn score_if_slab_short(&self, c: u8, n: usize, w: (u64, u64)) -> Option<f64> {
+        let (score, m) = self.cell(c);
+        let m = match m {
+            Ok(m) => m,
+            Err(off) => self.member_at(off),
+        };
+        (m.len() == n && words(m) == w).then_some(score)
     }
 
     /// [`Block::score_if`] for a member too long for the cells.
@@ -749,6 +798,7 @@ impl Block {
     #[cfg(test)]
     pub(super) fn set_inline_raw(&mut self, inline: u8) {
         self.inline = inline;
+        self.width = width_for(usize::from(inline)) as u8;
     }
 
     /// The raw vector, writable (tests break invariants through it).

@@ -4,6 +4,12 @@
 //! member's home slot and, at each slot whose tag matches, compares the
 //! member in the cell named: one cell line and one slab line, no scan.
 //!
+//! A slot holds the tag in its top four bits, then the block, then the
+//! cell: the live slots with tag `t` are exactly the values in one range
+//! (block ids start at 1, so [`EMPTY`] and [`TOMB`] lie below every
+//! range), and a probe tells "a live slot with my tag" from everything
+//! else with one subtraction and one compare.
+//!
 //! A (block, cell) pair holds one member, so every live slot value is
 //! distinct and an update or removal finds exactly its member's slot.
 //! Removed slots become tombstones, cleared when the table is rebuilt.
@@ -35,6 +41,8 @@ pub(super) struct MemberHasher {
     long: ahash::RandomState,
     k0: u64,
     k1: u64,
+    /// `k0 | 1` (the last multiplier, kept odd).
+    k2: u64,
 }
 
 impl MemberHasher {
@@ -45,7 +53,12 @@ impl MemberHasher {
             long.hash_one(0x7a73_6c30_u64),
             long.hash_one(0x7a73_6c31_u64),
         );
-        MemberHasher { long, k0, k1 }
+        MemberHasher {
+            long,
+            k0,
+            k1,
+            k2: k0 | 1,
+        }
     }
 
     /// The hash of `member`: the low bits pick its home slot, the top four
@@ -55,9 +68,16 @@ impl MemberHasher {
         if member.len() > SHORT {
             return self.long.hash_one(member);
         }
-        let (a, b) = words(member);
-        let mixed = fold(a ^ self.k0, b ^ self.k1 ^ member.len() as u64);
-        fold(mixed, self.k0 | 1)
+        self.hash_short(words(member), member.len())
+    }
+
+    /// [`MemberHasher::hash_one`] of a member of `len` <= [`SHORT`] bytes
+    /// from its [`words`] (for a caller that compares them too).
+    #[inline(always)]
+    pub(super) fn hash_short(&self, (a, b): (u64, u64), len: usize) -> u64 {
+        debug_assert!(len <= SHORT);
+        let mixed = fold(a ^ self.k0, b ^ self.k1 ^ len as u64);
+        fold(mixed, self.k2)
     }
 }
 
@@ -92,24 +112,40 @@ pub(super) fn words(m: &[u8]) -> (u64, u64) {
     }
 }
 
-/// The slot value of a member in cell `c` of block `b` (>= 1) with tag `t`.
+/// Where a slot keeps the tag.
+const TAG_SHIFT: u32 = 28;
+
+/// The slot value of a member in cell `c` of block `b` (>= 1) with tag `t`:
+/// the tag in the top four bits, the block in the next 22, the cell in the
+/// low six.
 #[inline]
 pub(super) fn slot_of((b, c): Place, t: u8) -> u32 {
     debug_assert!((1..MAX_BLOCKS as u32).contains(&b) && c < 64 && t < 16);
-    (b << 10) | (u32::from(c) << 4) | u32::from(t)
+    (u32::from(t) << TAG_SHIFT) | (b << 6) | u32::from(c)
 }
 
 /// The (block, cell) of a live slot value.
 #[inline]
 pub(super) fn decode(v: u32) -> Place {
-    (v >> 10, ((v >> 4) & 63) as u8)
+    ((v >> 6) & (MAX_BLOCKS as u32 - 1), (v & 63) as u8)
 }
 
 /// The tag of a live slot value.
 #[inline]
 pub(super) fn tag_in(v: u32) -> u8 {
-    (v & 15) as u8
+    (v >> TAG_SHIFT) as u8
 }
+
+/// The smallest live slot value with tag `t` (block 1, cell 0): the live
+/// slots with that tag are `first_live(t)` and the
+/// [`LIVE_SPAN`] - 1 values after it.
+#[inline(always)]
+fn first_live(t: u8) -> u32 {
+    slot_of((1, 0), t)
+}
+
+/// How many values the live slots of one tag take.
+const LIVE_SPAN: u32 = (1 << TAG_SHIFT) - (1 << 6);
 
 /// The tag of a hash.
 #[inline]
@@ -155,26 +191,34 @@ impl Index {
         h: u64,
         mut f: impl FnMut(Place) -> Option<T>,
     ) -> Result<T, usize> {
-        let (mask, tag) = (self.mask(), tag_of(h));
+        let (mask, first) = (self.mask(), first_live(tag_of(h)));
         let mut s = h as usize & mask;
         let mut vacant = usize::MAX;
         // The load limit keeps a fifth of the slots empty, so the probe
         // ends; an empty table (mask all ones) has no slot `s`.
         while let Some(&v) = self.slots.get(s) {
-            if v > TOMB {
-                if tag_in(v) == tag
-                    && let Some(x) = f(decode(v))
-                {
+            // A live slot with this tag (see the module docs), which the
+            // difference decodes: block - 1, then the cell.
+            let d = v.wrapping_sub(first);
+            if d < LIVE_SPAN {
+                if let Some(x) = f(((d >> 6) + 1, (d & 63) as u8)) {
                     return Ok(x);
                 }
             } else if v == EMPTY {
                 return Err(if vacant == usize::MAX { s } else { vacant });
-            } else if vacant == usize::MAX {
+            } else if v == TOMB && vacant == usize::MAX {
                 vacant = s;
             }
             s = (s + 1) & mask;
         }
         Err(vacant)
+    }
+
+    /// [`Index::find`] kept out of line, for the rare lookups (members
+    /// longer than [`SHORT`] bytes) of a caller whose common ones inline it.
+    #[inline(never)]
+    pub(super) fn find_outlined<T>(&self, h: u64, f: impl FnMut(Place) -> Option<T>) -> Option<T> {
+        self.probe(h, f).ok()
     }
 
     /// Fills slot `s`, found vacant by [`Index::probe`] for hash `h` with
@@ -273,5 +317,67 @@ impl Index {
     /// Heap bytes held.
     pub(super) fn heap(&self) -> usize {
         self.slots.capacity() * 4
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every live slot value decodes to its block, cell and tag; the live
+    /// values of a tag are exactly its range, which holds neither empty
+    /// nor tombstone nor any value of another tag.
+    #[test]
+    fn slot_values_and_tag_ranges() {
+        let blocks = [1u32, 2, 63, 64, 1000, MAX_BLOCKS as u32 - 1];
+        for t in 0..16u8 {
+            let first = first_live(t);
+            assert!(EMPTY.wrapping_sub(first) >= LIVE_SPAN);
+            assert!(TOMB.wrapping_sub(first) >= LIVE_SPAN);
+            for &b in &blocks {
+                for c in [0u8, 1, 31, 63] {
+                    let v = slot_of((b, c), t);
+                    assert_eq!((decode(v), tag_in(v)), ((b, c), t));
+                    for u in 0..16u8 {
+                        let d = v.wrapping_sub(first_live(u));
+                        assert_eq!(d < LIVE_SPAN, u == t, "{b} {c} {t} {u}");
+                        if u == t {
+                            assert_eq!(((d >> 6) + 1, (d & 63) as u8), (b, c));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A probe passes slots of other tags and tombstones, stops at the
+    /// first empty slot, and hands each slot with the tag to the closure.
+    #[test]
+    fn probe_visits_the_tag_in_order() {
+        let mut ix = Index {
+            slots: vec![EMPTY; 16],
+            tombs: 0,
+        };
+        let h = (5u64 << 60) | 3; // tag 5, home 3
+        ix.slots[3] = slot_of((7, 1), 5);
+        ix.slots[4] = slot_of((8, 2), 6);
+        ix.slots[5] = TOMB;
+        ix.slots[6] = slot_of((9, 3), 5);
+        ix.tombs = 1;
+        let mut seen = Vec::new();
+        let r: Result<(), usize> = ix.probe(h, |p| {
+            seen.push(p);
+            None
+        });
+        assert_eq!(seen, [(7, 1), (9, 3)]);
+        assert_eq!(r, Err(5), "the tombstone is the slot to fill");
+        assert_eq!(ix.find(h, |p| (p == (9, 3)).then_some(p)), Some((9, 3)));
+        assert_eq!(
+            ix.find_outlined(h, |p| (p == (7, 1)).then_some(p)),
+            Some((7, 1))
+        );
+        let other = (6u64 << 60) | 3;
+        assert_eq!(ix.find(other, Some), Some((8, 2)));
+        assert_eq!(ix.probe(other ^ (1 << 60), |_| None::<()>), Err(5));
     }
 }

@@ -326,9 +326,14 @@ impl Keyspace {
     ///
     /// # Complexity
     /// O(1) (O(n) while a listpack).
-    #[inline]
+    #[inline(always)]
     pub fn zscore(&mut self, key: &[u8], member: &[u8]) -> Result<Option<f64>> {
-        Ok(self.read_typed(key, as_zset)?.and_then(|z| z.score(member)))
+        // Spelled out rather than through a closure, which the compiler
+        // may keep out of line once there are two callers.
+        match self.read_typed(key, as_zset)? {
+            Some(z) => Ok(z.score(member)),
+            None => Ok(None),
+        }
     }
 
     /// ```text

@@ -159,7 +159,7 @@ impl ZSetValue {
     }
 
     /// The score of `member`.
-    #[inline]
+    #[inline(always)]
     pub fn score(&self, member: &[u8]) -> Option<f64> {
         match self {
             ZSetValue::Listpack(lp) => Self::listpack_score(lp, member),
