@@ -243,8 +243,11 @@ impl Keyspace {
         let Some((at, entry)) = db.read_hit(w) else {
             return Err(Bail::Probe);
         };
-        let inline = !entry.has_ttl() && plain(&entry.value);
-        read_inline(at.pos(), inline, self.fast_clock)
+        let left = self.fast_clock.wrapping_sub(1);
+        match entry.no_ttl_and_not_negative(left) && plain(&entry.value) {
+            true => Ok(left),
+            false => Err(Bail::Found(at.pos(), left < 0)),
+        }
     }
 
     /// [`Keyspace::read_fast`] for a key that is not the key read last:

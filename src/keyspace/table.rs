@@ -302,6 +302,15 @@ impl Entry {
         self.link & TTL_FLAG != 0
     }
 
+    /// Whether the key has no TTL and `count` is not negative, in one
+    /// test of a sign (the TTL flag is the link's top bit): the read
+    /// shortcut's two conditions on the key and on the fast clock.
+    #[inline(always)]
+    pub(crate) fn no_ttl_and_not_negative(&self, count: i32) -> bool {
+        const { assert!(TTL_FLAG == 1 << 31) };
+        (self.link as i32 | count) >= 0
+    }
+
     pub(super) fn set_ttl_flag(&mut self, on: bool) {
         self.link = (self.link & !TTL_FLAG) | if on { TTL_FLAG } else { 0 };
     }
