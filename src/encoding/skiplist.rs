@@ -13,19 +13,21 @@
 //! (see `skiplist/block.rs`): every entry sits in a *cell* it keeps while
 //! it stays in the block (its score and, side by side, the member itself
 //! when it is short enough for the block's cells, else its offset in a
-//! byte slab holding the longer members in arrival order), and a byte
-//! array lists the cells in sorted order. Only blocks have towers. With about
-//! 45 entries per block the towers of a million members take a few hundred
-//! KiB, stay in the cache, and the search ends with an interpolation search
-//! over one block's scores. Each link also caches the first score of the
+//! byte slab holding the longer members in arrival order), a byte array
+//! lists the cells in sorted order, and a parallel byte array holds a
+//! monotone one-byte key of each position's score. Only blocks have
+//! towers. With about 45 entries per block the towers of a million members
+//! take a few hundred KiB, stay in the cache, and the search ends in one
+//! block: a count over its 64 keys brackets the place, and only the cells
+//! sharing the score's key (usually none to two) are read. Each link also caches the first score of the
 //! block it leads to, so a step decides whether to move on without
 //! touching that block (its first member is read only when the scores tie).
 //!
 //! The member index names a member's block *and cell*, so ZSCORE reads its
 //! index slot and the cell's line (and the member's slab line only for a
 //! member too long for the cells), and scans nothing; an insert writes a
-//! free cell and shifts at most 63 bytes of the order array, moving no
-//! score or member. Members of up to 16 bytes are hashed with two folded
+//! free cell and shifts at most 63 bytes of the order and key arrays,
+//! moving no score or member. Members of up to 16 bytes are hashed with two folded
 //! multiplies of their words against the list's random keys (see
 //! `skiplist/index.rs`), and compared as two words.
 //!
@@ -68,7 +70,9 @@
 //!    member lies inside its slab without overlapping another, the rest of
 //!    the slab being its counted holes; one of two or more entries holds
 //!    at most [`BLOCK_BYTES`] slab bytes (so a longer member always has a
-//!    block of its own).
+//!    block of its own). Its key array holds, at each sorted position, the
+//!    key of that entry's score under the block's quantizer (shift at most
+//!    63), and 0xFF past the entries.
 //! 3. At each level below `level`, each link `x -> f` spans exactly the
 //!    entries from the start of `x` to the start of `f` (or the end), its
 //!    key is `f`'s first score, and every block on level `i` has a height

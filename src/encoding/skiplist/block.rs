@@ -8,16 +8,39 @@
 //! the cell size `w`:
 //!
 //! ```text
-//! [0, 64)           order: the cells in sorted (score, member) order (first len used)
-//! [64, 72)          bitmap of the cells in use (u64, little-endian)
-//! [72]              len (entries)      [73] cap (cells with room)
-//! [76, 80)          hole bytes in the slab (u32)
-//! [80, 80+w*cap)    cells, w bytes each: the score (f64), then
+//! [0, 64)           keys: a one-byte key of each sorted position's score (first
+//!                     len used, 0xFF after)
+//! [64, 128)         order: the cells in sorted (score, member) order (first len used)
+//! [128, 136)        bitmap of the cells in use (u64, little-endian)
+//! [136]             len (entries)   [137] cap (cells with room)   [138] key shift
+//! [140, 144)        hole bytes in the slab (u32)
+//! [144, 152)        key base (u64)
+//! [152, 152+w*cap)  cells, w bytes each: the score (f64), then
 //!                     k = 0 (w = 10): the member's slab offset (u16);
 //!                     k > 0 (w = 9 + k): a length byte L, then the member
 //!                     itself when L <= k, or (L = 0xFF) its slab offset
-//! [80+w*cap, ..)    slab: the other members in arrival order, LEB128 length + bytes
+//! [152+w*cap, ..)   slab: the other members in arrival order, LEB128 length + bytes
 //! ```
+//!
+//! The cells sit in arrival order, so a search over them would read a
+//! random line of the block at each probe, each read waiting on the one
+//! before. The key array spares it: a score's key is its distance above
+//! the block's *base*, as an order-preserving `u64` of the score (-0 taken
+//! as +0), shifted right by the block's *shift* and capped at 255. Keys
+//! never decrease with the score, so a smaller key means a smaller score
+//! and a larger one a larger score: a search counts, over the whole array
+//! at once and without a branch per key, the keys below and at most the
+//! score's, and reads cells (binary search, then equal scores by member)
+//! only among the entries sharing its key, usually none or one. Each
+//! rewrite of a block (both halves of a split, a compaction, a merge)
+//! picks base and shift for its scores: the base at its first score, the
+//! smallest shift that fits the range to its last into a byte, so the
+//! last key is 128 or more and scores inserted later up to the next
+//! block's first take the keys above it (or share 255). A block made for
+//! one entry takes shift 63 (valid, if coarse, until its first split).
+//! Requantizing a split's old half too matters: kept, its quantizer would
+//! cover a range halved at every split, and its entries would crowd a few
+//! keys.
 //!
 //! A member of at most `k` bytes always sits in its cell, a longer one
 //! always in the slab. So a lookup of a short member reads one cell (one
@@ -32,10 +55,11 @@
 //! members puts a longer newcomer in its slab until the next rewrite.
 //!
 //! An insert takes the lowest free cell and shifts at most 63 bytes of
-//! `order`; no score or member moves. The offset counts from the start of
-//! the vector: a member longer than [`BLOCK_BYTES`] always has a block of
-//! its own (see `SkipList::insert_alone`), and a slab of two or more
-//! entries stays under 16 KiB (at most `2 * BLOCK_BYTES` live bytes, just
+//! `order` and as many of `keys`; no score or member moves. The offset
+//! counts from the start of the vector: a member longer than
+//! [`BLOCK_BYTES`] always has a block of its own (see
+//! `SkipList::insert_alone`), and a slab of two or more entries stays
+//! under 16 KiB (at most `2 * BLOCK_BYTES` live bytes, just
 //! before a split, plus at most `BLOCK_BYTES` of holes, since a removal
 //! or split that leaves holes over half the slab rewrites it; a merge counts the
 //! slab bytes the moved members will take), so every offset fits 16 bits. A
@@ -46,7 +70,10 @@
 //! block, in order, copied as bytes when every one sits in line in both
 //! blocks' cells).
 
+mod keys;
 mod reshape;
+
+pub(super) use self::keys::{ordered, quantize};
 
 use super::index::{SHORT, words};
 use crate::util::varint;
@@ -58,12 +85,22 @@ pub const BLOCK_MAX: usize = 64;
 /// up alone.
 pub const BLOCK_BYTES: usize = 4096;
 
-const USED: usize = 64;
-const LEN: usize = 72;
-const CAP: usize = 73;
-const HOLES: usize = 76;
+/// Where the order array starts (the key array is at 0).
+pub(super) const ORDER: usize = 64;
+/// Where the bitmap of cells in use is.
+pub(super) const USED: usize = 128;
+const LEN: usize = 136;
+const CAP: usize = 137;
+/// Where the quantizer's shift is (its base is a `u64` at [`BASE`]).
+pub(super) const SHIFT: usize = 138;
+const HOLES: usize = 140;
+const BASE: usize = 144;
 /// Where the cells start.
-pub(super) const CELLS: usize = 80;
+pub(super) const CELLS: usize = 152;
+/// The key of the positions past the entries.
+pub(super) const NO_KEY: u8 = 0xFF;
+/// A fresh block's quantizer shift: valid for any score, useful for none.
+const COARSE: u8 = 63;
 /// Longest member a cell can hold in line.
 pub(super) const INLINE_MAX: usize = 16;
 /// The length byte of a cell whose member sits in the slab.
@@ -200,7 +237,9 @@ impl Block {
         let start = CELLS + width_for(usize::from(inline)) * cap;
         let mut buf = Vec::with_capacity(start + slab);
         buf.resize(start, 0);
+        buf[..ORDER].fill(NO_KEY);
         buf[CAP] = cap as u8;
+        buf[SHIFT] = COARSE;
         let width = width_for(usize::from(inline)) as u8;
         Block { buf, inline, width }
     }
@@ -280,13 +319,13 @@ impl Block {
     /// Hole bytes in the slab.
     #[inline]
     pub(super) fn holes(&self) -> usize {
-        self.buf.get(HOLES..CELLS).map_or(0, |w| {
+        self.buf.get(HOLES..HOLES + 4).map_or(0, |w| {
             u32::from_le_bytes(w.try_into().unwrap_or([0; 4])) as usize
         })
     }
 
     fn set_holes(&mut self, h: usize) {
-        self.buf[HOLES..CELLS].copy_from_slice(&(h as u32).to_le_bytes());
+        self.buf[HOLES..HOLES + 4].copy_from_slice(&(h as u32).to_le_bytes());
     }
 
     /// Where the slab starts.
@@ -315,13 +354,13 @@ impl Block {
     /// The cell at sorted position `j`.
     #[inline]
     pub(super) fn cell_at(&self, j: usize) -> u8 {
-        self.buf[j]
+        self.buf[ORDER + j]
     }
 
     /// The cells in sorted order.
     #[inline]
     pub(super) fn order(&self) -> &[u8] {
-        &self.buf[..self.len()]
+        self.buf.get(ORDER..ORDER + self.len()).unwrap_or(&[])
     }
 
     /// Where cell `c` starts.
@@ -422,10 +461,12 @@ impl Block {
         self.buf[at..at + 2].copy_from_slice(&(off as u16).to_le_bytes());
     }
 
-    /// Replaces the score of cell `c`.
+    /// Replaces the score of cell `c`, which must keep its sorted position.
     pub(super) fn set_score_of(&mut self, c: u8, score: f64) {
         let at = self.cell_off(c);
         self.buf[at..at + 8].copy_from_slice(&score.to_le_bytes());
+        let j = self.position_of(c);
+        self.buf[j] = self.key_of(score);
     }
 
     /// The member stored at offset `off`.
@@ -577,7 +618,7 @@ impl Block {
         // before them.
         const ONES: u64 = 0x0101_0101_0101_0101;
         let pat = ONES * u64::from(c);
-        for (k, w) in self.buf[..USED].chunks_exact(8).enumerate() {
+        for (k, w) in self.buf[ORDER..USED].chunks_exact(8).enumerate() {
             let v = u64::from_le_bytes(w.try_into().unwrap_or([0; 8])) ^ pat;
             let hit = v.wrapping_sub(ONES) & !v & (ONES << 7);
             if hit != 0 {
@@ -604,65 +645,6 @@ impl Block {
             }
         }
         lo
-    }
-
-    /// How many entries sort strictly before (score, member).
-    #[inline]
-    pub(super) fn search(&self, score: f64, member: &[u8]) -> usize {
-        let mut j = self.partition_point(|s| s < score);
-        while j < self.len() && self.score(j) == score && self.member(j) < member {
-            j += 1;
-        }
-        j
-    }
-
-    /// [`Block::search`] for a block whose first score is `lo` and whose
-    /// scores are all below `hi` (both known from the links that lead to
-    /// it and from it, so the first cell is not read): starts at the place `score` would have if the scores were spread
-    /// evenly between the first and `hi`, and gallops from there, so a
-    /// typical search reads a cell line or two instead of a chain of
-    /// binary-search probes across the block.
-    #[inline]
-    pub(super) fn search_near(&self, score: f64, member: &[u8], lo: f64, hi: f64) -> usize {
-        let n = self.len();
-        if n == 0 || !(lo < score && score < hi && (hi - lo).is_finite()) {
-            return self.search(score, member);
-        }
-        debug_assert_eq!(Some(lo), self.first_score());
-        let guess = (((score - lo) / (hi - lo)) * n as f64) as usize;
-        let g = guess.min(n - 1);
-        let below = |j: usize| self.score(j) < score;
-        let (mut a, mut b) = if below(g) {
-            // Every entry before `a` is below: double the stride rightwards.
-            let (mut a, mut step) = (g + 1, 1);
-            while a + step <= n && below(a + step - 1) {
-                a += step;
-                step *= 2;
-            }
-            (a, (a + step).min(n))
-        } else {
-            // No entry from `b` on is below: double the stride leftwards.
-            let (mut b, mut step) = (g, 1);
-            while b >= step && !below(b - step) {
-                b -= step;
-                step *= 2;
-            }
-            (b.saturating_sub(step), b)
-        };
-        while a < b {
-            let mid = (a + b) / 2;
-            if below(mid) {
-                a = mid + 1;
-            } else {
-                b = mid;
-            }
-        }
-        let mut j = a;
-        while j < n && self.score(j) == score && self.member(j) < member {
-            j += 1;
-        }
-        debug_assert_eq!(j, self.search(score, member));
-        j
     }
 
     /// Regrows the vector to `cap` cells (at least as many as now) with
@@ -747,8 +729,11 @@ impl Block {
         let c = free as u8;
         debug_assert!(n < 2 || self.buf.len() < 1 << 16);
         self.put(c, score, member);
+        let key = self.key_of(score);
+        self.buf.copy_within(ORDER + j..ORDER + n, ORDER + j + 1);
+        self.buf[ORDER + j] = c;
         self.buf.copy_within(j..n, j + 1);
-        self.buf[j] = c;
+        self.buf[j] = key;
         self.buf[LEN] = (n + 1) as u8;
         self.set_word(USED, used | 1 << c);
         c
@@ -767,7 +752,9 @@ impl Block {
             holes += self.slab_cost(m.len());
             used &= !(1 << c);
         }
+        self.buf.copy_within(ORDER + j + k..ORDER + n, ORDER + j);
         self.buf.copy_within(j + k..n, j);
+        self.buf[n - k..n].fill(NO_KEY);
         self.buf[LEN] = (n - k) as u8;
         self.set_word(USED, used);
         self.set_holes(holes);

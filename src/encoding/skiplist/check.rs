@@ -5,7 +5,8 @@
 use hashbrown::HashMap;
 
 use super::block::{
-    BLOCK_BYTES, BLOCK_MAX, Block, CELLS, IN_SLAB, INLINE_MAX, read_len, stored_size,
+    BLOCK_BYTES, BLOCK_MAX, Block, CELLS, IN_SLAB, INLINE_MAX, NO_KEY, ordered, quantize, read_len,
+    stored_size,
 };
 use super::index::{EMPTY, TOMB, decode, slot_of, tag_in, tag_of};
 use super::{HEADER, LOW, Link, MAX_LEVEL, SkipList};
@@ -107,6 +108,7 @@ impl SkipList {
             let b = &self.blocks[xi];
             let k = b.len();
             check_cells(b)?;
+            check_keys(b)?;
             if self.link(x, 0).span as usize != k {
                 return Err(Corrupt("level 0 span is not the block's count"));
             }
@@ -257,6 +259,27 @@ fn check_cells(b: &Block) -> Result<(), Corrupt> {
     }
     if seen != b.used() {
         return Err(Corrupt("block order disagrees with its used cells"));
+    }
+    Ok(())
+}
+
+/// Checks a block's key array (after [`check_cells`]): a shift of at most
+/// 63, each entry's key that of its score, [`NO_KEY`] past the entries.
+fn check_keys(b: &Block) -> Result<(), Corrupt> {
+    let (base, shift) = b.quantizer();
+    if shift > 63 {
+        return Err(Corrupt("block quantizer shift out of range"));
+    }
+    let keys = b.keys();
+    for (j, &k) in keys.iter().enumerate() {
+        let want = if j < b.len() {
+            quantize(ordered(b.score(j)), base, shift)
+        } else {
+            NO_KEY
+        };
+        if k != want {
+            return Err(Corrupt("block key disagrees with its entry's score"));
+        }
     }
     Ok(())
 }

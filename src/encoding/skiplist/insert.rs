@@ -66,17 +66,8 @@ impl SkipList {
             rank: [0; MAX_LEVEL],
         };
         let (x, pos) = loop {
-            // The key of the last link followed is the first score of the
-            // block the descent ends at.
-            let mut lo = f64::NAN;
             self.descend_with(
-                |l, _| {
-                    let go = self.starts_before(l, score, member);
-                    if go {
-                        lo = l.key;
-                    }
-                    go
-                },
+                |l, _| self.starts_before(l, score, member),
                 |i, x, r| {
                     path.pred[i] = x;
                     path.rank[i] = r as u32;
@@ -87,18 +78,10 @@ impl SkipList {
                 self.link_block(y, &mut path, 0);
             }
             let x = match path.pred[0] {
-                HEADER => {
-                    let l = self.link(HEADER, 0);
-                    lo = l.key;
-                    l.next
-                }
+                HEADER => self.link(HEADER, 0).next,
                 p => p,
             };
-            // The next block's first score (cached in x's level-0 link,
-            // which the descent just read) bounds x's scores from above.
-            let l0 = self.link(x, 0);
-            let hi = if l0.next != 0 { l0.key } else { f64::INFINITY };
-            let pos = self.block(x).search_near(score, member, lo, hi);
+            let pos = self.block(x).search(score, member);
             let xb = self.block(x);
             if xb.len() > 0 && (block::is_long(member.len()) || xb.holds_long()) {
                 self.insert_alone(x, pos, &mut path, score, h, member);

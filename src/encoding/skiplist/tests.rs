@@ -454,7 +454,7 @@ fn validate_catches_broken_invariants() {
     t.low[0][0].key += 0.5;
     assert!(t.validate().is_err());
     let mut t = s.clone();
-    t.blocks[1].raw_mut().swap(0, 1);
+    t.blocks[1].raw_mut().swap(block::ORDER, block::ORDER + 1);
     assert!(t.validate().is_err());
     let mut t = s.clone();
     let v = t.index.slots.iter().position(|&v| v > index::TOMB).unwrap();
@@ -467,12 +467,12 @@ fn validate_catches_broken_invariants() {
     assert!(t.validate().is_err());
     // A used bitmap that disagrees with the order.
     let mut t = s.clone();
-    t.blocks[1].raw_mut()[64] ^= 0x80;
+    t.blocks[1].raw_mut()[block::USED] ^= 0x80;
     assert!(t.validate().is_err());
     // An order naming a cell twice.
     let mut t = s.clone();
-    let second = t.blocks[1].raw_mut()[1];
-    t.blocks[1].raw_mut()[0] = second;
+    let second = t.blocks[1].raw_mut()[block::ORDER + 1];
+    t.blocks[1].raw_mut()[block::ORDER] = second;
     assert!(t.validate().is_err());
     let mut t = s.clone();
     t.nodes[0].tower = u32::MAX;
@@ -488,6 +488,18 @@ fn validate_catches_broken_invariants() {
     assert!(t.validate().is_err());
     let mut t = s.clone();
     t.blocks[1].set_inline_raw(1);
+    assert!(t.validate().is_err());
+    // A score key off by one, a padding key that is not the pad, and a
+    // quantizer shift out of range.
+    let mut t = s.clone();
+    t.blocks[1].raw_mut()[3] ^= 1;
+    assert!(t.validate().is_err());
+    let mut t = s.clone();
+    let n = t.blocks[1].len();
+    t.blocks[1].raw_mut()[n] = 7;
+    assert!(t.validate().is_err());
+    let mut t = s.clone();
+    t.blocks[1].raw_mut()[block::SHIFT] = 64;
     assert!(t.validate().is_err());
     let mut t = s;
     t.block_heap += 1;
@@ -655,41 +667,172 @@ fn lex_and_score_ranges() {
     );
 }
 
+/// How many entries of `b` sort before (score, member), by a scan.
+fn scan_search(b: &block::Block, score: f64, member: &[u8]) -> usize {
+    b.entries()
+        .take_while(|&(s, m, _)| s < score || (s == score && m < member))
+        .count()
+}
+
+/// Builds a block by inserting `entries` (in the given order) where the
+/// scan puts them, checking each key-array search against the scan.
+fn build_block(entries: &[(f64, Vec<u8>)]) -> block::Block {
+    let mut b = block::Block::default();
+    for (s, m) in entries {
+        let pos = b.search(*s, m);
+        assert_eq!(pos, scan_search(&b, *s, m), "insert {s} {m:?}");
+        b.insert(pos, *s, m);
+    }
+    b
+}
+
+/// Checks the block's keys against its scores and its search against the
+/// scan for `probes`.
+fn check_block(b: &block::Block, probes: &[(f64, Vec<u8>)]) {
+    let (base, shift) = b.quantizer();
+    assert!(shift <= 63);
+    for (j, &k) in b.keys().iter().enumerate() {
+        let want = if j < b.len() {
+            block::quantize(block::ordered(b.score(j)), base, shift)
+        } else {
+            block::NO_KEY
+        };
+        assert_eq!(k, want, "key {j}");
+    }
+    for (s, m) in probes {
+        assert_eq!(b.search(*s, m), scan_search(b, *s, m), "probe {s} {m:?}");
+    }
+}
+
 #[test]
-fn search_near_agrees_with_binary_search() {
+fn key_search_agrees_with_a_scan() {
     let mut rng = SmallRng::seed_from_u64(7);
-    for round in 0..200 {
-        let mut b = block::Block::default();
+    for round in 0..300 {
         let n = 1 + round % 64;
-        let mut scores: Vec<f64> = (0..n)
-            .map(|_| f64::from(rng.random_range(0u32..40)) * 0.5)
+        // Few distinct scores (ties), then spread ones, then huge ranges.
+        let scale = [0.5, 1e3, 1e300][round % 3];
+        let entries: Vec<(f64, Vec<u8>)> = (0..n)
+            .map(|j| {
+                let s = f64::from(rng.random_range(0u32..40)) * scale - 10.0 * scale;
+                (s, format!("m{j:03}").into_bytes())
+            })
             .collect();
-        scores.sort_by(f64::total_cmp);
-        for (j, &s) in scores.iter().enumerate() {
-            let m = format!("m{j:03}");
-            let pos = b.search(s, m.as_bytes());
-            b.insert(pos, s, m.as_bytes());
-        }
-        for probe in 0..100 {
-            let score = match probe {
-                0 => f64::NEG_INFINITY,
-                1 => f64::INFINITY,
-                _ => f64::from(rng.random_range(0u32..50)) * 0.5 - 2.0,
-            };
-            let m = format!("m{:03}", rng.random_range(0..80));
-            let last = b.score(b.len() - 1);
-            for hi in [last + 0.25, last + 100.0, f64::INFINITY] {
-                if score < hi {
-                    assert_eq!(
-                        b.search_near(score, m.as_bytes(), b.score(0), hi),
-                        b.search(score, m.as_bytes()),
-                        "score {score} hi {hi} in {:?}",
-                        b.entries().map(|e| e.0).collect::<Vec<_>>()
-                    );
-                }
-            }
+        let mut b = build_block(&entries);
+        let probes: Vec<(f64, Vec<u8>)> = (0..100)
+            .map(|p| {
+                let s = match p {
+                    0 => f64::NEG_INFINITY,
+                    1 => f64::INFINITY,
+                    _ => f64::from(rng.random_range(0u32..50)) * scale - 12.0 * scale,
+                };
+                (s, format!("m{:03}", rng.random_range(0..80)).into_bytes())
+            })
+            .collect();
+        check_block(&b, &probes);
+        // Rewritten blocks pick their own quantizers.
+        b.compact(b.cap());
+        check_block(&b, &probes);
+        if b.len() >= 2 {
+            let tail = b.split_off(b.len() / 2);
+            check_block(&b, &probes);
+            check_block(&tail, &probes);
+            b.append(&tail);
+            check_block(&b, &probes);
         }
     }
+}
+
+/// -0 and +0 share a key and tie by member; the infinities take the ends
+/// of the key range.
+#[test]
+fn key_search_ties_signed_zeros_and_infinities() {
+    let scores = [0.0, -0.0, f64::INFINITY, f64::NEG_INFINITY, 1.0, -1.0];
+    let mut rng = SmallRng::seed_from_u64(11);
+    for _ in 0..50 {
+        let entries: Vec<(f64, Vec<u8>)> = (0..40)
+            .map(|j| {
+                let s = scores[rng.random_range(0..scores.len())];
+                (s, format!("z{:02}", (j * 17) % 40).into_bytes())
+            })
+            .collect();
+        let mut b = build_block(&entries);
+        let probes: Vec<(f64, Vec<u8>)> = scores
+            .iter()
+            .flat_map(|&s| ["z", "z20", "zz"].map(|m| (s, m.as_bytes().to_vec())))
+            .collect();
+        check_block(&b, &probes);
+        b.compact(b.cap());
+        check_block(&b, &probes);
+        let got: Vec<(f64, &[u8])> = b.entries().map(|(s, m, _)| (s, m)).collect();
+        let mut want = got.clone();
+        want.sort_by(|x, y| x.0.partial_cmp(&y.0).unwrap().then(x.1.cmp(y.1)));
+        assert_eq!(got, want);
+        assert_eq!(b.len(), 40);
+    }
+    let mut s = SkipList::new();
+    for i in 0..300u32 {
+        let score = scores[i as usize % scores.len()];
+        assert!(s.insert(score, format!("e{i}").as_bytes()));
+    }
+    s.validate().unwrap();
+    assert_eq!(s.rank(b"e1"), s.rank(b"e0").map(|r| r + 1), "-0 ties +0");
+}
+
+/// Equal scores are ordered by member alone, whatever their keys.
+#[test]
+fn key_search_equal_scores_by_member() {
+    let entries: Vec<(f64, Vec<u8>)> = (0..64u32)
+        .map(|j| (2.5, format!("k{:02}", (j * 29) % 64).into_bytes()))
+        .collect();
+    let b = build_block(&entries);
+    let members: Vec<&[u8]> = b.entries().map(|(_, m, _)| m).collect();
+    let mut sorted = members.clone();
+    sorted.sort();
+    assert_eq!(members, sorted);
+    let probes = [
+        (2.5, b"k".to_vec()),
+        (2.5, b"k31x".to_vec()),
+        (2.5, b"l".to_vec()),
+        (2.4, b"z".to_vec()),
+        (2.6, b"a".to_vec()),
+    ];
+    check_block(&b, &probes);
+}
+
+/// A block whose later inserts all land above the range it was shaped
+/// for keeps them, in order, under the top key (255).
+#[test]
+fn key_search_above_the_old_range_clamps() {
+    let first: Vec<(f64, Vec<u8>)> = (0..8u32)
+        .map(|j| (1e3 + f64::from(j), format!("a{j}").into_bytes()))
+        .collect();
+    let mut b = build_block(&first);
+    b.compact(b.cap());
+    for j in 0..40u32 {
+        let s = 1e6 + f64::from((j * 13) % 40);
+        let m = format!("b{j:02}").into_bytes();
+        let pos = b.search(s, &m);
+        assert_eq!(pos, scan_search(&b, s, &m));
+        b.insert(pos, s, &m);
+    }
+    assert_eq!(b.key_of(1e6), 255);
+    assert!(b.keys()[..b.len()].iter().filter(|&&k| k == 255).count() >= 40);
+    let probes = [
+        (1e6 + 5.5, b"x".to_vec()),
+        (1e6 + 5.0, b"b00".to_vec()),
+        (1e7, b"".to_vec()),
+        (1e3 + 3.5, b"".to_vec()),
+        (0.0, b"".to_vec()),
+    ];
+    check_block(&b, &probes);
+    // An ascending run on a list puts every insert past its last block's
+    // range; the list stays valid.
+    let mut s = SkipList::new();
+    for i in 0..5_000u32 {
+        assert!(s.insert(f64::from(i) * 1e3, format!("t{i}").as_bytes()));
+    }
+    s.validate().unwrap();
+    assert_eq!(s.rank(b"t4999"), Some(4999));
 }
 
 /// Many blocks through a whole life: growth with index doublings and

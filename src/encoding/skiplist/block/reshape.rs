@@ -2,15 +2,18 @@
 //! two, appending a neighbour's entries, and where a block over its byte
 //! limit splits.
 
-use super::{BLOCK_BYTES, BLOCK_MAX, Block, CELLS, LEN, Moves, USED, choose_inline, slab_cost_in};
+use super::{
+    BLOCK_BYTES, BLOCK_MAX, Block, CELLS, LEN, Moves, ORDER, USED, choose_inline, slab_cost_in,
+};
 
 impl Block {
     /// The block's entries rewritten into a new block with `cap` cells
     /// (the entries must fit), cells shaped for its members, and the slab
-    /// in sorted order without holes with room for a quarter more; each
+    /// in sorted order without holes with room for a quarter more, and the
+    /// quantizer picked for its scores; each
     /// entry keeps its cell unless that is at or above `cap`, when it
     /// moves to the lowest free cell. Returns the renumbered cells.
-    pub(super) fn compact(&mut self, cap: usize) -> Moves {
+    pub(in crate::encoding::skiplist) fn compact(&mut self, cap: usize) -> Moves {
         let n = self.len();
         debug_assert!(n <= cap);
         let lens = || self.order().iter().map(|&c| self.len_of(c));
@@ -37,9 +40,10 @@ impl Block {
             };
             let (score, m) = self.entry_of(c);
             out.put(to, score, m);
-            out.buf[j] = to;
+            out.buf[ORDER + j] = to;
         }
         out.set_word(USED, used);
+        out.requantize();
         *self = out;
         moves
     }
@@ -81,10 +85,14 @@ impl Block {
         let (mut tail, freed) = self.reshaped_from(j, cap);
         tail.buf[LEN] = k as u8;
         tail.set_word(USED, u64::MAX >> (64 - k));
+        tail.requantize();
         let holes = self.holes() + freed;
         self.buf[LEN] = j as u8;
         self.set_word(USED, used);
         self.set_holes(holes);
+        // Its range halved: a fresh quantizer keeps its keys apart (its
+        // scores' cells share their lines with the ones just copied).
+        self.requantize();
         if holes * 2 > self.slab().len() {
             // Every used cell is below the capacity kept: nothing moves.
             let moves = self.compact(self.cap());
@@ -130,7 +138,7 @@ impl Block {
         for (t, i) in (j..n).enumerate() {
             let (score, m) = self.entry_of(self.cell_at(i));
             tail.put(t as u8, score, m);
-            tail.buf[t] = t as u8;
+            tail.buf[ORDER + t] = t as u8;
         }
         let freed = lens.iter().map(|&l| self.slab_cost(l)).sum();
         (tail, freed)
@@ -145,7 +153,7 @@ impl Block {
         let b = w.min(wt);
         debug_assert!(self.inline != 0 && to.inline != 0);
         let k = self.len() - j;
-        for (t, o) in to.buf[..k].iter_mut().enumerate() {
+        for (t, o) in to.buf[ORDER..ORDER + k].iter_mut().enumerate() {
             *o = t as u8;
         }
         for (t, &c) in self.order()[j..].iter().enumerate() {
@@ -171,7 +179,8 @@ impl Block {
     }
 
     /// Appends every entry of `other` (which sorts after this block and
-    /// fits beside it) in free cells; returns (cell in `other`, cell here)
+    /// fits beside it) in free cells, and picks the quantizer for the
+    /// merged range; returns (cell in `other`, cell here)
     /// for each.
     pub(in crate::encoding::skiplist) fn append(&mut self, other: &Block) -> Moves {
         let (n, k) = (self.len(), other.len());
@@ -186,11 +195,12 @@ impl Block {
             used |= 1 << c;
             let (score, m) = other.entry_of(from);
             self.put(c, score, m);
-            self.buf[n + i] = c;
+            self.buf[ORDER + n + i] = c;
             moves.push((from, c));
         }
         self.buf[LEN] = (n + k) as u8;
         self.set_word(USED, used);
+        self.requantize();
         moves
     }
 
