@@ -38,6 +38,16 @@ fn score(ks: &mut Keyspace, key: &[u8]) -> Option<f64> {
     ks.zscore(key, b"m").unwrap()
 }
 
+/// Switches `ks` to an LFU policy whose log factor of 0 makes every
+/// access an increment, adds the sorted set `f` (member `m`, score 1),
+/// and returns its starting frequency.
+fn lfu_with_key_f(ks: &mut Keyspace) -> u32 {
+    ks.config_mut().maxmemory_policy = MaxmemoryPolicy::AllkeysLfu;
+    ks.config_mut().lfu_log_factor = 0;
+    zadd(ks, b"f", 1.0);
+    ks.object_freq(b"f").unwrap().unwrap()
+}
+
 fn get(ks: &mut Keyspace, key: &[u8]) -> Option<Vec<u8>> {
     ks.get(key).unwrap()
 }
@@ -225,12 +235,8 @@ fn counters_and_access_fields_are_kept_on_the_shortcut() {
     assert_eq!(after.keyspace_hits - before.keyspace_hits, 200);
     assert_eq!(after.keyspace_misses - before.keyspace_misses, 200);
     assert_eq!(ks.object_idletime(b"z").unwrap(), Some(0));
-    // Switching to LFU: every read of the key read last counts (a log
-    // factor of 0 makes each access an increment).
-    ks.config_mut().maxmemory_policy = MaxmemoryPolicy::AllkeysLfu;
-    ks.config_mut().lfu_log_factor = 0;
-    zadd(&mut ks, b"f", 1.0);
-    let start = ks.object_freq(b"f").unwrap().unwrap();
+    // Switching to LFU: every read of the key read last counts.
+    let start = lfu_with_key_f(&mut ks);
     for _ in 0..100 {
         assert_eq!(ks.zscore(b"f", b"m").unwrap(), Some(1.0));
     }
@@ -288,10 +294,7 @@ fn fast_clock_readings_run_out_and_come_back() {
     assert_eq!(after.keyspace_hits - before.keyspace_hits, 5000);
     assert_eq!(after.keyspace_misses - before.keyspace_misses, 715);
     assert_eq!(ks.object_idletime(b"z").unwrap(), Some(0));
-    ks.config_mut().maxmemory_policy = MaxmemoryPolicy::AllkeysLfu;
-    ks.config_mut().lfu_log_factor = 0;
-    zadd(&mut ks, b"f", 1.0);
-    let start = ks.object_freq(b"f").unwrap().unwrap();
+    let start = lfu_with_key_f(&mut ks);
     for i in 0..200 {
         assert_eq!(ks.zscore(b"f", b"m").unwrap(), Some(1.0));
         if i % 3 == 0 {
