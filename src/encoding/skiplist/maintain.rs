@@ -38,15 +38,16 @@ impl SkipList {
     /// prefetches, where id or list order jumps to a random block each
     /// time: an index rebuild of 1M members takes about a fifth less time.
     fn blocks_in_memory_order(&self) -> Vec<u32> {
-        let live = self.blocks.iter().enumerate().skip(1);
+        let live = self
+            .blocks
+            .iter()
+            .enumerate()
+            .skip(1)
+            .filter(|(_, b)| b.len() > 0);
         if self.blocks.len() <= 256 {
-            return live
-                .filter(|(_, b)| b.len() > 0)
-                .map(|(x, _)| x as u32)
-                .collect();
+            return live.map(|(x, _)| x as u32).collect();
         }
         let mut at: Vec<(usize, u32)> = live
-            .filter(|(_, b)| b.len() > 0)
             .map(|(x, b)| (b.raw().as_ptr() as usize, x as u32))
             .collect();
         at.sort_unstable();
