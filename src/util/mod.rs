@@ -4,4 +4,5 @@
 pub mod float;
 pub mod glob;
 pub mod num;
+pub(crate) mod prefetch;
 pub mod varint;

@@ -174,6 +174,15 @@ impl Index {
         h as usize & self.mask()
     }
 
+    /// Starts loading the home slot of hash `h` (a hint; see
+    /// [`crate::util::prefetch`]).
+    #[inline(always)]
+    pub(super) fn prefetch_home(&self, h: u64) {
+        if let Some(s) = self.slots.get(self.home(h)) {
+            crate::util::prefetch::prefetch(s);
+        }
+    }
+
     /// Probes for hash `h`: calls `f` with the place of each slot whose tag
     /// matches, in probe order, until it returns `Some`.
     #[inline(always)]

@@ -4,7 +4,10 @@
 
 use super::block::{self, BLOCK_MAX, Block};
 use super::index::Index;
-use super::{HEADER, LOW, Link, MAX_BLOCKS, MAX_LEVEL, Node, Path, SkipList, Vacant, grow};
+use super::{
+    ADDING_EARLY, ADDING_MAX, HEADER, LOW, Link, MAX_BLOCKS, MAX_LEVEL, Node, Path, SkipList,
+    Vacant, grow,
+};
 
 impl SkipList {
     /// Adds `member` with `score`; returns false (changing nothing) when
@@ -59,20 +62,92 @@ impl SkipList {
             self.rebuild_index(Index::size_for(self.len + 1));
             slot = usize::MAX;
         }
-        // One path, filled in place by each descent (a descent rewrites
-        // every level below `level`; the rest stay at the header).
         let mut path = Path {
             pred: [HEADER; MAX_LEVEL],
             rank: [0; MAX_LEVEL],
         };
+        self.fill_path(&mut path, score, member);
+        self.insert_along(h, slot, path, score, member);
+    }
+
+    /// Adds `member` with `score` unless it is present, in which case it
+    /// returns `Err` with its score and changes nothing. O(log n).
+    ///
+    /// The descent to the score's place needs nothing from the member
+    /// index. So while the recent calls mostly added (see
+    /// [`SkipList::adding`]), this one starts the member's index line
+    /// loading, descends, and only then probes: the index miss overlaps
+    /// the descent's own misses instead of coming before them. Otherwise it
+    /// probes first, as a present member would waste the descent.
+    ///
+    /// # Panics
+    /// If `score` is NaN, or the list outgrows the limits in the module docs.
+    #[inline]
+    pub fn insert_or_score(&mut self, score: f64, member: &[u8]) -> Result<(), f64> {
+        assert!(!score.is_nan(), "NaN score");
+        let h = self.hash(member);
+        if self.adding >= ADDING_EARLY && self.index.has_room(self.len) {
+            return self.insert_or_score_early(h, score, member);
+        }
+        match self
+            .index
+            .probe(h, |(b, c)| self.block(b).score_if(c, member))
+        {
+            Ok(cur) => {
+                self.adding = self.adding.saturating_sub(1);
+                Err(cur)
+            }
+            Err(slot) => {
+                self.adding = (self.adding + 1).min(ADDING_MAX);
+                self.insert_hashed(h, slot, score, member);
+                Ok(())
+            }
+        }
+    }
+
+    /// [`SkipList::insert_or_score`] descending before it probes (the
+    /// index has room).
+    #[inline(never)]
+    fn insert_or_score_early(&mut self, h: u64, score: f64, member: &[u8]) -> Result<(), f64> {
+        self.index.prefetch_home(h);
+        let mut path = Path {
+            pred: [HEADER; MAX_LEVEL],
+            rank: [0; MAX_LEVEL],
+        };
+        self.fill_path(&mut path, score, member);
+        match self
+            .index
+            .probe(h, |(b, c)| self.block(b).score_if(c, member))
+        {
+            Ok(cur) => {
+                self.adding -= 1;
+                Err(cur)
+            }
+            Err(slot) => {
+                self.adding = (self.adding + 1).min(ADDING_MAX);
+                self.insert_along(h, slot, path, score, member);
+                Ok(())
+            }
+        }
+    }
+
+    /// Fills `path` with the way to (score, member) (a descent rewrites
+    /// every level below `level`; the rest keep what they held).
+    #[inline(always)]
+    fn fill_path(&self, path: &mut Path, score: f64, member: &[u8]) {
+        self.descend_with(
+            |l, _| self.starts_before(l, score, member),
+            |i, x, r| {
+                path.pred[i] = x;
+                path.rank[i] = r as u32;
+            },
+        );
+    }
+
+    /// Adds absent `member` (hash `h`, vacant slot `slot` or `usize::MAX`)
+    /// with `score`, `path` being the way to its place.
+    fn insert_along(&mut self, h: u64, slot: usize, mut path: Path, score: f64, member: &[u8]) {
         let (x, pos) = loop {
-            self.descend_with(
-                |l, _| self.starts_before(l, score, member),
-                |i, x, r| {
-                    path.pred[i] = x;
-                    path.rank[i] = r as u32;
-                },
-            );
             if self.len == 0 {
                 let y = self.new_block(Block::for_member(4, member));
                 self.link_block(y, &mut path, 0);
@@ -103,6 +178,7 @@ impl SkipList {
             if pos > 0 {
                 break (x, pos);
             }
+            self.fill_path(&mut path, score, member);
         };
         let c = self.edit(x, |b| b.insert(pos, score, member));
         self.index.fill(slot, h, (x, c));

@@ -58,7 +58,13 @@ fn step(s: &mut SkipList, model: &mut Model, rng: &mut SmallRng, members: u32) {
     };
     let score = f64::from(rng.random_range(-40i32..40)) / 2.0;
     match rng.random_range(0..12) {
-        0..=4 => assert_eq!(s.insert(score, &member), model.insert(score, &member)),
+        0..=2 => assert_eq!(s.insert(score, &member), model.insert(score, &member)),
+        3..=4 => {
+            let before = model.scores.get(&member).copied();
+            let got = s.insert_or_score(score, &member);
+            assert_eq!(got.err(), before);
+            model.insert(score, &member);
+        }
         5..=6 => {
             let old = s.update_score(&member, score);
             assert_eq!(old, model.scores.get(&member).copied());
@@ -138,6 +144,43 @@ fn empty_list() {
     assert_eq!(s.count_while(|_, _| true), 0);
     assert_eq!(s.count_scores_while(|_| true), 0);
     assert_eq!(s.scan(0, 10, |_, _| panic!("no members")), 0);
+}
+
+#[test]
+fn insert_or_score_descends_first_only_while_adding() {
+    let mut s = SkipList::new();
+    let mut model = Model::default();
+    // Descending scores put each newcomer first: full first blocks split
+    // and the entry searches again from the header.
+    for i in 0..3000u32 {
+        let (score, m) = (f64::from(3000 - i), format!("m{i}").into_bytes());
+        assert_eq!(s.insert_or_score(score, &m), Ok(()));
+        model.insert(score, &m);
+        if i % 250 == 0 {
+            s.validate().unwrap();
+        }
+    }
+    assert_eq!(s.adding, ADDING_MAX);
+    s.validate().unwrap();
+    assert_eq!(list_entries(&s), model.entries());
+    // Present members: their scores, nothing changed, and the count
+    // falls to probing first.
+    for i in (0..3000u32).step_by(7) {
+        let m = format!("m{i}").into_bytes();
+        assert_eq!(s.insert_or_score(-1.0, &m), Err(f64::from(3000 - i)));
+    }
+    assert_eq!(s.adding, 0);
+    assert_eq!(list_entries(&s), model.entries());
+    // Three new members, then a present one: the count stays high, so
+    // present members meet the descent-first path too; ties included.
+    for i in 0..2000u32 {
+        let m = format!("n{}", if i % 4 == 3 { i - 1 } else { i }).into_bytes();
+        let before = model.scores.get(&m).copied();
+        assert_eq!(s.insert_or_score(f64::from(i % 5), &m).err(), before);
+        model.insert(f64::from(i % 5), &m);
+    }
+    s.validate().unwrap();
+    assert_eq!(list_entries(&s), model.entries());
 }
 
 #[test]

@@ -316,17 +316,16 @@ impl ZSetValue {
     #[inline(always)]
     fn add_one(&mut self, score: f64, member: &[u8], limits: Limits) -> Result<Outcome> {
         match self {
-            ZSetValue::Skiplist(s) if !score.is_nan() => Ok(match s.lookup(member) {
-                Err(vacant) => {
-                    s.insert_vacant(vacant, score, member);
-                    Outcome::Added
-                }
-                Ok(cur) if cur == score => Outcome::Same,
-                Ok(_) => {
-                    s.update_score(member, score);
-                    Outcome::Updated
-                }
-            }),
+            ZSetValue::Skiplist(s) if !score.is_nan() => {
+                Ok(match s.insert_or_score(score, member) {
+                    Ok(()) => Outcome::Added,
+                    Err(cur) if cur == score => Outcome::Same,
+                    Err(_) => {
+                        s.update_score(member, score);
+                        Outcome::Updated
+                    }
+                })
+            }
             _ => self.add_other(score, None, member, limits),
         }
     }
