@@ -598,6 +598,18 @@ impl Block {
         (self.len() > 0).then(|| self.score(0))
     }
 
+    /// Starts loading the block's first three lines (score keys, order,
+    /// then length, quantizer and the first cells), which a search of it
+    /// reads first.
+    #[inline(always)]
+    pub(super) fn prefetch_head(&self) {
+        for at in [0, ORDER, USED] {
+            if let Some(b) = self.buf.get(at) {
+                crate::util::prefetch::prefetch(b);
+            }
+        }
+    }
+
     /// The first member (empty for an empty block).
     #[inline]
     pub(super) fn first_member(&self) -> &[u8] {
