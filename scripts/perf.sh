@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # perf.sh: regenerates docs/performance.md in one go.
 #
-#   bash scripts/perf.sh            # full sizes (about 10-15 minutes on 2 quiet cores)
+#   bash scripts/perf.sh            # full sizes, 3 passes (about 15-20 minutes on 2 quiet cores)
 #   bash scripts/perf.sh --quick    # smaller sizes, a smoke run (about 2 minutes)
 #
 # 1. describes the machine (nproc, CPU model, load average now, kernel,
@@ -18,7 +18,10 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 QUICK=()
-if [ "${1:-}" = "--quick" ]; then QUICK=(--quick); shift; fi
+# Three passes per workload, alternating the engines' order, each cell the
+# median over them (see compare's --repeat); a smoke run makes one.
+REPEAT=(--repeat 3)
+if [ "${1:-}" = "--quick" ]; then QUICK=(--quick); REPEAT=(); shift; fi
 DOC=${PERF_DOC:-$ROOT/docs/performance.md}
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 WORK=$TARGET/perf
@@ -33,7 +36,7 @@ echo "perf.sh: redis baseline" >&2
 bash scripts/redis_baseline.sh "${QUICK[@]}" "$WORK/redis.tsv" > "$WORK/redis.md"
 
 echo "perf.sh: compare" >&2
-"$TARGET/release/compare" "${QUICK[@]}" --redis "$WORK/redis.tsv" "$@" > "$WORK/compare.md"
+"$TARGET/release/compare" "${QUICK[@]}" "${REPEAT[@]}" --redis "$WORK/redis.tsv" "$@" > "$WORK/compare.md"
 
 CPU=$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo)
 {
