@@ -5,8 +5,7 @@
 use super::block::{self, BLOCK_MAX, Block};
 use super::index::Index;
 use super::{
-    ADDING_EARLY, ADDING_MAX, HEADER, LOW, Link, MAX_BLOCKS, MAX_LEVEL, Node, Path, SkipList,
-    Vacant, grow,
+    ADDING_EARLY, ADDING_MAX, HEADER, LOW, Link, MAX_BLOCKS, Node, Path, SkipList, Vacant, grow,
 };
 
 impl SkipList {
@@ -62,11 +61,7 @@ impl SkipList {
             self.rebuild_index(Index::size_for(self.len + 1));
             slot = usize::MAX;
         }
-        let mut path = Path {
-            pred: [HEADER; MAX_LEVEL],
-            rank: [0; MAX_LEVEL],
-        };
-        self.fill_path(&mut path, score, member);
+        let path = self.path_to(score, member);
         self.insert_along(h, slot, path, score, member);
     }
 
@@ -89,20 +84,12 @@ impl SkipList {
         if self.adding >= ADDING_EARLY && self.index.has_room(self.len) {
             return self.insert_or_score_early(h, score, member);
         }
-        match self
-            .index
-            .probe(h, |(b, c)| self.block(b).score_if(c, member))
-        {
-            Ok(cur) => {
-                self.adding = self.adding.saturating_sub(1);
-                Err(cur)
-            }
-            Err(slot) => {
-                self.adding = (self.adding + 1).min(ADDING_MAX);
-                self.insert_hashed(h, slot, score, member);
-                Ok(())
-            }
-        }
+        let slot = match self.probe_counted(h, member) {
+            Ok(cur) => return Err(cur),
+            Err(slot) => slot,
+        };
+        self.insert_hashed(h, slot, score, member);
+        Ok(())
     }
 
     /// [`SkipList::insert_or_score`] descending before it probes (the
@@ -110,38 +97,27 @@ impl SkipList {
     #[inline(never)]
     fn insert_or_score_early(&mut self, h: u64, score: f64, member: &[u8]) -> Result<(), f64> {
         self.index.prefetch_home(h);
-        let mut path = Path {
-            pred: [HEADER; MAX_LEVEL],
-            rank: [0; MAX_LEVEL],
+        let path = self.path_to(score, member);
+        let slot = match self.probe_counted(h, member) {
+            Ok(cur) => return Err(cur),
+            Err(slot) => slot,
         };
-        self.fill_path(&mut path, score, member);
-        match self
-            .index
-            .probe(h, |(b, c)| self.block(b).score_if(c, member))
-        {
-            Ok(cur) => {
-                self.adding -= 1;
-                Err(cur)
-            }
-            Err(slot) => {
-                self.adding = (self.adding + 1).min(ADDING_MAX);
-                self.insert_along(h, slot, path, score, member);
-                Ok(())
-            }
-        }
+        self.insert_along(h, slot, path, score, member);
+        Ok(())
     }
 
-    /// Fills `path` with the way to (score, member) (a descent rewrites
-    /// every level below `level`; the rest keep what they held).
+    /// Probes the index for `member` (hash `h`): its score, or the vacant
+    /// slot; counts the outcome in [`SkipList::adding`].
     #[inline(always)]
-    fn fill_path(&self, path: &mut Path, score: f64, member: &[u8]) {
-        self.descend_with(
-            |l, _| self.starts_before(l, score, member),
-            |i, x, r| {
-                path.pred[i] = x;
-                path.rank[i] = r as u32;
-            },
-        );
+    fn probe_counted(&mut self, h: u64, member: &[u8]) -> Result<f64, usize> {
+        let found = self
+            .index
+            .probe(h, |(b, c)| self.block(b).score_if(c, member));
+        self.adding = match found {
+            Ok(_) => self.adding.saturating_sub(1),
+            Err(_) => (self.adding + 1).min(ADDING_MAX),
+        };
+        found
     }
 
     /// Adds absent `member` (hash `h`, vacant slot `slot` or `usize::MAX`)
@@ -178,7 +154,7 @@ impl SkipList {
             if pos > 0 {
                 break (x, pos);
             }
-            self.fill_path(&mut path, score, member);
+            path = self.path_to(score, member);
         };
         let c = self.edit(x, |b| b.insert(pos, score, member));
         self.index.fill(slot, h, (x, c));
