@@ -149,6 +149,10 @@ declare -A READ=(
   [zscore]="math.randomseed(tonumber(ARGV[3])) local n = tonumber(ARGV[1]) local p = {}
     for i = 1, tonumber(ARGV[2]) do p[i] = 'm:' .. math.random(0, n - 1) end
     local done = #p $T0 for i = 1, done do redis.call('ZSCORE', 'zbig', p[i]) end $T1"
+  [zadd_update]="math.randomseed(tonumber(ARGV[3])) local n = tonumber(ARGV[1]) local p, s = {}, {}
+    local base = tonumber(ARGV[3]) * 1000000
+    for i = 1, tonumber(ARGV[2]) do p[i] = 'm:' .. math.random(0, n - 1) s[i] = base + math.random() * 1000000 end
+    local done = #p $T0 for i = 1, done do redis.call('ZADD', 'zbig', s[i], p[i]) end $T1"
   [zrange_top]="local done = tonumber(ARGV[2])
     $T0 for i = 1, done do redis.call('ZREVRANGE', 'zbig', 0, 99, 'WITHSCORES') end $T1"
   [pfcount]="local done = tonumber(ARGV[2])
@@ -193,6 +197,7 @@ read_ns incr "$N"
 build hset_small; build hset_big
 build zadd_small
 build zadd; read_ns zscore "$N"; read_ns zrank "$N"; read_ns zrange_top "$((N / 100))"
+read_ns zadd_update "$N"
 build sadd; build rpush; read_ns lrange_mid "$((N / 10))"; read_ns lrange_head "$((N / 10))"
 read_ns lpop "$N"
 build pfadd; read_ns pfcount "$((N / 10))"

@@ -18,6 +18,8 @@ pub(super) fn workloads() -> Vec<Workload> {
             "ZADD random scores, one zset to {n} (dataset d)";
         "zadd_small" => zadd_small ["ns/op"]
             "ZADD {small} zsets x 10 members, random scores (dataset e)";
+        "zadd_update" => zadd_update ["ns/op"]
+            "ZADD a random present member a new random score, zset of {n}";
         "zscore" => zscore ["ns/op"]
             "ZSCORE random member, zset of {n}";
         "zrank" => zrank ["ns/op"]
@@ -122,6 +124,25 @@ fn board_probes<E: Engine>(
         time_upto(probes.len(), cfg.budget, |i| {
             assert!(probe(&mut e, probes.get(i))?);
             Ok(())
+        })
+    })?;
+    Ok(vec![ns])
+}
+
+/// Score updates, as a leaderboard makes them: each round moves random
+/// present members to random places in a fresh score range above the
+/// last (so no update leaves a score as it was).
+fn zadd_update<E: Engine>(cfg: &Cfg) -> R<Vec<f64>> {
+    let probes = Bytes::numbered("m:", random_ids(24, cfg.n, cfg.n));
+    let mut rng = Rng::new(25);
+    let scores: Vec<f64> = (0..cfg.n).map(|_| rng.unit() * 1e6).collect();
+    let mut e = board::<E>(cfg)?;
+    let mut round = 0.0;
+    let ns = median(cfg.rounds, || {
+        round += 1.0;
+        let base = round * 1e6;
+        time_upto(probes.len(), cfg.budget, |i| {
+            e.zadd(b"zbig", base + scores[i], probes.get(i))
         })
     })?;
     Ok(vec![ns])
