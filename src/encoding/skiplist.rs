@@ -180,6 +180,8 @@ pub const MAX_LEVEL: usize = 32;
 /// without first reading the block's node.
 const LOW: usize = 4;
 const HEADER: u32 = 0;
+/// How many members [`SkipList::scores_into`] prefetches for at once.
+const BATCH: usize = 16;
 /// A descent reaching a block on a level below this one starts loading the
 /// block's first three lines (keys, order, and the length, quantizer and
 /// first cells), which the search of the block it stops at reads first:
@@ -453,6 +455,29 @@ impl SkipList {
     fn locate(&self, h: u64, member: &[u8]) -> Option<Place> {
         self.index
             .find(h, |(b, c)| self.block(b).holds(c, member).then_some((b, c)))
+    }
+
+    /// [`SkipList::score`] of each member, in order, appended to `out`.
+    /// A lookup waits on memory (the index slot, then the cell), so the
+    /// members go in groups of [`BATCH`]: first every home slot of the
+    /// group is prefetched, then the cell each live home slot with the
+    /// member's tag names, and only then is each member looked up, its
+    /// lines by then loaded or in flight together.
+    pub fn scores_into(&self, members: &[&[u8]], out: &mut Vec<Option<f64>>) {
+        out.reserve(members.len());
+        for group in members.chunks(BATCH) {
+            let mut hs = [0u64; BATCH];
+            for (h, m) in hs.iter_mut().zip(group) {
+                *h = self.hash(m);
+                self.index.prefetch_home(*h);
+            }
+            for &h in &hs[..group.len()] {
+                if let Some((b, c)) = self.index.home_candidate(h) {
+                    self.block(b).prefetch_cell(c);
+                }
+            }
+            out.extend(group.iter().map(|m| self.score(m)));
+        }
     }
 
     /// The score of `member`, if present. O(1).

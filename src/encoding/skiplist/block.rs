@@ -610,6 +610,18 @@ impl Block {
         }
     }
 
+    /// Starts loading the line(s) of cell `c`.
+    #[inline(always)]
+    pub(super) fn prefetch_cell(&self, c: u8) {
+        let at = self.cell_off(c);
+        for b in [self.buf.get(at), self.buf.get(at + self.width() - 1)]
+            .into_iter()
+            .flatten()
+        {
+            crate::util::prefetch::prefetch(b);
+        }
+    }
+
     /// The first member (empty for an empty block).
     #[inline]
     pub(super) fn first_member(&self) -> &[u8] {

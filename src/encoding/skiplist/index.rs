@@ -183,6 +183,15 @@ impl Index {
         }
     }
 
+    /// The place named by the home slot of hash `h` when that slot is
+    /// live with `h`'s tag: where a lookup of `h` most likely ends.
+    #[inline(always)]
+    pub(super) fn home_candidate(&self, h: u64) -> Option<Place> {
+        let v = *self.slots.get(self.home(h))?;
+        let d = v.wrapping_sub(first_live(tag_of(h)));
+        (d < LIVE_SPAN).then_some(((d >> 6) + 1, (d & 63) as u8))
+    }
+
     /// Probes for hash `h`: calls `f` with the place of each slot whose tag
     /// matches, in probe order, until it returns `Some`.
     #[inline(always)]

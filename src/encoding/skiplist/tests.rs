@@ -184,6 +184,47 @@ fn insert_or_score_descends_first_only_while_adding() {
 }
 
 #[test]
+fn scores_into_agrees_with_score() {
+    let mut s = SkipList::new();
+    let mut out = Vec::new();
+    s.scores_into(&[b"a".as_slice(), b""], &mut out);
+    assert_eq!(out, [None, None]);
+    let long = |i: u32| format!("long{i}:{}", "x".repeat(40 + i as usize % 300)).into_bytes();
+    for i in 0..3000u32 {
+        let m = if i % 13 == 0 {
+            long(i)
+        } else {
+            format!("m{i}").into_bytes()
+        };
+        s.insert(f64::from(i % 97), &m);
+    }
+    // Present, absent, long, empty and repeated members, across group
+    // boundaries, after removals that leave tombstones.
+    for i in (0..3000u32).step_by(11) {
+        s.remove(format!("m{i}").as_bytes());
+    }
+    let mut probes: Vec<Vec<u8>> = Vec::new();
+    for i in 0..1200u32 {
+        probes.push(match i % 5 {
+            0 => long(i),
+            1 => format!("absent{i}").into_bytes(),
+            2 => Vec::new(),
+            _ => format!("m{}", (i * 7) % 3000).into_bytes(),
+        });
+    }
+    probes.push(probes[3].clone());
+    let refs: Vec<&[u8]> = probes.iter().map(Vec::as_slice).collect();
+    for n in [0, 1, 15, 16, 17, 33, refs.len()] {
+        let mut out = vec![Some(-1.0)];
+        s.scores_into(&refs[..n], &mut out);
+        let want: Vec<Option<f64>> = std::iter::once(Some(-1.0))
+            .chain(refs[..n].iter().map(|m| s.score(m)))
+            .collect();
+        assert_eq!(out, want, "{n} members");
+    }
+}
+
+#[test]
 fn ties_order_by_member_bytes() {
     let mut s = SkipList::new();
     for m in [&b"b"[..], b"a", b"ab", b"", b"\xff", b"a\x00"] {

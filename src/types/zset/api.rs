@@ -340,6 +340,9 @@ impl Keyspace {
     /// ZMSCORE key member [member ...]
     /// ```
     /// Each member's score (None for missing members or a missing key).
+    /// A large set's members are looked up in prefetched groups, so their
+    /// memory waits overlap: per member, well under one ZSCORE call (see
+    /// `examples/zset_ops.rs zmscore`).
     ///
     /// # Errors
     /// WRONGTYPE.
@@ -347,11 +350,10 @@ impl Keyspace {
     /// # Complexity
     /// O(m).
     pub fn zmscore(&mut self, key: &[u8], members: &[&[u8]]) -> Result<Vec<Option<f64>>> {
-        let z = self.read_typed(key, as_zset)?;
-        Ok(members
-            .iter()
-            .map(|m| z.as_ref().and_then(|z| z.score(m)))
-            .collect())
+        Ok(match self.read_typed(key, as_zset)? {
+            Some(z) => z.scores(members),
+            None => vec![None; members.len()],
+        })
     }
 
     /// ```text

@@ -167,6 +167,22 @@ impl ZSetValue {
         }
     }
 
+    /// [`ZSetValue::score`] of each member, in order (a skiplist looks
+    /// them up in prefetched groups, see [`SkipList::scores_into`]).
+    pub fn scores(&self, members: &[&[u8]]) -> Vec<Option<f64>> {
+        match self {
+            ZSetValue::Listpack(lp) => members
+                .iter()
+                .map(|m| Self::listpack_score(lp, m))
+                .collect(),
+            ZSetValue::Skiplist(s) => {
+                let mut out = Vec::new();
+                s.scores_into(members, &mut out);
+                out
+            }
+        }
+    }
+
     /// [`ZSetValue::score`] of a listpack, out of line so that the
     /// skiplist's lookup, which waits on memory, stays short.
     #[inline(never)]
