@@ -144,8 +144,14 @@ pub(crate) fn median(rounds: usize, mut f: impl FnMut() -> R<f64>) -> R<f64> {
     for _ in 0..rounds.max(1) {
         v.push(f()?);
     }
+    Ok(middle(v))
+}
+
+/// The median of `v` (not empty): its middle figure once sorted, the
+/// upper one of an even count.
+pub(crate) fn middle(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
-    Ok(v[v.len() / 2])
+    v[v.len() / 2]
 }
 
 /// Opens a fresh engine, runs `build` on it timed, and measures the heap

@@ -176,10 +176,6 @@ fn median_of_passes(passes: Vec<R<Vec<f64>>>) -> R<Vec<f64>> {
     }
     let width = ok.first().map_or(0, Vec::len);
     Ok((0..width)
-        .map(|i| {
-            let mut v: Vec<f64> = ok.iter().filter_map(|r| r.get(i).copied()).collect();
-            v.sort_by(f64::total_cmp);
-            v[v.len() / 2]
-        })
+        .map(|i| bench::middle(ok.iter().filter_map(|r| r.get(i).copied()).collect()))
         .collect())
 }
