@@ -44,6 +44,19 @@ pub(crate) fn fails(e: impl fmt::Display) -> Miss {
 pub(crate) type Id = (u64, u64);
 
 /// One engine under test: a fresh, empty keyspace per `open`.
+///
+/// Every engine's methods are `#[inline(always)]` adapters, and the
+/// callbacks of the range rows are the workload's own closure types, not
+/// `dyn FnMut`: a workload's timed loop calls each library's API as a
+/// user's code would. What the library lets inline (embedis's `zscore`,
+/// the std baseline's maps and iterators, a closure handed to a generic
+/// walk) inlines into the loop, and what it keeps out of line stays a
+/// call. An adapter kept out of line, or a callback called through a
+/// vtable, would add costs no user pays, the same for every engine, which
+/// pull every ratio towards 1: a loop of independent lookups is bound by
+/// how many of them the core keeps in flight, so each instruction per
+/// call counts (the out-of-line adapter was 40 ns of embedis's 155 ns
+/// ZSCORE; see docs/performance.md, Method).
 pub(crate) trait Engine: Sized {
     /// Name shown in the table header.
     const NAME: &'static str;
@@ -68,7 +81,7 @@ pub(crate) trait Engine: Sized {
     /// `ZREVRANGE k 0 n-1 WITHSCORES`: `f` sees each (member, score) in
     /// order, by the engine's cheapest public path (borrowed where the API
     /// lends them); returns how many.
-    fn zrange_top(&mut self, k: &[u8], n: usize, f: &mut dyn FnMut(&[u8], f64)) -> R<usize>;
+    fn zrange_top(&mut self, k: &[u8], n: usize, f: &mut impl FnMut(&[u8], f64)) -> R<usize>;
     /// `SADD k m`.
     fn sadd(&mut self, k: &[u8], m: &[u8]) -> R<()>;
     /// `RPUSH k v`.
@@ -78,7 +91,7 @@ pub(crate) trait Engine: Sized {
     /// `LRANGE k start stop`: `f` sees each element's bytes in order, by
     /// the engine's cheapest public path (borrowed where the API lends
     /// them); returns how many.
-    fn lrange(&mut self, k: &[u8], start: i64, stop: i64, f: &mut dyn FnMut(&[u8])) -> R<usize>;
+    fn lrange(&mut self, k: &[u8], start: i64, stop: i64, f: &mut impl FnMut(&[u8])) -> R<usize>;
     /// `PFADD k e [e ...]`.
     fn pfadd(&mut self, _k: &[u8], _es: &[&[u8]]) -> R<()> {
         Err(Miss::Lacks("no HLL"))

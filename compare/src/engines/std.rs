@@ -67,9 +67,11 @@ impl Engine for Std {
     const NAME: &'static str = "std baseline";
     const VERSION: &'static str = "ahash 0.8 + std collections";
 
+    #[inline(always)]
     fn open() -> Self {
         Std::default()
     }
+    #[inline(always)]
     fn set(&mut self, k: &[u8], v: &[u8]) -> R<()> {
         match self.strings.get_mut(k) {
             Some(old) => {
@@ -82,9 +84,11 @@ impl Engine for Std {
         }
         Ok(())
     }
+    #[inline(always)]
     fn get(&mut self, k: &[u8]) -> R<Option<usize>> {
         Ok(self.strings.get(k).map(Vec::len))
     }
+    #[inline(always)]
     fn incr(&mut self, k: &[u8]) -> R<i64> {
         let v = self
             .strings
@@ -99,6 +103,7 @@ impl Engine for Std {
         v.extend_from_slice(n.to_string().as_bytes());
         Ok(n)
     }
+    #[inline(always)]
     fn hset(&mut self, k: &[u8], f: &[u8], v: &[u8]) -> R<()> {
         let h = match self.hashes.get_mut(k) {
             Some(h) => h,
@@ -107,6 +112,7 @@ impl Engine for Std {
         h.insert(f.to_vec(), v.to_vec());
         Ok(())
     }
+    #[inline(always)]
     fn zadd(&mut self, k: &[u8], score: f64, m: &[u8]) -> R<()> {
         let z = match self.zsets.get_mut(k) {
             Some(z) => z,
@@ -118,9 +124,11 @@ impl Engine for Std {
         z.order.insert((Score(score), m.to_vec()));
         Ok(())
     }
+    #[inline(always)]
     fn zscore(&mut self, k: &[u8], m: &[u8]) -> R<Option<f64>> {
         Ok(self.zsets.get(k).and_then(|z| z.scores.get(m).copied()))
     }
+    #[inline(always)]
     fn zrank(&mut self, k: &[u8], m: &[u8]) -> R<Option<usize>> {
         let Some(z) = self.zsets.get(k) else {
             return Ok(None);
@@ -131,12 +139,14 @@ impl Engine for Std {
         // BTreeSet has no rank: count what precedes (O(rank)).
         Ok(Some(z.order.range(..(Score(s), m.to_vec())).count()))
     }
-    fn zrange_top(&mut self, k: &[u8], n: usize, f: &mut dyn FnMut(&[u8], f64)) -> R<usize> {
+    #[inline(always)]
+    fn zrange_top(&mut self, k: &[u8], n: usize, f: &mut impl FnMut(&[u8], f64)) -> R<usize> {
         let Some(z) = self.zsets.get(k) else {
             return Ok(0);
         };
         Ok(z.order.iter().rev().take(n).map(|(s, m)| f(m, s.0)).count())
     }
+    #[inline(always)]
     fn sadd(&mut self, k: &[u8], m: &[u8]) -> R<()> {
         let s = match self.sets.get_mut(k) {
             Some(s) => s,
@@ -145,6 +155,7 @@ impl Engine for Std {
         s.insert(m.to_vec());
         Ok(())
     }
+    #[inline(always)]
     fn rpush(&mut self, k: &[u8], v: &[u8]) -> R<()> {
         let l = match self.lists.get_mut(k) {
             Some(l) => l,
@@ -153,6 +164,7 @@ impl Engine for Std {
         l.push_back(v.to_vec());
         Ok(())
     }
+    #[inline(always)]
     fn lpop(&mut self, k: &[u8]) -> R<Option<Vec<u8>>> {
         let Some(l) = self.lists.get_mut(k) else {
             return Ok(None);
@@ -163,7 +175,8 @@ impl Engine for Std {
         }
         Ok(v)
     }
-    fn lrange(&mut self, k: &[u8], start: i64, stop: i64, f: &mut dyn FnMut(&[u8])) -> R<usize> {
+    #[inline(always)]
+    fn lrange(&mut self, k: &[u8], start: i64, stop: i64, f: &mut impl FnMut(&[u8])) -> R<usize> {
         let Some(l) = self.lists.get(k) else {
             return Ok(0);
         };
@@ -177,12 +190,15 @@ impl Engine for Std {
         l.range(a..=b).for_each(|v| f(v));
         Ok(b - a + 1)
     }
+    #[inline(always)]
     fn pfadd(&mut self, _k: &[u8], _es: &[&[u8]]) -> R<()> {
         Err(Miss::Lacks("no std equivalent"))
     }
+    #[inline(always)]
     fn pfcount(&mut self, _k: &[u8]) -> R<u64> {
         Err(Miss::Lacks("no std equivalent"))
     }
+    #[inline(always)]
     fn setbit(&mut self, k: &[u8], off: u64) -> R<()> {
         let b = match self.strings.get_mut(k) {
             Some(b) => b,
@@ -195,6 +211,7 @@ impl Engine for Std {
         b[byte] |= 0x80 >> (off % 8);
         Ok(())
     }
+    #[inline(always)]
     fn bitcount(&mut self, k: &[u8]) -> R<u64> {
         let Some(b) = self.strings.get(k) else {
             return Ok(0);
@@ -206,6 +223,7 @@ impl Engine for Std {
             .sum();
         Ok(whole + rest.iter().map(|x| x.count_ones() as u64).sum::<u64>())
     }
+    #[inline(always)]
     fn xadd(&mut self, k: &[u8], id: Id, fields: &[(&[u8], &[u8])]) -> R<()> {
         let s = match self.streams.get_mut(k) {
             Some(s) => s,
@@ -224,6 +242,7 @@ impl Engine for Std {
         s.entries.insert(id, owned);
         Ok(())
     }
+    #[inline(always)]
     fn xgroup_create(&mut self, k: &[u8], g: &[u8]) -> R<()> {
         let s = self
             .streams
@@ -232,6 +251,7 @@ impl Engine for Std {
         s.groups.entry(g.to_vec()).or_default();
         Ok(())
     }
+    #[inline(always)]
     fn xread_ack(&mut self, k: &[u8], g: &[u8], c: &[u8], n: usize) -> R<usize> {
         let s = self
             .streams
