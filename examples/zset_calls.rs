@@ -17,14 +17,18 @@
 //! 1M; N is ignored). Operations: `build` (ZADD of 1M new members into one
 //! zset, the measured loop being the build itself), `insert` (ZADD of a new
 //! member into the 1M-member zset), `update` (ZADD of a present member with
-//! a new score), `zscore` (of a present member), `zscore_call` (the same
-//! through an out-of-line wrapper, as the compare tool's engine calls it,
-//! the wrapper counted inclusively), `zadd_nop` (ZADD of a
-//! present member with its own score: the per-call share above the
-//! skiplist's insert, plus one member lookup).
+//! a new score), `zscore` (of a present member, inlined into the loop as
+//! in the compare tool since its adapters inline), `zscore_call` (the
+//! same through an out-of-line wrapper, as a caller that keeps its call
+//! out of line makes it, the wrapper counted inclusively), `list_score`
+//! (`SkipList::score` through an out-of-line wrapper, on a bare skiplist
+//! built with the same inserts: the lookup without the keyspace around
+//! it), `zadd_nop` (ZADD of a present member with its own score: the
+//! per-call share above the skiplist's insert, plus one member lookup).
 
 use std::hint::black_box;
 
+use embedis::encoding::skiplist::SkipList;
 use embedis::{Config, Keyspace, ZAddOptions};
 
 const MEMBERS: u64 = 1_000_000;
@@ -63,10 +67,10 @@ fn op_zscore(ks: &mut Keyspace, args: &[(f64, Vec<u8>)]) -> f64 {
     sum
 }
 
-/// ZSCORE through a wrapper kept out of line, as the compare tool calls
-/// it (its engine method is not inlined into the timed loop): the count
-/// includes the call, the saving and restoring of registers, and the
-/// `Result` handed back.
+/// ZSCORE through a wrapper kept out of line, as a caller whose own
+/// function is not inlined into its loop makes it (and as the compare
+/// tool did before session 11): the count includes the call, the saving
+/// and restoring of registers, and the `Result` handed back.
 #[inline(never)]
 fn zscore_call(ks: &mut Keyspace, key: &[u8], m: &[u8]) -> embedis::Result<Option<f64>> {
     ks.zscore(key, m)
@@ -83,10 +87,28 @@ fn op_zscore_call(ks: &mut Keyspace, args: &[(f64, Vec<u8>)]) -> f64 {
     sum
 }
 
+/// `SkipList::score` kept out of line, as [`zscore_call`] keeps the
+/// keyspace's ZSCORE: the two differ by the keyspace's share (the key's
+/// lookup, its access time, the hit count, the type test).
+#[inline(never)]
+fn list_score(list: &SkipList, m: &[u8]) -> Option<f64> {
+    list.score(m)
+}
+
+/// [`list_score`] of each member.
+#[inline(never)]
+fn op_list_score(list: &SkipList, args: &[(f64, Vec<u8>)]) -> f64 {
+    let mut sum = 0.0;
+    for (_, m) in args {
+        sum += list_score(list, m).unwrap();
+    }
+    sum
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (Some(op), Some(n)) = (args.get(1), args.get(2).and_then(|n| n.parse::<u64>().ok())) else {
-        eprintln!("usage: zset_calls build|insert|update|zscore|zscore_call|zadd_nop N");
+        eprintln!("usage: zset_calls build|insert|update|zscore|zscore_call|list_score|zadd_nop N");
         std::process::exit(2);
     };
     let mut ks = Keyspace::new(Config::default());
@@ -101,9 +123,19 @@ fn main() {
         println!("build: {sum} ({ns:.0} ns/op wall-clock, {per:.1} B/member used_memory)");
         return;
     }
-    let opts = ZAddOptions::default();
-    for (s, m) in &all {
-        ks.zadd(KEY, &[(*s, m.as_slice())], &opts).unwrap();
+    // The bare skiplist is built only for `list_score`, the keyspace's
+    // sorted set for the others, so either holds the only 1M members.
+    let mut list = SkipList::new();
+    if op == "list_score" {
+        for (s, m) in &all {
+            // ZADD's own insert-or-read, as `Keyspace::zadd` calls it.
+            let _ = list.insert_or_score(*s, m);
+        }
+    } else {
+        let opts = ZAddOptions::default();
+        for (s, m) in &all {
+            ks.zadd(KEY, &[(*s, m.as_slice())], &opts).unwrap();
+        }
     }
     let prepared: Vec<(f64, Vec<u8>)> = (0..n)
         .map(|i| {
@@ -121,6 +153,7 @@ fn main() {
         "insert" | "update" | "zadd_nop" => op_zadd(&mut ks, &prepared) as f64,
         "zscore" => op_zscore(&mut ks, &prepared),
         "zscore_call" => op_zscore_call(&mut ks, &prepared),
+        "list_score" => op_list_score(&list, &prepared),
         _ => panic!("unknown operation {op}"),
     };
     let ns = t.elapsed().as_nanos() as f64 / n.max(1) as f64;
